@@ -1,0 +1,20 @@
+#include "wasm/error.h"
+
+#include <cstdio>
+
+namespace wisp::wasm {
+
+const char* errorKindName(ErrorKind kind) {
+  return kind == ErrorKind::Malformed ? "malformed" : "invalid";
+}
+
+std::string Error::describe() const {
+  char where[96];
+  if (function_index != kNoFunction)
+    std::snprintf(where, sizeof where, "at byte 0x%zx (function %u)", offset, function_index);
+  else
+    std::snprintf(where, sizeof where, "at byte 0x%zx", offset);
+  return std::string(errorKindName(kind)) + " module " + where + ": " + message;
+}
+
+}  // namespace wisp::wasm

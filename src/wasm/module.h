@@ -1,0 +1,159 @@
+// A decoded and validated module: the index spaces, segments and names of a .wasm binary.
+// Function bodies stay as byte ranges into `bytes`; the compiler decodes them in one pass.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wasm/features.h"
+#include "wasm/result.h"
+#include "wasm/types.h"
+
+namespace wisp::wasm {
+
+// A constant expression. WebAssembly 2.0 allows exactly one instruction before `end`,
+// which is decoded here; longer expressions (extended-const) keep only their byte range.
+struct ConstExpr {
+  enum class Kind : uint8_t { I32, I64, F32, F64, V128, RefNull, RefFunc, GlobalGet, Sequence };
+  Kind kind = Kind::I32;
+  ValType type = ValType::I32;  // the type the expression produces
+  uint32_t index = 0;           // function for RefFunc, global for GlobalGet
+  std::array<uint8_t, 16> bits{};  // little-endian value bits of a constant
+  uint32_t offset = 0;          // byte range of the expression, `end` included
+  uint32_t size = 0;
+
+  uint32_t i32() const;
+  uint64_t i64() const;
+};
+
+struct Import {
+  std::string module;
+  std::string name;
+  ExternKind kind = ExternKind::Func;
+  uint32_t index = 0;  // index in the index space of `kind`
+};
+
+struct Export {
+  std::string name;
+  ExternKind kind = ExternKind::Func;
+  uint32_t index = 0;
+};
+
+struct Function {
+  uint32_t type_index = 0;
+  bool imported = false;
+  // Declared by an element segment, export or global initializer: `ref.func` may name it.
+  bool declared_ref = false;
+  uint32_t body_offset = 0;  // the body (locals and code) in Module::bytes; 0 for imports
+  uint32_t body_size = 0;
+};
+
+struct Table {
+  TableType type;
+  bool imported = false;
+};
+
+struct Memory {
+  MemoryType type;
+  bool imported = false;
+};
+
+struct Global {
+  GlobalType type;
+  bool imported = false;
+  ConstExpr init;  // for defined globals
+};
+
+enum class SegmentMode : uint8_t { Active, Passive, Declarative };
+
+struct ElementSegment {
+  SegmentMode mode = SegmentMode::Active;
+  ValType type = ValType::FuncRef;
+  uint32_t table_index = 0;
+  ConstExpr offset;  // for active segments
+  std::vector<ConstExpr> items;  // each a ref.func, ref.null or global.get
+};
+
+struct DataSegment {
+  SegmentMode mode = SegmentMode::Active;  // never Declarative
+  uint32_t memory_index = 0;
+  ConstExpr offset;
+  uint32_t data_offset = 0;  // bytes in Module::bytes
+  uint32_t data_size = 0;
+};
+
+struct CustomSection {
+  std::string name;
+  uint32_t offset = 0;  // payload after the name
+  uint32_t size = 0;
+};
+
+struct NameMap {
+  struct Entry {
+    uint32_t index;
+    std::string name;
+  };
+  std::vector<Entry> entries;  // sorted by index, unique
+  const std::string* find(uint32_t index) const;
+};
+
+struct Module {
+  std::vector<uint8_t> bytes;
+  Features features;
+
+  std::vector<FuncType> types;
+  std::vector<Import> imports;
+  // Index spaces, imports first.
+  std::vector<Function> functions;
+  std::vector<Table> tables;
+  std::vector<Memory> memories;
+  std::vector<Global> globals;
+  uint32_t imported_function_count = 0;
+  uint32_t imported_table_count = 0;
+  uint32_t imported_memory_count = 0;
+  uint32_t imported_global_count = 0;
+
+  std::vector<Export> exports;
+  std::optional<uint32_t> start;
+  std::vector<ElementSegment> elements;
+  std::vector<DataSegment> data;
+  std::optional<uint32_t> data_count;
+
+  uint32_t code_section_offset = 0;  // the code section's payload, for throughput figures
+  uint32_t code_section_size = 0;
+
+  std::vector<CustomSection> custom_sections;
+  // From the "name" custom section; a malformed name section is ignored, as the spec asks.
+  std::string module_name;
+  NameMap function_names;
+  std::vector<std::pair<uint32_t, NameMap>> local_names;  // sorted by function index
+
+  const FuncType& functionType(uint32_t function_index) const {
+    return types[functions[function_index].type_index];
+  }
+  std::span<const uint8_t> functionBody(uint32_t function_index) const {
+    const Function& f = functions[function_index];
+    return {bytes.data() + f.body_offset, f.body_size};
+  }
+  const Export* findExport(std::string_view name) const;
+  // "name" from the name section, or "" when it has none.
+  std::string_view functionName(uint32_t function_index) const;
+};
+
+struct DecodeOptions {
+  Features features;
+  // Validate every function body while decoding. Off only for tools that validate later.
+  bool validate_functions = true;
+};
+
+// Decodes and validates a whole module. The bytes are copied into the Module.
+Result<std::unique_ptr<Module>> decodeModule(std::span<const uint8_t> bytes,
+                                             const DecodeOptions& options = {});
+
+}  // namespace wisp::wasm

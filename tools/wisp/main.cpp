@@ -1,0 +1,65 @@
+// The `wisp` command line: one subcommand per job, each implemented in its own file.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "validate_command.h"
+#include "wast_command.h"
+
+namespace {
+
+constexpr int kUsageError = 2;
+
+int runCli(int argc, char** argv) {
+  CLI::App app{"Wisp: a WebAssembly runtime built around a single-pass JIT compiler", "wisp"};
+  app.require_subcommand(1);
+
+  std::vector<std::string> validate_files;
+  CLI::App* validate = app.add_subcommand("validate", "Decode and validate .wasm binaries");
+  validate->add_option("FILE", validate_files, "A .wasm binary")->required();
+
+  wisp::cli::WastOptions wast_options;
+  CLI::App* wast = app.add_subcommand(
+      "wast", "Run spec test scripts (.wast, converted with wast2json; or wast2json's .json)");
+  wast->add_option("FILE", wast_options.files, "A .wast script or a wast2json .json file")
+      ->required();
+  wast->add_option("--report-json", wast_options.report_json,
+                   "Write every command's result to this JSON file");
+  wast->add_option("--wast2json-flag", wast_options.wast2json.flags,
+                   "Pass this flag to wast2json, e.g. --wast2json-flag=--enable-tail-call "
+                   "(repeatable; also switches the matching decoder feature on)")
+      ->allow_extra_args(false);
+  wast->add_option("--wast2json", wast_options.wast2json.program,
+                   "The wast2json program to run")
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);  // prints help, or the error with a usage hint
+    return code == 0 ? 0 : kUsageError;
+  }
+
+  if (*validate) return wisp::cli::runValidate(validate_files);
+  if (*wast) return wisp::cli::runWast(wast_options);
+  return kUsageError;  // unreachable: require_subcommand(1)
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The last line of defence: a bug must end in a message and a failing status, not a crash.
+  try {
+    return runCli(argc, argv);
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "wisp: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "wisp: internal error\n");
+  }
+  return 70;  // EX_SOFTWARE
+}

@@ -1,0 +1,22 @@
+// `wisp wast FILE...`: converts each .wast script (or reads wast2json output), runs its
+// commands, prints one line per failure and the totals.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wast2json.h"
+
+namespace wisp::cli {
+
+struct WastOptions {
+  std::vector<std::string> files;         // .wast scripts or wast2json .json files
+  std::optional<std::string> report_json; // where to write every command's result
+  Wast2jsonSettings wast2json;
+};
+
+// Returns the exit code: 0 iff every file could be run and no command failed.
+int runWast(const WastOptions& options);
+
+}  // namespace wisp::cli

@@ -1,0 +1,87 @@
+#include "wasm/opcodes.h"
+
+#include <array>
+
+namespace wisp::wasm {
+namespace {
+
+constexpr OpcodeInfo kOpcodeTable[] = {
+#define WISP_OP(name, text, prefix, code, imm, sig, extra) \
+  {text, prefix, code, Imm::imm, Sig::sig, extra},
+#include "wasm/opcodes.def"
+#undef WISP_OP
+};
+static_assert(std::size(kOpcodeTable) == kOpcodeCount);
+
+constexpr ValType I = ValType::I32, L = ValType::I64, F = ValType::F32, D = ValType::F64,
+                  V = ValType::V128, X = ValType::Bottom;
+
+constexpr OperandSig kSigs[] = {
+    /*Special*/ {{}, 0, X},
+    /*S_i_x*/ {{}, 0, I}, /*S_l_x*/ {{}, 0, L}, /*S_f_x*/ {{}, 0, F}, /*S_d_x*/ {{}, 0, D},
+    /*S_v_x*/ {{}, 0, V},
+    /*S_i_i*/ {{I}, 1, I}, /*S_i_ii*/ {{I, I}, 2, I}, /*S_i_l*/ {{L}, 1, I},
+    /*S_i_ll*/ {{L, L}, 2, I}, /*S_i_f*/ {{F}, 1, I}, /*S_i_ff*/ {{F, F}, 2, I},
+    /*S_i_d*/ {{D}, 1, I}, /*S_i_dd*/ {{D, D}, 2, I}, /*S_i_v*/ {{V}, 1, I},
+    /*S_l_i*/ {{I}, 1, L}, /*S_l_l*/ {{L}, 1, L}, /*S_l_ll*/ {{L, L}, 2, L},
+    /*S_l_f*/ {{F}, 1, L}, /*S_l_d*/ {{D}, 1, L}, /*S_l_v*/ {{V}, 1, L},
+    /*S_f_i*/ {{I}, 1, F}, /*S_f_l*/ {{L}, 1, F}, /*S_f_f*/ {{F}, 1, F},
+    /*S_f_ff*/ {{F, F}, 2, F}, /*S_f_d*/ {{D}, 1, F}, /*S_f_v*/ {{V}, 1, F},
+    /*S_d_i*/ {{I}, 1, D}, /*S_d_l*/ {{L}, 1, D}, /*S_d_f*/ {{F}, 1, D},
+    /*S_d_d*/ {{D}, 1, D}, /*S_d_dd*/ {{D, D}, 2, D}, /*S_d_v*/ {{V}, 1, D},
+    /*S_v_i*/ {{I}, 1, V}, /*S_v_l*/ {{L}, 1, V}, /*S_v_f*/ {{F}, 1, V},
+    /*S_v_d*/ {{D}, 1, V}, /*S_v_v*/ {{V}, 1, V}, /*S_v_vv*/ {{V, V}, 2, V},
+    /*S_v_vvv*/ {{V, V, V}, 3, V}, /*S_v_vi*/ {{V, I}, 2, V}, /*S_v_vl*/ {{V, L}, 2, V},
+    /*S_v_vf*/ {{V, F}, 2, V}, /*S_v_vd*/ {{V, D}, 2, V}, /*S_v_iv*/ {{I, V}, 2, V},
+    /*S_x_ii*/ {{I, I}, 2, X}, /*S_x_il*/ {{I, L}, 2, X}, /*S_x_if*/ {{I, F}, 2, X},
+    /*S_x_id*/ {{I, D}, 2, X}, /*S_x_iv*/ {{I, V}, 2, X},
+};
+static_assert(std::size(kSigs) == static_cast<size_t>(Sig::S_x_iv) + 1);
+
+constexpr uint16_t kUnknown = 0xFFFF;
+constexpr size_t kSimdCodes = 0x200;
+
+struct EncodingMaps {
+  std::array<uint16_t, 256> core{};
+  std::array<uint16_t, 32> misc{};
+  std::array<uint16_t, kSimdCodes> simd{};
+};
+
+constexpr EncodingMaps buildEncodingMaps() {
+  EncodingMaps maps;
+  maps.core.fill(kUnknown);
+  maps.misc.fill(kUnknown);
+  maps.simd.fill(kUnknown);
+  for (uint16_t i = 0; i < kOpcodeCount; ++i) {
+    const OpcodeInfo& info = kOpcodeTable[i];
+    if (info.prefix == 0) maps.core[info.code] = i;
+    else if (info.prefix == kPrefixMisc) maps.misc[info.code] = i;
+    else maps.simd[info.code] = i;
+  }
+  return maps;
+}
+
+constexpr EncodingMaps kEncodingMaps = buildEncodingMaps();
+
+}  // namespace
+
+const OpcodeInfo& opcodeInfo(Opcode op) { return kOpcodeTable[static_cast<uint16_t>(op)]; }
+const OperandSig& operandSig(Sig sig) { return kSigs[static_cast<uint8_t>(sig)]; }
+
+bool lookupOpcode(uint8_t byte, Opcode* out) {
+  const uint16_t index = kEncodingMaps.core[byte];
+  if (index == kUnknown) return false;
+  *out = static_cast<Opcode>(index);
+  return true;
+}
+
+bool lookupPrefixedOpcode(uint8_t prefix, uint32_t code, Opcode* out) {
+  uint16_t index = kUnknown;
+  if (prefix == kPrefixMisc && code < kEncodingMaps.misc.size()) index = kEncodingMaps.misc[code];
+  if (prefix == kPrefixSimd && code < kEncodingMaps.simd.size()) index = kEncodingMaps.simd[code];
+  if (index == kUnknown) return false;
+  *out = static_cast<Opcode>(index);
+  return true;
+}
+
+}  // namespace wisp::wasm

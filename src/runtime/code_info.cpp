@@ -1,0 +1,84 @@
+#include "runtime/code_info.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace wisp::runtime {
+
+void CodeInfo::addFunction(FunctionCode function) {
+  functions_.push_back(std::move(function));
+  finished_ = false;
+}
+
+void CodeInfo::addTrapSite(TrapSite site) {
+  trap_sites_.push_back(site);
+  finished_ = false;
+}
+
+void CodeInfo::addAddressMapEntry(AddressMapEntry entry) {
+  address_map_.push_back(entry);
+  finished_ = false;
+}
+
+Result<void> CodeInfo::finish() {
+  std::stable_sort(functions_.begin(), functions_.end(),
+                   [](const FunctionCode& a, const FunctionCode& b) { return a.code_begin < b.code_begin; });
+  std::stable_sort(trap_sites_.begin(), trap_sites_.end(),
+                   [](const TrapSite& a, const TrapSite& b) { return a.code_offset < b.code_offset; });
+  std::stable_sort(address_map_.begin(), address_map_.end(),
+                   [](const AddressMapEntry& a, const AddressMapEntry& b) {
+                     return a.code_offset < b.code_offset;
+                   });
+  for (size_t i = 0; i < functions_.size(); ++i) {
+    const FunctionCode& function = functions_[i];
+    if (function.code_begin >= function.code_end) {
+      return Error{"code info: function " + std::to_string(function.function_index) +
+                   " has an empty code range [" + std::to_string(function.code_begin) + ", " +
+                   std::to_string(function.code_end) + ")"};
+    }
+    if (i > 0 && functions_[i - 1].code_end > function.code_begin) {
+      return Error{"code info: the code of functions " +
+                   std::to_string(functions_[i - 1].function_index) + " and " +
+                   std::to_string(function.function_index) + " overlaps at offset " +
+                   std::to_string(function.code_begin)};
+    }
+  }
+  for (size_t i = 1; i < trap_sites_.size(); ++i) {
+    if (trap_sites_[i - 1].code_offset == trap_sites_[i].code_offset) {
+      return Error{"code info: two trap sites at code offset " +
+                   std::to_string(trap_sites_[i].code_offset)};
+    }
+  }
+  finished_ = true;
+  return {};
+}
+
+const FunctionCode* CodeInfo::lookupFunction(uint32_t code_offset) const noexcept {
+  // The last function starting at or before the offset, if the offset is inside it.
+  auto after = std::upper_bound(functions_.begin(), functions_.end(), code_offset,
+                                [](uint32_t offset, const FunctionCode& f) { return offset < f.code_begin; });
+  if (after == functions_.begin()) return nullptr;
+  const FunctionCode& candidate = *(after - 1);
+  return code_offset < candidate.code_end ? &candidate : nullptr;
+}
+
+const TrapSite* CodeInfo::lookupTrap(uint32_t code_offset) const noexcept {
+  auto found = std::lower_bound(trap_sites_.begin(), trap_sites_.end(), code_offset,
+                                [](const TrapSite& site, uint32_t offset) { return site.code_offset < offset; });
+  if (found == trap_sites_.end() || found->code_offset != code_offset) return nullptr;
+  return &*found;
+}
+
+std::optional<FrameLocation> CodeInfo::lookupFrame(uint32_t code_offset) const noexcept {
+  const FunctionCode* function = lookupFunction(code_offset);
+  if (function == nullptr) return std::nullopt;
+  FrameLocation location{function->function_index, kUnknownWasmOffset};
+  auto after = std::upper_bound(address_map_.begin(), address_map_.end(), code_offset,
+                                [](uint32_t offset, const AddressMapEntry& e) { return offset < e.code_offset; });
+  if (after != address_map_.begin() && (after - 1)->code_offset >= function->code_begin) {
+    location.wasm_offset = (after - 1)->wasm_offset;
+  }
+  return location;
+}
+
+}  // namespace wisp::runtime

@@ -1,0 +1,94 @@
+#include "runtime/code_memory.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <utility>
+
+namespace wisp::runtime {
+
+namespace {
+
+size_t pageSize() {
+  static const size_t page_size = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  return page_size;
+}
+
+}  // namespace
+
+Result<CodeMemory> CodeMemory::allocate(size_t size) {
+  if (size == 0) return Error{"code memory: cannot allocate 0 bytes"};
+  const size_t page = pageSize();
+  if (size > SIZE_MAX - page) {
+    return Error{"code memory: size " + std::to_string(size) + " is too large"};
+  }
+  const size_t rounded = (size + page - 1) & ~(page - 1);
+  void* base = mmap(nullptr, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED) {
+    return systemError("code memory: mmap of " + std::to_string(rounded) + " bytes", errno);
+  }
+  return CodeMemory(static_cast<uint8_t*>(base), rounded);
+}
+
+CodeMemory::CodeMemory(CodeMemory&& other) noexcept
+    : base_(std::exchange(other.base_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      published_(std::exchange(other.published_, false)) {}
+
+CodeMemory& CodeMemory::operator=(CodeMemory&& other) noexcept {
+  if (this != &other) {
+    release();
+    base_ = std::exchange(other.base_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    published_ = std::exchange(other.published_, false);
+  }
+  return *this;
+}
+
+CodeMemory::~CodeMemory() { release(); }
+
+void CodeMemory::release() {
+  // munmap of a mapping we own cannot fail in a way the destructor could act on.
+  if (base_ != nullptr) munmap(base_, size_);
+  base_ = nullptr;
+  size_ = 0;
+  published_ = false;
+}
+
+std::span<uint8_t> CodeMemory::writableBytes() {
+  if (published_) return {};
+  return {base_, size_};
+}
+
+Result<void> CodeMemory::write(size_t offset, std::span<const uint8_t> bytes) {
+  if (published_) return Error{"code memory: write after publish"};
+  if (offset > size_ || bytes.size() > size_ - offset) {
+    return Error{"code memory: write of " + std::to_string(bytes.size()) + " bytes at offset " +
+                 std::to_string(offset) + " exceeds the mapping of " + std::to_string(size_) +
+                 " bytes"};
+  }
+  if (!bytes.empty()) std::memcpy(base_ + offset, bytes.data(), bytes.size());
+  return {};
+}
+
+Result<void> CodeMemory::publish() {
+  if (base_ == nullptr) return Error{"code memory: publish of an empty mapping"};
+  if (published_) return Error{"code memory: already published"};
+  // One mprotect from read-write to read+execute: the pages are never writable and executable.
+  if (mprotect(base_, size_, PROT_READ | PROT_EXEC) != 0) {
+    return systemError("code memory: mprotect to read+execute of " + std::to_string(size_) +
+                           " bytes",
+                       errno);
+  }
+#if !defined(__x86_64__) && !defined(__i386__)
+  // x86 keeps instruction and data caches coherent; other ISAs need an explicit flush.
+  __builtin___clear_cache(reinterpret_cast<char*>(base_), reinterpret_cast<char*>(base_ + size_));
+#endif
+  published_ = true;
+  return {};
+}
+
+}  // namespace wisp::runtime

@@ -1,0 +1,55 @@
+// Executable memory for one module's code, W^X: the mapping is read-write while the compiler
+// copies code in and applies relocations, then publish() makes it read+execute for good.
+// No moment exists at which it is both writable and executable.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "runtime/result.h"
+
+namespace wisp::runtime {
+
+class CodeMemory {
+ public:
+  // Maps `size` bytes rounded up to whole pages, read-write and not executable.
+  static Result<CodeMemory> allocate(size_t size);
+
+  CodeMemory() = default;
+  CodeMemory(CodeMemory&& other) noexcept;
+  CodeMemory& operator=(CodeMemory&& other) noexcept;
+  CodeMemory(const CodeMemory&) = delete;
+  CodeMemory& operator=(const CodeMemory&) = delete;
+  ~CodeMemory();
+
+  // The whole mapping, writable until publish(); empty afterwards so stale spans are obvious.
+  std::span<uint8_t> writableBytes();
+  // Copies `bytes` to `offset`; fails when published or out of range.
+  Result<void> write(size_t offset, std::span<const uint8_t> bytes);
+
+  // Switches the mapping to read+execute (and flushes the instruction cache where needed).
+  Result<void> publish();
+  bool isPublished() const { return published_; }
+
+  uintptr_t begin() const { return reinterpret_cast<uintptr_t>(base_); }
+  uintptr_t end() const { return begin() + size_; }
+  size_t size() const { return size_; }  // page-rounded
+  bool contains(uintptr_t pc) const { return pc >= begin() && pc < end(); }
+
+  // The code at `offset` as a function pointer; only meaningful once published.
+  template <typename Fn>
+  Fn* entry(size_t offset) const {
+    return reinterpret_cast<Fn*>(begin() + offset);
+  }
+
+ private:
+  CodeMemory(uint8_t* base, size_t size) : base_(base), size_(size) {}
+  void release();
+
+  uint8_t* base_ = nullptr;
+  size_t size_ = 0;
+  bool published_ = false;
+};
+
+}  // namespace wisp::runtime

@@ -1,0 +1,889 @@
+// One pass over a function body that decodes, validates and reports each instruction to a
+// Visitor. The validator is this decoder with a Visitor that does nothing; the compiler is
+// this decoder with a Visitor that emits code (DESIGN §2): one walk, no IR.
+//
+// The operand stack holds types only (ValType::Bottom stands for the unknown type of
+// unreachable code); control frames record block signatures and stack heights. Visitors get
+// instruction hooks only in reachable code, and control hooks (block, loop, if, else, end)
+// always, so they can keep their own control stack in step with this one.
+//
+// No allocation per instruction: the stacks are vectors lent by a FunctionDecoderContext
+// that the caller reuses across functions.
+#pragma once
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdarg>
+#include <cstdio>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "wasm/binary_reader.h"
+#include "wasm/module.h"
+#include "wasm/opcodes.h"
+
+namespace wisp::wasm {
+
+// An implementation limit, as V8 has: bodies declaring more locals are rejected.
+inline constexpr uint32_t kMaxFunctionLocals = 50000;
+
+struct BlockType {
+  std::span<const ValType> params;
+  std::span<const ValType> results;
+};
+
+struct ControlFrame {
+  Opcode kind = Opcode::Block;  // Block, Loop, If, Else (an `if` past its `else`), or Call
+  BlockType type;
+  uint32_t height = 0;          // operand stack height at entry, params excluded
+  bool unreachable = false;
+  // The types a branch to this frame carries: a loop's params, else its results.
+  std::span<const ValType> labelTypes() const {
+    return kind == Opcode::Loop ? type.params : type.results;
+  }
+};
+
+struct MemArg {
+  uint32_t align_log2 = 0;
+  uint32_t memory_index = 0;
+  uint64_t offset = 0;
+};
+
+// Reused across functions so decoding a body allocates only when it outgrows the last one.
+struct FunctionDecoderContext {
+  std::vector<ValType> locals;
+  std::vector<ValType> operands;
+  std::vector<ControlFrame> controls;
+  std::vector<uint32_t> br_table_depths;
+};
+
+// The hooks a Visitor implements; this one does nothing and is what validation uses.
+struct NullVisitor {
+  void startFunction(std::span<const ValType> locals) {}
+  void finishFunction() {}
+  // Control (called in unreachable code too; `reachable` says which).
+  void visitBlock(const ControlFrame&, bool reachable) {}
+  void visitLoop(const ControlFrame&, bool reachable) {}
+  void visitIf(const ControlFrame&, bool reachable) {}
+  void visitElse(const ControlFrame&, bool reachable) {}
+  void visitEnd(const ControlFrame&, bool reachable) {}
+  // Instructions (reachable code only).
+  void visitUnreachable() {}
+  void visitBr(uint32_t depth) {}
+  void visitBrIf(uint32_t depth) {}
+  void visitBrTable(std::span<const uint32_t> depths, uint32_t default_depth) {}
+  void visitReturn() {}
+  void visitCall(uint32_t function_index, const FuncType&) {}
+  void visitCallIndirect(uint32_t type_index, uint32_t table_index, const FuncType&) {}
+  void visitReturnCall(uint32_t function_index, const FuncType&) {}
+  void visitReturnCallIndirect(uint32_t type_index, uint32_t table_index, const FuncType&) {}
+  void visitDrop() {}
+  void visitSelect(ValType type) {}
+  void visitLocalGet(uint32_t index) {}
+  void visitLocalSet(uint32_t index) {}
+  void visitLocalTee(uint32_t index) {}
+  void visitGlobalGet(uint32_t index) {}
+  void visitGlobalSet(uint32_t index) {}
+  void visitI32Const(int32_t value) {}
+  void visitI64Const(int64_t value) {}
+  void visitF32Const(uint32_t bits) {}
+  void visitF64Const(uint64_t bits) {}
+  void visitV128Const(const uint8_t* bytes) {}
+  // Table-typed numeric and SIMD operations with no immediate.
+  void visitNumeric(Opcode op) {}
+  void visitLoad(Opcode op, const MemArg&) {}
+  void visitStore(Opcode op, const MemArg&) {}
+  void visitLoadLane(Opcode op, const MemArg&, uint8_t lane) {}
+  void visitStoreLane(Opcode op, const MemArg&, uint8_t lane) {}
+  void visitLane(Opcode op, uint8_t lane) {}
+  void visitShuffle(const uint8_t* lanes) {}
+  void visitMemorySize(uint32_t memory) {}
+  void visitMemoryGrow(uint32_t memory) {}
+  void visitMemoryInit(uint32_t segment, uint32_t memory) {}
+  void visitDataDrop(uint32_t segment) {}
+  void visitMemoryCopy(uint32_t dst_memory, uint32_t src_memory) {}
+  void visitMemoryFill(uint32_t memory) {}
+  void visitRefNull(ValType type) {}
+  void visitRefIsNull() {}
+  void visitRefFunc(uint32_t function_index) {}
+  void visitTableGet(uint32_t table) {}
+  void visitTableSet(uint32_t table) {}
+  void visitTableInit(uint32_t segment, uint32_t table) {}
+  void visitElemDrop(uint32_t segment) {}
+  void visitTableCopy(uint32_t dst_table, uint32_t src_table) {}
+  void visitTableGrow(uint32_t table) {}
+  void visitTableSize(uint32_t table) {}
+  void visitTableFill(uint32_t table) {}
+};
+
+template <typename Visitor>
+class FunctionDecoder {
+ public:
+  FunctionDecoder(const Module& module, uint32_t function_index, FunctionDecoderContext& context,
+                  Visitor& visitor)
+      : module_(module),
+        function_index_(function_index),
+        type_(module.functionType(function_index)),
+        reader_(module.bytes.data() + module.functions[function_index].body_offset,
+                module.bytes.data() + module.functions[function_index].body_offset +
+                    module.functions[function_index].body_size,
+                module.functions[function_index].body_offset),
+        locals_(context.locals),
+        operands_(context.operands),
+        controls_(context.controls),
+        br_table_depths_(context.br_table_depths),
+        visitor_(visitor) {}
+
+  // Decodes the whole body; on failure the error names the function and byte offset.
+  std::optional<Error> decode() {
+    locals_.clear();
+    operands_.clear();
+    controls_.clear();
+    decodeLocals();
+    if (reader_.ok()) {
+      visitor_.startFunction(locals_);
+      ControlFrame frame;
+      frame.kind = Opcode::Call;
+      frame.type = {{}, type_.results()};
+      controls_.push_back(frame);
+      decodeInstructions();
+    }
+    if (reader_.ok()) visitor_.finishFunction();
+    if (!reader_.ok()) {
+      Error error = *reader_.error();
+      error.function_index = function_index_;
+      return error;
+    }
+    return std::nullopt;
+  }
+
+  // Offset in the module of the instruction being decoded (for address maps and errors).
+  size_t instructionOffset() const { return instruction_offset_; }
+  const std::vector<ValType>& operandTypes() const { return operands_; }
+  const std::vector<ControlFrame>& controls() const { return controls_; }
+
+ private:
+  // ---- errors --------------------------------------------------------------------------
+  void invalid(const char* format, ...) __attribute__((format(printf, 2, 3))) {
+    if (!reader_.ok()) return;
+    char message[256];
+    va_list args;
+    va_start(args, format);
+    std::vsnprintf(message, sizeof message, format, args);
+    va_end(args);
+    reader_.invalidAt(instruction_offset_, message);
+  }
+  void malformed(const char* message) { reader_.malformedAt(instruction_offset_, message); }
+  bool ok() const { return reader_.ok(); }
+
+  // ---- locals --------------------------------------------------------------------------
+  void decodeLocals() {
+    for (ValType t : type_.params()) locals_.push_back(t);
+    const uint32_t groups = reader_.u32();
+    uint64_t total = locals_.size();
+    for (uint32_t g = 0; g < groups && ok(); ++g) {
+      const size_t at = reader_.offset();
+      const uint32_t count = reader_.u32();
+      const uint8_t type_byte = reader_.u8();
+      if (!ok()) return;
+      total += count;
+      if (total > kMaxFunctionLocals) return reader_.malformedAt(at, "too many locals");
+      if (!isValType(type_byte)) return reader_.malformedAt(at, "malformed value type");
+      locals_.insert(locals_.end(), count, static_cast<ValType>(type_byte));
+    }
+  }
+
+  // ---- operand stack -------------------------------------------------------------------
+  void push(ValType t) { operands_.push_back(t); }
+
+  ValType pop() {
+    const ControlFrame& frame = controls_.back();
+    if (operands_.size() == frame.height) {
+      if (frame.unreachable) return ValType::Bottom;
+      invalid("type mismatch: expected a value but the stack is empty");
+      return ValType::Bottom;
+    }
+    const ValType t = operands_.back();
+    operands_.pop_back();
+    return t;
+  }
+
+  ValType pop(ValType expected) {
+    const ValType actual = pop();
+    if (actual != expected && actual != ValType::Bottom && expected != ValType::Bottom)
+      invalid("type mismatch: expected %s, found %s", valTypeName(expected), valTypeName(actual));
+    return actual;
+  }
+
+  void popTypes(std::span<const ValType> types) {
+    for (size_t i = types.size(); i-- > 0 && ok();) pop(types[i]);
+  }
+  void pushTypes(std::span<const ValType> types) {
+    for (ValType t : types) push(t);
+  }
+
+  void setUnreachable() {
+    ControlFrame& frame = controls_.back();
+    operands_.resize(frame.height);
+    frame.unreachable = true;
+  }
+  bool reachable() const { return !controls_.back().unreachable; }
+
+  // ---- immediates ----------------------------------------------------------------------
+  BlockType readBlockType() {
+    const uint8_t byte = reader_.peekU8();
+    if (byte == 0x40) {
+      reader_.u8();
+      return {};
+    }
+    if (isValType(byte)) {
+      reader_.u8();
+      return {{}, singleType(static_cast<ValType>(byte))};
+    }
+    const int64_t index = reader_.s33();
+    if (!ok()) return {};
+    if (index < 0) {
+      malformed("malformed block type");
+      return {};
+    }
+    if (static_cast<uint64_t>(index) >= module_.types.size()) {
+      invalid("unknown type %" PRId64, index);
+      return {};
+    }
+    const FuncType& type = module_.types[index];
+    return {type.params(), type.results()};
+  }
+
+  static std::span<const ValType> singleType(ValType t) {
+    static constexpr ValType kTypes[] = {ValType::I32,  ValType::I64,     ValType::F32,
+                                         ValType::F64,  ValType::V128,    ValType::FuncRef,
+                                         ValType::ExternRef};
+    for (const ValType& candidate : kTypes)
+      if (candidate == t) return {&candidate, 1};
+    return {};
+  }
+
+  bool checkDepth(uint32_t depth) {
+    if (depth >= controls_.size()) {
+      invalid("unknown label %u", depth);
+      return false;
+    }
+    return true;
+  }
+  ControlFrame& frameAt(uint32_t depth) { return controls_[controls_.size() - 1 - depth]; }
+
+  MemArg readMemArg(uint32_t natural_align_log2) {
+    MemArg arg;
+    const uint32_t flags = reader_.u32();
+    if (module_.features.multi_memory && (flags & 0x40)) {
+      arg.memory_index = reader_.u32();
+      arg.align_log2 = flags & ~0x40u;
+    } else {
+      arg.align_log2 = flags;
+    }
+    arg.offset = module_.features.memory64 ? reader_.u64() : reader_.u32();
+    if (!ok()) return arg;
+    if (arg.memory_index >= module_.memories.size()) {
+      invalid("unknown memory %u", arg.memory_index);
+    } else if (arg.align_log2 > natural_align_log2) {
+      invalid("alignment must not be larger than natural");
+    }
+    return arg;
+  }
+
+  // memory.size, memory.grow and memory.fill name memory 0 with a zero byte in 2.0.
+  uint32_t readMemoryIndex() {
+    uint32_t index;
+    if (module_.features.multi_memory) {
+      index = reader_.u32();
+    } else {
+      index = reader_.u8();
+      if (ok() && index != 0) malformed("zero byte expected");
+    }
+    if (ok() && index >= module_.memories.size()) invalid("unknown memory %u", index);
+    return index;
+  }
+
+  uint32_t readTableIndex() {
+    const uint32_t index = reader_.u32();
+    if (ok() && index >= module_.tables.size()) invalid("unknown table %u", index);
+    return index;
+  }
+
+  ValType tableElement(uint32_t index) const {
+    return index < module_.tables.size() ? module_.tables[index].type.element : ValType::Bottom;
+  }
+
+  uint32_t readFunctionIndex() {
+    const uint32_t index = reader_.u32();
+    if (ok() && index >= module_.functions.size()) invalid("unknown function %u", index);
+    return index;
+  }
+
+  uint32_t readTypeIndex() {
+    const uint32_t index = reader_.u32();
+    if (ok() && index >= module_.types.size()) invalid("unknown type %u", index);
+    return index;
+  }
+
+  uint32_t readDataIndex() {
+    const uint32_t index = reader_.u32();
+    if (!ok()) return 0;
+    if (!module_.data_count) {
+      malformed("data count section required");
+    } else if (index >= *module_.data_count) {
+      invalid("unknown data segment %u", index);
+    }
+    return index;
+  }
+
+  uint32_t readElemIndex() {
+    const uint32_t index = reader_.u32();
+    if (ok() && index >= module_.elements.size()) invalid("unknown elem segment %u", index);
+    return index;
+  }
+
+  uint8_t readLane(uint32_t lanes) {
+    const uint8_t lane = reader_.u8();
+    if (ok() && lane >= lanes) invalid("invalid lane index %u", lane);
+    return lane;
+  }
+
+  // ---- instructions --------------------------------------------------------------------
+  void decodeInstructions() {
+    while (ok()) {
+      if (reader_.atEnd()) {
+        instruction_offset_ = reader_.offset();
+        return malformed("unexpected end of function body: END opcode expected");
+      }
+      instruction_offset_ = reader_.offset();
+      const uint8_t byte = reader_.u8();
+      Opcode op;
+      if (byte == kPrefixMisc || byte == kPrefixSimd) {
+        const uint32_t code = reader_.u32();
+        if (!ok()) return;
+        if (!lookupPrefixedOpcode(byte, code, &op) ||
+            (byte == kPrefixSimd && !module_.features.simd)) {
+          return malformed("illegal opcode");
+        }
+      } else if (!lookupOpcode(byte, &op)) {
+        return malformed("illegal opcode");
+      }
+      if (op == Opcode::End && controls_.size() == 1) {
+        endFunction();
+        return;
+      }
+      decodeInstruction(op);
+    }
+  }
+
+  void endFunction() {
+    ControlFrame& frame = controls_.back();
+    popTypes(frame.type.results);
+    if (ok() && operands_.size() != frame.height)
+      invalid("type mismatch: %zu values left on the stack at the end of the function",
+              operands_.size() - frame.height);
+    if (!ok()) return;
+    visitor_.visitEnd(frame, !frame.unreachable);
+    controls_.pop_back();
+    if (!reader_.atEnd()) {
+      instruction_offset_ = reader_.offset();
+      malformed("section size mismatch: bytes after the function's final END");
+    }
+  }
+
+  void pushFrame(Opcode kind, const BlockType& type) {
+    popTypes(type.params);
+    ControlFrame frame;
+    frame.kind = kind;
+    frame.type = type;
+    frame.height = static_cast<uint32_t>(operands_.size());
+    frame.unreachable = false;
+    controls_.push_back(frame);
+    pushTypes(type.params);
+  }
+
+  // Checks the frame's results and pops it; leaves the results for the caller to push.
+  void popFrameResults() {
+    const ControlFrame& frame = controls_.back();
+    popTypes(frame.type.results);
+    if (ok() && operands_.size() != frame.height)
+      invalid("type mismatch: %zu values left on the stack at the end of the block",
+              operands_.size() - frame.height);
+  }
+
+  void decodeSimple(Opcode op) {
+    const OperandSig& sig = operandSig(opcodeInfo(op).sig);
+    popTypes(sig.paramSpan());
+    if (sig.has_result()) push(sig.result);
+  }
+
+  void decodeInstruction(Opcode op) {
+    const OpcodeInfo& info = opcodeInfo(op);
+    switch (op) {
+      case Opcode::Unreachable:
+        if (reachable()) visitor_.visitUnreachable();
+        setUnreachable();
+        return;
+      case Opcode::Nop:
+        return;
+      case Opcode::Block:
+      case Opcode::Loop:
+      case Opcode::If: {
+        const BlockType type = readBlockType();
+        if (!ok()) return;
+        const bool was_reachable = reachable();
+        if (op == Opcode::If) pop(ValType::I32);
+        pushFrame(op, type);
+        if (!ok()) return;
+        if (op == Opcode::Block) visitor_.visitBlock(controls_.back(), was_reachable);
+        else if (op == Opcode::Loop) visitor_.visitLoop(controls_.back(), was_reachable);
+        else visitor_.visitIf(controls_.back(), was_reachable);
+        return;
+      }
+      case Opcode::Else: {
+        ControlFrame& frame = controls_.back();
+        if (frame.kind != Opcode::If) return malformed("else without a matching if");
+        popFrameResults();
+        if (!ok()) return;
+        visitor_.visitElse(frame, !frame.unreachable);
+        operands_.resize(frame.height);
+        frame.kind = Opcode::Else;
+        frame.unreachable = false;
+        pushTypes(frame.type.params);
+        return;
+      }
+      case Opcode::End: {
+        ControlFrame& frame = controls_.back();
+        if (frame.kind == Opcode::If) {
+          // An `if` with no `else` has an empty else branch: its params become its results.
+          popFrameResults();
+          if (!ok()) return;
+          operands_.resize(frame.height);
+          pushTypes(frame.type.params);
+          frame.unreachable = false;
+        }
+        popFrameResults();
+        if (!ok()) return;
+        visitor_.visitEnd(frame, !frame.unreachable);
+        const BlockType type = frame.type;
+        operands_.resize(frame.height);
+        controls_.pop_back();
+        pushTypes(type.results);
+        return;
+      }
+      case Opcode::Br: {
+        const uint32_t depth = reader_.u32();
+        if (!ok() || !checkDepth(depth)) return;
+        popTypes(frameAt(depth).labelTypes());
+        if (!ok()) return;
+        if (reachable()) visitor_.visitBr(depth);
+        setUnreachable();
+        return;
+      }
+      case Opcode::BrIf: {
+        const uint32_t depth = reader_.u32();
+        if (!ok() || !checkDepth(depth)) return;
+        pop(ValType::I32);
+        const auto types = frameAt(depth).labelTypes();
+        popTypes(types);
+        pushTypes(types);
+        if (ok() && reachable()) visitor_.visitBrIf(depth);
+        return;
+      }
+      case Opcode::BrTable:
+        return decodeBrTable();
+      case Opcode::Return:
+        popTypes(type_.results());
+        if (!ok()) return;
+        if (reachable()) visitor_.visitReturn();
+        setUnreachable();
+        return;
+      case Opcode::Call:
+      case Opcode::ReturnCall: {
+        if (!module_.features.tail_call && op == Opcode::ReturnCall)
+          return malformed("illegal opcode");
+        const uint32_t index = readFunctionIndex();
+        if (!ok()) return;
+        const FuncType& callee = module_.functionType(index);
+        popTypes(callee.params());
+        if (op == Opcode::ReturnCall) {
+          checkTailCallResults(callee);
+          if (ok() && reachable()) visitor_.visitReturnCall(index, callee);
+          setUnreachable();
+          return;
+        }
+        pushTypes(callee.results());
+        if (ok() && reachable()) visitor_.visitCall(index, callee);
+        return;
+      }
+      case Opcode::CallIndirect:
+      case Opcode::ReturnCallIndirect: {
+        if (!module_.features.tail_call && op == Opcode::ReturnCallIndirect)
+          return malformed("illegal opcode");
+        const uint32_t type_index = readTypeIndex();
+        const uint32_t table = readTableIndex();
+        if (!ok()) return;
+        if (tableElement(table) != ValType::FuncRef)
+          return invalid("type mismatch: call_indirect on a table of %s",
+                         valTypeName(tableElement(table)));
+        const FuncType& callee = module_.types[type_index];
+        pop(ValType::I32);
+        popTypes(callee.params());
+        if (op == Opcode::ReturnCallIndirect) {
+          checkTailCallResults(callee);
+          if (ok() && reachable()) visitor_.visitReturnCallIndirect(type_index, table, callee);
+          setUnreachable();
+          return;
+        }
+        pushTypes(callee.results());
+        if (ok() && reachable()) visitor_.visitCallIndirect(type_index, table, callee);
+        return;
+      }
+      case Opcode::Drop:
+        pop();
+        if (ok() && reachable()) visitor_.visitDrop();
+        return;
+      case Opcode::Select:
+        return decodeSelect();
+      case Opcode::SelectTyped: {
+        const uint32_t count = reader_.u32();
+        if (!ok()) return;
+        if (count != 1) return invalid("invalid result arity: select takes one type");
+        const uint8_t byte = reader_.u8();
+        if (!ok()) return;
+        if (!isValType(byte)) return malformed("malformed value type");
+        const ValType t = static_cast<ValType>(byte);
+        pop(ValType::I32);
+        pop(t);
+        pop(t);
+        push(t);
+        if (ok() && reachable()) visitor_.visitSelect(t);
+        return;
+      }
+      case Opcode::LocalGet:
+      case Opcode::LocalSet:
+      case Opcode::LocalTee: {
+        const uint32_t index = reader_.u32();
+        if (!ok()) return;
+        if (index >= locals_.size()) return invalid("unknown local %u", index);
+        const ValType t = locals_[index];
+        if (op == Opcode::LocalGet) {
+          push(t);
+          if (reachable()) visitor_.visitLocalGet(index);
+        } else if (op == Opcode::LocalSet) {
+          pop(t);
+          if (ok() && reachable()) visitor_.visitLocalSet(index);
+        } else {
+          pop(t);
+          push(t);
+          if (ok() && reachable()) visitor_.visitLocalTee(index);
+        }
+        return;
+      }
+      case Opcode::GlobalGet:
+      case Opcode::GlobalSet: {
+        const uint32_t index = reader_.u32();
+        if (!ok()) return;
+        if (index >= module_.globals.size()) return invalid("unknown global %u", index);
+        const GlobalType& global = module_.globals[index].type;
+        if (op == Opcode::GlobalGet) {
+          push(global.type);
+          if (reachable()) visitor_.visitGlobalGet(index);
+        } else {
+          if (!global.is_mutable) return invalid("global is immutable: global %u", index);
+          pop(global.type);
+          if (ok() && reachable()) visitor_.visitGlobalSet(index);
+        }
+        return;
+      }
+      case Opcode::TableGet:
+      case Opcode::TableSet: {
+        const uint32_t table = readTableIndex();
+        if (!ok()) return;
+        const ValType element = tableElement(table);
+        if (op == Opcode::TableGet) {
+          pop(ValType::I32);
+          push(element);
+          if (ok() && reachable()) visitor_.visitTableGet(table);
+        } else {
+          pop(element);
+          pop(ValType::I32);
+          if (ok() && reachable()) visitor_.visitTableSet(table);
+        }
+        return;
+      }
+      case Opcode::MemorySize:
+      case Opcode::MemoryGrow: {
+        const uint32_t memory = readMemoryIndex();
+        if (!ok()) return;
+        decodeSimple(op);
+        if (ok() && reachable()) {
+          if (op == Opcode::MemorySize) visitor_.visitMemorySize(memory);
+          else visitor_.visitMemoryGrow(memory);
+        }
+        return;
+      }
+      case Opcode::I32Const: {
+        const int32_t value = reader_.s32();
+        if (!ok()) return;
+        push(ValType::I32);
+        if (reachable()) visitor_.visitI32Const(value);
+        return;
+      }
+      case Opcode::I64Const: {
+        const int64_t value = reader_.s64();
+        if (!ok()) return;
+        push(ValType::I64);
+        if (reachable()) visitor_.visitI64Const(value);
+        return;
+      }
+      case Opcode::F32Const: {
+        const uint32_t bits = reader_.fixedU32();
+        if (!ok()) return;
+        push(ValType::F32);
+        if (reachable()) visitor_.visitF32Const(bits);
+        return;
+      }
+      case Opcode::F64Const: {
+        const uint64_t bits = reader_.fixedU64();
+        if (!ok()) return;
+        push(ValType::F64);
+        if (reachable()) visitor_.visitF64Const(bits);
+        return;
+      }
+      case Opcode::V128Const: {
+        uint8_t bytes[16];
+        reader_.bytes(bytes, 16);
+        if (!ok()) return;
+        push(ValType::V128);
+        if (reachable()) visitor_.visitV128Const(bytes);
+        return;
+      }
+      case Opcode::I8x16Shuffle: {
+        uint8_t lanes[16];
+        reader_.bytes(lanes, 16);
+        if (!ok()) return;
+        for (uint8_t lane : lanes)
+          if (lane >= 32) return invalid("invalid lane index %u", lane);
+        decodeSimple(op);
+        if (ok() && reachable()) visitor_.visitShuffle(lanes);
+        return;
+      }
+      case Opcode::RefNull: {
+        const uint8_t byte = reader_.u8();
+        if (!ok()) return;
+        const ValType t = static_cast<ValType>(byte);
+        if (!isValType(byte) || !isRefType(t)) return malformed("malformed reference type");
+        push(t);
+        if (reachable()) visitor_.visitRefNull(t);
+        return;
+      }
+      case Opcode::RefIsNull: {
+        const ValType t = pop();
+        if (!ok()) return;
+        if (t != ValType::Bottom && !isRefType(t))
+          return invalid("type mismatch: ref.is_null expects a reference, found %s",
+                         valTypeName(t));
+        push(ValType::I32);
+        if (reachable()) visitor_.visitRefIsNull();
+        return;
+      }
+      case Opcode::RefFunc: {
+        const uint32_t index = readFunctionIndex();
+        if (!ok()) return;
+        if (!module_.functions[index].declared_ref)
+          return invalid("undeclared function reference %u", index);
+        push(ValType::FuncRef);
+        if (reachable()) visitor_.visitRefFunc(index);
+        return;
+      }
+      case Opcode::MemoryInit: {
+        const uint32_t segment = readDataIndex();
+        const uint32_t memory = readMemoryIndex();
+        if (!ok()) return;
+        popTypes(kThreeI32);
+        if (ok() && reachable()) visitor_.visitMemoryInit(segment, memory);
+        return;
+      }
+      case Opcode::DataDrop: {
+        const uint32_t segment = readDataIndex();
+        if (ok() && reachable()) visitor_.visitDataDrop(segment);
+        return;
+      }
+      case Opcode::MemoryCopy: {
+        const uint32_t dst = readMemoryIndex();
+        const uint32_t src = readMemoryIndex();
+        if (!ok()) return;
+        popTypes(kThreeI32);
+        if (ok() && reachable()) visitor_.visitMemoryCopy(dst, src);
+        return;
+      }
+      case Opcode::MemoryFill: {
+        const uint32_t memory = readMemoryIndex();
+        if (!ok()) return;
+        popTypes(kThreeI32);
+        if (ok() && reachable()) visitor_.visitMemoryFill(memory);
+        return;
+      }
+      case Opcode::TableInit: {
+        const uint32_t segment = readElemIndex();
+        const uint32_t table = readTableIndex();
+        if (!ok()) return;
+        if (module_.elements[segment].type != tableElement(table))
+          return invalid("type mismatch: table.init of %s elements into a table of %s",
+                         valTypeName(module_.elements[segment].type),
+                         valTypeName(tableElement(table)));
+        popTypes(kThreeI32);
+        if (ok() && reachable()) visitor_.visitTableInit(segment, table);
+        return;
+      }
+      case Opcode::ElemDrop: {
+        const uint32_t segment = readElemIndex();
+        if (ok() && reachable()) visitor_.visitElemDrop(segment);
+        return;
+      }
+      case Opcode::TableCopy: {
+        const uint32_t dst = readTableIndex();
+        const uint32_t src = readTableIndex();
+        if (!ok()) return;
+        if (tableElement(dst) != tableElement(src))
+          return invalid("type mismatch: table.copy from a table of %s to a table of %s",
+                         valTypeName(tableElement(src)), valTypeName(tableElement(dst)));
+        popTypes(kThreeI32);
+        if (ok() && reachable()) visitor_.visitTableCopy(dst, src);
+        return;
+      }
+      case Opcode::TableGrow:
+      case Opcode::TableSize:
+      case Opcode::TableFill: {
+        const uint32_t table = readTableIndex();
+        if (!ok()) return;
+        const ValType element = tableElement(table);
+        if (op == Opcode::TableGrow) {
+          pop(ValType::I32);
+          pop(element);
+          push(ValType::I32);
+          if (ok() && reachable()) visitor_.visitTableGrow(table);
+        } else if (op == Opcode::TableSize) {
+          push(ValType::I32);
+          if (reachable()) visitor_.visitTableSize(table);
+        } else {
+          pop(ValType::I32);
+          pop(element);
+          pop(ValType::I32);
+          if (ok() && reachable()) visitor_.visitTableFill(table);
+        }
+        return;
+      }
+      default:
+        break;
+    }
+
+    // Everything else is typed by the table, with at most a memarg or a lane immediate.
+    switch (info.imm) {
+      case Imm::None:
+        decodeSimple(op);
+        if (ok() && reachable()) visitor_.visitNumeric(op);
+        return;
+      case Imm::MemArg: {
+        const MemArg arg = readMemArg(info.extra);
+        if (!ok()) return;
+        decodeSimple(op);
+        if (ok() && reachable()) {
+          if (operandSig(info.sig).has_result()) visitor_.visitLoad(op, arg);
+          else visitor_.visitStore(op, arg);
+        }
+        return;
+      }
+      case Imm::MemArgLane: {
+        const MemArg arg = readMemArg(info.extra);
+        const uint8_t lane = readLane(16u >> info.extra);
+        if (!ok()) return;
+        decodeSimple(op);
+        if (ok() && reachable()) {
+          if (operandSig(info.sig).has_result()) visitor_.visitLoadLane(op, arg, lane);
+          else visitor_.visitStoreLane(op, arg, lane);
+        }
+        return;
+      }
+      case Imm::Lane: {
+        const uint8_t lane = readLane(info.extra);
+        if (!ok()) return;
+        decodeSimple(op);
+        if (ok() && reachable()) visitor_.visitLane(op, lane);
+        return;
+      }
+      default:
+        return malformed("illegal opcode");  // an opcode the table lists but nothing decodes
+    }
+  }
+
+  void decodeBrTable() {
+    const uint32_t count = reader_.u32();
+    if (!ok()) return;
+    // Each target takes at least one byte: a count beyond the body is malformed, not a reason
+    // to allocate.
+    if (count > reader_.remaining()) return reader_.unexpectedEnd();
+    br_table_depths_.clear();
+    br_table_depths_.reserve(count);
+    for (uint32_t i = 0; i < count && ok(); ++i) br_table_depths_.push_back(reader_.u32());
+    const uint32_t default_depth = reader_.u32();
+    if (!ok()) return;
+    pop(ValType::I32);
+    if (!checkDepth(default_depth)) return;
+    const size_t arity = frameAt(default_depth).labelTypes().size();
+    for (uint32_t depth : br_table_depths_) {
+      if (!checkDepth(depth)) return;
+      const auto types = frameAt(depth).labelTypes();
+      if (types.size() != arity)
+        return invalid("type mismatch: br_table targets have different arities");
+      popTypes(types);
+      pushTypes(types);
+      if (!ok()) return;
+    }
+    popTypes(frameAt(default_depth).labelTypes());
+    if (!ok()) return;
+    if (reachable()) visitor_.visitBrTable(br_table_depths_, default_depth);
+    setUnreachable();
+  }
+
+  void decodeSelect() {
+    pop(ValType::I32);
+    const ValType t1 = pop();
+    const ValType t2 = pop();
+    if (!ok()) return;
+    // Untyped select is for numeric and vector values only.
+    if ((t1 != ValType::Bottom && isRefType(t1)) || (t2 != ValType::Bottom && isRefType(t2)))
+      return invalid("type mismatch: select without a type on references");
+    if (t1 != ValType::Bottom && t2 != ValType::Bottom && t1 != t2)
+      return invalid("type mismatch: select operands %s and %s", valTypeName(t1),
+                     valTypeName(t2));
+    const ValType t = t1 == ValType::Bottom ? t2 : t1;
+    push(t);
+    if (reachable()) visitor_.visitSelect(t);
+  }
+
+  void checkTailCallResults(const FuncType& callee) {
+    const auto mine = type_.results();
+    const auto theirs = callee.results();
+    if (!std::equal(mine.begin(), mine.end(), theirs.begin(), theirs.end()))
+      invalid("type mismatch: tail call results differ from the caller's");
+  }
+
+  static constexpr ValType kThreeI32[] = {ValType::I32, ValType::I32, ValType::I32};
+
+  const Module& module_;
+  uint32_t function_index_;
+  const FuncType& type_;
+  BinaryReader reader_;
+  std::vector<ValType>& locals_;
+  std::vector<ValType>& operands_;
+  std::vector<ControlFrame>& controls_;
+  std::vector<uint32_t>& br_table_depths_;
+  Visitor& visitor_;
+  size_t instruction_offset_ = 0;
+};
+
+}  // namespace wisp::wasm

@@ -1,0 +1,70 @@
+// Opcode enum and table, generated from opcodes.def (the single source of truth).
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "wasm/types.h"
+
+namespace wisp::wasm {
+
+enum class Opcode : uint16_t {
+#define WISP_OP(name, text, prefix, code, imm, sig, extra) name,
+#include "wasm/opcodes.def"
+#undef WISP_OP
+};
+
+inline constexpr uint16_t kOpcodeCount = 0
+#define WISP_OP(name, text, prefix, code, imm, sig, extra) +1
+#include "wasm/opcodes.def"
+#undef WISP_OP
+    ;
+
+inline constexpr uint8_t kPrefixMisc = 0xFC;
+inline constexpr uint8_t kPrefixSimd = 0xFD;
+
+// The form of an instruction's immediate.
+enum class Imm : uint8_t {
+  None, Block, Label, BrTable, Func, CallIndirect, SelectTypes, Local, Global, Table,
+  MemArg, MemoryIndex, I32, I64, F32, F64, V128, Shuffle, Lane, MemArgLane, HeapType,
+  Data, Elem, MemoryInit, MemoryCopy, TableInit, TableCopy,
+};
+
+// Operand signatures for instructions typed by the table: S_<result>_<params>.
+enum class Sig : uint8_t {
+  Special,
+  S_i_x, S_l_x, S_f_x, S_d_x, S_v_x,
+  S_i_i, S_i_ii, S_i_l, S_i_ll, S_i_f, S_i_ff, S_i_d, S_i_dd, S_i_v,
+  S_l_i, S_l_l, S_l_ll, S_l_f, S_l_d, S_l_v,
+  S_f_i, S_f_l, S_f_f, S_f_ff, S_f_d, S_f_v,
+  S_d_i, S_d_l, S_d_f, S_d_d, S_d_dd, S_d_v,
+  S_v_i, S_v_l, S_v_f, S_v_d, S_v_v, S_v_vv, S_v_vvv, S_v_vi, S_v_vl, S_v_vf, S_v_vd, S_v_iv,
+  S_x_ii, S_x_il, S_x_if, S_x_id, S_x_iv,
+};
+
+struct OperandSig {
+  ValType params[3];
+  uint8_t param_count;
+  ValType result;  // Bottom when there is none
+  bool has_result() const { return result != ValType::Bottom; }
+  std::span<const ValType> paramSpan() const { return {params, param_count}; }
+};
+
+struct OpcodeInfo {
+  const char* name;
+  uint8_t prefix;
+  uint32_t code;
+  Imm imm;
+  Sig sig;
+  uint8_t extra;  // log2 natural alignment (memory ops) or lane count (lane ops)
+};
+
+const OpcodeInfo& opcodeInfo(Opcode op);
+const OperandSig& operandSig(Sig sig);
+inline const char* opcodeName(Opcode op) { return opcodeInfo(op).name; }
+
+// Maps an encoding to its opcode; false for an unknown encoding.
+bool lookupOpcode(uint8_t byte, Opcode* out);                      // one-byte opcodes
+bool lookupPrefixedOpcode(uint8_t prefix, uint32_t code, Opcode* out);  // 0xFC and 0xFD
+
+}  // namespace wisp::wasm

@@ -62,8 +62,8 @@ bool captureWasmFrames(uintptr_t pc, bool pc_is_return_address, uintptr_t fp, ui
                        uintptr_t upper, RawBacktrace& out) noexcept;
 
 // Function index, name and wasm offset for each raw frame; frames no longer in registered code
-// are dropped. `trap_pc_is_site`: the innermost frame is the trapping instruction, whose trap
-// site (if any) gives the exact wasm offset.
+// are dropped. A frame that is not a return address (the trapping instruction) takes its wasm
+// offset from its trap site when there is one, otherwise from the address map.
 std::vector<Frame> resolveBacktrace(const RawBacktrace& raw);
 
 }  // namespace wisp::runtime

@@ -56,6 +56,7 @@ struct FunctionDecoderContext {
   std::vector<ValType> operands;
   std::vector<ControlFrame> controls;
   std::vector<uint32_t> br_table_depths;
+  std::vector<ValType> popped;
 };
 
 // The hooks a Visitor implements; this one does nothing and is what validation uses.
@@ -133,6 +134,7 @@ class FunctionDecoder {
         operands_(context.operands),
         controls_(context.controls),
         br_table_depths_(context.br_table_depths),
+        popped_(context.popped),
         visitor_(visitor) {}
 
   // Decodes the whole body; on failure the error names the function and byte offset.
@@ -330,9 +332,12 @@ class FunctionDecoder {
   uint32_t readDataIndex() {
     const uint32_t index = reader_.u32();
     if (!ok()) return 0;
-    if (!module_.data_count) {
+    // Without a data count section the decoder cannot check the index against the data
+    // section that follows; that is malformed. With no data segments at all there is nothing
+    // to name, and the index is simply unknown.
+    if (!module_.data_count && !module_.data.empty()) {
       malformed("data count section required");
-    } else if (index >= *module_.data_count) {
+    } else if (index >= module_.data.size()) {
       invalid("unknown data segment %u", index);
     }
     return index;
@@ -839,8 +844,11 @@ class FunctionDecoder {
       const auto types = frameAt(depth).labelTypes();
       if (types.size() != arity)
         return invalid("type mismatch: br_table targets have different arities");
-      popTypes(types);
-      pushTypes(types);
+      // Re-push what was popped, not the label's types: unknown values stay unknown, so
+      // targets of different types can share an unreachable stack.
+      popped_.clear();
+      for (size_t i = types.size(); i-- > 0 && ok();) popped_.push_back(pop(types[i]));
+      for (size_t i = popped_.size(); i-- > 0;) push(popped_[i]);
       if (!ok()) return;
     }
     popTypes(frameAt(default_depth).labelTypes());
@@ -882,6 +890,7 @@ class FunctionDecoder {
   std::vector<ValType>& operands_;
   std::vector<ControlFrame>& controls_;
   std::vector<uint32_t>& br_table_depths_;
+  std::vector<ValType>& popped_;
   Visitor& visitor_;
   size_t instruction_offset_ = 0;
 };

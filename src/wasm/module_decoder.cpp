@@ -350,19 +350,19 @@ class ModuleDecoder {
   }
 
   void decodeGlobalSection(BinaryReader& r) {
-    const uint32_t count = readCount(r, 4);
+    const uint32_t count = readCount(r, 3);
     module_->globals.reserve(module_->globals.size() + count);
     for (uint32_t i = 0; i < count && r.ok(); ++i) {
       Global global;
       global.type = readGlobalType(r);
       if (!r.ok()) return;
-      // WebAssembly 2.0: initializers see only the imported globals.
       global.init = readConstExpr(r, global.type.type, module_->imported_global_count);
       module_->globals.push_back(global);
     }
   }
 
   // ---- constant expressions ---------------------------------------------------------------
+  // WebAssembly 2.0: constant expressions see only the imported globals.
   ConstExpr readConstExpr(BinaryReader& r, ValType expected, uint32_t visible_globals) {
     ConstExpr expr;
     expr.offset = static_cast<uint32_t>(r.offset());
@@ -530,7 +530,7 @@ class ModuleDecoder {
         } else if (module_->tables.empty()) {
           return invalid(r, at, "unknown table 0");
         }
-        segment.offset = readConstExpr(r, ValType::I32, module_->globals.size());
+        segment.offset = readConstExpr(r, ValType::I32, module_->imported_global_count);
         if (!r.ok()) return;
       }
       // Forms with an explicit element kind or type: all but 0 and 4.
@@ -553,7 +553,7 @@ class ModuleDecoder {
       segment.items.reserve(items);
       for (uint32_t k = 0; k < items && r.ok(); ++k) {
         if (uses_exprs) {
-          segment.items.push_back(readConstExpr(r, segment.type, module_->globals.size()));
+          segment.items.push_back(readConstExpr(r, segment.type, module_->imported_global_count));
         } else {
           ConstExpr item;
           const size_t item_at = r.offset();
@@ -617,7 +617,7 @@ class ModuleDecoder {
         if (segment.memory_index >= module_->memories.size())
           return invalid(r, seg_at, "unknown memory %u", segment.memory_index);
         const ValType index_type = ValType::I32;
-        segment.offset = readConstExpr(r, index_type, module_->globals.size());
+        segment.offset = readConstExpr(r, index_type, module_->imported_global_count);
       } else {
         return r.malformedAt(seg_at, "malformed data segment kind");
       }

@@ -191,3 +191,48 @@ TEST(FunctionDecoder, VisitorSeesReachableInstructionsOnly) {
 
 }  // namespace
 }  // namespace wisp::wasm
+
+namespace wisp::wasm {
+namespace {
+
+TEST(FunctionValidator, MalformedBodyWinsOverAnEarlierTypeError) {
+  // A type error (i64.const where i32 is needed) followed by an illegal opcode: the spec
+  // decodes before it validates, so the module is malformed.
+  auto error = validate({}, {}, {0x00, 0x42, 0x00, 0x45, 0x1A, 0xFF, 0x0B});
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->kind, ErrorKind::Malformed);
+  EXPECT_EQ(error->message, "illegal opcode");
+}
+
+TEST(FunctionValidator, BrTableInUnreachableCodeKeepsUnknownTypes) {
+  // block (result f64) block (result f32) unreachable br_table 0 1 1 (i32.const 1) end drop
+  // f64.const 0 end drop: targets of different types meet on the polymorphic stack.
+  Bytes body{0x00, 0x02, 0x7C, 0x02, 0x7D, 0x00, 0x41, 0x01, 0x0E, 0x02, 0x00, 0x01, 0x01,
+             0x0B, 0x1A, 0x44};
+  body.insert(body.end(), 8, 0);
+  body.insert(body.end(), {0x0B, 0x1A, 0x0B});
+  EXPECT_EQ(validate({}, {}, body), std::nullopt);
+}
+
+TEST(FunctionValidator, MemoryInitWithoutDataCountSection) {
+  // No data segments at all: the index is unknown (invalid). With a data section but no data
+  // count section, the decoder could not check it: malformed.
+  using test::moduleOf;
+  using test::section;
+  Bytes types = section(1, {0x01, 0x60, 0x00, 0x00});
+  Bytes functions = section(3, {0x01, 0x00});
+  Bytes memory = section(5, {0x01, 0x00, 0x01});
+  Bytes code = section(10, {0x01, 0x0E, 0x00, 0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xFC, 0x08,
+                            0x00, 0x00, 0x0B});
+  auto no_data = decodeModule(moduleOf({types, functions, memory, code}));
+  ASSERT_FALSE(no_data.ok());
+  EXPECT_EQ(no_data.error().kind, ErrorKind::Invalid);
+  auto with_data = decodeModule(moduleOf({types, functions, memory, code,
+                                          section(11, {0x01, 0x01, 0x00})}));
+  ASSERT_FALSE(with_data.ok());
+  EXPECT_EQ(with_data.error().kind, ErrorKind::Malformed);
+  EXPECT_EQ(with_data.error().message, "data count section required");
+}
+
+}  // namespace
+}  // namespace wisp::wasm

@@ -82,6 +82,7 @@ class ThreadTrapState {
     backtrace_.emplace(frames_.get(), kMaxBacktraceFrames);
     if (Result<StackBounds> bounds = currentThreadStackBounds()) {
       stack_low_ = bounds->low;
+      stack_high_ = bounds->high;
       if (Result<uintptr_t> limit = computeStackLimit(*bounds)) {
         stack_limit_ = *limit;
       } else {
@@ -95,16 +96,21 @@ class ThreadTrapState {
   }
 
   RawBacktrace* backtrace() { return &*backtrace_; }
-  uintptr_t stackLimit() const { return stack_limit_; }
   uintptr_t stackLow() const { return stack_low_; }
+  // The limit for wasm entered at `sp`; 0 (none) when `sp` is not on the thread's own stack,
+  // e.g. on a coroutine stack whose bounds only its owner knows.
+  uintptr_t stackLimitFor(uintptr_t sp) const {
+    return sp >= stack_low_ && sp < stack_high_ ? stack_limit_ : 0;
+  }
 
  private:
   bool prepared_ = false;
   AlternateSignalStack alternate_stack_;
   std::unique_ptr<RawFrame[]> frames_;
   std::optional<RawBacktrace> backtrace_;
-  uintptr_t stack_low_ = 0;
-  uintptr_t stack_limit_ = 0;  // 0: unknown, leave the limits' 0 alone
+  uintptr_t stack_low_ = 0;  // 0, 0: unknown
+  uintptr_t stack_high_ = 0;
+  uintptr_t stack_limit_ = 0;
 };
 
 thread_local ThreadTrapState t_thread_state;
@@ -285,7 +291,7 @@ class ActivationScope {
     activation.saved_exit_pc = limits.last_wasm_exit_pc;
     activation.stack_low = thread.stackLow();
     activation.backtrace = thread.backtrace();
-    if (limits.stack_limit == 0) limits.stack_limit = thread.stackLimit();
+    if (limits.stack_limit == 0) limits.stack_limit = thread.stackLimitFor(activation.frame_address);
     limits.last_wasm_entry_sp = 0;
     limits.last_wasm_exit_fp = 0;
     limits.last_wasm_exit_pc = 0;

@@ -22,8 +22,9 @@
 //    trampoline stores last_wasm_exit_fp/pc. catchTraps saves these fields on entry, clears
 //    them, and restores them on exit, so nested activations on the same limits each see their
 //    own values and a backtrace can walk every activation's wasm frames.
-//  - If limits.stack_limit is 0, the outermost catchTraps on the thread sets it from the
-//    thread's stack (stack_bounds.h) and resets it to 0 on exit.
+//  - If limits.stack_limit is 0, the outermost catchTraps on the limits sets it from the
+//    thread's stack (stack_bounds.h; only when running on that stack, not on a coroutine's)
+//    and resets it to 0 on exit.
 //  - Jumping out (siglongjmp) skips the destructors of everything between the trap and the
 //    catchTraps: wasm frames have none, and host code that can trap (a builtin calling
 //    raiseTrap) must not hold objects that own resources across the call.

@@ -324,6 +324,7 @@ enum class InnerTrapHandling { Swallow, ReRaise, RaiseNewTrap };
 
 struct NestedScenario {
   Caller caller;
+  Caller inner_caller;  // the same limits as `caller`, or another store's
   uintptr_t inner_target = 0;
   InnerTrapHandling handling = InnerTrapHandling::Swallow;
   std::optional<Trap> inner_trap;  // what the inner catchTraps returned
@@ -335,7 +336,7 @@ NestedScenario* g_nested = nullptr;
 uint64_t hostEntersWasmAgain() {
   NestedScenario& scenario = *g_nested;
   const uintptr_t outer_exit_pc = scenario.caller.limits->last_wasm_exit_pc;
-  std::optional<Trap> trap = scenario.caller.run(scenario.inner_target);
+  std::optional<Trap> trap = scenario.inner_caller.run(scenario.inner_target);
   scenario.outer_exit_state_restored =
       scenario.caller.limits->last_wasm_exit_pc == outer_exit_pc;
   switch (scenario.handling) {
@@ -372,6 +373,7 @@ class NestedActivationTest : public TrapHandlerTest {
       b.endFunction(false);
     });
     scenario_.caller = caller_;
+    scenario_.inner_caller = caller_;
     scenario_.inner_target = address(inner_);
     g_nested = &scenario_;
   }
@@ -396,6 +398,19 @@ TEST_F(NestedActivationTest, InnerTrapGoesToInnerEntryAndOuterCallFinishes) {
       << scenario_.inner_trap->describe();
   EXPECT_TRUE(scenario_.outer_exit_state_restored);
   EXPECT_EQ(limits_.last_wasm_exit_pc, 0u);
+}
+
+TEST_F(NestedActivationTest, InnerActivationOnOtherLimitsStillWalksTheOuterFrames) {
+  RuntimeLimits other_store_limits;
+  scenario_.inner_caller = Caller{&other_store_limits, caller_.entry};
+  scenario_.handling = InnerTrapHandling::Swallow;
+  uint64_t result = 0;
+  EXPECT_FALSE(caller_.run(address(outer_), 0, 0, &result).has_value());
+  EXPECT_EQ(result, 1007u);
+  ASSERT_TRUE(scenario_.inner_trap.has_value());
+  EXPECT_EQ(scenario_.inner_trap->backtrace, kInnerTrapBacktrace)
+      << scenario_.inner_trap->describe();
+  EXPECT_EQ(other_store_limits.last_wasm_entry_sp, 0u);
 }
 
 TEST_F(NestedActivationTest, HostReRaisesInnerTrapToOuterEntry) {

@@ -1,0 +1,34 @@
+// Functions compiled code calls for the instructions too large to inline. Each takes the
+// caller's VMContext first and follows the platform C convention. Those that can trap return
+// a status instead of unwinding: 0 for success, otherwise 1 + the TrapKind, and compiled code
+// branches to its out-of-line trap stub, so every trap leaves through the signal path with
+// the wasm frame intact for the backtrace.
+#pragma once
+
+#include <cstdint>
+
+#include "runtime/vmcontext.h"
+
+namespace wisp::runtime::builtins {
+
+using Status = uint32_t;  // 0: ok; otherwise 1 + static_cast<uint32_t>(TrapKind)
+
+// memory.grow: the old size in pages, or -1.
+int32_t memoryGrow(VMContext* vmctx, uint32_t memory, uint32_t delta_pages);
+Status memoryFill(VMContext* vmctx, uint32_t memory, uint32_t dst, uint32_t value, uint32_t n);
+Status memoryCopy(VMContext* vmctx, uint32_t dst_memory, uint32_t src_memory, uint32_t dst,
+                  uint32_t src, uint32_t n);
+Status memoryInit(VMContext* vmctx, uint32_t memory, uint32_t segment, uint32_t dst,
+                  uint32_t src, uint32_t n);
+void dataDrop(VMContext* vmctx, uint32_t segment);
+
+// table.grow: the old size, or -1. `init` is the reference value for the new elements.
+int32_t tableGrow(VMContext* vmctx, uint32_t table, uint64_t init, uint32_t delta);
+Status tableFill(VMContext* vmctx, uint32_t table, uint32_t dst, uint64_t value, uint32_t n);
+Status tableCopy(VMContext* vmctx, uint32_t dst_table, uint32_t src_table, uint32_t dst,
+                 uint32_t src, uint32_t n);
+Status tableInit(VMContext* vmctx, uint32_t table, uint32_t segment, uint32_t dst, uint32_t src,
+                 uint32_t n);
+void elemDrop(VMContext* vmctx, uint32_t segment);
+
+}  // namespace wisp::runtime::builtins

@@ -1,0 +1,25 @@
+// A module's machine code as the compiler leaves it: published executable memory, what the
+// trap handler needs to know about it, and where each function starts.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "runtime/code_info.h"
+#include "runtime/code_memory.h"
+
+namespace wisp::runtime {
+
+struct CompiledCode {
+  CodeMemory memory;  // published (read+execute)
+  CodeInfo info;      // finished
+  // Entry of each defined function (index - imported function count), in the wasm calling
+  // convention, as an offset into `memory`.
+  std::vector<uint32_t> function_offsets;
+
+  void* functionEntry(uint32_t defined_index) const {
+    return reinterpret_cast<void*>(memory.begin() + function_offsets[defined_index]);
+  }
+};
+
+}  // namespace wisp::runtime

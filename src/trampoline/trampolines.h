@@ -1,0 +1,45 @@
+// The crossings between host and guest (../shared/seed/trampoline.rs), generated per signature
+// through the MacroAssembler and cached per engine:
+//  - array-to-wasm: the host calls any wasm function with its arguments in an array of ValRaw;
+//    the results come back in the same array.
+//  - native-to-wasm: the host calls with the platform C convention and real parameter types:
+//      R trampoline(VMContext* callee_vmctx, void* callee_code, Params...)
+//  - wasm-to-array: wasm calls a dynamic host function (VMHostFuncContext::callback is an
+//    ArrayCallback).
+//  - wasm-to-native: wasm calls a typed host function (callback takes
+//    (VMHostFuncContext*, Params...) and returns the single result).
+// Host-to-wasm trampolines save the callee-saved registers, load the pinned vmctx register and
+// record RuntimeLimits::last_wasm_entry_sp; wasm-to-host ones record last_wasm_exit_fp/pc.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "runtime/code_memory.h"
+#include "runtime/vmcontext.h"
+#include "wasm/types.h"
+
+namespace wisp::trampoline {
+
+using ArrayToWasmFn = void (*)(runtime::VMContext* callee_vmctx, void* callee_code,
+                               runtime::ValRaw* values);
+
+class TrampolineCache {
+ public:
+  ArrayToWasmFn arrayToWasm(const wasm::FuncType& type);
+  void* nativeToWasm(const wasm::FuncType& type);
+  void* wasmToArray(const wasm::FuncType& type);
+  void* wasmToNative(const wasm::FuncType& type);
+
+ private:
+  enum class Kind : uint8_t { ArrayToWasm, NativeToWasm, WasmToArray, WasmToNative };
+  void* get(Kind kind, const wasm::FuncType& type);
+
+  std::mutex mutex_;
+  std::unordered_map<std::string, void*> entries_;
+  std::vector<runtime::CodeMemory> code_;
+};
+
+}  // namespace wisp::trampoline

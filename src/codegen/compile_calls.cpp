@@ -1,0 +1,103 @@
+// Calls between wasm functions: direct (rel32, linked when the module's code is laid out),
+// through an import's VMFuncRef, and call_indirect through a table.
+#include "codegen/function_compiler.h"
+
+namespace wisp::codegen {
+
+using isa::Reg;
+using isa::RegSet;
+using runtime::TrapKind;
+using runtime::VMFuncRef;
+using wasm::ValType;
+namespace x64 = isa::x64;
+
+// Spills what the call clobbers, passes the arguments, calls, and pushes the results.
+// `emit_call_instruction` emits the call itself (after the arguments are in place).
+void FunctionCompiler::emitCall(const wasm::FuncType& type, const isa::ABISig& sig,
+                                auto&& emit_call_instruction, bool vmctx_changed) {
+  spillRegisters();
+  const uint32_t area = sig.stackAreaBytes();
+  masm_.adjustStack(static_cast<int32_t>(area));
+  const size_t param_count = type.params().size();
+  const size_t first = stack_.size() - param_count;
+  // Every argument is in memory or a constant now, so loading them cannot clobber another.
+  for (size_t k = 0; k < param_count; ++k) {
+    const VarState& s = stack_[first + k];
+    const isa::ABIArg& arg = sig.params[k];
+    if (arg.inRegister()) {
+      loadInto(s, arg.reg);
+      continue;
+    }
+    const isa::Address dst{x64::rsp, Reg(), static_cast<int32_t>(arg.stack_offset)};
+    if (s.isConst()) masm_.storeImm(dst, s.type, s.bits);
+    else if (s.loc == VarState::Loc::Local) masm_.copySlot(dst, localAddress(s.local), s.type);
+    else masm_.copySlot(dst, slotAddress(s.slot), s.type);
+  }
+  stack_.resize(first);
+  recordAddress();
+  emit_call_instruction();
+  reloadInstanceRegisters(vmctx_changed);
+  for (const isa::ABIArg& result : sig.results) {
+    if (result.inRegister()) {
+      pushReg(result.type, result.reg);
+      continue;
+    }
+    VarState s;
+    s.loc = VarState::Loc::Stack;
+    s.type = result.type;
+    push(s);
+    masm_.copySlot(slotAddress(stack_.back().slot),
+                   {x64::rsp, Reg(), static_cast<int32_t>(sig.stack_param_bytes + result.stack_offset)},
+                   result.type);
+  }
+  masm_.adjustStack(-static_cast<int32_t>(area));
+}
+
+void FunctionCompiler::visitCall(uint32_t function_index, const wasm::FuncType& type) {
+  if (dead_) return;
+  const isa::ABISig& sig = context_.signatures[module_.functions[function_index].type_index];
+  if (function_index >= module_.imported_function_count) {
+    emitCall(type, sig, [&] {
+      out_.calls.push_back({masm_.callRelative(), function_index});
+    }, false);
+    return;
+  }
+  // An import: its VMFuncRef in our vmctx names the code and the vmctx it expects.
+  const int32_t ref = static_cast<int32_t>(context_.offsets.function(function_index));
+  emitCall(type, sig, [&] {
+    masm_.loadPtr(x64::rax, {x64::kVmctxReg, Reg(), ref + static_cast<int32_t>(VMFuncRef::kCodeOffset)});
+    masm_.loadPtr(x64::kVmctxReg, {x64::kVmctxReg, Reg(), ref + static_cast<int32_t>(VMFuncRef::kVmctxOffset)});
+    masm_.callRegister(x64::rax);
+  }, true);
+}
+
+void FunctionCompiler::visitCallIndirect(uint32_t type_index, uint32_t table_index,
+                                         const wasm::FuncType& type) {
+  if (dead_) return;
+  // The index and the callee's VMFuncRef live in rax and r10, which carry no arguments.
+  const Reg index = popToSpecificReg(x64::rax);
+  spillRegisters();
+  takeReg(x64::r10);
+  const Reg ref = x64::r10;
+  loadVmctxField(ref, context_.offsets.table(table_index));
+  masm_.branchCompareMem32(isa::Cond::GeU, index, {ref, Reg(), runtime::VMTable::kSizeOffset},
+                           trapLabel(TrapKind::UndefinedElement));
+  masm_.loadPtr(ref, {ref, Reg(), runtime::VMTable::kElementsOffset});
+  isa::Address element{ref, index, 0};
+  element.shift = 3;
+  masm_.loadPtr(ref, element);
+  masm_.branchIfZero(ref, ValType::I64, trapLabel(TrapKind::IndirectCallToNull));
+  masm_.branchCompareMemImm32(isa::Cond::Ne, {ref, Reg(), VMFuncRef::kTypeIdOffset},
+                              static_cast<int32_t>(context_.type_ids[type_index]),
+                              trapLabel(TrapKind::IndirectCallTypeMismatch));
+  freeReg(index);
+  const isa::ABISig& sig = context_.signatures[type_index];
+  emitCall(type, sig, [&] {
+    masm_.loadPtr(x64::rax, {ref, Reg(), VMFuncRef::kCodeOffset});
+    masm_.loadPtr(x64::kVmctxReg, {ref, Reg(), VMFuncRef::kVmctxOffset});
+    masm_.callRegister(x64::rax);
+  }, true);
+  freeReg(ref);
+}
+
+}  // namespace wisp::codegen

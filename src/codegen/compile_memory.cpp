@@ -1,0 +1,164 @@
+// Linear memory, globals and the builtins that implement bulk memory.
+#include "codegen/function_compiler.h"
+#include "runtime/builtins.h"
+
+namespace wisp::codegen {
+
+using isa::Reg;
+using isa::RegClass;
+using isa::RegSet;
+using runtime::TrapKind;
+using wasm::Opcode;
+using wasm::ValType;
+namespace x64 = isa::x64;
+
+// [membase + zero-extended index + offset]: the guard region catches every out-of-bounds
+// access (a 32-bit memory reserves 8 GiB), so no check is emitted.
+isa::Address FunctionCompiler::memoryAddress(const wasm::MemArg& arg, Reg* index_reg,
+                                             RegSet exclude) {
+  *index_reg = Reg();
+  if (peek().isConst()) {
+    const uint64_t effective = static_cast<uint32_t>(pop().bits) + arg.offset;
+    if (effective <= INT32_MAX)
+      return {x64::kMemoryBaseReg, Reg(), static_cast<int32_t>(effective)};
+    *index_reg = allocReg(RegClass::Gp, exclude);
+    masm_.moveImm(*index_reg, ValType::I64, effective);
+    return {x64::kMemoryBaseReg, *index_reg, 0};
+  }
+  *index_reg = popToReg(exclude);
+  if (arg.offset <= INT32_MAX)
+    return {x64::kMemoryBaseReg, *index_reg, static_cast<int32_t>(arg.offset)};
+  masm_.moveImm(x64::kScratchGp, ValType::I64, arg.offset);
+  masm_.addPtr(*index_reg, x64::kScratchGp);
+  return {x64::kMemoryBaseReg, *index_reg, 0};
+}
+
+void FunctionCompiler::visitLoad(Opcode op, const wasm::MemArg& arg) {
+  if (dead_) return;
+  if (arg.memory_index != 0) return markUnsupported("multiple memories");
+  const ValType type = wasm::operandSig(wasm::opcodeInfo(op).sig).result;
+  if (type == ValType::V128) return markUnsupported(op);
+  Reg index;
+  const isa::Address addr = memoryAddress(arg, &index, {});
+  const Reg dst = (index.valid() && !isa::isFpType(type)) ? index : allocRegFor(type);
+  recordAddress();
+  masm_.loadMemory(op, dst, addr);
+  if (index.valid() && index != dst) freeReg(index);
+  pushReg(type, dst);
+}
+
+void FunctionCompiler::visitStore(Opcode op, const wasm::MemArg& arg) {
+  if (dead_) return;
+  if (arg.memory_index != 0) return markUnsupported("multiple memories");
+  const ValType type = wasm::operandSig(wasm::opcodeInfo(op).sig).params[1];
+  if (type == ValType::V128) return markUnsupported(op);
+  const Reg value = popToReg();
+  Reg index;
+  const isa::Address addr = memoryAddress(arg, &index, RegSet::of(value));
+  recordAddress();
+  masm_.storeMemory(op, addr, value);
+  freeReg(value);
+  if (index.valid()) freeReg(index);
+}
+
+void FunctionCompiler::visitMemorySize(uint32_t memory) {
+  if (dead_) return;
+  const Reg dst = allocReg(RegClass::Gp);
+  loadVmctxField(dst, context_.offsets.memory(memory));
+  masm_.loadPtr(dst, {dst, Reg(), runtime::VMMemory::kLengthOffset});
+  masm_.intBinopImm(Opcode::I64ShrU, dst, dst, 16);
+  pushReg(ValType::I32, dst);
+}
+
+// Calls a builtin with the C convention: (vmctx, immediates..., the top `args` values...).
+void FunctionCompiler::callBuiltin(const void* function, std::span<const VarState> args,
+                                   std::span<const uint64_t> immediates, ValType result,
+                                   TrapKind trap_on_failure, bool checks_status) {
+  // Everything caller-saved must be in memory across the call.
+  spillRegisters();
+  uint32_t next = 0;
+  masm_.move(x64::kSysVGpParams[next++], x64::kVmctxReg, ValType::I64);
+  for (uint64_t imm : immediates) masm_.moveImm(x64::kSysVGpParams[next++], ValType::I64, imm);
+  for (const VarState& arg : args) loadInto(arg, x64::kSysVGpParams[next++]);
+  recordAddress();
+  masm_.callAbsolute(function);
+  if (checks_status) {
+    masm_.branchIfNonZero(x64::rax, ValType::I32, trapLabel(trap_on_failure));
+  }
+  if (result != ValType::Bottom) pushReg(result, x64::rax);
+}
+
+void FunctionCompiler::visitMemoryGrow(uint32_t memory) {
+  if (dead_) return;
+  spillRegisters();
+  VarState args[1];
+  popArgs(1, args);
+  const uint64_t imms[] = {memory};
+  callBuiltin(reinterpret_cast<const void*>(&runtime::builtins::memoryGrow), args, imms,
+              ValType::I32, TrapKind::MemoryOutOfBounds, false);
+}
+
+void FunctionCompiler::visitMemoryInit(uint32_t segment, uint32_t memory) {
+  if (dead_) return;
+  spillRegisters();
+  VarState args[3];
+  popArgs(3, args);
+  const uint64_t imms[] = {memory, segment};
+  callBuiltin(reinterpret_cast<const void*>(&runtime::builtins::memoryInit), args, imms,
+              ValType::Bottom, TrapKind::MemoryOutOfBounds, true);
+}
+
+void FunctionCompiler::visitDataDrop(uint32_t segment) {
+  if (dead_) return;
+  const uint64_t imms[] = {segment};
+  callBuiltin(reinterpret_cast<const void*>(&runtime::builtins::dataDrop), {}, imms,
+              ValType::Bottom, TrapKind::MemoryOutOfBounds, false);
+}
+
+void FunctionCompiler::visitMemoryCopy(uint32_t dst_memory, uint32_t src_memory) {
+  if (dead_) return;
+  spillRegisters();
+  VarState args[3];
+  popArgs(3, args);
+  const uint64_t imms[] = {dst_memory, src_memory};
+  callBuiltin(reinterpret_cast<const void*>(&runtime::builtins::memoryCopy), args, imms,
+              ValType::Bottom, TrapKind::MemoryOutOfBounds, true);
+}
+
+void FunctionCompiler::visitMemoryFill(uint32_t memory) {
+  if (dead_) return;
+  spillRegisters();
+  VarState args[3];
+  popArgs(3, args);
+  const uint64_t imms[] = {memory};
+  callBuiltin(reinterpret_cast<const void*>(&runtime::builtins::memoryFill), args, imms,
+              ValType::Bottom, TrapKind::MemoryOutOfBounds, true);
+}
+
+// ---- globals ------------------------------------------------------------------------------------
+
+void FunctionCompiler::visitGlobalGet(uint32_t index) {
+  if (dead_) return;
+  const ValType type = module_.globals[index].type.type;
+  if (type == ValType::V128) return markUnsupported("v128 globals");
+  const Reg ptr = allocReg(RegClass::Gp);
+  loadVmctxField(ptr, context_.offsets.global(index));
+  const Reg dst = isa::isFpType(type) ? allocRegFor(type) : ptr;
+  masm_.load(dst, {ptr, Reg(), 0}, type);
+  if (dst != ptr) freeReg(ptr);
+  pushReg(type, dst);
+}
+
+void FunctionCompiler::visitGlobalSet(uint32_t index) {
+  if (dead_) return;
+  const ValType type = module_.globals[index].type.type;
+  if (type == ValType::V128) return markUnsupported("v128 globals");
+  const Reg value = popToReg();
+  const Reg ptr = allocReg(RegClass::Gp, RegSet::of(value));
+  loadVmctxField(ptr, context_.offsets.global(index));
+  masm_.store({ptr, Reg(), 0}, value, type);
+  freeReg(ptr);
+  freeReg(value);
+}
+
+}  // namespace wisp::codegen

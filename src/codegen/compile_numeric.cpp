@@ -1,0 +1,305 @@
+// Constants, locals, parametric instructions and the numeric operations.
+#include <cstring>
+
+#include "codegen/function_compiler.h"
+
+namespace wisp::codegen {
+
+using isa::Reg;
+using isa::RegClass;
+using isa::RegSet;
+using runtime::TrapKind;
+using wasm::Opcode;
+using wasm::ValType;
+namespace x64 = isa::x64;
+
+void FunctionCompiler::visitI32Const(int32_t value) {
+  if (!dead_) pushConst(ValType::I32, static_cast<uint64_t>(static_cast<int64_t>(value)));
+}
+void FunctionCompiler::visitI64Const(int64_t value) {
+  if (!dead_) pushConst(ValType::I64, static_cast<uint64_t>(value));
+}
+void FunctionCompiler::visitF32Const(uint32_t bits) {
+  if (!dead_) pushConst(ValType::F32, bits);
+}
+void FunctionCompiler::visitF64Const(uint64_t bits) {
+  if (!dead_) pushConst(ValType::F64, bits);
+}
+
+// ---- locals and parametric --------------------------------------------------------------------
+
+void FunctionCompiler::visitLocalGet(uint32_t index) {
+  if (dead_) return;
+  VarState s;
+  s.loc = VarState::Loc::Local;
+  s.type = local_types_[index];
+  s.local = index;
+  push(s);
+}
+
+void FunctionCompiler::visitLocalSet(uint32_t index) {
+  if (dead_) return;
+  const VarState s = pop();
+  if (s.loc == VarState::Loc::Local && s.local == index) return;  // x = x
+  materializeLocalAliases(index);
+  const isa::Address home = localAddress(index);
+  switch (s.loc) {
+    case VarState::Loc::Reg: masm_.store(home, s.reg, s.type); freeReg(s.reg); return;
+    case VarState::Loc::Const: masm_.storeImm(home, s.type, s.bits); return;
+    case VarState::Loc::Local: masm_.copySlot(home, localAddress(s.local), s.type); return;
+    case VarState::Loc::Stack: masm_.copySlot(home, slotAddress(s.slot), s.type); return;
+  }
+}
+
+void FunctionCompiler::visitLocalTee(uint32_t index) {
+  if (dead_) return;
+  VarState s = stack_.back();
+  if (s.loc == VarState::Loc::Local && s.local == index) return;
+  stack_.pop_back();
+  materializeLocalAliases(index);
+  const isa::Address home = localAddress(index);
+  switch (s.loc) {
+    case VarState::Loc::Reg: masm_.store(home, s.reg, s.type); break;
+    case VarState::Loc::Const: masm_.storeImm(home, s.type, s.bits); break;
+    case VarState::Loc::Local: masm_.copySlot(home, localAddress(s.local), s.type); break;
+    case VarState::Loc::Stack: masm_.copySlot(home, slotAddress(s.slot), s.type); break;
+  }
+  if (s.loc == VarState::Loc::Local || s.loc == VarState::Loc::Stack) {
+    // The local now holds the value: alias it instead of reloading.
+    s.loc = VarState::Loc::Local;
+    s.local = index;
+  }
+  push(s);
+}
+
+void FunctionCompiler::visitDrop() {
+  if (dead_) return;
+  const VarState s = pop();
+  if (s.isReg()) freeReg(s.reg);
+}
+
+void FunctionCompiler::visitSelect(ValType type) {
+  if (dead_) return;
+  const Reg cond = popToReg();
+  const Reg if_false = popToReg(RegSet::of(cond));
+  const Reg if_true = popToReg(RegSet::of(cond, if_false));
+  masm_.select(type, if_true, cond, if_true, if_false);
+  freeReg(cond);
+  freeReg(if_false);
+  pushReg(type, if_true);
+}
+
+// ---- numeric ------------------------------------------------------------------------------------
+
+namespace {
+
+// Folds an integer operation on two constants; false when the operation must run (division
+// may trap, and is left to the generated code).
+bool foldInt(Opcode op, uint64_t a, uint64_t b, uint64_t* out) {
+  const auto a32 = static_cast<uint32_t>(a), b32 = static_cast<uint32_t>(b);
+  auto i32 = [&](uint32_t v) { *out = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(v))); return true; };
+  switch (op) {
+    case Opcode::I32Add: return i32(a32 + b32);
+    case Opcode::I32Sub: return i32(a32 - b32);
+    case Opcode::I32Mul: return i32(a32 * b32);
+    case Opcode::I32And: return i32(a32 & b32);
+    case Opcode::I32Or: return i32(a32 | b32);
+    case Opcode::I32Xor: return i32(a32 ^ b32);
+    case Opcode::I32Shl: return i32(a32 << (b32 & 31));
+    case Opcode::I32ShrU: return i32(a32 >> (b32 & 31));
+    case Opcode::I64Add: *out = a + b; return true;
+    case Opcode::I64Sub: *out = a - b; return true;
+    case Opcode::I64Mul: *out = a * b; return true;
+    case Opcode::I64And: *out = a & b; return true;
+    case Opcode::I64Or: *out = a | b; return true;
+    case Opcode::I64Xor: *out = a ^ b; return true;
+    case Opcode::I64Shl: *out = a << (b & 63); return true;
+    case Opcode::I64ShrU: *out = a >> (b & 63); return true;
+    default: return false;
+  }
+}
+
+ValType resultTypeOf(Opcode op) {
+  const wasm::OperandSig& sig = wasm::operandSig(wasm::opcodeInfo(op).sig);
+  return sig.result;
+}
+
+ValType paramTypeOf(Opcode op) {
+  const wasm::OperandSig& sig = wasm::operandSig(wasm::opcodeInfo(op).sig);
+  return sig.params[0];
+}
+
+}  // namespace
+
+void FunctionCompiler::emitIntBinop(Opcode op, ValType type) {
+  if (peek().isConst() && peek(1).isConst()) {
+    uint64_t folded;
+    if (foldInt(op, peek(1).bits, peek().bits, &folded)) {
+      pop();
+      pop();
+      pushConst(type, folded);
+      return;
+    }
+  }
+  if (peek().isImm32()) {
+    const auto imm = static_cast<int32_t>(pop().bits);
+    const Reg lhs = popToReg();
+    masm_.intBinopImm(op, lhs, lhs, imm);
+    pushReg(type, lhs);
+    return;
+  }
+  const Reg rhs = popToReg();
+  const Reg lhs = popToReg(RegSet::of(rhs));
+  masm_.intBinop(op, lhs, lhs, rhs);
+  freeReg(rhs);
+  pushReg(type, lhs);
+}
+
+void FunctionCompiler::emitShift(Opcode op, ValType type) {
+  if (peek().isConst()) return emitIntBinop(op, type);
+  const Reg count = popToSpecificReg(x64::rcx);
+  const Reg lhs = popToReg(RegSet::of(x64::rcx));
+  masm_.intBinop(op, lhs, lhs, count);
+  freeReg(count);
+  pushReg(type, lhs);
+}
+
+void FunctionCompiler::emitDivRem(Opcode op, ValType type) {
+  const bool is_div = op == Opcode::I32DivS || op == Opcode::I32DivU ||
+                      op == Opcode::I64DivS || op == Opcode::I64DivU;
+  const Reg rhs = popToReg(RegSet::of(x64::rax, x64::rdx));
+  popToSpecificReg(x64::rax);
+  takeReg(x64::rdx);
+  const isa::Label div_by_zero = trapLabel(TrapKind::IntegerDivideByZero);
+  const isa::Label overflow = trapLabel(TrapKind::IntegerOverflow);
+  const Reg result = is_div ? x64::rax : x64::rdx;
+  masm_.divRem(op, result, rhs, div_by_zero, overflow);
+  freeReg(rhs);
+  freeReg(is_div ? x64::rdx : x64::rax);
+  pushReg(type, result);
+}
+
+void FunctionCompiler::emitCompare(Opcode op, ValType type) {
+  if (peek().isImm32()) {
+    const auto imm = static_cast<int32_t>(pop().bits);
+    const Reg lhs = popToReg();
+    masm_.compareImm(op, lhs, lhs, imm);
+    pushReg(ValType::I32, lhs);
+    return;
+  }
+  const Reg rhs = popToReg();
+  const Reg lhs = popToReg(RegSet::of(rhs));
+  masm_.compare(op, lhs, lhs, rhs);
+  freeReg(rhs);
+  pushReg(ValType::I32, lhs);
+}
+
+void FunctionCompiler::emitUnop(Opcode op, ValType in, ValType out) {
+  const Reg src = popToReg();
+  if (isa::isFpType(in)) masm_.floatUnop(op, src, src);
+  else masm_.intUnop(op, src, src);
+  pushReg(out, src);
+}
+
+void FunctionCompiler::emitFloatBinop(Opcode op, ValType type) {
+  const Reg rhs = popToReg();
+  const Reg lhs = popToReg(RegSet::of(rhs));
+  Reg tmp;
+  if (op == Opcode::F32Copysign || op == Opcode::F64Copysign) tmp = allocReg(RegClass::Gp);
+  masm_.floatBinop(op, lhs, lhs, rhs, tmp);
+  if (tmp.valid()) freeReg(tmp);
+  freeReg(rhs);
+  pushReg(type, lhs);
+}
+
+void FunctionCompiler::emitFloatCompare(Opcode op) {
+  const Reg rhs = popToReg();
+  const Reg lhs = popToReg(RegSet::of(rhs));
+  const Reg dst = allocReg(RegClass::Gp);
+  const Reg tmp = allocReg(RegClass::Gp);
+  masm_.floatCompare(op, dst, lhs, rhs, tmp);
+  freeReg(tmp);
+  freeReg(lhs);
+  freeReg(rhs);
+  pushReg(ValType::I32, dst);
+}
+
+void FunctionCompiler::emitConversion(Opcode op, ValType in, ValType out) {
+  const Reg src = popToReg();
+  const bool same_class = isa::isFpType(in) == isa::isFpType(out);
+  const Reg dst = same_class ? src : allocRegFor(out);
+  Reg tmp;
+  if (op == Opcode::F32ConvertI64U || op == Opcode::F64ConvertI64U) tmp = allocReg(RegClass::Gp);
+  isa::Label invalid, overflow;
+  switch (op) {
+    case Opcode::I32TruncF32S: case Opcode::I32TruncF32U: case Opcode::I32TruncF64S:
+    case Opcode::I32TruncF64U: case Opcode::I64TruncF32S: case Opcode::I64TruncF32U:
+    case Opcode::I64TruncF64S: case Opcode::I64TruncF64U:
+      invalid = trapLabel(TrapKind::InvalidConversionToInteger);
+      overflow = trapLabel(TrapKind::IntegerOverflow);
+      break;
+    default: break;
+  }
+  masm_.convert(op, dst, src, tmp, invalid, overflow);
+  if (tmp.valid()) freeReg(tmp);
+  if (dst != src) freeReg(src);
+  pushReg(out, dst);
+}
+
+void FunctionCompiler::visitNumeric(Opcode op) {
+  if (dead_) return;
+  const ValType out = resultTypeOf(op);
+  switch (op) {
+    case Opcode::I32Add: case Opcode::I32Sub: case Opcode::I32Mul: case Opcode::I32And:
+    case Opcode::I32Or: case Opcode::I32Xor:
+      return emitIntBinop(op, ValType::I32);
+    case Opcode::I64Add: case Opcode::I64Sub: case Opcode::I64Mul: case Opcode::I64And:
+    case Opcode::I64Or: case Opcode::I64Xor:
+      return emitIntBinop(op, ValType::I64);
+    case Opcode::I32Shl: case Opcode::I32ShrS: case Opcode::I32ShrU: case Opcode::I32Rotl:
+    case Opcode::I32Rotr:
+      return emitShift(op, ValType::I32);
+    case Opcode::I64Shl: case Opcode::I64ShrS: case Opcode::I64ShrU: case Opcode::I64Rotl:
+    case Opcode::I64Rotr:
+      return emitShift(op, ValType::I64);
+    case Opcode::I32DivS: case Opcode::I32DivU: case Opcode::I32RemS: case Opcode::I32RemU:
+      return emitDivRem(op, ValType::I32);
+    case Opcode::I64DivS: case Opcode::I64DivU: case Opcode::I64RemS: case Opcode::I64RemU:
+      return emitDivRem(op, ValType::I64);
+    case Opcode::I32Eq: case Opcode::I32Ne: case Opcode::I32LtS: case Opcode::I32LtU:
+    case Opcode::I32GtS: case Opcode::I32GtU: case Opcode::I32LeS: case Opcode::I32LeU:
+    case Opcode::I32GeS: case Opcode::I32GeU:
+      return emitCompare(op, ValType::I32);
+    case Opcode::I64Eq: case Opcode::I64Ne: case Opcode::I64LtS: case Opcode::I64LtU:
+    case Opcode::I64GtS: case Opcode::I64GtU: case Opcode::I64LeS: case Opcode::I64LeU:
+    case Opcode::I64GeS: case Opcode::I64GeU:
+      return emitCompare(op, ValType::I64);
+    case Opcode::I32Clz: case Opcode::I32Ctz: case Opcode::I32Popcnt: case Opcode::I32Eqz:
+    case Opcode::I64Clz: case Opcode::I64Ctz: case Opcode::I64Popcnt: case Opcode::I64Eqz:
+    case Opcode::I32Extend8S: case Opcode::I32Extend16S: case Opcode::I64Extend8S:
+    case Opcode::I64Extend16S: case Opcode::I64Extend32S:
+    case Opcode::F32Abs: case Opcode::F32Neg: case Opcode::F32Ceil: case Opcode::F32Floor:
+    case Opcode::F32Trunc: case Opcode::F32Nearest: case Opcode::F32Sqrt:
+    case Opcode::F64Abs: case Opcode::F64Neg: case Opcode::F64Ceil: case Opcode::F64Floor:
+    case Opcode::F64Trunc: case Opcode::F64Nearest: case Opcode::F64Sqrt:
+      return emitUnop(op, paramTypeOf(op), out);
+    case Opcode::F32Add: case Opcode::F32Sub: case Opcode::F32Mul: case Opcode::F32Div:
+    case Opcode::F32Min: case Opcode::F32Max: case Opcode::F32Copysign:
+      return emitFloatBinop(op, ValType::F32);
+    case Opcode::F64Add: case Opcode::F64Sub: case Opcode::F64Mul: case Opcode::F64Div:
+    case Opcode::F64Min: case Opcode::F64Max: case Opcode::F64Copysign:
+      return emitFloatBinop(op, ValType::F64);
+    case Opcode::F32Eq: case Opcode::F32Ne: case Opcode::F32Lt: case Opcode::F32Gt:
+    case Opcode::F32Le: case Opcode::F32Ge: case Opcode::F64Eq: case Opcode::F64Ne:
+    case Opcode::F64Lt: case Opcode::F64Gt: case Opcode::F64Le: case Opcode::F64Ge:
+      return emitFloatCompare(op);
+    default:
+      break;
+  }
+  const wasm::OpcodeInfo& info = wasm::opcodeInfo(op);
+  if (info.prefix == wasm::kPrefixSimd) return markUnsupported(op);
+  // What remains are the conversions and reinterpretations.
+  return emitConversion(op, paramTypeOf(op), out);
+}
+
+}  // namespace wisp::codegen

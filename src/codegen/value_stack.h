@@ -1,0 +1,38 @@
+// The compiler's abstract value stack: where each wasm operand lives right now.
+#pragma once
+
+#include <cstdint>
+
+#include "isa/reg.h"
+#include "wasm/types.h"
+
+namespace wisp::codegen {
+
+// Small and trivially copyable (Liftoff's VarState), so snapshots and merges stay cheap.
+struct VarState {
+  enum class Loc : uint8_t {
+    Stack,  // in its frame slot [rbp - slot]
+    Reg,    // in `reg`, owned by this entry alone
+    Const,  // the constant `bits`, not materialized until a user needs it
+    Local,  // an alias of local `local`: local.get emits nothing until the local changes
+  };
+  Loc loc = Loc::Stack;
+  wasm::ValType type = wasm::ValType::I32;
+  isa::Reg reg;
+  uint32_t local = 0;
+  int32_t slot = 0;   // this entry's spill slot, fixed when it is pushed
+  uint64_t bits = 0;  // the constant (i32 sign-extended to 64 bits; floats by their bits)
+
+  bool isReg() const { return loc == Loc::Reg; }
+  bool isConst() const { return loc == Loc::Const; }
+  // A constant usable as an x86 imm32 for this type's operation.
+  bool isImm32() const {
+    if (loc != Loc::Const) return false;
+    if (type == wasm::ValType::I32) return true;
+    const auto v = static_cast<int64_t>(bits);
+    return type == wasm::ValType::I64 && v >= INT32_MIN && v <= INT32_MAX;
+  }
+};
+static_assert(sizeof(VarState) <= 24);
+
+}  // namespace wisp::codegen

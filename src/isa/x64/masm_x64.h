@@ -1,0 +1,135 @@
+// The x86-64 MacroAssembler: wasm-level operations (an i32 add, a trapping float-to-int
+// conversion, a load of memory) over asmjit's x86::Assembler. The compiler talks only to this
+// interface, in ISA-independent terms (Reg, Address, Label, wasm opcodes); another ISA provides
+// a class with the same methods (isa/masm.h picks one at compile time: no virtual calls).
+//
+// Conventions: i32 values in general registers are always zero-extended to 64 bits (every
+// 32-bit operation writes the full register), so a register holding an i32 can index memory.
+// The scratch registers (r11, xmm15) belong to the MacroAssembler: callers never hold values
+// in them across a call to it.
+#pragma once
+
+#include <asmjit/x86.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "isa/x64/registers_x64.h"
+#include "wasm/opcodes.h"
+#include "wasm/types.h"
+
+namespace wisp::isa::x64 {
+
+using Label = asmjit::Label;
+
+struct Address {
+  Reg base;
+  Reg index;          // optional
+  int32_t disp = 0;
+  uint8_t shift = 0;  // the index is scaled by 1 << shift
+};
+
+inline Address frameSlot(int32_t offset) { return {rbp, Reg(), -offset}; }  // [rbp - offset]
+
+// Integer conditions, as wasm comparisons name them.
+enum class Cond : uint8_t { Eq, Ne, LtS, LtU, GtS, GtU, LeS, LeU, GeS, GeU };
+
+class MacroAssembler {
+ public:
+  explicit MacroAssembler(asmjit::CodeHolder& code) : a_(&code) {}
+
+  asmjit::x86::Assembler& assembler() { return a_; }
+  uint32_t offset() const { return static_cast<uint32_t>(a_.offset()); }
+  // asmjit records the first error; callers check once at the end.
+  bool hasError() const { return error_ != asmjit::kErrorOk; }
+
+  // ---- frame --------------------------------------------------------------------------
+  // push rbp; mov rbp, rsp; sub rsp, <frame size, patched later>. Returns the patch position.
+  uint32_t enterFrame();
+  void patchFrameSize(asmjit::CodeHolder& code, uint32_t patch_at, uint32_t frame_size);
+  void leaveFrameAndReturn();  // mov rsp, rbp; pop rbp; ret
+  void push(Reg reg);
+  void pop(Reg reg);
+  void ret();
+  // Branches to `overflow` when rsp is below the limit stored at [limits_reg + offset].
+  void checkStackLimit(Reg limits_reg, int32_t limit_offset, Label overflow);
+
+  // ---- moves --------------------------------------------------------------------------
+  void move(Reg dst, Reg src, wasm::ValType type);
+  void moveImm(Reg dst, wasm::ValType type, uint64_t bits);  // a constant into any register
+  void load(Reg dst, const Address& addr, wasm::ValType type);
+  void store(const Address& addr, Reg src, wasm::ValType type);
+  void storeImm(const Address& addr, wasm::ValType type, uint64_t bits);
+  void copySlot(const Address& dst, const Address& src, wasm::ValType type);
+  void loadPtr(Reg dst, const Address& addr);
+  void storePtr(const Address& addr, Reg src);
+  void leaPtr(Reg dst, const Address& addr);
+  void addPtrImm(Reg dst, int32_t imm);
+  void addPtr(Reg dst, Reg src);
+  void zeroSlots(int32_t first_offset, uint32_t bytes, Reg tmp);  // [rbp - first .. + bytes)
+
+  // ---- wasm memory --------------------------------------------------------------------
+  // A load or store opcode of linear memory (i32.load8_s, f64.store, ...).
+  void loadMemory(wasm::Opcode op, Reg dst, const Address& addr);
+  void storeMemory(wasm::Opcode op, const Address& addr, Reg src);
+
+  // ---- integers -----------------------------------------------------------------------
+  // add sub mul and or xor shl shr_s shr_u rotl rotr of i32 or i64; shift counts in rcx.
+  void intBinop(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs);
+  void intBinopImm(wasm::Opcode op, Reg dst, Reg lhs, int32_t imm);
+  // clz ctz popcnt eqz and the sign extensions.
+  void intUnop(wasm::Opcode op, Reg dst, Reg src);
+  void compare(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs);
+  void compareImm(wasm::Opcode op, Reg dst, Reg lhs, int32_t imm);
+  // div and rem: lhs in rax, rdx free, rhs elsewhere; the result lands in `dst` (rax or rdx
+  // as the instruction leaves it, then moved).
+  void divRem(wasm::Opcode op, Reg dst, Reg rhs, Label div_by_zero, Label overflow);
+
+  // ---- floats -------------------------------------------------------------------------
+  void floatBinop(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs, Reg gp_tmp);
+  void floatUnop(wasm::Opcode op, Reg dst, Reg src);
+  void floatCompare(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs, Reg gp_tmp);
+
+  // ---- conversions --------------------------------------------------------------------
+  // Every conversion and reinterpretation; the trapping ones branch to the labels.
+  void convert(wasm::Opcode op, Reg dst, Reg src, Reg gp_tmp, Label invalid, Label overflow);
+
+  // ---- selection ----------------------------------------------------------------------
+  // dst = cond != 0 ? if_true : if_false; dst may equal if_true.
+  void select(wasm::ValType type, Reg dst, Reg cond, Reg if_true, Reg if_false);
+
+  // ---- control ------------------------------------------------------------------------
+  Label newLabel() { return a_.newLabel(); }
+  void bind(Label label) { a_.bind(label); }
+  void jump(Label label) { a_.jmp(label); }
+  void branchIfZero(Reg value, wasm::ValType type, Label target);
+  void branchIfNonZero(Reg value, wasm::ValType type, Label target);
+  void branchCompareImm(Cond cond, Reg lhs, wasm::ValType type, int32_t imm, Label target);
+  void branchCompare(Cond cond, Reg lhs, Reg rhs, wasm::ValType type, Label target);
+  void branchCompareMem32(Cond cond, Reg lhs, const Address& rhs, Label target);
+  void branchCompareMemImm32(Cond cond, const Address& lhs, int32_t imm, Label target);
+  // A jump through a table of labels indexed by `index` (already known to be in range).
+  void jumpTable(Reg index, const std::vector<Label>& targets);
+  // An instruction that always traps (ud2); returns its code offset for the trap table.
+  uint32_t trapInstruction();
+
+  // ---- calls --------------------------------------------------------------------------
+  // call rel32 with a zero displacement; returns the displacement's offset for linking.
+  uint32_t callRelative();
+  void callRegister(Reg target);
+  void callAbsolute(const void* function);  // through the scratch register
+  void adjustStack(int32_t bytes);          // rsp -= bytes (negative frees)
+  void align(uint32_t alignment) { a_.align(asmjit::AlignMode::kCode, alignment); }
+
+ private:
+  void floatMinMax(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs);
+  void truncToInt(wasm::Opcode op, Reg dst, Reg src, Label invalid, Label overflow);
+  void truncSat(wasm::Opcode op, Reg dst, Reg src);
+  void convertU64ToFloat(bool to_f64, Reg dst, Reg src, Reg gp_tmp);
+  void loadFpConstant(Reg dst, bool is_f64, uint64_t bits);
+
+  asmjit::x86::Assembler a_;
+  asmjit::Error error_ = asmjit::kErrorOk;
+};
+
+}  // namespace wisp::isa::x64

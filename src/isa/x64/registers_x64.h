@@ -1,0 +1,63 @@
+// The x86-64 registers and their roles in Wisp's code. One place names every pinned, scratch
+// and allocatable register; the static_asserts keep the sets from overlapping.
+#pragma once
+
+#include "isa/reg.h"
+
+namespace wisp::isa::x64 {
+
+inline constexpr Reg rax = Reg::gp(0), rcx = Reg::gp(1), rdx = Reg::gp(2), rbx = Reg::gp(3),
+                     rsp = Reg::gp(4), rbp = Reg::gp(5), rsi = Reg::gp(6), rdi = Reg::gp(7),
+                     r8 = Reg::gp(8), r9 = Reg::gp(9), r10 = Reg::gp(10), r11 = Reg::gp(11),
+                     r12 = Reg::gp(12), r13 = Reg::gp(13), r14 = Reg::gp(14), r15 = Reg::gp(15);
+inline constexpr Reg xmm0 = Reg::fp(0), xmm1 = Reg::fp(1), xmm2 = Reg::fp(2), xmm3 = Reg::fp(3),
+                     xmm4 = Reg::fp(4), xmm5 = Reg::fp(5), xmm6 = Reg::fp(6), xmm7 = Reg::fp(7),
+                     xmm15 = Reg::fp(15);
+
+// Pinned for the whole function: the instance's VMContext and the base of memory 0.
+inline constexpr Reg kVmctxReg = r14;
+inline constexpr Reg kMemoryBaseReg = r15;
+// Never allocated: free for any single instruction sequence in the MacroAssembler.
+inline constexpr Reg kScratchGp = r11;
+inline constexpr Reg kScratchFp = xmm15;
+
+inline constexpr RegSet kPinned = RegSet::of(rsp, rbp, kVmctxReg, kMemoryBaseReg);
+inline constexpr RegSet kScratch = RegSet::of(kScratchGp, kScratchFp);
+inline constexpr RegSet kAllocatableGp =
+    RegSet::of(rax, rcx, rdx, rbx, rsi, rdi, r8, r9, r10, r12, r13);
+inline constexpr RegSet kAllocatableFp = RegSet(0x7FFF0000u);  // xmm0..xmm14
+inline constexpr RegSet kAllocatable = kAllocatableGp | kAllocatableFp;
+
+static_assert((kPinned & kScratch).empty());
+static_assert((kAllocatable & (kPinned | kScratch)).empty());
+static_assert(!kAllocatableFp.has(kScratchFp));
+
+// System V: registers a callee must preserve (the host-to-wasm trampolines save them all,
+// since Wisp's wasm convention preserves only the pinned ones).
+inline constexpr Reg kSysVCalleeSaved[] = {rbx, rbp, r12, r13, r14, r15};
+
+}  // namespace wisp::isa::x64
+
+#include "isa/abi.h"
+
+namespace wisp::isa::x64 {
+
+// Wisp's wasm convention: vmctx in r14 (pinned), parameters in the System V argument
+// registers, the first results in rax/rdx and xmm0/xmm1, the rest on the stack. Every
+// allocatable register is caller-saved.
+inline constexpr Reg kWasmGpParams[] = {rdi, rsi, rdx, rcx, r8, r9};
+inline constexpr Reg kWasmFpParams[] = {xmm0, xmm1, xmm2, xmm3, xmm4, xmm5, xmm6, xmm7};
+inline constexpr Reg kWasmGpResults[] = {rax, rdx};
+inline constexpr Reg kWasmFpResults[] = {xmm0, xmm1};
+inline constexpr CallingConvention kWasmConvention{kWasmGpParams, kWasmFpParams, kWasmGpResults,
+                                                   kWasmFpResults};
+
+// System V AMD64, for calls to and from the host: one result register of each class.
+inline constexpr Reg kSysVGpParams[] = {rdi, rsi, rdx, rcx, r8, r9};
+inline constexpr Reg kSysVFpParams[] = {xmm0, xmm1, xmm2, xmm3, xmm4, xmm5, xmm6, xmm7};
+inline constexpr Reg kSysVGpResults[] = {rax};
+inline constexpr Reg kSysVFpResults[] = {xmm0};
+inline constexpr CallingConvention kSysVConvention{kSysVGpParams, kSysVFpParams, kSysVGpResults,
+                                                   kSysVFpResults};
+
+}  // namespace wisp::isa::x64

@@ -316,6 +316,9 @@ std::optional<wasm::Error> compileFunction(const ModuleContext& context, uint32_
   }
   if (errors.first == asmjit::kErrorOk) errors.first = code.flatten();
   if (errors.first == asmjit::kErrorOk) errors.first = code.resolveUnresolvedLinks();
+  // Applies the label deltas of jump tables; the code holds no absolute relocations, so the
+  // base is irrelevant and the bytes stay position-independent.
+  if (errors.first == asmjit::kErrorOk) errors.first = code.relocateToBase(0);
   if (errors.first != asmjit::kErrorOk) {
     return wasm::Error{wasm::ErrorKind::Invalid,
                        std::string("code generation failed: ") +

@@ -208,7 +208,15 @@ void* TrampolineCache::get(Kind kind, const wasm::FuncType& type) {
   void* entry = reinterpret_cast<void*>(block.begin());
   code_.push_back(std::move(block));
   entries_.emplace(key, entry);
+  code_sizes_.emplace(entry, code.codeSize());
   return entry;
+}
+
+std::span<const uint8_t> TrampolineCache::codeOf(const void* entry) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = code_sizes_.find(entry);
+  if (it == code_sizes_.end()) return {};
+  return {static_cast<const uint8_t*>(entry), it->second};
 }
 
 ArrayToWasmFn TrampolineCache::arrayToWasm(const wasm::FuncType& type) {

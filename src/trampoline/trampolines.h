@@ -12,8 +12,10 @@
 // record RuntimeLimits::last_wasm_entry_sp; wasm-to-host ones record last_wasm_exit_fp/pc.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -33,12 +35,17 @@ class TrampolineCache {
   void* wasmToArray(const wasm::FuncType& type);
   void* wasmToNative(const wasm::FuncType& type);
 
+  // The machine code of a trampoline this cache made, from its entry to its last instruction
+  // (for disassembly); empty for any other address.
+  std::span<const uint8_t> codeOf(const void* entry);
+
  private:
   enum class Kind : uint8_t { ArrayToWasm, NativeToWasm, WasmToArray, WasmToNative };
   void* get(Kind kind, const wasm::FuncType& type);
 
   std::mutex mutex_;
   std::unordered_map<std::string, void*> entries_;
+  std::unordered_map<const void*, size_t> code_sizes_;  // by entry
   std::vector<runtime::CodeMemory> code_;
 };
 

@@ -28,10 +28,7 @@ void FunctionCompiler::emitCall(const wasm::FuncType& type, const isa::ABISig& s
       loadInto(s, arg.reg);
       continue;
     }
-    const isa::Address dst{x64::rsp, Reg(), static_cast<int32_t>(arg.stack_offset)};
-    if (s.isConst()) masm_.storeImm(dst, s.type, s.bits);
-    else if (s.loc == VarState::Loc::Local) masm_.copySlot(dst, localAddress(s.local), s.type);
-    else masm_.copySlot(dst, slotAddress(s.slot), s.type);
+    storeTo(s, {x64::rsp, Reg(), static_cast<int32_t>(arg.stack_offset)});
   }
   stack_.resize(first);
   recordAddress();

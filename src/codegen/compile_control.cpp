@@ -55,14 +55,20 @@ void FunctionCompiler::visitLoop(const wasm::ControlFrame& frame, bool reachable
 
 void FunctionCompiler::visitIf(const wasm::ControlFrame& frame, bool reachable) {
   if (dead_) return pushControl(Opcode::If, frame, false);
-  // The decoder has popped the condition from its stack; it is our top entry.
-  const Reg cond = popToReg();
+  // The decoder has popped the condition from its stack; it is our top entry. Spilling emits
+  // only moves, so a condition in the flags survives until the branch.
+  const VarState cond = peek();
+  const Reg cond_reg = cond.loc == VarState::Loc::Flags ? (pop(), Reg()) : popToReg();
   spillAll();
   pushControl(Opcode::If, frame, reachable);
   Control& c = controls_.back();
   c.else_label = masm_.newLabel();
-  masm_.branchIfZero(cond, ValType::I32, c.else_label);
-  freeReg(cond);
+  if (cond_reg.valid()) {
+    masm_.branchIfZero(cond_reg, ValType::I32, c.else_label);
+    freeReg(cond_reg);
+  } else {
+    masm_.branchOnCond(isa::negate(static_cast<isa::Cond>(cond.bits)), c.else_label);
+  }
   // Keep the params for the else branch and let the then branch push above them.
   c.saved_params_begin = static_cast<uint32_t>(saved_params_.size());
   for (uint32_t i = c.height; i < stack_.size(); ++i) saved_params_.push_back(stack_[i]);
@@ -192,19 +198,24 @@ void FunctionCompiler::visitBr(uint32_t depth) {
 
 void FunctionCompiler::visitBrIf(uint32_t depth) {
   if (dead_) return;
-  const Reg cond = popToReg();
-  Control& target = controlAt(depth);
-  const bool needs_moves =
-      target.kind == Opcode::Call || target.labelArity() > 0;
-  if (!needs_moves) {
+  // The condition as a flags condition: a fused comparison, or `test reg, reg`.
+  isa::Cond taken;
+  if (peek().loc == VarState::Loc::Flags) {
+    taken = static_cast<isa::Cond>(pop().bits);
+  } else {
+    const Reg cond = popToReg();
     freeReg(cond);
-    masm_.branchIfNonZero(cond, ValType::I32, target.label);
+    taken = isa::negate(masm_.eqzToFlags(Opcode::I32Eqz, cond));  // taken when non-zero
+  }
+  Control& target = controlAt(depth);
+  const bool needs_moves = target.kind == Opcode::Call || target.labelArity() > 0;
+  if (!needs_moves) {
+    masm_.branchOnCond(taken, target.label);
     target.label_used = true;
     return;
   }
   const isa::Label skip = masm_.newLabel();
-  freeReg(cond);
-  masm_.branchIfZero(cond, ValType::I32, skip);
+  masm_.branchOnCond(isa::negate(taken), skip);
   branchTo(target);
   masm_.bind(skip);
 }
@@ -268,13 +279,8 @@ void FunctionCompiler::emitReturn() {
       loadInto(s, results[k].reg);
       continue;
     }
-    const isa::Address dst{x64::rbp, Reg(),
-                           static_cast<int32_t>(16 + sig_.stack_param_bytes +
-                                                results[k].stack_offset)};
-    if (s.isReg()) masm_.store(dst, s.reg, s.type);
-    else if (s.isConst()) masm_.storeImm(dst, s.type, s.bits);
-    else if (s.loc == VarState::Loc::Local) masm_.copySlot(dst, localAddress(s.local), s.type);
-    else masm_.copySlot(dst, slotAddress(s.slot), s.type);
+    storeTo(s, {x64::rbp, Reg(),
+                static_cast<int32_t>(16 + sig_.stack_param_bytes + results[k].stack_offset)});
   }
   masm_.leaveFrameAndReturn();
 }

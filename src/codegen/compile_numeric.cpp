@@ -42,13 +42,8 @@ void FunctionCompiler::visitLocalSet(uint32_t index) {
   const VarState s = pop();
   if (s.loc == VarState::Loc::Local && s.local == index) return;  // x = x
   materializeLocalAliases(index);
-  const isa::Address home = localAddress(index);
-  switch (s.loc) {
-    case VarState::Loc::Reg: masm_.store(home, s.reg, s.type); freeReg(s.reg); return;
-    case VarState::Loc::Const: masm_.storeImm(home, s.type, s.bits); return;
-    case VarState::Loc::Local: masm_.copySlot(home, localAddress(s.local), s.type); return;
-    case VarState::Loc::Stack: masm_.copySlot(home, slotAddress(s.slot), s.type); return;
-  }
+  storeTo(s, localAddress(index));
+  if (s.isReg()) freeReg(s.reg);
 }
 
 void FunctionCompiler::visitLocalTee(uint32_t index) {
@@ -57,14 +52,8 @@ void FunctionCompiler::visitLocalTee(uint32_t index) {
   if (s.loc == VarState::Loc::Local && s.local == index) return;
   stack_.pop_back();
   materializeLocalAliases(index);
-  const isa::Address home = localAddress(index);
-  switch (s.loc) {
-    case VarState::Loc::Reg: masm_.store(home, s.reg, s.type); break;
-    case VarState::Loc::Const: masm_.storeImm(home, s.type, s.bits); break;
-    case VarState::Loc::Local: masm_.copySlot(home, localAddress(s.local), s.type); break;
-    case VarState::Loc::Stack: masm_.copySlot(home, slotAddress(s.slot), s.type); break;
-  }
-  if (s.loc == VarState::Loc::Local || s.loc == VarState::Loc::Stack) {
+  storeTo(s, localAddress(index));
+  if (!s.isReg() && !s.isConst()) {
     // The local now holds the value: alias it instead of reloading.
     s.loc = VarState::Loc::Local;
     s.local = index;
@@ -179,19 +168,57 @@ void FunctionCompiler::emitDivRem(Opcode op, ValType type) {
   pushReg(type, result);
 }
 
+// A comparison whose result feeds the very next instruction's condition (br_if, if, select)
+// stays in the flags: `cmp; jcc` instead of `cmp; setcc; movzx; test; jnz`.
+bool FunctionCompiler::nextConsumesCondition() const {
+  const uint8_t next = decoder_ ? decoder_->nextOpcodeByte() : 0;
+  return next == 0x0D || next == 0x04 || next == 0x1B;  // br_if, if, select
+}
+
+void FunctionCompiler::pushFlags(isa::Cond cond) {
+  VarState s;
+  s.loc = VarState::Loc::Flags;
+  s.type = ValType::I32;
+  s.bits = static_cast<uint64_t>(cond);
+  push(s);
+}
+
 void FunctionCompiler::emitCompare(Opcode op, ValType type) {
+  const bool to_flags = nextConsumesCondition();
   if (peek().isImm32()) {
     const auto imm = static_cast<int32_t>(pop().bits);
     const Reg lhs = popToReg();
+    if (to_flags) {
+      const isa::Cond cond = masm_.compareToFlagsImm(op, lhs, imm);
+      freeReg(lhs);
+      return pushFlags(cond);
+    }
     masm_.compareImm(op, lhs, lhs, imm);
     pushReg(ValType::I32, lhs);
     return;
   }
   const Reg rhs = popToReg();
   const Reg lhs = popToReg(RegSet::of(rhs));
+  if (to_flags) {
+    const isa::Cond cond = masm_.compareToFlags(op, lhs, rhs);
+    freeReg(lhs);
+    freeReg(rhs);
+    return pushFlags(cond);
+  }
   masm_.compare(op, lhs, lhs, rhs);
   freeReg(rhs);
   pushReg(ValType::I32, lhs);
+}
+
+void FunctionCompiler::emitEqz(Opcode op) {
+  const Reg value = popToReg();
+  if (nextConsumesCondition()) {
+    const isa::Cond cond = masm_.eqzToFlags(op, value);
+    freeReg(value);
+    return pushFlags(cond);
+  }
+  masm_.intUnop(op, value, value);
+  pushReg(ValType::I32, value);
 }
 
 void FunctionCompiler::emitUnop(Opcode op, ValType in, ValType out) {
@@ -274,8 +301,10 @@ void FunctionCompiler::visitNumeric(Opcode op) {
     case Opcode::I64GtS: case Opcode::I64GtU: case Opcode::I64LeS: case Opcode::I64LeU:
     case Opcode::I64GeS: case Opcode::I64GeU:
       return emitCompare(op, ValType::I64);
-    case Opcode::I32Clz: case Opcode::I32Ctz: case Opcode::I32Popcnt: case Opcode::I32Eqz:
-    case Opcode::I64Clz: case Opcode::I64Ctz: case Opcode::I64Popcnt: case Opcode::I64Eqz:
+    case Opcode::I32Eqz: case Opcode::I64Eqz:
+      return emitEqz(op);
+    case Opcode::I32Clz: case Opcode::I32Ctz: case Opcode::I32Popcnt:
+    case Opcode::I64Clz: case Opcode::I64Ctz: case Opcode::I64Popcnt:
     case Opcode::I32Extend8S: case Opcode::I32Extend16S: case Opcode::I64Extend8S:
     case Opcode::I64Extend16S: case Opcode::I64Extend32S:
     case Opcode::F32Abs: case Opcode::F32Neg: case Opcode::F32Ceil: case Opcode::F32Floor:

@@ -175,6 +175,7 @@ void FunctionCompiler::loadInto(const VarState& s, Reg reg) {
     case VarState::Loc::Const: masm_.moveImm(reg, s.type, s.bits); return;
     case VarState::Loc::Local: masm_.load(reg, localAddress(s.local), s.type); return;
     case VarState::Loc::Stack: masm_.load(reg, slotAddress(s.slot), s.type); return;
+    case VarState::Loc::Flags: masm_.setCond(static_cast<isa::Cond>(s.bits), reg); return;
   }
 }
 
@@ -196,17 +197,22 @@ Reg FunctionCompiler::popToSpecificReg(Reg reg) {
   return reg;
 }
 
-void FunctionCompiler::storeToSlot(const VarState& s, int32_t slot) {
+void FunctionCompiler::storeTo(const VarState& s, const isa::Address& dst) {
   switch (s.loc) {
-    case VarState::Loc::Reg: masm_.store(slotAddress(slot), s.reg, s.type); return;
-    case VarState::Loc::Const: masm_.storeImm(slotAddress(slot), s.type, s.bits); return;
-    case VarState::Loc::Local:
-      masm_.copySlot(slotAddress(slot), localAddress(s.local), s.type);
-      return;
-    case VarState::Loc::Stack:
-      if (s.slot != slot) masm_.copySlot(slotAddress(slot), slotAddress(s.slot), s.type);
+    case VarState::Loc::Reg: masm_.store(dst, s.reg, s.type); return;
+    case VarState::Loc::Const: masm_.storeImm(dst, s.type, s.bits); return;
+    case VarState::Loc::Local: masm_.copySlot(dst, localAddress(s.local), s.type); return;
+    case VarState::Loc::Stack: masm_.copySlot(dst, slotAddress(s.slot), s.type); return;
+    case VarState::Loc::Flags:
+      masm_.setCond(static_cast<isa::Cond>(s.bits), x64::kScratchGp);
+      masm_.store(dst, x64::kScratchGp, s.type);
       return;
   }
+}
+
+void FunctionCompiler::storeToSlot(const VarState& s, int32_t slot) {
+  if (s.loc == VarState::Loc::Stack && s.slot == slot) return;
+  storeTo(s, slotAddress(slot));
 }
 
 void FunctionCompiler::spillEntry(VarState& s) {
@@ -309,8 +315,8 @@ std::optional<wasm::Error> compileFunction(const ModuleContext& context, uint32_
   const uint32_t body_offset = context.module.functions[function_index].body_offset;
   if (auto error = decoder.decode()) return error;
   if (compiler.unsupported()) {
-    return wasm::Error{wasm::ErrorKind::Invalid,
-                       std::string("unsupported: Wisp does not compile ") +
+    return wasm::Error{wasm::ErrorKind::Unsupported,
+                       std::string("Wisp does not compile ") +
                            compiler.unsupported() + " yet",
                        body_offset, function_index};
   }
@@ -320,7 +326,7 @@ std::optional<wasm::Error> compileFunction(const ModuleContext& context, uint32_
   // base is irrelevant and the bytes stay position-independent.
   if (errors.first == asmjit::kErrorOk) errors.first = code.relocateToBase(0);
   if (errors.first != asmjit::kErrorOk) {
-    return wasm::Error{wasm::ErrorKind::Invalid,
+    return wasm::Error{wasm::ErrorKind::Resource,
                        std::string("code generation failed: ") +
                            asmjit::DebugUtils::errorAsString(errors.first),
                        body_offset, function_index};

@@ -165,6 +165,7 @@ class FunctionCompiler {
   isa::Reg popToReg(isa::RegSet exclude = {});
   isa::Reg popToSpecificReg(isa::Reg reg);
   void loadInto(const VarState& state, isa::Reg reg);
+  void storeTo(const VarState& state, const isa::Address& dst);
   void storeToSlot(const VarState& state, int32_t slot);
   void spillEntry(VarState& state);
   void spillAll();
@@ -213,6 +214,9 @@ class FunctionCompiler {
   void emitShift(wasm::Opcode op, wasm::ValType type);
   void emitDivRem(wasm::Opcode op, wasm::ValType type);
   void emitCompare(wasm::Opcode op, wasm::ValType type);
+  void emitEqz(wasm::Opcode op);
+  bool nextConsumesCondition() const;
+  void pushFlags(isa::Cond cond);
   void emitUnop(wasm::Opcode op, wasm::ValType in, wasm::ValType out);
   void emitFloatBinop(wasm::Opcode op, wasm::ValType type);
   void emitFloatCompare(wasm::Opcode op);

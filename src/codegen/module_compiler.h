@@ -1,19 +1,27 @@
-// Compiles every function of a validated module into one block of executable memory:
-// each body in one pass (FunctionCompiler), then the bodies laid out and direct calls linked.
+// Compiles every function of a decoded module into one block of executable memory: each body
+// in one pass (FunctionCompiler: decode, validate, emit), on several threads, then the bodies
+// are laid out and the direct calls linked.
 #pragma once
 
 #include <memory>
 #include <span>
 
 #include "runtime/compiled_code.h"
-#include "runtime/result.h"
 #include "wasm/module.h"
 
 namespace wisp::codegen {
 
+struct CompileOptions {
+  uint32_t threads = 0;  // 0: one per hardware thread
+};
+
 // `type_ids` gives the engine-canonical signature id of each of the module's types; compiled
-// call_indirect compares against them as immediates.
-runtime::Result<std::unique_ptr<runtime::CompiledCode>> compileModule(
-    const wasm::Module& module, std::span<const uint32_t> type_ids);
+// call_indirect compares against them as immediates. The bodies are validated here (decode
+// the module with DecodeOptions::validate_functions off to validate them only once). Errors
+// are malformed or invalid bodies, unsupported instructions (SIMD, for now) and refused
+// resources; the one in the lowest-numbered function is reported.
+wasm::Result<std::unique_ptr<runtime::CompiledCode>> compileModule(
+    const wasm::Module& module, std::span<const uint32_t> type_ids,
+    const CompileOptions& options = {});
 
 }  // namespace wisp::codegen

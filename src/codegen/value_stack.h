@@ -15,6 +15,8 @@ struct VarState {
     Reg,    // in `reg`, owned by this entry alone
     Const,  // the constant `bits`, not materialized until a user needs it
     Local,  // an alias of local `local`: local.get emits nothing until the local changes
+    Flags,  // a comparison's outcome in the CPU flags (condition in `bits`); only ever the
+            // top entry, consumed by the br_if, if or select right after the comparison
   };
   Loc loc = Loc::Stack;
   wasm::ValType type = wasm::ValType::I32;

@@ -9,6 +9,7 @@ using MacroAssembler = x64::MacroAssembler;
 using Address = x64::Address;
 using Label = x64::Label;
 using Cond = x64::Cond;
+using x64::negate;
 namespace target = x64;
 }  // namespace wisp::isa
 #else

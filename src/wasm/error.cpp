@@ -5,7 +5,13 @@
 namespace wisp::wasm {
 
 const char* errorKindName(ErrorKind kind) {
-  return kind == ErrorKind::Malformed ? "malformed" : "invalid";
+  switch (kind) {
+    case ErrorKind::Malformed: return "malformed";
+    case ErrorKind::Invalid: return "invalid";
+    case ErrorKind::Unsupported: return "unsupported";
+    case ErrorKind::Resource: return "out of resources for";
+  }
+  return "bad";
 }
 
 std::string Error::describe() const {

@@ -8,8 +8,9 @@
 namespace wisp::wasm {
 
 // The spec's two categories of rejected modules: malformed (not a well-formed binary)
-// and invalid (well-formed but ill-typed or referring to things that do not exist).
-enum class ErrorKind : uint8_t { Malformed, Invalid };
+// and invalid (well-formed but ill-typed or referring to things that do not exist); then
+// valid modules Wisp cannot compile yet, and resources the system refused.
+enum class ErrorKind : uint8_t { Malformed, Invalid, Unsupported, Resource };
 
 inline constexpr uint32_t kNoFunction = UINT32_MAX;
 

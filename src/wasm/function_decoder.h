@@ -53,10 +53,56 @@ struct MemArg {
 // Reused across functions so decoding a body allocates only when it outgrows the last one.
 struct FunctionDecoderContext {
   std::vector<ValType> locals;
-  std::vector<ValType> operands;
+  std::vector<ValType> operands;  // storage of the OperandStack, not a stack itself
   std::vector<ControlFrame> controls;
   std::vector<uint32_t> br_table_depths;
   std::vector<ValType> popped;
+};
+
+// The operand type stack: a bump pointer over storage lent by the context, so that a push
+// is a compare and a store (std::vector's push_back, with its reallocation inlined, was the
+// validator's largest single cost). The storage vector's size is the capacity.
+class OperandStack {
+ public:
+  explicit OperandStack(std::vector<ValType>& storage) : storage_(storage) {
+    begin_ = top_ = storage_.data();
+    end_ = begin_ + storage_.size();
+  }
+
+  size_t size() const { return static_cast<size_t>(top_ - begin_); }
+  const ValType* data() const { return begin_; }
+  ValType back() const { return top_[-1]; }
+  void push_back(ValType t) {
+    if (top_ == end_) [[unlikely]] grow();
+    *top_++ = t;
+  }
+  void pop_back() { --top_; }
+  // Whether the top values, all above `floor`, are exactly `types` (bottom to top).
+  bool endsWith(std::span<const ValType> types, size_t floor) const {
+    if (size() < floor + types.size()) return false;
+    const ValType* values = top_ - types.size();
+    for (size_t i = 0; i < types.size(); ++i)
+      if (values[i] != types[i]) return false;
+    return true;
+  }
+  void drop(size_t count) { top_ -= count; }
+  void clear() { top_ = begin_; }
+  // Drops values down to `height`; never grows (the callers only unwind to a frame's height).
+  void truncate(size_t height) { top_ = begin_ + std::min(height, size()); }
+
+ private:
+  __attribute__((noinline)) void grow() {
+    const size_t size = this->size();
+    storage_.resize(std::max<size_t>(64, storage_.size() * 2));
+    begin_ = storage_.data();
+    top_ = begin_ + size;
+    end_ = begin_ + storage_.size();
+  }
+
+  std::vector<ValType>& storage_;
+  ValType* begin_;
+  ValType* top_;
+  ValType* end_;
 };
 
 // The hooks a Visitor implements; this one does nothing and is what validation uses.
@@ -162,7 +208,9 @@ class FunctionDecoder {
 
   // Offset in the module of the instruction being decoded (for address maps and errors).
   size_t instructionOffset() const { return instruction_offset_; }
-  const std::vector<ValType>& operandTypes() const { return operands_; }
+  // The first byte of the next instruction (0 at the end), for one-instruction lookahead.
+  uint8_t nextOpcodeByte() const { return reader_.peekU8(); }
+  std::span<const ValType> operandTypes() const { return {operands_.data(), operands_.size()}; }
   const std::vector<ControlFrame>& controls() const { return controls_; }
 
  private:
@@ -227,7 +275,7 @@ class FunctionDecoder {
 
   void setUnreachable() {
     ControlFrame& frame = controls_.back();
-    operands_.resize(frame.height);
+    operands_.truncate(frame.height);
     frame.unreachable = true;
   }
   bool reachable() const { return !controls_.back().unreachable; }
@@ -379,6 +427,14 @@ class FunctionDecoder {
         endFunction();
         return;
       }
+      // Most instructions are typed by the table alone and have no immediate: they skip the
+      // big switch (decodeInstruction would end in the same two lines).
+      const OpcodeInfo& info = opcodeInfo(op);
+      if (info.imm == Imm::None && info.sig != Sig::Special) {
+        decodeSimple(op);
+        if (ok() && reachable()) visitor_.visitNumeric(op);
+        continue;
+      }
       decodeInstruction(op);
     }
   }
@@ -418,13 +474,20 @@ class FunctionDecoder {
               operands_.size() - frame.height);
   }
 
-  void decodeSimple(Opcode op) {
+  __attribute__((always_inline)) void decodeSimple(Opcode op) {
     const OperandSig& sig = operandSig(opcodeInfo(op).sig);
-    popTypes(sig.paramSpan());
+    // Fast path, the common case: the operands are above the frame with exactly the
+    // expected types, so popping them cannot fail. Anything else (too few values, unknown
+    // types of unreachable code, a mismatch) takes the checking path.
+    if (operands_.endsWith(sig.paramSpan(), controls_.back().height)) {
+      operands_.drop(sig.param_count);
+    } else {
+      popTypes(sig.paramSpan());
+    }
     if (sig.has_result()) push(sig.result);
   }
 
-  void decodeInstruction(Opcode op) {
+  __attribute__((always_inline)) void decodeInstruction(Opcode op) {
     const OpcodeInfo& info = opcodeInfo(op);
     switch (op) {
       case Opcode::Unreachable:
@@ -453,7 +516,7 @@ class FunctionDecoder {
         popFrameResults();
         if (!ok()) return;
         visitor_.visitElse(frame, !frame.unreachable);
-        operands_.resize(frame.height);
+        operands_.truncate(frame.height);
         frame.kind = Opcode::Else;
         frame.unreachable = false;
         pushTypes(frame.type.params);
@@ -465,7 +528,7 @@ class FunctionDecoder {
           // An `if` with no `else` has an empty else branch: its params become its results.
           popFrameResults();
           if (!ok()) return;
-          operands_.resize(frame.height);
+          operands_.truncate(frame.height);
           pushTypes(frame.type.params);
           frame.unreachable = false;
         }
@@ -473,7 +536,7 @@ class FunctionDecoder {
         if (!ok()) return;
         visitor_.visitEnd(frame, !frame.unreachable);
         const BlockType type = frame.type;
-        operands_.resize(frame.height);
+        operands_.truncate(frame.height);
         controls_.pop_back();
         pushTypes(type.results);
         return;
@@ -887,7 +950,7 @@ class FunctionDecoder {
   const FuncType& type_;
   BinaryReader reader_;
   std::vector<ValType>& locals_;
-  std::vector<ValType>& operands_;
+  OperandStack operands_;
   std::vector<ControlFrame>& controls_;
   std::vector<uint32_t>& br_table_depths_;
   std::vector<ValType>& popped_;

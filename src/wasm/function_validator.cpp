@@ -1,5 +1,7 @@
 #include "wasm/function_validator.h"
 
+#include <algorithm>
+
 #include "wasm/binary_reader.h"
 #include "wasm/opcodes.h"
 
@@ -152,6 +154,17 @@ std::optional<Error> validateFunction(const Module& module, uint32_t function_in
   return decoder.decode();
 }
 
+std::optional<Error> findMalformedBody(const Module& module, uint32_t first_function) {
+  const auto count = static_cast<uint32_t>(module.functions.size());
+  for (uint32_t k = std::max(first_function, module.imported_function_count); k < count; ++k) {
+    if (auto malformed = BodySkimmer(module, k).skim()) {
+      malformed->function_index = k;
+      return malformed;
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<Error> validateFunctions(const Module& module) {
   FunctionDecoderContext context;
   const auto count = static_cast<uint32_t>(module.functions.size());
@@ -159,12 +172,7 @@ std::optional<Error> validateFunctions(const Module& module) {
     auto error = validateFunction(module, i, context);
     if (!error) continue;
     if (error->kind == ErrorKind::Invalid) {
-      for (uint32_t k = i; k < count; ++k) {
-        if (auto malformed = BodySkimmer(module, k).skim()) {
-          malformed->function_index = k;
-          return malformed;
-        }
-      }
+      if (auto malformed = findMalformedBody(module, i)) return malformed;
     }
     return error;
   }

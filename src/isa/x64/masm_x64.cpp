@@ -403,6 +403,35 @@ void MacroAssembler::compareImm(Opcode op, Reg dst, Reg lhs, int32_t imm) {
   a_.movzx(gp32(dst), gp8(dst));
 }
 
+Cond MacroAssembler::compareToFlags(Opcode op, Reg lhs, Reg rhs) {
+  bool is64;
+  const Cond cond = comparisonCond(op, &is64);
+  if (is64) a_.cmp(gp64(lhs), gp64(rhs));
+  else a_.cmp(gp32(lhs), gp32(rhs));
+  return cond;
+}
+
+Cond MacroAssembler::compareToFlagsImm(Opcode op, Reg lhs, int32_t imm) {
+  bool is64;
+  const Cond cond = comparisonCond(op, &is64);
+  if (is64) a_.cmp(gp64(lhs), imm);
+  else a_.cmp(gp32(lhs), imm);
+  return cond;
+}
+
+Cond MacroAssembler::eqzToFlags(Opcode op, Reg value) {
+  if (op == Opcode::I32Eqz) a_.test(gp32(value), gp32(value));
+  else a_.test(gp64(value), gp64(value));
+  return Cond::Eq;
+}
+
+void MacroAssembler::setCond(Cond cond, Reg dst) {
+  a_.set(condCode(cond), gp8(dst));
+  a_.movzx(gp32(dst), gp8(dst));
+}
+
+void MacroAssembler::branchOnCond(Cond cond, Label target) { a_.j(condCode(cond), target); }
+
 void MacroAssembler::divRem(Opcode op, Reg dst, Reg rhs, Label div_by_zero, Label overflow) {
   const bool is64 = isI64Op(op);
   const Opcode narrow = narrowIntOp(op);

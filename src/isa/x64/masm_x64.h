@@ -34,6 +34,22 @@ inline Address frameSlot(int32_t offset) { return {rbp, Reg(), -offset}; }  // [
 // Integer conditions, as wasm comparisons name them.
 enum class Cond : uint8_t { Eq, Ne, LtS, LtU, GtS, GtU, LeS, LeU, GeS, GeU };
 
+inline Cond negate(Cond c) {
+  switch (c) {
+    case Cond::Eq: return Cond::Ne;
+    case Cond::Ne: return Cond::Eq;
+    case Cond::LtS: return Cond::GeS;
+    case Cond::LtU: return Cond::GeU;
+    case Cond::GtS: return Cond::LeS;
+    case Cond::GtU: return Cond::LeU;
+    case Cond::LeS: return Cond::GtS;
+    case Cond::LeU: return Cond::GtU;
+    case Cond::GeS: return Cond::LtS;
+    case Cond::GeU: return Cond::LtU;
+  }
+  return c;
+}
+
 class MacroAssembler {
  public:
   explicit MacroAssembler(asmjit::CodeHolder& code) : a_(&code) {}
@@ -81,6 +97,13 @@ class MacroAssembler {
   void intUnop(wasm::Opcode op, Reg dst, Reg src);
   void compare(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs);
   void compareImm(wasm::Opcode op, Reg dst, Reg lhs, int32_t imm);
+  // The comparison alone, leaving its outcome in the flags for a branch or setCond that
+  // follows at once; returns the condition that means "true". eqz compares with zero.
+  Cond compareToFlags(wasm::Opcode op, Reg lhs, Reg rhs);
+  Cond compareToFlagsImm(wasm::Opcode op, Reg lhs, int32_t imm);
+  Cond eqzToFlags(wasm::Opcode op, Reg value);
+  void setCond(Cond cond, Reg dst);  // dst = cond ? 1 : 0, from the flags
+  void branchOnCond(Cond cond, Label target);
   // div and rem: lhs in rax, rdx free, rhs elsewhere; the result lands in `dst` (rax or rdx
   // as the instruction leaves it, then moved).
   void divRem(wasm::Opcode op, Reg dst, Reg rhs, Label div_by_zero, Label overflow);

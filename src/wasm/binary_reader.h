@@ -97,9 +97,10 @@ class BinaryReader {
 
  private:
   // LEB128 of at most ceil(bits/7) bytes; the unused bits of the last byte must be zero
-  // (unsigned) or a sign extension (signed), else "integer too large".
+  // (unsigned) or a sign extension (signed), else "integer too large". Out of line, so that
+  // the one-byte fast paths of u32() and s32() stay small enough to inline.
   template <typename T, unsigned Bits, bool Signed>
-  T leb() {
+  __attribute__((noinline)) T leb() {
     constexpr unsigned kMaxBytes = (Bits + 6) / 7;
     const size_t start = offset();
     uint64_t result = 0;

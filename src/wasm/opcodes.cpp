@@ -2,21 +2,22 @@
 
 #include <array>
 
-namespace wisp::wasm {
+namespace wisp::wasm::detail {
 namespace {
 
-constexpr OpcodeInfo kOpcodeTable[] = {
+constexpr ValType I = ValType::I32, L = ValType::I64, F = ValType::F32, D = ValType::F64,
+                  V = ValType::V128, X = ValType::Bottom;
+
+}  // namespace
+
+constexpr OpcodeInfo kOpcodeTable[kOpcodeCount] = {
 #define WISP_OP(name, text, prefix, code, imm, sig, extra) \
   {text, prefix, code, Imm::imm, Sig::sig, extra},
 #include "wasm/opcodes.def"
 #undef WISP_OP
 };
-static_assert(std::size(kOpcodeTable) == kOpcodeCount);
 
-constexpr ValType I = ValType::I32, L = ValType::I64, F = ValType::F32, D = ValType::F64,
-                  V = ValType::V128, X = ValType::Bottom;
-
-constexpr OperandSig kSigs[] = {
+constexpr OperandSig kOperandSigs[] = {
     /*Special*/ {{}, 0, X},
     /*S_i_x*/ {{}, 0, I}, /*S_l_x*/ {{}, 0, L}, /*S_f_x*/ {{}, 0, F}, /*S_d_x*/ {{}, 0, D},
     /*S_v_x*/ {{}, 0, V},
@@ -36,52 +37,24 @@ constexpr OperandSig kSigs[] = {
     /*S_x_ii*/ {{I, I}, 2, X}, /*S_x_il*/ {{I, L}, 2, X}, /*S_x_if*/ {{I, F}, 2, X},
     /*S_x_id*/ {{I, D}, 2, X}, /*S_x_iv*/ {{I, V}, 2, X},
 };
-static_assert(std::size(kSigs) == static_cast<size_t>(Sig::S_x_iv) + 1);
+static_assert(std::size(kOperandSigs) == static_cast<size_t>(Sig::S_x_iv) + 1);
 
-constexpr uint16_t kUnknown = 0xFFFF;
-constexpr size_t kSimdCodes = 0x200;
+namespace {
 
-struct EncodingMaps {
-  std::array<uint16_t, 256> core{};
-  std::array<uint16_t, 32> misc{};
-  std::array<uint16_t, kSimdCodes> simd{};
-};
-
-constexpr EncodingMaps buildEncodingMaps() {
-  EncodingMaps maps;
-  maps.core.fill(kUnknown);
-  maps.misc.fill(kUnknown);
-  maps.simd.fill(kUnknown);
-  for (uint16_t i = 0; i < kOpcodeCount; ++i) {
-    const OpcodeInfo& info = kOpcodeTable[i];
-    if (info.prefix == 0) maps.core[info.code] = i;
-    else if (info.prefix == kPrefixMisc) maps.misc[info.code] = i;
-    else maps.simd[info.code] = i;
-  }
-  return maps;
+// The opcode index of each encoding, computed at compile time from the table.
+template <size_t N>
+constexpr std::array<uint16_t, N> encodingMap(uint8_t prefix) {
+  std::array<uint16_t, N> map;
+  map.fill(kUnknownOpcode);
+  for (uint16_t i = 0; i < kOpcodeCount; ++i)
+    if (kOpcodeTable[i].prefix == prefix) map[kOpcodeTable[i].code] = i;
+  return map;
 }
-
-constexpr EncodingMaps kEncodingMaps = buildEncodingMaps();
 
 }  // namespace
 
-const OpcodeInfo& opcodeInfo(Opcode op) { return kOpcodeTable[static_cast<uint16_t>(op)]; }
-const OperandSig& operandSig(Sig sig) { return kSigs[static_cast<uint8_t>(sig)]; }
+constexpr std::array<uint16_t, 256> kCoreOpcodes = encodingMap<256>(0);
+constexpr std::array<uint16_t, kMiscCodes> kMiscOpcodes = encodingMap<kMiscCodes>(kPrefixMisc);
+constexpr std::array<uint16_t, kSimdCodes> kSimdOpcodes = encodingMap<kSimdCodes>(kPrefixSimd);
 
-bool lookupOpcode(uint8_t byte, Opcode* out) {
-  const uint16_t index = kEncodingMaps.core[byte];
-  if (index == kUnknown) return false;
-  *out = static_cast<Opcode>(index);
-  return true;
-}
-
-bool lookupPrefixedOpcode(uint8_t prefix, uint32_t code, Opcode* out) {
-  uint16_t index = kUnknown;
-  if (prefix == kPrefixMisc && code < kEncodingMaps.misc.size()) index = kEncodingMaps.misc[code];
-  if (prefix == kPrefixSimd && code < kEncodingMaps.simd.size()) index = kEncodingMaps.simd[code];
-  if (index == kUnknown) return false;
-  *out = static_cast<Opcode>(index);
-  return true;
-}
-
-}  // namespace wisp::wasm
+}  // namespace wisp::wasm::detail

@@ -1,6 +1,8 @@
 // Opcode enum and table, generated from opcodes.def (the single source of truth).
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 
@@ -59,12 +61,42 @@ struct OpcodeInfo {
   uint8_t extra;  // log2 natural alignment (memory ops) or lane count (lane ops)
 };
 
-const OpcodeInfo& opcodeInfo(Opcode op);
-const OperandSig& operandSig(Sig sig);
+// The tables behind the accessors below, defined in opcodes.cpp. Declared here so that the
+// accessors inline: the function decoder calls them for every instruction.
+namespace detail {
+inline constexpr uint16_t kUnknownOpcode = 0xFFFF;
+inline constexpr size_t kMiscCodes = 32;
+inline constexpr size_t kSimdCodes = 0x200;
+extern const OpcodeInfo kOpcodeTable[kOpcodeCount];
+extern const OperandSig kOperandSigs[];
+// Opcode index by encoding, kUnknownOpcode where none.
+extern const std::array<uint16_t, 256> kCoreOpcodes;
+extern const std::array<uint16_t, kMiscCodes> kMiscOpcodes;
+extern const std::array<uint16_t, kSimdCodes> kSimdOpcodes;
+}  // namespace detail
+
+inline const OpcodeInfo& opcodeInfo(Opcode op) {
+  return detail::kOpcodeTable[static_cast<uint16_t>(op)];
+}
+inline const OperandSig& operandSig(Sig sig) {
+  return detail::kOperandSigs[static_cast<uint8_t>(sig)];
+}
 inline const char* opcodeName(Opcode op) { return opcodeInfo(op).name; }
 
 // Maps an encoding to its opcode; false for an unknown encoding.
-bool lookupOpcode(uint8_t byte, Opcode* out);                      // one-byte opcodes
-bool lookupPrefixedOpcode(uint8_t prefix, uint32_t code, Opcode* out);  // 0xFC and 0xFD
+inline bool lookupOpcode(uint8_t byte, Opcode* out) {  // one-byte opcodes
+  const uint16_t index = detail::kCoreOpcodes[byte];
+  if (index == detail::kUnknownOpcode) return false;
+  *out = static_cast<Opcode>(index);
+  return true;
+}
+inline bool lookupPrefixedOpcode(uint8_t prefix, uint32_t code, Opcode* out) {  // 0xFC and 0xFD
+  uint16_t index = detail::kUnknownOpcode;
+  if (prefix == kPrefixMisc && code < detail::kMiscCodes) index = detail::kMiscOpcodes[code];
+  if (prefix == kPrefixSimd && code < detail::kSimdCodes) index = detail::kSimdOpcodes[code];
+  if (index == detail::kUnknownOpcode) return false;
+  *out = static_cast<Opcode>(index);
+  return true;
+}
 
 }  // namespace wisp::wasm

@@ -234,5 +234,24 @@ TEST(FunctionValidator, MemoryInitWithoutDataCountSection) {
   EXPECT_EQ(with_data.error().message, "data count section required");
 }
 
+TEST(FunctionValidator, OperandStackGrowsPastItsFirstStorage) {
+  // 1000 x i32.const 0, then 999 x i32.add: far more values than the first 64 slots.
+  Bytes body{0x00};
+  for (int i = 0; i < 1000; ++i) body.insert(body.end(), {0x41, 0x00});
+  body.insert(body.end(), 999, 0x6A);
+  body.push_back(0x0B);
+  EXPECT_EQ(validate({}, {I32}, body), std::nullopt);
+}
+
+TEST(FunctionValidator, OperandsBelowTheBlockAreOutOfReach) {
+  // i32.const 1, i32.const 2, block i32.add drop end, drop, drop: inside the block, the two
+  // values below its height cannot be the add's operands.
+  auto error = validate({}, {}, {0x00, 0x41, 0x01, 0x41, 0x02, 0x02, 0x40, 0x6A, 0x1A, 0x0B,
+                                 0x1A, 0x1A, 0x0B});
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->kind, ErrorKind::Invalid);
+  EXPECT_EQ(error->message, "type mismatch: expected a value but the stack is empty");
+}
+
 }  // namespace
 }  // namespace wisp::wasm

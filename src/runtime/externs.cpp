@@ -1,0 +1,103 @@
+#include "runtime/externs.h"
+
+#include <new>
+
+#include "runtime/store.h"
+
+namespace wisp::runtime {
+
+// ---- memories -------------------------------------------------------------------------------
+
+MemoryInstance::MemoryInstance(Store& store, LinearMemory memory, const wasm::MemoryType& type)
+    : memory_(std::move(memory)), declared_(type), store_(&store) {
+  vm_.base = memory_.base();
+  vm_.length = memory_.byteLength();
+}
+
+Result<std::unique_ptr<MemoryInstance>> MemoryInstance::create(Store& store,
+                                                               const wasm::MemoryType& type,
+                                                               BoundsCheckMode mode) {
+  const wasm::Limits& limits = type.limits;
+  if (limits.min > LinearMemory::kMaxPages)
+    return Error{"memory of " + std::to_string(limits.min) + " pages exceeds the 65536-page limit"};
+  LinearMemoryConfig config;
+  config.initial_pages = static_cast<uint32_t>(limits.min);
+  if (limits.has_max)
+    config.maximum_pages = static_cast<uint32_t>(std::min<uint64_t>(limits.max, LinearMemory::kMaxPages));
+  config.bounds_check_mode = mode;
+  Result<LinearMemory> memory = LinearMemory::create(config);
+  if (!memory) return memory.error();
+  return std::unique_ptr<MemoryInstance>(new MemoryInstance(store, std::move(*memory), type));
+}
+
+int32_t MemoryInstance::grow(uint32_t delta_pages) {
+  const int32_t old_pages = memory_.grow(delta_pages);
+  vm_.base = memory_.base();  // moves only in explicit-check mode
+  vm_.length = memory_.byteLength();
+  return old_pages;
+}
+
+wasm::MemoryType MemoryInstance::currentType() const {
+  wasm::MemoryType type = declared_;
+  type.limits.min = memory_.pages();
+  return type;
+}
+
+// ---- tables ---------------------------------------------------------------------------------
+
+Result<std::unique_ptr<TableInstance>> TableInstance::create(Store& store,
+                                                             const wasm::TableType& type,
+                                                             uint64_t init) {
+  if (type.limits.min > kMaxElements)
+    return Error{"table of " + std::to_string(type.limits.min) + " elements exceeds the limit of " +
+                 std::to_string(kMaxElements)};
+  std::unique_ptr<TableInstance> table(new TableInstance(store, type));
+  table->elements_.assign(type.limits.min, init);
+  table->syncView();
+  return table;
+}
+
+void TableInstance::syncView() {
+  vm_.elements = elements_.data();
+  vm_.size = static_cast<uint32_t>(elements_.size());
+}
+
+int32_t TableInstance::grow(uint32_t delta, uint64_t init) {
+  const uint64_t old_size = elements_.size();
+  const uint64_t new_size = old_size + delta;
+  const uint64_t maximum = declared_.limits.has_max ? declared_.limits.max : wasm::kMaxTableSize;
+  if (new_size > maximum || new_size > kMaxElements) return -1;
+  // The one allocation a guest can ask for at will: refuse instead of aborting when it fails.
+  try {
+    elements_.resize(new_size, init);
+  } catch (const std::bad_alloc&) {
+    return -1;
+  }
+  syncView();
+  return static_cast<int32_t>(old_size);
+}
+
+wasm::TableType TableInstance::currentType() const {
+  wasm::TableType type = declared_;
+  type.limits.min = elements_.size();
+  return type;
+}
+
+// ---- host functions -------------------------------------------------------------------------
+
+HostFunction::HostFunction(Store& store, wasm::FuncType type, uint32_t type_id, void* trampoline,
+                           void* callback, void* state, StateDeleter delete_state)
+    : type_(std::move(type)), delete_state_(delete_state), store_(&store) {
+  context_.limits = &store.limits();
+  context_.callback = callback;
+  context_.host_data = state;
+  funcref_.code = trampoline;
+  funcref_.type_id = type_id;
+  funcref_.vmctx = reinterpret_cast<VMContext*>(&context_);
+}
+
+HostFunction::~HostFunction() {
+  if (delete_state_ != nullptr && context_.host_data != nullptr) delete_state_(context_.host_data);
+}
+
+}  // namespace wisp::runtime

@@ -1,0 +1,142 @@
+// The runtime objects an instance can import and export: memories, tables, globals and host
+// functions, plus Extern, a reference to any of them. Each starts with the VM* view compiled
+// code reads, which an importer's vmctx points at; the Store owns them all, so they never move
+// and outlive every instance that refers to them.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "runtime/linear_memory.h"
+#include "runtime/result.h"
+#include "runtime/vmcontext.h"
+#include "wasm/types.h"
+
+namespace wisp::runtime {
+
+class Store;
+
+class MemoryInstance {
+ public:
+  static Result<std::unique_ptr<MemoryInstance>> create(Store& store, const wasm::MemoryType& type,
+                                                        BoundsCheckMode mode);
+
+  // memory.grow: the old size in pages or -1; keeps the VMMemory view in sync.
+  int32_t grow(uint32_t delta_pages);
+
+  VMMemory* vm() { return &vm_; }
+  uint8_t* base() const { return vm_.base; }
+  uint64_t byteLength() const { return vm_.length; }
+  uint32_t pages() const { return memory_.pages(); }
+  // The type as an importer sees it now: the current size as minimum, the declared maximum.
+  wasm::MemoryType currentType() const;
+  Store& store() const { return *store_; }
+  const LinearMemory& linearMemory() const { return memory_; }
+
+ private:
+  MemoryInstance(Store& store, LinearMemory memory, const wasm::MemoryType& type);
+
+  VMMemory vm_;
+  LinearMemory memory_;
+  wasm::MemoryType declared_;
+  Store* store_;
+};
+
+class TableInstance {
+ public:
+  // Tables past this many elements are refused (creation fails, table.grow returns -1): 80 MB
+  // of references is far beyond real programs and keeps sizes representable as i32 results.
+  static constexpr uint32_t kMaxElements = 10'000'000;
+
+  static Result<std::unique_ptr<TableInstance>> create(Store& store, const wasm::TableType& type,
+                                                       uint64_t init);
+
+  // table.grow: the old size or -1; new elements hold `init`. Keeps the VMTable view in sync.
+  int32_t grow(uint32_t delta, uint64_t init);
+
+  VMTable* vm() { return &vm_; }
+  uint32_t size() const { return vm_.size; }
+  uint64_t* elements() { return vm_.elements; }
+  uint64_t get(uint32_t index) const { return vm_.elements[index]; }
+  void set(uint32_t index, uint64_t value) { vm_.elements[index] = value; }
+  wasm::ValType elementType() const { return declared_.element; }
+  wasm::TableType currentType() const;
+  Store& store() const { return *store_; }
+
+ private:
+  TableInstance(Store& store, const wasm::TableType& type) : declared_(type), store_(&store) {}
+  void syncView();
+
+  VMTable vm_;
+  std::vector<uint64_t> elements_;
+  wasm::TableType declared_;
+  Store* store_;
+};
+
+class GlobalInstance {
+ public:
+  GlobalInstance(Store& store, const wasm::GlobalType& type, ValRaw value)
+      : type_(type), store_(&store) {
+    vm_.value = value;
+  }
+
+  VMGlobal* vm() { return &vm_; }
+  ValRaw value() const { return vm_.value; }
+  void setValue(ValRaw value) { vm_.value = value; }
+  const wasm::GlobalType& type() const { return type_; }
+  Store& store() const { return *store_; }
+
+ private:
+  VMGlobal vm_;
+  wasm::GlobalType type_;
+  Store* store_;
+};
+
+// A function the host provides. Its VMFuncRef is what wasm calls: the wasm-to-array or
+// wasm-to-native trampoline for its signature, with the VMHostFuncContext as vmctx.
+class HostFunction {
+ public:
+  using StateDeleter = void (*)(void*);
+
+  // `trampoline`: the wasm-to-host trampoline for `type`; `callback`: what it calls (an
+  // ArrayCallback or a typed C function); `state`: the host's data, reachable from the
+  // callback as VMHostFuncContext::host_data and destroyed with `delete_state`.
+  HostFunction(Store& store, wasm::FuncType type, uint32_t type_id, void* trampoline,
+               void* callback, void* state, StateDeleter delete_state);
+  ~HostFunction();
+  HostFunction(const HostFunction&) = delete;
+  HostFunction& operator=(const HostFunction&) = delete;
+
+  VMFuncRef* funcRef() { return &funcref_; }
+  const wasm::FuncType& type() const { return type_; }
+  Store& store() const { return *store_; }
+
+ private:
+  VMHostFuncContext context_;
+  VMFuncRef funcref_;
+  wasm::FuncType type_;
+  StateDeleter delete_state_;
+  Store* store_;
+};
+
+// A reference to something importable; the Store that owns it rides along so linking can
+// refuse objects of another store.
+struct Extern {
+  wasm::ExternKind kind = wasm::ExternKind::Func;
+  Store* store = nullptr;
+  void* object = nullptr;  // the VMFuncRef, TableInstance, MemoryInstance or GlobalInstance
+
+  // A function is its VMFuncRef: an instance's entry (in its vmctx) or a host function's.
+  VMFuncRef* func() const { return static_cast<VMFuncRef*>(object); }
+  TableInstance* table() const { return static_cast<TableInstance*>(object); }
+  MemoryInstance* memory() const { return static_cast<MemoryInstance*>(object); }
+  GlobalInstance* global() const { return static_cast<GlobalInstance*>(object); }
+
+  static Extern ofFunc(Store& store, VMFuncRef* f) { return {wasm::ExternKind::Func, &store, f}; }
+  static Extern ofTable(TableInstance* t) { return {wasm::ExternKind::Table, &t->store(), t}; }
+  static Extern ofMemory(MemoryInstance* m) { return {wasm::ExternKind::Memory, &m->store(), m}; }
+  static Extern ofGlobal(GlobalInstance* g) { return {wasm::ExternKind::Global, &g->store(), g}; }
+};
+
+}  // namespace wisp::runtime

@@ -1,0 +1,240 @@
+#include "runtime/instance.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "runtime/const_expr.h"
+#include "runtime/import_check.h"
+#include "runtime/store.h"
+
+namespace wisp::runtime {
+
+Instance::Instance(Store& store, std::shared_ptr<const CompiledModule> compiled)
+    : store_(&store), compiled_(std::move(compiled)), offsets_(*compiled_->module) {
+  const size_t size = (offsets_.size() + 15) & ~size_t{15};
+  vmctx_ = static_cast<uint8_t*>(std::aligned_alloc(16, size));
+  if (vmctx_ == nullptr) std::abort();  // a few bytes per function: out of memory entirely
+  std::memset(vmctx_, 0, size);
+  RuntimeLimits* limits = &store.limits();
+  Instance* self = this;
+  std::memcpy(vmctx_ + VMOffsets::kLimitsOffset, &limits, sizeof limits);
+  std::memcpy(vmctx_ + VMOffsets::kInstanceOffset, &self, sizeof self);
+}
+
+Instance::~Instance() { std::free(vmctx_); }
+
+std::optional<Extern> Instance::findExport(std::string_view name) const {
+  const wasm::Export* e = module().findExport(name);
+  if (e == nullptr) return std::nullopt;
+  return exportOf(*e);
+}
+
+Extern Instance::exportOf(const wasm::Export& e) const {
+  switch (e.kind) {
+    case wasm::ExternKind::Func: return Extern::ofFunc(*store_, function(e.index));
+    case wasm::ExternKind::Table: return Extern::ofTable(table(e.index));
+    case wasm::ExternKind::Memory: return Extern::ofMemory(memory(e.index));
+    case wasm::ExternKind::Global: return Extern::ofGlobal(global(e.index));
+  }
+  return Extern::ofFunc(*store_, function(e.index));
+}
+
+std::span<const uint8_t> Instance::dataSegment(uint32_t index) const {
+  if (data_dropped_[index]) return {};
+  const wasm::DataSegment& segment = module().data[index];
+  return {module().bytes.data() + segment.data_offset, segment.data_size};
+}
+
+std::span<const uint64_t> Instance::elementSegment(uint32_t index) const {
+  return element_segments_[index];
+}
+
+std::optional<TrapKind> Instance::initMemory(uint32_t memory_index, uint32_t segment,
+                                             uint32_t dst, uint32_t src, uint32_t n) {
+  MemoryInstance& memory = *memories_[memory_index];
+  const std::span<const uint8_t> data = dataSegment(segment);
+  if (uint64_t{src} + n > data.size() || uint64_t{dst} + n > memory.byteLength())
+    return TrapKind::MemoryOutOfBounds;
+  if (n != 0) std::memcpy(memory.base() + dst, data.data() + src, n);
+  return std::nullopt;
+}
+
+std::optional<TrapKind> Instance::initTable(uint32_t table_index, uint32_t segment, uint32_t dst,
+                                            uint32_t src, uint32_t n) {
+  TableInstance& table = *tables_[table_index];
+  const std::span<const uint64_t> items = elementSegment(segment);
+  if (uint64_t{src} + n > items.size() || uint64_t{dst} + n > table.size())
+    return TrapKind::TableOutOfBounds;
+  if (n != 0) std::memcpy(table.elements() + dst, items.data() + src, n * sizeof(uint64_t));
+  return std::nullopt;
+}
+
+// The steps of instantiation, in the spec's order; a friend of Instance.
+struct Instantiator {
+  Store& store;
+  const CompiledModule& compiled;
+  const wasm::Module& module;
+  Instance& instance;
+
+  Result<void> linkImports(std::span<const Extern> imports) {
+    for (size_t i = 0; i < imports.size(); ++i) {
+      const wasm::Import& import = module.imports[i];
+      const Extern& provided = imports[i];
+      if (Result<void> fits = checkImport(module, compiled.type_ids, import, provided, store); !fits)
+        return fits.error();
+      switch (import.kind) {
+        case wasm::ExternKind::Func: *instance.function(import.index) = *provided.func(); break;
+        case wasm::ExternKind::Table: instance.tables_[import.index] = provided.table(); break;
+        case wasm::ExternKind::Memory: instance.memories_[import.index] = provided.memory(); break;
+        case wasm::ExternKind::Global: instance.globals_[import.index] = provided.global(); break;
+      }
+    }
+    return {};
+  }
+
+  Result<void> createMemoriesAndTables() {
+    for (uint32_t i = module.imported_memory_count; i < module.memories.size(); ++i) {
+      Result<MemoryInstance*> memory = store.createMemory(module.memories[i].type);
+      if (!memory) return Error{"memory " + std::to_string(i) + ": " + memory.error().message};
+      instance.memories_[i] = *memory;
+    }
+    for (uint32_t i = module.imported_table_count; i < module.tables.size(); ++i) {
+      Result<TableInstance*> table = store.createTable(module.tables[i].type, /*null*/ 0);
+      if (!table) return Error{"table " + std::to_string(i) + ": " + table.error().message};
+      instance.tables_[i] = *table;
+    }
+    return {};
+  }
+
+  void defineFunctions() {
+    for (uint32_t i = module.imported_function_count; i < module.functions.size(); ++i) {
+      VMFuncRef& ref = *instance.function(i);
+      ref.code = compiled.code->functionEntry(i - module.imported_function_count);
+      ref.type_id = compiled.functionTypeId(i);
+      ref.vmctx = instance.vmctx();
+    }
+  }
+
+  ConstExprContext constContext() const {
+    return {&module, instance.globals_, instance.function(0)};
+  }
+
+  Result<void> defineGlobals() {
+    for (uint32_t i = module.imported_global_count; i < module.globals.size(); ++i) {
+      const wasm::Global& global = module.globals[i];
+      Result<ValRaw> value = evaluateConstExpr(global.init, constContext());
+      if (!value) return Error{"global " + std::to_string(i) + ": " + value.error().message};
+      instance.globals_[i] = store.createGlobal(global.type, *value);
+    }
+    return {};
+  }
+
+  void fillVmctxPointers() {
+    const VMOffsets& offsets = instance.offsets_;
+    for (uint32_t i = 0; i < instance.memories_.size(); ++i)
+      storePointer(offsets.memory(i), instance.memories_[i]->vm());
+    for (uint32_t i = 0; i < instance.tables_.size(); ++i)
+      storePointer(offsets.table(i), instance.tables_[i]->vm());
+    for (uint32_t i = 0; i < instance.globals_.size(); ++i)
+      storePointer(offsets.global(i), instance.globals_[i]->vm());
+  }
+
+  void storePointer(uint32_t offset, const void* pointer) {
+    std::memcpy(instance.vmctx_ + offset, &pointer, sizeof pointer);
+  }
+
+  // Element items are evaluated once, at instantiation, as the spec's element instances are.
+  Result<void> evaluateElementSegments() {
+    instance.element_segments_.resize(module.elements.size());
+    const ConstExprContext context = constContext();
+    for (size_t s = 0; s < module.elements.size(); ++s) {
+      const wasm::ElementSegment& segment = module.elements[s];
+      std::vector<uint64_t>& items = instance.element_segments_[s];
+      items.reserve(segment.items.size());
+      for (const wasm::ConstExpr& item : segment.items) {
+        Result<ValRaw> value = evaluateConstExpr(item, context);
+        if (!value) return Error{"element segment " + std::to_string(s) + ": " + value.error().message};
+        items.push_back(reinterpret_cast<uint64_t>(value->ref));
+      }
+    }
+    instance.data_dropped_.assign(module.data.size(), false);
+    return {};
+  }
+
+  Result<uint32_t> segmentOffset(const wasm::ConstExpr& offset, const char* what, size_t index) {
+    Result<ValRaw> value = evaluateConstExpr(offset, constContext());
+    if (!value) return Error{std::string(what) + " " + std::to_string(index) + ": " + value.error().message};
+    return static_cast<uint32_t>(value->i32);
+  }
+
+  Instantiation trapped(TrapKind kind) {
+    Instantiation result;
+    result.failure = Instantiation::Failure::Trap;
+    result.instance = &instance;
+    result.trap = makeTrap(kind);
+    return result;
+  }
+
+  // Active segments run as table.init/memory.init followed by a drop; the first failure traps.
+  Instantiation initializeSegments() {
+    Instantiation result;
+    result.instance = &instance;
+    for (uint32_t s = 0; s < module.elements.size(); ++s) {
+      const wasm::ElementSegment& segment = module.elements[s];
+      if (segment.mode == wasm::SegmentMode::Passive) continue;
+      if (segment.mode == wasm::SegmentMode::Active) {
+        Result<uint32_t> offset = segmentOffset(segment.offset, "element segment", s);
+        if (!offset) return Instantiation::failed(Instantiation::Failure::Resource, offset.error());
+        const uint32_t n = static_cast<uint32_t>(instance.element_segments_[s].size());
+        if (auto trap = instance.initTable(segment.table_index, s, *offset, 0, n))
+          return trapped(*trap);
+      }
+      instance.dropElementSegment(s);
+    }
+    for (uint32_t s = 0; s < module.data.size(); ++s) {
+      const wasm::DataSegment& segment = module.data[s];
+      if (segment.mode != wasm::SegmentMode::Active) continue;
+      Result<uint32_t> offset = segmentOffset(segment.offset, "data segment", s);
+      if (!offset) return Instantiation::failed(Instantiation::Failure::Resource, offset.error());
+      if (auto trap = instance.initMemory(segment.memory_index, s, *offset, 0, segment.data_size))
+        return trapped(*trap);
+      instance.dropDataSegment(s);
+    }
+    return result;
+  }
+};
+
+Instantiation instantiate(Store& store, std::shared_ptr<const CompiledModule> compiled,
+                          std::span<const Extern> imports) {
+  const wasm::Module& module = *compiled->module;
+  if (imports.size() != module.imports.size()) {
+    return Instantiation::failed(
+        Instantiation::Failure::Link,
+        Error{"the module has " + std::to_string(module.imports.size()) + " imports but " +
+              std::to_string(imports.size()) + " were provided"});
+  }
+  std::unique_ptr<Instance> owned(new Instance(store, compiled));
+  Instance& instance = *owned;
+  instance.memories_.resize(module.memories.size());
+  instance.tables_.resize(module.tables.size());
+  instance.globals_.resize(module.globals.size());
+
+  Instantiator steps{store, *compiled, module, instance};
+  if (Result<void> linked = steps.linkImports(imports); !linked)
+    return Instantiation::failed(Instantiation::Failure::Link, linked.error());
+  Result<void> prepared = steps.createMemoriesAndTables();
+  if (prepared) {
+    steps.defineFunctions();
+    prepared = steps.defineGlobals();
+  }
+  if (prepared) {
+    steps.fillVmctxPointers();
+    prepared = steps.evaluateElementSegments();
+  }
+  if (!prepared) return Instantiation::failed(Instantiation::Failure::Resource, prepared.error());
+  // From here on shared tables may come to point into this instance: the store keeps it.
+  store.adoptInstance(std::move(owned));
+  return steps.initializeSegments();
+}
+
+}  // namespace wisp::runtime

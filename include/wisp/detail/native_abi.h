@@ -1,0 +1,140 @@
+// How C++ types map to wasm value types for typed calls (Func::typed) and typed host functions
+// (Func::wrap), and the glue that lets compiled code call a C++ callable directly in the
+// platform C convention. Internal: include wisp/func.h instead.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "wisp/forward.h"
+#include "wisp/result.h"
+#include "wisp/types.h"
+
+namespace wisp::detail {
+
+template <typename T>
+struct NativeType {
+  static constexpr bool kSupported = false;
+};
+template <> struct NativeType<int32_t> { static constexpr bool kSupported = true; static constexpr ValType kType = ValType::I32; };
+template <> struct NativeType<uint32_t> { static constexpr bool kSupported = true; static constexpr ValType kType = ValType::I32; };
+template <> struct NativeType<int64_t> { static constexpr bool kSupported = true; static constexpr ValType kType = ValType::I64; };
+template <> struct NativeType<uint64_t> { static constexpr bool kSupported = true; static constexpr ValType kType = ValType::I64; };
+template <> struct NativeType<float> { static constexpr bool kSupported = true; static constexpr ValType kType = ValType::F32; };
+template <> struct NativeType<double> { static constexpr bool kSupported = true; static constexpr ValType kType = ValType::F64; };
+
+template <typename T>
+inline constexpr bool kIsNativeType = NativeType<std::remove_cvref_t<T>>::kSupported;
+
+// The wasm results of a C++ return type: void is none, a native type is one.
+template <typename R>
+void appendResultType(std::vector<ValType>& results) {
+  if constexpr (!std::is_void_v<R>) {
+    static_assert(kIsNativeType<R>, "typed functions return void, an integer, float or double");
+    results.push_back(NativeType<R>::kType);
+  }
+}
+
+template <typename R, typename... Params>
+FuncType nativeFuncType() {
+  static_assert((kIsNativeType<Params> && ...),
+                "typed function parameters are int32_t, uint32_t, int64_t, uint64_t, float or double");
+  FuncType type;
+  type.params = {NativeType<std::remove_cvref_t<Params>>::kType...};
+  appendResultType<R>(type.results);
+  return type;
+}
+
+// What a host callable may return: a value, void, or a Result of either (its Error becomes a
+// trap: Error::trap if set, else a HostError trap with the error's message).
+template <typename R>
+struct HostReturn {
+  using Value = R;
+  static constexpr bool kFallible = false;
+};
+template <typename T>
+struct HostReturn<Result<T>> {
+  using Value = T;
+  static constexpr bool kFallible = true;
+};
+
+// The parameter and return types of a callable: lambdas, function objects, function pointers.
+template <typename F>
+struct CallableTraits : CallableTraits<decltype(&std::remove_cvref_t<F>::operator())> {};
+template <typename R, typename... Args>
+struct CallableTraits<R (*)(Args...)> {
+  using Return = R;
+  using Params = std::tuple<Args...>;
+};
+template <typename R, typename... Args>
+struct CallableTraits<R(Args...)> : CallableTraits<R (*)(Args...)> {};
+template <typename C, typename R, typename... Args>
+struct CallableTraits<R (C::*)(Args...) const> : CallableTraits<R (*)(Args...)> {};
+template <typename C, typename R, typename... Args>
+struct CallableTraits<R (C::*)(Args...)> : CallableTraits<R (*)(Args...)> {};
+
+// VMHostFuncContext::host_data, the stored callable. The offset is checked against the
+// runtime's layout by a static_assert in the library.
+inline constexpr size_t kHostDataOffset = 16;
+inline void* hostData(runtime::VMHostFuncContext* context) {
+  void* data;
+  std::memcpy(&data, reinterpret_cast<char*>(context) + kHostDataOffset, sizeof data);
+  return data;
+}
+
+// Ends the wasm call that called the host function with `trap` (never returns).
+[[noreturn]] void raiseHostTrap(Trap&& trap);
+Trap trapFromError(Error&& error);
+Trap trapFromException(const char* what);
+
+// Compiled code calls `entry` through the wasm-to-native trampoline. The callable runs in
+// `run`, whose frame (and every object the callable left behind) is gone before a trap
+// leaves through raiseHostTrap, which skips destructors on its way out.
+template <typename F, typename R, typename... Params>
+struct NativeHostGlue {
+  using Value = typename HostReturn<R>::Value;
+  using Slot = std::conditional_t<std::is_void_v<Value>, char, Value>;
+
+  [[gnu::noinline]] static void run(runtime::VMHostFuncContext* context, Slot* out,
+                                    std::optional<Trap>* trap, Params... params) {
+    F& callable = *static_cast<F*>(hostData(context));
+    try {
+      if constexpr (HostReturn<R>::kFallible) {
+        R result = callable(params...);
+        if (!result.ok()) {
+          trap->emplace(trapFromError(std::move(result.error())));
+          return;
+        }
+        if constexpr (!std::is_void_v<Value>) *out = *result;
+      } else if constexpr (std::is_void_v<Value>) {
+        callable(params...);
+      } else {
+        *out = callable(params...);
+      }
+    } catch (const std::exception& e) {
+      trap->emplace(trapFromException(e.what()));
+    } catch (...) {
+      trap->emplace(trapFromException(nullptr));
+    }
+  }
+
+  static Value entry(runtime::VMHostFuncContext* context, Params... params) {
+    Slot out{};
+    std::optional<Trap> trap;
+    run(context, &out, &trap, params...);
+    if (trap) raiseHostTrap(std::move(*trap));
+    if constexpr (!std::is_void_v<Value>) return out;
+  }
+};
+
+// Runs body(context) so that a trap ends it and comes back as a value; the typed-call path.
+std::optional<Trap> callCatchingTraps(StoreState* store, void (*body)(void*), void* context);
+
+}  // namespace wisp::detail

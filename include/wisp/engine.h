@@ -1,0 +1,49 @@
+// The Engine: configuration plus what all stores and modules of it share (canonical signature
+// ids, trampolines). Cheap to copy: copies share the same engine.
+#pragma once
+
+#include <memory>
+
+#include "wisp/forward.h"
+
+namespace wisp {
+
+enum class BoundsChecks : uint8_t {
+  // Reserve address space for the largest memory plus a guard region; out-of-bounds accesses
+  // fault on a guard page, so compiled code checks nothing. The default.
+  GuardRegion,
+  // Map only the accessible bytes and check every access: for hosts that cannot reserve
+  // address space.
+  Explicit,
+};
+
+// Which WebAssembly features modules may use. The default is WebAssembly 2.0.
+struct Features {
+  bool simd = true;
+  bool relaxed_simd = false;
+  bool tail_call = false;
+  bool extended_const = false;
+  bool multi_memory = false;
+  bool memory64 = false;
+  bool threads = false;
+  bool exceptions = false;
+};
+
+struct Config {
+  BoundsChecks bounds_checks = BoundsChecks::GuardRegion;
+  Features features;
+};
+
+class Engine {
+ public:
+  explicit Engine(Config config = {});
+
+  const Config& config() const;
+
+ private:
+  friend struct detail::Access;
+  explicit Engine(std::shared_ptr<detail::EngineState> state) : state_(std::move(state)) {}
+  std::shared_ptr<detail::EngineState> state_;
+};
+
+}  // namespace wisp

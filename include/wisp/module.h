@@ -1,0 +1,44 @@
+// A compiled module: decoded, validated and compiled to machine code once, instantiated any
+// number of times in any store of its engine. Cheap to copy (shared).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "wisp/engine.h"
+#include "wisp/result.h"
+#include "wisp/types.h"
+
+namespace wisp::runtime {
+struct CompiledModule;
+}
+
+namespace wisp {
+
+class Module {
+ public:
+  // Decodes, validates and compiles. Errors say what and where: Malformed or Invalid with the
+  // byte offset (and function index inside a body), or Compile from the compiler.
+  static Result<Module> compile(const Engine& engine, std::span<const uint8_t> bytes);
+  // Decodes and validates only.
+  static Result<void> validate(const Engine& engine, std::span<const uint8_t> bytes);
+
+  std::vector<ImportType> imports() const;
+  std::vector<ExportType> exports() const;
+  // From the name section; empty when there is none.
+  std::string name() const;
+
+ private:
+  friend struct detail::Access;
+  Module(std::shared_ptr<detail::EngineState> engine,
+         std::shared_ptr<const runtime::CompiledModule> compiled)
+      : engine_(std::move(engine)), compiled_(std::move(compiled)) {}
+
+  std::shared_ptr<detail::EngineState> engine_;
+  std::shared_ptr<const runtime::CompiledModule> compiled_;
+};
+
+}  // namespace wisp

@@ -1,0 +1,54 @@
+// Engine and Store: the shared state behind them.
+#include "api/state.h"
+
+namespace wisp {
+
+namespace {
+runtime::BoundsCheckMode toRuntimeMode(BoundsChecks checks) {
+  return checks == BoundsChecks::Explicit ? runtime::BoundsCheckMode::ExplicitChecks
+                                          : runtime::BoundsCheckMode::GuardRegion;
+}
+}  // namespace
+
+Engine::Engine(Config config) : state_(std::make_shared<detail::EngineState>(config)) {}
+
+const Config& Engine::config() const { return state_->config(); }
+
+Store::Store(const Engine& engine)
+    : state_(std::make_unique<detail::StoreState>(detail::Access::engine(engine))) {}
+Store::~Store() = default;
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+
+Engine Store::engine() const { return detail::Access::makeEngine(state_->engineShared()); }
+
+namespace detail {
+
+StoreState::StoreState(std::shared_ptr<EngineState> engine)
+    : runtime::Store(engine->types(), toRuntimeMode(engine->config().bounds_checks)),
+      engine_(std::move(engine)) {}
+
+trampoline::ArrayToWasmFn StoreState::arrayToWasm(uint32_t type_id) {
+  if (type_id < array_to_wasm_.size() && array_to_wasm_[type_id] != nullptr)
+    return array_to_wasm_[type_id];
+  const wasm::FuncType* type = types().lookup(type_id);
+  if (type == nullptr) return nullptr;
+  trampoline::ArrayToWasmFn entry = engine_->trampolines().arrayToWasm(*type);
+  if (type_id >= array_to_wasm_.size()) array_to_wasm_.resize(type_id + 1, nullptr);
+  array_to_wasm_[type_id] = entry;
+  return entry;
+}
+
+void* StoreState::nativeToWasm(uint32_t type_id) {
+  if (type_id < native_to_wasm_.size() && native_to_wasm_[type_id] != nullptr)
+    return native_to_wasm_[type_id];
+  const wasm::FuncType* type = types().lookup(type_id);
+  if (type == nullptr) return nullptr;
+  void* entry = engine_->trampolines().nativeToWasm(*type);
+  if (type_id >= native_to_wasm_.size()) native_to_wasm_.resize(type_id + 1, nullptr);
+  native_to_wasm_[type_id] = entry;
+  return entry;
+}
+
+}  // namespace detail
+}  // namespace wisp

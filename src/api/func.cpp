@@ -1,0 +1,211 @@
+// Calls into wasm (dynamic and typed) and host functions (dynamic and typed).
+#include <algorithm>
+#include <array>
+
+#include "api/conversions.h"
+#include "runtime/trap_handler.h"
+
+namespace wisp {
+
+static_assert(offsetof(runtime::VMHostFuncContext, host_data) == detail::kHostDataOffset,
+              "detail::hostData reads the callable at this offset");
+
+namespace {
+
+// ---- dynamic host functions -----------------------------------------------------------------
+
+struct DynamicHostState {
+  detail::StoreState* store;
+  wasm::FuncType type;
+  Func::Callback callback;
+};
+
+// Converts, calls and converts back; returns instead of trapping so that everything it owns
+// is destroyed before the trap leaves by longjmp.
+[[gnu::noinline]] void runDynamicHost(runtime::VMHostFuncContext* context,
+                                      runtime::ValRaw* values, std::optional<Trap>* trap) {
+  auto& state = *static_cast<DynamicHostState*>(context->host_data);
+  const wasm::FuncType& type = state.type;
+  std::vector<Val> params;
+  params.reserve(type.param_count);
+  for (uint32_t i = 0; i < type.param_count; ++i)
+    params.push_back(detail::fromRaw(type.types[i], values[i], state.store));
+  std::vector<Val> results;
+  results.reserve(type.results().size());
+  for (wasm::ValType t : type.results()) results.push_back(Val::zero(detail::fromWasm(t)));
+  try {
+    Result<void> outcome = state.callback(params, results);
+    if (!outcome) {
+      trap->emplace(detail::trapFromError(std::move(outcome.error())));
+      return;
+    }
+  } catch (const std::exception& e) {
+    trap->emplace(detail::trapFromException(e.what()));
+    return;
+  } catch (...) {
+    trap->emplace(detail::trapFromException(nullptr));
+    return;
+  }
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (auto mismatch = detail::valMismatch(results[i], type.results()[i], state.store)) {
+      Trap bad;
+      bad.kind = TrapKind::HostError;
+      bad.message = "host function result " + std::to_string(i) + ": " + *mismatch;
+      trap->emplace(std::move(bad));
+      return;
+    }
+    values[i] = detail::toRaw(results[i]);
+  }
+}
+
+void dynamicHostEntry(runtime::VMHostFuncContext* context, runtime::ValRaw* values) {
+  std::optional<Trap> trap;
+  runDynamicHost(context, values, &trap);
+  if (trap) detail::raiseHostTrap(std::move(*trap));
+}
+
+std::string describeTypes(std::span<const wasm::ValType> types) {
+  std::string text = "(";
+  for (size_t i = 0; i < types.size(); ++i) {
+    if (i) text += ' ';
+    text += wasm::valTypeName(types[i]);
+  }
+  return text + ")";
+}
+
+}  // namespace
+
+// ---- traps from host code -------------------------------------------------------------------
+
+namespace detail {
+
+void raiseHostTrap(Trap&& trap) {
+  runtime::Trap converted = toRuntime(std::move(trap));
+  runtime::raiseTrap(std::move(converted));
+}
+
+Trap trapFromError(Error&& error) {
+  if (error.trap) return std::move(*error.trap);
+  Trap trap;
+  trap.kind = TrapKind::HostError;
+  trap.message = std::move(error.message);
+  return trap;
+}
+
+Trap trapFromException(const char* what) {
+  Trap trap;
+  trap.kind = TrapKind::HostError;
+  trap.message = what != nullptr ? std::string("host function threw: ") + what
+                                 : "host function threw an exception";
+  return trap;
+}
+
+std::optional<Trap> callCatchingTraps(StoreState* store, void (*body)(void*), void* context) {
+  std::optional<runtime::Trap> trap =
+      runtime::catchTraps(store->limits(), [&] { body(context); });
+  if (!trap) return std::nullopt;
+  return fromRuntime(std::move(*trap));
+}
+
+void* funcRefVmctx(runtime::VMFuncRef* ref) { return ref->vmctx; }
+void* funcRefCode(runtime::VMFuncRef* ref) { return ref->code; }
+
+}  // namespace detail
+
+void trap(std::string_view message) {
+  runtime::Trap trap = runtime::makeTrap(runtime::TrapKind::HostError);
+  trap.message = message;
+  runtime::raiseTrap(std::move(trap));
+}
+
+// ---- Func -----------------------------------------------------------------------------------
+
+Result<Func> Func::createDynamic(Store& store, const FuncType& type, Callback callback) {
+  detail::StoreState& state = detail::Access::store(store);
+  wasm::FuncType wasm_type = detail::toWasm(type);
+  void* trampoline = state.engine().trampolines().wasmToArray(wasm_type);
+  if (trampoline == nullptr)
+    return detail::argumentError("no wasm-to-host trampoline for " + wasm_type.toString());
+  auto* host_state = new DynamicHostState{&state, wasm_type, std::move(callback)};
+  runtime::HostFunction* function = state.createHostFunction(
+      std::move(wasm_type), trampoline, reinterpret_cast<void*>(&dynamicHostEntry), host_state,
+      [](void* p) { delete static_cast<DynamicHostState*>(p); });
+  return Func(&state, function->funcRef());
+}
+
+Result<Func> Func::createNative(Store& store, const FuncType& type, void* entry, void* host_state,
+                                void (*delete_state)(void*)) {
+  detail::StoreState& state = detail::Access::store(store);
+  wasm::FuncType wasm_type = detail::toWasm(type);
+  void* trampoline = state.engine().trampolines().wasmToNative(wasm_type);
+  if (trampoline == nullptr) {
+    delete_state(host_state);
+    return detail::argumentError("no wasm-to-native trampoline for " + wasm_type.toString());
+  }
+  runtime::HostFunction* function = state.createHostFunction(std::move(wasm_type), trampoline,
+                                                             entry, host_state, delete_state);
+  return Func(&state, function->funcRef());
+}
+
+FuncType Func::type() const {
+  const wasm::FuncType* type = store_->types().lookup(ref_->type_id);
+  return type != nullptr ? detail::fromWasm(*type) : FuncType{};
+}
+
+Result<std::vector<Val>> Func::call(std::span<const Val> args) const {
+  detail::StoreState& store = *store_;
+  const wasm::FuncType* type = store.types().lookup(ref_->type_id);
+  if (type == nullptr) return detail::argumentError("call of a function of unknown type");
+  const std::span<const wasm::ValType> params = type->params();
+  if (args.size() != params.size()) {
+    return detail::argumentError("expected " + std::to_string(params.size()) + " arguments " +
+                                 describeTypes(params) + ", got " + std::to_string(args.size()));
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (auto mismatch = detail::valMismatch(args[i], params[i], &store))
+      return detail::argumentError("argument " + std::to_string(i) + ": " + *mismatch);
+  }
+  trampoline::ArrayToWasmFn entry = store.arrayToWasm(ref_->type_id);
+  if (entry == nullptr)
+    return detail::argumentError("no array-to-wasm trampoline for " + type->toString());
+
+  // Arguments in, results out, in the same slots; most calls fit on the stack.
+  const size_t slot_count = std::max<size_t>({params.size(), type->results().size(), 1});
+  std::array<runtime::ValRaw, 8> inline_slots;
+  std::vector<runtime::ValRaw> heap_slots;
+  runtime::ValRaw* values = inline_slots.data();
+  if (slot_count > inline_slots.size()) {
+    heap_slots.resize(slot_count);
+    values = heap_slots.data();
+  }
+  for (size_t i = 0; i < args.size(); ++i) values[i] = detail::toRaw(args[i]);
+
+  runtime::VMFuncRef* ref = ref_;
+  std::optional<runtime::Trap> trapped = runtime::catchTraps(
+      store.limits(), [entry, ref, values] { entry(ref->vmctx, ref->code, values); });
+  if (trapped) return Error::fromTrap(detail::fromRuntime(std::move(*trapped)));
+
+  std::vector<Val> results;
+  results.reserve(type->results().size());
+  for (size_t i = 0; i < type->results().size(); ++i)
+    results.push_back(detail::fromRaw(type->results()[i], values[i], &store));
+  return results;
+}
+
+Result<void*> Func::typedEntry(Store& store, const FuncType& type) const {
+  if (&detail::Access::store(store) != store_)
+    return detail::argumentError("typed(): the function belongs to another store");
+  const wasm::FuncType* actual = store_->types().lookup(ref_->type_id);
+  const wasm::FuncType wanted = detail::toWasm(type);
+  if (actual == nullptr || *actual != wanted) {
+    return detail::argumentError("typed(): the function's type is " +
+                                 (actual != nullptr ? actual->toString() : std::string("unknown")) +
+                                 ", not " + wanted.toString());
+  }
+  void* entry = store_->nativeToWasm(ref_->type_id);
+  if (entry == nullptr)
+    return detail::argumentError("no native-to-wasm trampoline for " + wanted.toString());
+  return entry;
+}
+
+}  // namespace wisp

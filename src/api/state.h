@@ -1,0 +1,96 @@
+// The library's side of the API's handles: what an Engine and a Store hold, and Access, the
+// one friend through which the library reaches handles' private parts.
+#pragma once
+
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "runtime/externs.h"
+#include "runtime/instance.h"
+#include "runtime/store.h"
+#include "runtime/type_registry.h"
+#include "trampoline/trampolines.h"
+#include "wisp/wisp.h"
+
+namespace wisp::detail {
+
+class EngineState {
+ public:
+  explicit EngineState(Config config) : config_(config) {}
+
+  const Config& config() const { return config_; }
+  runtime::TypeRegistry& types() { return types_; }
+  trampoline::TrampolineCache& trampolines() { return trampolines_; }
+
+ private:
+  Config config_;
+  runtime::TypeRegistry types_;
+  trampoline::TrampolineCache trampolines_;
+};
+
+// Every runtime::Store the API creates is a StoreState, so a runtime extern's store pointer
+// leads back to the API's state with a static_cast (see storeStateOf).
+class StoreState final : public runtime::Store {
+ public:
+  explicit StoreState(std::shared_ptr<EngineState> engine);
+
+  EngineState& engine() { return *engine_; }
+  const std::shared_ptr<EngineState>& engineShared() const { return engine_; }
+
+  // Host-to-wasm trampolines by canonical type id, cached per store so a call looks them up
+  // without a lock or hashing. Null when the engine cannot make one.
+  trampoline::ArrayToWasmFn arrayToWasm(uint32_t type_id);
+  void* nativeToWasm(uint32_t type_id);
+
+ private:
+  std::shared_ptr<EngineState> engine_;
+  std::vector<trampoline::ArrayToWasmFn> array_to_wasm_;  // by type id
+  std::vector<void*> native_to_wasm_;
+};
+
+inline StoreState* storeStateOf(runtime::Store* store) { return static_cast<StoreState*>(store); }
+
+struct Access {
+  static const std::shared_ptr<EngineState>& engine(const Engine& engine) { return engine.state_; }
+  static Engine makeEngine(std::shared_ptr<EngineState> state) { return Engine(std::move(state)); }
+  static StoreState& store(const Store& store) { return *store.state_; }
+  static std::unique_ptr<StoreState>& storeOwner(Store& store) { return store.state_; }
+
+  static Module makeModule(std::shared_ptr<EngineState> engine,
+                           std::shared_ptr<const runtime::CompiledModule> compiled) {
+    return Module(std::move(engine), std::move(compiled));
+  }
+  static const std::shared_ptr<const runtime::CompiledModule>& compiled(const Module& m) {
+    return m.compiled_;
+  }
+  static EngineState* engineOf(const Module& m) { return m.engine_.get(); }
+
+  static Func makeFunc(StoreState* store, runtime::VMFuncRef* ref) { return Func(store, ref); }
+  static runtime::VMFuncRef* ref(const Func& f) { return f.ref_; }
+  static StoreState* store(const Func& f) { return f.store_; }
+  static Memory makeMemory(runtime::MemoryInstance* m) { return Memory(m); }
+  static runtime::MemoryInstance* memory(const Memory& m) { return m.memory_; }
+  static Table makeTable(runtime::TableInstance* t) { return Table(t); }
+  static runtime::TableInstance* table(const Table& t) { return t.table_; }
+  static Global makeGlobal(runtime::GlobalInstance* g) { return Global(g); }
+  static runtime::GlobalInstance* global(const Global& g) { return g.global_; }
+  static ExternRef makeExternRef(runtime::ExternRefBox* box) { return ExternRef(box); }
+  static runtime::ExternRefBox* box(const ExternRef& r) { return r.box_; }
+  static Instance makeInstance(StoreState* store, runtime::Instance* instance) {
+    return Instance(store, instance);
+  }
+  static runtime::Instance* instance(const Instance& i) { return i.instance_; }
+
+  static const uint8_t* bits(const Val& v) { return v.bits_; }
+  static StoreState* store(const Val& v) { return v.store_; }
+  static Val makeVal(ValType type, const void* bits, StoreState* store) {
+    Val v;
+    v.type_ = type;
+    std::memcpy(v.bits_, bits, 16);
+    v.store_ = type == ValType::FuncRef ? store : nullptr;
+    return v;
+  }
+};
+
+}  // namespace wisp::detail

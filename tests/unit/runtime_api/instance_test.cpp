@@ -1,0 +1,167 @@
+// Instantiation: globals, segments in the spec's order, and what survives a trapping segment.
+#include "runtime/instance.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "runtime_fixture.h"
+
+namespace wisp::test {
+namespace {
+
+using runtime::Extern;
+using runtime::Instantiation;
+using runtime::TrapKind;
+
+using InstanceTest = RuntimeTest;
+
+TEST_F(InstanceTest, VmctxHoldsLimitsInstanceAndViews) {
+  runtime::Instance& instance = instantiateOk(R"(
+    (module (memory 1 3) (table 2 funcref) (global (mut i32) (i32.const 7)))
+  )");
+  auto* bytes = reinterpret_cast<uint8_t*>(instance.vmctx());
+  void* limits;
+  std::memcpy(&limits, bytes + runtime::VMOffsets::kLimitsOffset, 8);
+  EXPECT_EQ(limits, &store_.limits());
+  EXPECT_EQ(&runtime::Instance::fromVmctx(instance.vmctx()), &instance);
+
+  const runtime::VMOffsets& offsets = instance.offsets();
+  runtime::VMMemory* memory;
+  std::memcpy(&memory, bytes + offsets.memory(0), 8);
+  EXPECT_EQ(memory, instance.memory(0)->vm());
+  EXPECT_EQ(memory->length, 65536u);
+  runtime::VMTable* table;
+  std::memcpy(&table, bytes + offsets.table(0), 8);
+  EXPECT_EQ(table->size, 2u);
+  runtime::VMGlobal* global;
+  std::memcpy(&global, bytes + offsets.global(0), 8);
+  EXPECT_EQ(global->value.i32, 7);
+}
+
+TEST_F(InstanceTest, GlobalsFromConstantsImportsAndReferences) {
+  define("env", "base", Extern::ofGlobal(hostGlobal(wasm::ValType::I32, false, 40)));
+  runtime::Instance& instance = instantiateOk(R"(
+    (module
+      (import "env" "base" (global $base i32))
+      (global i32 (global.get $base))
+      (global i64 (i64.const -5))
+      (global f32 (f32.const 1.5))
+      (global funcref (ref.func $f))
+      (global externref (ref.null extern))
+      (func $f))
+  )");
+  EXPECT_EQ(instance.global(1)->value().i32, 40);
+  EXPECT_EQ(instance.global(2)->value().i64, -5);
+  EXPECT_EQ(instance.global(3)->value().f32_bits, 0x3FC00000u);
+  EXPECT_EQ(instance.global(4)->value().ref, instance.function(0));
+  EXPECT_EQ(instance.global(5)->value().ref, nullptr);
+}
+
+TEST_F(InstanceTest, DefinedAndImportedFunctionEntries) {
+  runtime::VMFuncRef* host = hostFunction({wasm::ValType::I32}, {});
+  define("env", "f", Extern::ofFunc(store_, host));
+  runtime::Instance& instance = instantiateOk(R"(
+    (module (import "env" "f" (func (param i32))) (func (result i32) (i32.const 1)))
+  )");
+  EXPECT_EQ(instance.function(0)->code, host->code);
+  EXPECT_EQ(instance.function(0)->vmctx, host->vmctx);
+  EXPECT_EQ(instance.function(0)->type_id, host->type_id);
+  EXPECT_EQ(instance.function(1)->vmctx, instance.vmctx());
+  EXPECT_EQ(instance.function(1)->code, instance.compiled().code->functionEntry(0));
+  EXPECT_NE(instance.function(1)->type_id, host->type_id);
+}
+
+TEST_F(InstanceTest, ActiveSegmentsAreCopiedAndDroppedPassiveOnesKept) {
+  runtime::Instance& instance = instantiateOk(R"(
+    (module
+      (memory 1)
+      (table 4 funcref)
+      (func $a) (func $b)
+      (elem (i32.const 1) func $b $a)
+      (elem $passive func $a)
+      (elem declare func $b)
+      (data (i32.const 8) "hi")
+      (data $later "passive"))
+  )");
+  EXPECT_EQ(instance.table(0)->get(0), 0u);
+  EXPECT_EQ(instance.table(0)->get(1), reinterpret_cast<uint64_t>(instance.function(1)));
+  EXPECT_EQ(instance.table(0)->get(2), reinterpret_cast<uint64_t>(instance.function(0)));
+  EXPECT_EQ(std::memcmp(instance.memory(0)->base() + 8, "hi", 2), 0);
+  EXPECT_TRUE(instance.elementSegment(0).empty());  // active: dropped
+  ASSERT_EQ(instance.elementSegment(1).size(), 1u);  // passive: kept
+  EXPECT_TRUE(instance.elementSegment(2).empty());  // declarative: dropped
+  EXPECT_TRUE(instance.dataSegment(0).empty());
+  EXPECT_EQ(instance.dataSegment(1).size(), 7u);
+}
+
+TEST_F(InstanceTest, OutOfBoundsDataTrapsAndEarlierWritesStay) {
+  runtime::MemoryInstance* memory = hostMemory(1);
+  define("env", "memory", Extern::ofMemory(memory));
+  Instantiation result = instantiate(R"(
+    (module
+      (import "env" "memory" (memory 1))
+      (data (i32.const 0) "first")
+      (data (i32.const 65535) "xx")
+      (data (i32.const 10) "never"))
+  )");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.failure, Instantiation::Failure::Trap);
+  ASSERT_TRUE(result.trap.has_value());
+  EXPECT_EQ(result.trap->kind, TrapKind::MemoryOutOfBounds);
+  EXPECT_EQ(result.trap->message, "out of bounds memory access");
+  EXPECT_EQ(std::memcmp(memory->base(), "first", 5), 0);
+  EXPECT_EQ(memory->base()[65535], 0);  // no partial write of the failing segment
+  EXPECT_EQ(memory->base()[10], 0);
+}
+
+TEST_F(InstanceTest, ElementSegmentsRunBeforeDataSegments) {
+  runtime::MemoryInstance* memory = hostMemory(1);
+  runtime::TableInstance* table = hostTable(2);
+  define("env", "memory", Extern::ofMemory(memory));
+  define("env", "table", Extern::ofTable(table));
+  Instantiation result = instantiate(R"(
+    (module
+      (import "env" "memory" (memory 1))
+      (import "env" "table" (table 2 funcref))
+      (func $f)
+      (data (i32.const 0) "data")
+      (elem (i32.const 0) func $f)
+      (elem (i32.const 2) func $f))
+  )");
+  ASSERT_EQ(result.failure, Instantiation::Failure::Trap);
+  EXPECT_EQ(result.trap->kind, TrapKind::TableOutOfBounds);
+  EXPECT_EQ(result.trap->message, "out of bounds table access");
+  // The first element segment's write stays, and points into the failed instance, which the
+  // store keeps alive.
+  ASSERT_NE(result.instance, nullptr);
+  EXPECT_EQ(table->get(0), reinterpret_cast<uint64_t>(result.instance->function(0)));
+  EXPECT_EQ(memory->base()[0], 0);  // data segments never ran
+}
+
+TEST_F(InstanceTest, EmptySegmentAtTheEndIsInBoundsAndPastItTraps) {
+  EXPECT_TRUE(instantiate("(module (memory 1) (data (i32.const 65536) \"\"))").ok());
+  Instantiation past = instantiate("(module (memory 1) (data (i32.const 65537) \"\"))");
+  EXPECT_EQ(past.failure, Instantiation::Failure::Trap);
+  EXPECT_TRUE(instantiate("(module (table 1 funcref) (elem (i32.const 1)))").ok());
+  Instantiation table_past = instantiate("(module (table 1 funcref) (elem (i32.const 2)))");
+  EXPECT_EQ(table_past.failure, Instantiation::Failure::Trap);
+}
+
+TEST_F(InstanceTest, SegmentOffsetFromImportedGlobal) {
+  define("env", "at", Extern::ofGlobal(hostGlobal(wasm::ValType::I32, false, 100)));
+  runtime::Instance& instance = instantiateOk(R"(
+    (module (import "env" "at" (global i32)) (memory 1) (data (global.get 0) "z"))
+  )");
+  EXPECT_EQ(instance.memory(0)->base()[100], 'z');
+}
+
+TEST_F(InstanceTest, ImportCountMismatchIsALinkFailure) {
+  auto compiled = compile("(module (import \"env\" \"f\" (func)))");
+  Instantiation result = runtime::instantiate(store_, compiled, {});
+  EXPECT_EQ(result.failure, Instantiation::Failure::Link);
+  EXPECT_EQ(result.error->message, "the module has 1 imports but 0 were provided");
+}
+
+}  // namespace
+}  // namespace wisp::test

@@ -1,0 +1,26 @@
+// Test modules from WebAssembly text, converted with wat2wasm at test time, and a stand-in for
+// the compiler so the runtime can be tested without it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "runtime/compiled_module.h"
+#include "runtime/type_registry.h"
+
+namespace wisp::test {
+
+// The binary of `wat`; fails the current test (and returns empty) when wat2wasm is missing or
+// rejects the text.
+std::vector<uint8_t> watToWasm(std::string_view wat);
+bool haveWat2Wasm();
+
+// Decodes `bytes` and gives every defined function the same stub body (`ret`), so instances
+// can be created and their tables, memories and globals inspected without the real compiler.
+// Calling a function of such a module is meaningless.
+std::shared_ptr<const runtime::CompiledModule> compileWithStubCode(const std::vector<uint8_t>& bytes,
+                                                                   runtime::TypeRegistry& types);
+
+}  // namespace wisp::test

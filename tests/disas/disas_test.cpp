@@ -1,0 +1,146 @@
+// Golden disassembly: compiles each tests/disas/NAME.wat and lists the machine code of its
+// functions, lists the trampolines, and compares each listing with NAME.disas (or
+// trampolines.disas). A change in emitted code fails here and shows as a diff in review.
+//
+//   disas_test --golden-dir DIR --wat2wasm PATH [--bless] [CASE...]
+//
+// A CASE is a .wat file's stem or `trampolines`; without any, every case in DIR runs.
+// --bless, or WISP_BLESS=1 in the environment, rewrites the golden files instead of failing:
+//   WISP_BLESS=1 ctest --test-dir BUILD -R disas
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "golden_file.h"
+#include "module_listing.h"
+#include "trampoline_listing.h"
+#include "x64_disassembler.h"
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using wisp::disas::GoldenMode;
+
+constexpr const char* kTrampolinesCase = "trampolines";
+
+struct Options {
+  fs::path golden_dir;
+  std::string wat2wasm;
+  GoldenMode mode = GoldenMode::Check;
+  std::vector<std::string> cases;
+};
+
+std::string header(const std::string& source) {
+  return ";; Golden disassembly of " + source +
+         " (x86-64, Intel syntax; offsets from each function's start).\n"
+         ";; Checked by `ctest -R disas`. After an intended change in code generation,\n"
+         ";; regenerate with `WISP_BLESS=1 ctest --test-dir BUILD -R disas` and review the diff.\n\n";
+}
+
+// Runs wat2wasm (with the name section, for the headers) into a temporary file; the binary,
+// or an error message.
+bool watToWasm(const Options& options, const fs::path& wat, std::vector<uint8_t>& bytes,
+               std::string& error) {
+  const fs::path wasm = fs::temp_directory_path() /
+                        ("wisp-disas-" + std::to_string(getpid()) + "-" + wat.stem().string() + ".wasm");
+  std::vector<std::string> args = {options.wat2wasm, "--debug-names", wat.string(), "-o",
+                                   wasm.string()};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  pid_t pid;
+  if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) {
+    error = "cannot run " + options.wat2wasm;
+    return false;
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    error = "wat2wasm failed on " + wat.string();
+    fs::remove(wasm);
+    return false;
+  }
+  std::ifstream in(wasm, std::ios::binary);
+  bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  fs::remove(wasm);
+  return true;
+}
+
+bool runCase(const Options& options, const wisp::disas::X64Disassembler& disassembler,
+             const std::string& name) {
+  std::string text;
+  if (name == kTrampolinesCase) {
+    text = header("the trampolines") + wisp::disas::listTrampolines(disassembler);
+  } else {
+    const fs::path wat = options.golden_dir / (name + ".wat");
+    std::vector<uint8_t> wasm;
+    std::string error;
+    if (!fs::exists(wat)) error = "no such case: " + wat.string();
+    else watToWasm(options, wat, wasm, error);
+    if (error.empty()) {
+      wisp::disas::ModuleListing listing = wisp::disas::listModule(disassembler, wasm);
+      error = listing.error;
+      text = header(name + ".wat") + listing.text;
+    }
+    if (!error.empty()) {
+      std::fprintf(stderr, "FAIL %s: %s\n", name.c_str(), error.c_str());
+      return false;
+    }
+  }
+  const wisp::disas::GoldenOutcome outcome =
+      checkGolden(options.golden_dir / (name + ".disas"), text, options.mode);
+  std::fprintf(outcome.passed ? stdout : stderr, "%s %s\n", outcome.passed ? "ok" : "FAIL",
+               outcome.report.c_str());
+  return outcome.passed;
+}
+
+std::vector<std::string> allCases(const fs::path& dir) {
+  std::vector<std::string> cases = {kTrampolinesCase};
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir))
+    if (entry.path().extension() == ".wat") cases.push_back(entry.path().stem().string());
+  std::sort(cases.begin(), cases.end());
+  return cases;
+}
+
+int usage(const char* why) {
+  std::fprintf(stderr,
+               "disas_test: %s\nusage: disas_test --golden-dir DIR --wat2wasm PATH [--bless] "
+               "[CASE...]\n",
+               why);
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  if (const char* bless = std::getenv("WISP_BLESS"); bless != nullptr && *bless && *bless != '0')
+    options.mode = GoldenMode::Bless;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--bless") options.mode = GoldenMode::Bless;
+    else if (arg == "--golden-dir" && i + 1 < argc) options.golden_dir = argv[++i];
+    else if (arg == "--wat2wasm" && i + 1 < argc) options.wat2wasm = argv[++i];
+    else if (arg.starts_with("--")) return usage(("unknown option " + arg).c_str());
+    else options.cases.push_back(arg);
+  }
+  if (options.golden_dir.empty()) return usage("--golden-dir is required");
+  if (options.wat2wasm.empty()) return usage("--wat2wasm is required (wabt's wat2wasm)");
+  if (options.cases.empty()) options.cases = allCases(options.golden_dir);
+
+  const wisp::disas::X64Disassembler disassembler;
+  bool passed = true;
+  for (const std::string& name : options.cases) passed &= runCase(options, disassembler, name);
+  return passed ? 0 : 1;
+}

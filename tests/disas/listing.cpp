@@ -1,0 +1,127 @@
+#include "listing.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+
+namespace wisp::disas {
+namespace {
+
+constexpr size_t kBytesColumn = 32;  // ten bytes (a movabs) and a gap
+constexpr size_t kTextColumn = 40;
+
+std::string hex(uint64_t value) {
+  char text[24];
+  std::snprintf(text, sizeof text, "0x%" PRIx64, value);
+  return text;
+}
+
+std::string byteText(std::span<const uint8_t> bytes, size_t mask_from = 0, size_t mask_size = 0) {
+  std::string text;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    if (i) text += ' ';
+    if (i >= mask_from && i < mask_from + mask_size) {
+      text += "XX";  // varies from run to run
+    } else {
+      char pair[3];
+      std::snprintf(pair, sizeof pair, "%02x", bytes[i]);
+      text += pair;
+    }
+  }
+  return text;
+}
+
+void padTo(std::string& line, size_t column) {
+  if (line.size() < column) line.append(column - line.size(), ' ');
+  else line += ' ';
+}
+
+void appendLine(std::string& out, uint64_t offset, const std::string& bytes,
+                const std::string& text, const std::vector<std::string>& comments) {
+  char prefix[16];
+  std::snprintf(prefix, sizeof prefix, "%5" PRIx64 ":  ", offset);
+  std::string line = prefix + bytes;
+  padTo(line, std::strlen(prefix) + kBytesColumn);
+  line += text;
+  if (!comments.empty()) {
+    padTo(line, std::strlen(prefix) + kBytesColumn + kTextColumn);
+    line += ';';
+    for (size_t i = 0; i < comments.size(); ++i) line += (i ? ", " : " ") + comments[i];
+  }
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  out += line + '\n';
+}
+
+int32_t readInt32(std::span<const uint8_t> code, uint64_t at) {
+  int32_t value;
+  std::memcpy(&value, code.data() + at, 4);
+  return value;
+}
+
+// Lists the padding before the table at `table` and its entries: int32 deltas from the table
+// start to code of this block. The entry count is not in the code, so the table ends at the
+// first entry that is no delta into the block, or where the code of a target begins.
+uint64_t listJumpTable(std::span<const uint8_t> code, uint64_t at, uint64_t table,
+                       std::string& out) {
+  if (table > at) {
+    appendLine(out, at, byteText(code.subspan(at, table - at)), "(padding)", {});
+    at = table;
+  }
+  uint64_t limit = code.size();
+  while (at + 4 <= limit) {
+    const int64_t delta = readInt32(code, at);
+    const int64_t target = static_cast<int64_t>(table) + delta;
+    if (target < 0 || static_cast<uint64_t>(target) >= code.size()) break;
+    if (static_cast<uint64_t>(target) > table) limit = std::min<uint64_t>(limit, target);
+    appendLine(out, at, byteText(code.subspan(at, 4)), ".long " + std::to_string(delta),
+               {"-> " + hex(static_cast<uint64_t>(target))});
+    at += 4;
+  }
+  return at;
+}
+
+}  // namespace
+
+std::string listCode(const X64Disassembler& disassembler, std::span<const uint8_t> code,
+                     const ListingNotes& notes) {
+  static const std::vector<std::string> kNoComments;
+  std::string out;
+  constexpr uint64_t kNoTable = UINT64_MAX;
+  uint64_t pending_table = kNoTable;  // from `lea reg, [rip + table]`
+  uint64_t at = 0;
+  while (at < code.size()) {
+    std::optional<Instruction> insn = disassembler.decodeAt(code, at);
+    if (!insn) {
+      appendLine(out, at, byteText(code.subspan(at, 1)), "(not an instruction)", {});
+      ++at;
+      continue;
+    }
+    std::string operands = insn->operands;
+    size_t mask_from = 0, mask_size = 0;
+    if (insn->is_call && insn->direct_target && notes.call_target) {
+      if (auto name = notes.call_target(*insn->direct_target)) operands = *name;
+    }
+    if (insn->imm64 && notes.host_address) {
+      if (auto name = notes.host_address(*insn->imm64)) {
+        operands = operands.substr(0, operands.find(',')) + ", " + *name;
+        mask_from = insn->imm_offset;
+        mask_size = insn->imm_size;
+      }
+    }
+    if (insn->rip_target && *insn->rip_target < code.size()) pending_table = *insn->rip_target;
+
+    auto comments = notes.comments.find(at);
+    appendLine(out, at, byteText(insn->bytes, mask_from, mask_size),
+               operands.empty() ? insn->mnemonic : insn->mnemonic + ' ' + operands,
+               comments == notes.comments.end() ? kNoComments : comments->second);
+    at = insn->end();
+    if (insn->is_indirect_jump && pending_table != kNoTable && pending_table >= at) {
+      at = listJumpTable(code, at, pending_table, out);
+      pending_table = kNoTable;
+    }
+  }
+  return out;
+}
+
+}  // namespace wisp::disas

@@ -1,0 +1,35 @@
+// One block of machine code as golden-file text: an instruction a line, with its offset and
+// bytes, and annotations that name what the bare numbers would hide (call targets, trap
+// stubs, jump tables) and mask what varies from run to run (host addresses).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "x64_disassembler.h"
+
+namespace wisp::disas {
+
+struct ListingNotes {
+  // Names the target of a direct call (an offset in the listed code, possibly outside it, as
+  // a two's complement wrap), e.g. "func[1] <add>"; nullopt keeps capstone's number.
+  std::function<std::optional<std::string>(uint64_t target)> call_target;
+  // Names a `movabs` immediate that is a host address, e.g. "<memoryGrow>"; its bytes are
+  // masked. nullopt: a plain constant, printed as is.
+  std::function<std::optional<std::string>(uint64_t value)> host_address;
+  // Comments by instruction offset, printed after the instruction.
+  std::map<uint64_t, std::vector<std::string>> comments;
+};
+
+// "   1a:  48 8b 45 f8     mov rax, qword ptr [rbp - 8]    ; comment" lines, each ending
+// in '\n'. A jump table (the code `lea reg, [rip + table]` ... `jmp reg`, then the table) is
+// shown as padding and `.long` entries with their targets.
+std::string listCode(const X64Disassembler& disassembler, std::span<const uint8_t> code,
+                     const ListingNotes& notes);
+
+}  // namespace wisp::disas

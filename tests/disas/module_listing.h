@@ -1,0 +1,23 @@
+// The golden text of a module: the code of every defined function, each under a header with
+// its index, name and type, annotated with call targets, builtins, trap sites and the wasm
+// instructions the address map points at.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "x64_disassembler.h"
+
+namespace wisp::disas {
+
+struct ModuleListing {
+  std::string text;
+  std::string error;  // why the module could not be listed; empty on success
+};
+
+// Decodes and compiles `wasm` (through the compiler directly, with made-up canonical type
+// ids: each type's index) and lists its code.
+ModuleListing listModule(const X64Disassembler& disassembler, std::span<const uint8_t> wasm);
+
+}  // namespace wisp::disas

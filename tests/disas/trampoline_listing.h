@@ -1,0 +1,14 @@
+// The golden text of the trampolines: each kind for a few signatures, chosen to cover no
+// arguments, every value type, more arguments than the argument registers of both classes,
+// and more results than the result registers.
+#pragma once
+
+#include <string>
+
+#include "x64_disassembler.h"
+
+namespace wisp::disas {
+
+std::string listTrampolines(const X64Disassembler& disassembler);
+
+}  // namespace wisp::disas

@@ -32,6 +32,8 @@ struct Features {
 struct Config {
   BoundsChecks bounds_checks = BoundsChecks::GuardRegion;
   Features features;
+  // Threads that compile a module's functions; 0: one per hardware thread.
+  uint32_t compile_threads = 0;
 };
 
 class Engine {

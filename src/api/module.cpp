@@ -8,6 +8,12 @@
 namespace wisp {
 namespace {
 
+#if WISP_HAVE_CODEGEN
+constexpr bool kHaveCompiler = true;
+#else
+constexpr bool kHaveCompiler = false;
+#endif
+
 wasm::Features toWasm(const Features& f) {
   wasm::Features out;
   out.simd = f.simd;
@@ -23,7 +29,12 @@ wasm::Features toWasm(const Features& f) {
 
 Error fromDecodeError(const wasm::Error& e) {
   Error error;
-  error.kind = e.kind == wasm::ErrorKind::Malformed ? ErrorKind::Malformed : ErrorKind::Invalid;
+  switch (e.kind) {
+    case wasm::ErrorKind::Malformed: error.kind = ErrorKind::Malformed; break;
+    case wasm::ErrorKind::Invalid: error.kind = ErrorKind::Invalid; break;
+    case wasm::ErrorKind::Unsupported: error.kind = ErrorKind::Compile; break;
+    case wasm::ErrorKind::Resource: error.kind = ErrorKind::Resource; break;
+  }
   error.message = e.message;
   error.offset = e.offset;
   error.function_index = e.function_index;
@@ -57,7 +68,10 @@ Result<void> Module::validate(const Engine& engine, std::span<const uint8_t> byt
 
 Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> bytes) {
   const std::shared_ptr<detail::EngineState>& state = detail::Access::engine(engine);
-  auto decoded = wasm::decodeModule(bytes, {.features = toWasm(state->config().features)});
+  // The compiler validates each body in the same pass that compiles it; when there is no
+  // compiler, the decoder validates them.
+  auto decoded = wasm::decodeModule(bytes, {.features = toWasm(state->config().features),
+                                            .validate_functions = !kHaveCompiler});
   if (!decoded) return fromDecodeError(decoded.error());
   std::unique_ptr<wasm::Module> module = std::move(*decoded);
 
@@ -70,8 +84,12 @@ Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> by
     code = std::make_unique<runtime::CompiledCode>();  // nothing to compile
   } else {
 #if WISP_HAVE_CODEGEN
-    auto compiled_code = codegen::compileModule(*module, type_ids);
-    if (!compiled_code) return compileError(compiled_code.error().message);
+    const Config& config = state->config();
+    codegen::CompileOptions options;
+    options.threads = config.compile_threads;
+    options.explicit_bounds_checks = config.bounds_checks == BoundsChecks::Explicit;
+    auto compiled_code = codegen::compileModule(*module, type_ids, options);
+    if (!compiled_code) return fromDecodeError(compiled_code.error());
     code = std::move(*compiled_code);
 #else
     return compileError("this build of Wisp has no compiler (wisp_codegen is missing)");

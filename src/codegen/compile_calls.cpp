@@ -33,7 +33,9 @@ void FunctionCompiler::emitCall(const wasm::FuncType& type, const isa::ABISig& s
   stack_.resize(first);
   recordAddress();
   emit_call_instruction();
-  reloadInstanceRegisters(vmctx_changed);
+  // A callee in another instance changes both pinned registers; any callee may grow (and, with
+  // explicit bounds checks, move) the memory.
+  reloadInstanceRegisters(vmctx_changed || context_.options.explicit_bounds_checks);
   for (const isa::ABIArg& result : sig.results) {
     if (result.inRegister()) {
       pushReg(result.type, result.reg);

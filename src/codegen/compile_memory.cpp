@@ -12,26 +12,62 @@ using wasm::Opcode;
 using wasm::ValType;
 namespace x64 = isa::x64;
 
-// [membase + zero-extended index + offset]: the guard region catches every out-of-bounds
-// access (a 32-bit memory reserves 8 GiB), so no check is emitted.
-isa::Address FunctionCompiler::memoryAddress(const wasm::MemArg& arg, Reg* index_reg,
-                                             RegSet exclude) {
+// [membase + zero-extended index + offset]. With guard regions (a 32-bit memory reserves
+// 8 GiB) every out-of-bounds access faults, so nothing is checked; with explicit checks the
+// end of the access is compared with the memory's length first.
+isa::Address FunctionCompiler::memoryAddress(const wasm::MemArg& arg, uint32_t access_size,
+                                             Reg* index_reg, RegSet exclude) {
   *index_reg = Reg();
+  isa::Address addr;
   if (peek().isConst()) {
     const uint64_t effective = static_cast<uint32_t>(pop().bits) + arg.offset;
-    if (effective <= INT32_MAX)
+    if (effective <= INT32_MAX && !context_.options.explicit_bounds_checks) {
       return {x64::kMemoryBaseReg, Reg(), static_cast<int32_t>(effective)};
+    }
     *index_reg = allocReg(RegClass::Gp, exclude);
     masm_.moveImm(*index_reg, ValType::I64, effective);
-    return {x64::kMemoryBaseReg, *index_reg, 0};
+    addr = {x64::kMemoryBaseReg, *index_reg, 0};
+  } else {
+    *index_reg = popToReg(exclude);
+    if (arg.offset <= INT32_MAX) {
+      addr = {x64::kMemoryBaseReg, *index_reg, static_cast<int32_t>(arg.offset)};
+    } else {
+      masm_.moveImm(x64::kScratchGp, ValType::I64, arg.offset);
+      masm_.addPtr(*index_reg, x64::kScratchGp);
+      addr = {x64::kMemoryBaseReg, *index_reg, 0};
+    }
   }
-  *index_reg = popToReg(exclude);
-  if (arg.offset <= INT32_MAX)
-    return {x64::kMemoryBaseReg, *index_reg, static_cast<int32_t>(arg.offset)};
-  masm_.moveImm(x64::kScratchGp, ValType::I64, arg.offset);
-  masm_.addPtr(*index_reg, x64::kScratchGp);
-  return {x64::kMemoryBaseReg, *index_reg, 0};
+  if (context_.options.explicit_bounds_checks) {
+    // index + offset + size <= length, in 64 bits (no overflow: each term is below 2^33).
+    masm_.leaPtr(x64::kScratchGp, {*index_reg, Reg(), addr.disp + static_cast<int32_t>(access_size)});
+    const Reg memory = allocReg(RegClass::Gp, exclude.with(*index_reg));
+    loadVmctxField(memory, context_.offsets.memory(0));
+    masm_.branchCompareMem64(isa::Cond::GtU, x64::kScratchGp,
+                             {memory, Reg(), runtime::VMMemory::kLengthOffset},
+                             trapLabel(TrapKind::MemoryOutOfBounds));
+    freeReg(memory);
+  }
+  return addr;
 }
+
+namespace {
+uint32_t accessSize(Opcode op) {
+  switch (op) {
+    case Opcode::I32Load8S: case Opcode::I32Load8U: case Opcode::I64Load8S:
+    case Opcode::I64Load8U: case Opcode::I32Store8: case Opcode::I64Store8:
+      return 1;
+    case Opcode::I32Load16S: case Opcode::I32Load16U: case Opcode::I64Load16S:
+    case Opcode::I64Load16U: case Opcode::I32Store16: case Opcode::I64Store16:
+      return 2;
+    case Opcode::I64Load: case Opcode::F64Load: case Opcode::I64Store: case Opcode::F64Store:
+      return 8;
+    case Opcode::V128Load: case Opcode::V128Store:
+      return 16;
+    default:
+      return 4;
+  }
+}
+}  // namespace
 
 void FunctionCompiler::visitLoad(Opcode op, const wasm::MemArg& arg) {
   if (dead_) return;
@@ -39,7 +75,7 @@ void FunctionCompiler::visitLoad(Opcode op, const wasm::MemArg& arg) {
   const ValType type = wasm::operandSig(wasm::opcodeInfo(op).sig).result;
   if (type == ValType::V128) return markUnsupported(op);
   Reg index;
-  const isa::Address addr = memoryAddress(arg, &index, {});
+  const isa::Address addr = memoryAddress(arg, accessSize(op), &index, {});
   const Reg dst = (index.valid() && !isa::isFpType(type)) ? index : allocRegFor(type);
   recordAddress();
   masm_.loadMemory(op, dst, addr);
@@ -54,7 +90,7 @@ void FunctionCompiler::visitStore(Opcode op, const wasm::MemArg& arg) {
   if (type == ValType::V128) return markUnsupported(op);
   const Reg value = popToReg();
   Reg index;
-  const isa::Address addr = memoryAddress(arg, &index, RegSet::of(value));
+  const isa::Address addr = memoryAddress(arg, accessSize(op), &index, RegSet::of(value));
   recordAddress();
   masm_.storeMemory(op, addr, value);
   freeReg(value);
@@ -82,6 +118,8 @@ void FunctionCompiler::callBuiltin(const void* function, std::span<const VarStat
   for (const VarState& arg : args) loadInto(arg, x64::kSysVGpParams[next++]);
   recordAddress();
   masm_.callAbsolute(function);
+  // memory.grow may move a memory whose accesses are checked explicitly.
+  if (context_.options.explicit_bounds_checks) reloadInstanceRegisters(false);
   if (checks_status) {
     masm_.branchIfNonZero(x64::rax, ValType::I32, trapLabel(trap_on_failure));
   }

@@ -15,8 +15,9 @@ using isa::RegSet;
 using wasm::ValType;
 namespace x64 = isa::x64;
 
-ModuleContext::ModuleContext(const wasm::Module& m, std::span<const uint32_t> ids)
-    : module(m), type_ids(ids), offsets(m) {
+ModuleContext::ModuleContext(const wasm::Module& m, std::span<const uint32_t> ids,
+                             const CompileOptions& o)
+    : module(m), type_ids(ids), options(o), offsets(m) {
   signatures.reserve(m.types.size());
   for (const wasm::FuncType& type : m.types)
     signatures.push_back(isa::computeSignature(type, x64::kWasmConvention));

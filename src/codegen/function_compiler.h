@@ -21,6 +21,7 @@
 #include <span>
 #include <vector>
 
+#include "codegen/module_compiler.h"
 #include "codegen/value_stack.h"
 #include "isa/abi.h"
 #include "isa/masm.h"
@@ -45,9 +46,10 @@ struct CompiledFunction {
 
 // What every function of a module shares: computed once per module.
 struct ModuleContext {
-  ModuleContext(const wasm::Module& m, std::span<const uint32_t> ids);
+  ModuleContext(const wasm::Module& m, std::span<const uint32_t> ids, const CompileOptions& o);
   const wasm::Module& module;
   std::span<const uint32_t> type_ids;
+  CompileOptions options;
   std::vector<isa::ABISig> signatures;  // per type index, in the wasm convention
   runtime::VMOffsets offsets;
 };
@@ -207,7 +209,8 @@ class FunctionCompiler {
                    runtime::TrapKind trap_on_failure, bool checks_status);
   void emitCall(const wasm::FuncType& type, const isa::ABISig& sig, auto&& emit_call_instruction,
                 bool vmctx_changed);
-  isa::Address memoryAddress(const wasm::MemArg& arg, isa::Reg* index_reg, isa::RegSet exclude);
+  isa::Address memoryAddress(const wasm::MemArg& arg, uint32_t access_size, isa::Reg* index_reg,
+                             isa::RegSet exclude);
 
   // ---- numeric families (compile_numeric.cpp) ---------------------------------------------
   void emitIntBinop(wasm::Opcode op, wasm::ValType type);

@@ -55,7 +55,7 @@ uint32_t threadCount(const wasm::Module& module, const CompileOptions& options) 
 wasm::Result<std::unique_ptr<runtime::CompiledCode>> compileModule(
     const wasm::Module& module, std::span<const uint32_t> type_ids,
     const CompileOptions& options) {
-  ModuleContext context(module, type_ids);
+  ModuleContext context(module, type_ids, options);
   const uint32_t first = module.imported_function_count;
   const auto count = static_cast<uint32_t>(module.functions.size()) - first;
   std::vector<CompiledFunction> functions(count);

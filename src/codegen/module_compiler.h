@@ -13,6 +13,9 @@ namespace wisp::codegen {
 
 struct CompileOptions {
   uint32_t threads = 0;  // 0: one per hardware thread
+  // Check every memory access against the memory's length instead of relying on guard
+  // pages (runtime::BoundsCheckMode::ExplicitChecks, whose base may move on grow).
+  bool explicit_bounds_checks = false;
 };
 
 // `type_ids` gives the engine-canonical signature id of each of the module's types; compiled

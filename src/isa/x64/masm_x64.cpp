@@ -895,6 +895,11 @@ void MacroAssembler::branchCompareMem32(Cond cond, Reg lhs, const Address& rhs, 
   a_.j(condCode(cond), target);
 }
 
+void MacroAssembler::branchCompareMem64(Cond cond, Reg lhs, const Address& rhs, Label target) {
+  a_.cmp(gp64(lhs), mem(rhs, 8));
+  a_.j(condCode(cond), target);
+}
+
 void MacroAssembler::branchCompareMemImm32(Cond cond, const Address& lhs, int32_t imm,
                                            Label target) {
   a_.cmp(mem(lhs, 4), imm);

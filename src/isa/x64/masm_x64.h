@@ -131,6 +131,7 @@ class MacroAssembler {
   void branchCompare(Cond cond, Reg lhs, Reg rhs, wasm::ValType type, Label target);
   void branchCompareMem32(Cond cond, Reg lhs, const Address& rhs, Label target);
   void branchCompareMemImm32(Cond cond, const Address& lhs, int32_t imm, Label target);
+  void branchCompareMem64(Cond cond, Reg lhs, const Address& rhs, Label target);
   // A jump through a table of labels indexed by `index` (already known to be in range).
   void jumpTable(Reg index, const std::vector<Label>& targets);
   // An instruction that always traps (ud2); returns its code offset for the trap table.

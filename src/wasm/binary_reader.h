@@ -75,13 +75,27 @@ class BinaryReader {
     pos_ += n;
   }
 
-  uint32_t u32() {
-    // Fast path: one byte, the common case for indices and counts.
+  // Fast paths: one or two bytes, the common case for indices, counts and constants (two
+  // bytes hold 14 bits, so neither "too long" nor "too large" can apply).
+  __attribute__((always_inline)) uint32_t u32() {
     if (pos_ < end_ && *pos_ < 0x80) return *pos_++;
+    if (remaining() >= 2 && pos_[1] < 0x80) {
+      const uint32_t value = (pos_[0] & 0x7Fu) | (uint32_t{pos_[1]} << 7);
+      pos_ += 2;
+      return value;
+    }
     return static_cast<uint32_t>(leb<uint64_t, 32, false>());
   }
-  int32_t s32() {
-    if (pos_ < end_ && *pos_ < 0x40) return *pos_++;
+  __attribute__((always_inline)) int32_t s32() {
+    if (pos_ < end_ && *pos_ < 0x80) {
+      const uint32_t bits = *pos_++;
+      return static_cast<int32_t>(bits << 25) >> 25;  // sign-extends bit 6
+    }
+    if (remaining() >= 2 && pos_[1] < 0x80) {
+      const uint32_t bits = (pos_[0] & 0x7Fu) | (uint32_t{pos_[1]} << 7);
+      pos_ += 2;
+      return static_cast<int32_t>(bits << 18) >> 18;  // sign-extends bit 13
+    }
     return static_cast<int32_t>(leb<int64_t, 32, true>());
   }
   uint64_t u64() { return static_cast<uint64_t>(leb<uint64_t, 64, false>()); }

@@ -86,6 +86,19 @@ class OperandStack {
     return true;
   }
   void drop(size_t count) { top_ -= count; }
+  // Whether the top values, all above `floor`, can be `types`: equal, or unknown (Bottom).
+  bool matchesTop(std::span<const ValType> types, size_t floor) const {
+    if (size() < floor + types.size()) return false;
+    const ValType* values = top_ - types.size();
+    for (size_t i = 0; i < types.size(); ++i)
+      if (values[i] != types[i] && values[i] != ValType::Bottom) return false;
+    return true;
+  }
+  void append(std::span<const ValType> types) {
+    while (static_cast<size_t>(end_ - top_) < types.size()) grow();
+    std::copy(types.begin(), types.end(), top_);
+    top_ += types.size();
+  }
   void clear() { top_ = begin_; }
   // Drops values down to `height`; never grows (the callers only unwind to a frame's height).
   void truncate(size_t height) { top_ = begin_ + std::min(height, size()); }
@@ -266,12 +279,18 @@ class FunctionDecoder {
     return actual;
   }
 
+  // A block, call or branch pops and pushes up to 1000 types (kMaxFunctionParams): each step
+  // must be cheap, or a small module of such instructions takes seconds.
   void popTypes(std::span<const ValType> types) {
-    for (size_t i = types.size(); i-- > 0 && ok();) pop(types[i]);
+    const ControlFrame& frame = controls_.back();
+    if (ok() && operands_.endsWith(types, frame.height)) return operands_.drop(types.size());
+    for (size_t i = types.size(); i-- > 0 && ok();) {
+      // Below an unreachable frame's values every pop gives Bottom, which matches anything.
+      if (frame.unreachable && operands_.size() == frame.height) return;
+      pop(types[i]);
+    }
   }
-  void pushTypes(std::span<const ValType> types) {
-    for (ValType t : types) push(t);
-  }
+  void pushTypes(std::span<const ValType> types) { operands_.append(types); }
 
   void setUnreachable() {
     ControlFrame& frame = controls_.back();
@@ -907,6 +926,9 @@ class FunctionDecoder {
       const auto types = frameAt(depth).labelTypes();
       if (types.size() != arity)
         return invalid("type mismatch: br_table targets have different arities");
+      // When the values are there and match, checking changes nothing; each target costs
+      // one comparison per type, however many targets there are.
+      if (operands_.matchesTop(types, controls_.back().height)) continue;
       // Re-push what was popped, not the label's types: unknown values stay unknown, so
       // targets of different types can share an unreachable stack.
       popped_.clear();

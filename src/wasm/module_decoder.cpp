@@ -189,12 +189,24 @@ class ModuleDecoder {
       if (r.u8() != 0x60 && r.ok()) return r.malformedAt(at, "malformed function type: expected 0x60");
       FuncType type;
       const uint32_t params = readCount(r);
+      checkTypeLimit(r, at, i, params, kMaxFunctionParams, "params");
       for (uint32_t p = 0; p < params && r.ok(); ++p) type.types.push_back(readValType(r));
       type.param_count = params;
       const uint32_t results = readCount(r);
+      checkTypeLimit(r, at, i, results, kMaxFunctionResults, "results");
       for (uint32_t p = 0; p < results && r.ok(); ++p) type.types.push_back(readValType(r));
       module_->types.push_back(std::move(type));
     }
+  }
+
+  void checkTypeLimit(BinaryReader& r, size_t at, uint32_t type_index, uint32_t count,
+                      uint32_t limit, const char* what) {
+    if (!r.ok() || count <= limit) return;
+    char message[128];
+    std::snprintf(message, sizeof message,
+                  "implementation limit: function type %u has %u %s, more than %u", type_index,
+                  count, what, limit);
+    r.fail(ErrorKind::Unsupported, at, message);
   }
 
   Limits readLimits(BinaryReader& r, bool is_memory) {

@@ -67,4 +67,9 @@ inline constexpr uint32_t kPageSize = 65536;
 inline constexpr uint64_t kMaxMemoryPages = 65536;   // 4 GiB of 32-bit memory
 inline constexpr uint64_t kMaxTableSize = UINT32_MAX;
 
+// Implementation limits, the JS API's (and V8's). Validating a block, call or branch costs one
+// step per param or result, so without a bound a small module could cost quadratic time.
+inline constexpr uint32_t kMaxFunctionParams = 1000;
+inline constexpr uint32_t kMaxFunctionResults = 1000;
+
 }  // namespace wisp::wasm

@@ -50,6 +50,7 @@ void FunctionCompiler::visitLoop(const wasm::ControlFrame& frame, bool reachable
       s.slot = slot;
     }
   }
+  clearLocalCache();  // the header is a join
   masm_.bind(c.label);
 }
 
@@ -60,6 +61,7 @@ void FunctionCompiler::visitIf(const wasm::ControlFrame& frame, bool reachable) 
   const VarState cond = peek();
   const Reg cond_reg = cond.loc == VarState::Loc::Flags ? (pop(), Reg()) : popToReg();
   spillAll();
+  clearLocalCache();  // both branches start from what memory holds
   pushControl(Opcode::If, frame, reachable);
   Control& c = controls_.back();
   c.else_label = masm_.newLabel();
@@ -111,6 +113,7 @@ void FunctionCompiler::visitElse(const wasm::ControlFrame&, bool) {
     masm_.jump(c.label);
     c.label_used = true;
   }
+  clearLocalCache();
   masm_.bind(c.else_label);
   restoreSavedParams(c);
   c.kind = Opcode::Else;
@@ -137,6 +140,7 @@ void FunctionCompiler::visitEnd(const wasm::ControlFrame&, bool) {
       masm_.jump(c.label);
       c.label_used = true;
     }
+    clearLocalCache();
     masm_.bind(c.else_label);
     restoreSavedParams(c);
     moveToLabel(c, arity);
@@ -144,6 +148,7 @@ void FunctionCompiler::visitEnd(const wasm::ControlFrame&, bool) {
   } else if (!dead_) {
     moveToLabel(c, arity);
   }
+  clearLocalCache();
   if (c.kind != Opcode::Loop) {
     masm_.bind(c.label);
     live = live || c.label_used;
@@ -175,6 +180,7 @@ void FunctionCompiler::branchTo(Control& target) {
 }
 
 void FunctionCompiler::becomeDead() {
+  clearLocalCache();
   const Control& c = controls_.back();
   while (stack_.size() > c.height) {
     const VarState s = pop();

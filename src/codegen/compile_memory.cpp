@@ -112,6 +112,7 @@ void FunctionCompiler::callBuiltin(const void* function, std::span<const VarStat
                                    TrapKind trap_on_failure, bool checks_status) {
   // Everything caller-saved must be in memory across the call.
   spillRegisters();
+  clearLocalCache();
   uint32_t next = 0;
   masm_.move(x64::kSysVGpParams[next++], x64::kVmctxReg, ValType::I64);
   for (uint64_t imm : immediates) masm_.moveImm(x64::kSysVGpParams[next++], ValType::I64, imm);

@@ -43,7 +43,9 @@ void FunctionCompiler::visitLocalSet(uint32_t index) {
   if (s.loc == VarState::Loc::Local && s.local == index) return;  // x = x
   materializeLocalAliases(index);
   storeTo(s, localAddress(index));
-  if (s.isReg()) freeReg(s.reg);
+  // The register now holds the local's value: keep it as the local's cache.
+  if (s.isReg()) cacheLocal(index, s.reg);
+  else uncacheLocal(index);
 }
 
 void FunctionCompiler::visitLocalTee(uint32_t index) {
@@ -53,6 +55,7 @@ void FunctionCompiler::visitLocalTee(uint32_t index) {
   stack_.pop_back();
   materializeLocalAliases(index);
   storeTo(s, localAddress(index));
+  uncacheLocal(index);
   if (!s.isReg() && !s.isConst()) {
     // The local now holds the value: alias it instead of reloading.
     s.loc = VarState::Loc::Local;

@@ -38,7 +38,9 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
       saved_params_(scratch.saved_params),
       local_homes_(scratch.local_homes),
       local_types_(scratch.local_types),
-      br_table_labels_(scratch.br_table_labels) {
+      br_table_labels_(scratch.br_table_labels),
+      local_cache_(scratch.local_cache) {
+  std::fill(std::begin(cached_local_of_), std::end(cached_local_of_), -1);
   stack_.clear();
   saved_params_.clear();
   local_homes_.clear();
@@ -50,6 +52,7 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
 void FunctionCompiler::startFunction(std::span<const ValType> locals) {
   uses_memory_ = !module_.memories.empty();
   local_types_.assign(locals.begin(), locals.end());
+  local_cache_.assign(locals.size(), Reg());
   // [rbp - 8] keeps the vmctx for reloading after calls that change it.
   int32_t slot = 8;
   int32_t params_end = slot;
@@ -174,7 +177,10 @@ void FunctionCompiler::loadInto(const VarState& s, Reg reg) {
   switch (s.loc) {
     case VarState::Loc::Reg: masm_.move(reg, s.reg, s.type); return;
     case VarState::Loc::Const: masm_.moveImm(reg, s.type, s.bits); return;
-    case VarState::Loc::Local: masm_.load(reg, localAddress(s.local), s.type); return;
+    case VarState::Loc::Local:
+      if (local_cache_[s.local].valid()) masm_.move(reg, local_cache_[s.local], s.type);
+      else masm_.load(reg, localAddress(s.local), s.type);
+      return;
     case VarState::Loc::Stack: masm_.load(reg, slotAddress(s.slot), s.type); return;
     case VarState::Loc::Flags: masm_.setCond(static_cast<isa::Cond>(s.bits), reg); return;
   }
@@ -237,13 +243,53 @@ void FunctionCompiler::materializeLocalAliases(uint32_t local) {
     if (s.loc == VarState::Loc::Local && s.local == local) spillEntry(s);
 }
 
+// ---- local cache --------------------------------------------------------------------------------
+
+void FunctionCompiler::cacheLocal(uint32_t local, Reg reg) {
+  uncacheLocal(local);
+  local_cache_[local] = reg;
+  cached_local_of_[reg.code()] = static_cast<int32_t>(local);
+  used_ = used_.with(reg);
+}
+
+void FunctionCompiler::uncacheLocal(uint32_t local) {
+  const Reg reg = local_cache_[local];
+  if (!reg.valid()) return;
+  local_cache_[local] = Reg();
+  cached_local_of_[reg.code()] = -1;
+  freeReg(reg);
+}
+
+void FunctionCompiler::clearLocalCache() {
+  for (int32_t& local : cached_local_of_) {
+    if (local < 0) continue;
+    const Reg reg = local_cache_[local];
+    local_cache_[local] = Reg();
+    local = -1;
+    freeReg(reg);
+  }
+}
+
+bool FunctionCompiler::evictCachedLocal(RegClass cls, RegSet exclude) {
+  const RegSet allocatable = cls == RegClass::Gp ? x64::kAllocatableGp : x64::kAllocatableFp;
+  for (uint8_t code = 0; code < 32; ++code) {
+    const Reg reg = Reg::fromCode(code);
+    if (cached_local_of_[code] >= 0 && allocatable.has(reg) && !exclude.has(reg)) {
+      uncacheLocal(static_cast<uint32_t>(cached_local_of_[code]));
+      return true;
+    }
+  }
+  return false;
+}
+
 // ---- registers --------------------------------------------------------------------------------
 
 Reg FunctionCompiler::allocReg(RegClass cls, RegSet exclude) {
   const RegSet allocatable = cls == RegClass::Gp ? x64::kAllocatableGp : x64::kAllocatableFp;
   RegSet free = allocatable - used_ - exclude;
   if (free.empty()) {
-    spillOneRegister(cls, exclude);
+    // A cached local costs nothing to drop; a value on the stack costs a store.
+    if (!evictCachedLocal(cls, exclude)) spillOneRegister(cls, exclude);
     free = allocatable - used_ - exclude;
   }
   const Reg reg = free.first();
@@ -266,6 +312,7 @@ void FunctionCompiler::spillOneRegister(RegClass cls, RegSet exclude) {
 }
 
 void FunctionCompiler::takeReg(Reg reg) {
+  if (cached_local_of_[reg.code()] >= 0) uncacheLocal(static_cast<uint32_t>(cached_local_of_[reg.code()]));
   if (used_.has(reg)) {
     for (VarState& s : stack_) {
       if (s.isReg() && s.reg == reg) {

@@ -62,6 +62,7 @@ struct CompilerScratch {
   std::vector<int32_t> local_homes;
   std::vector<wasm::ValType> local_types;
   std::vector<isa::Label> br_table_labels;
+  std::vector<isa::Reg> local_cache;
 };
 
 // Compiles one function; on failure the error names the function and instruction.
@@ -176,6 +177,15 @@ class FunctionCompiler {
   isa::Address slotAddress(int32_t slot) const { return isa::target::frameSlot(slot); }
   isa::Address localAddress(uint32_t local) const;
 
+  // ---- local cache ----------------------------------------------------------------------------
+  // A register may hold a copy of a local between joins. Writes go through to the local's
+  // slot, so the cache can be dropped at any time without a store: at every join, call, and
+  // whenever a register is wanted.
+  void cacheLocal(uint32_t local, isa::Reg reg);
+  void uncacheLocal(uint32_t local);
+  void clearLocalCache();
+  bool evictCachedLocal(isa::RegClass cls, isa::RegSet exclude);
+
   // ---- registers ----------------------------------------------------------------------------
   isa::Reg allocReg(isa::RegClass cls, isa::RegSet exclude = {});
   isa::Reg allocRegFor(wasm::ValType type, isa::RegSet exclude = {});
@@ -240,6 +250,8 @@ class FunctionCompiler {
   std::vector<int32_t>& local_homes_;         // rbp-relative displacement of each local
   std::vector<wasm::ValType>& local_types_;
   std::vector<isa::Label>& br_table_labels_;
+  std::vector<isa::Reg>& local_cache_;          // per local: the register caching it, if any
+  int32_t cached_local_of_[32];                  // per register code: the local it caches, or -1
   std::vector<Control> controls_;
   std::vector<OutOfLineTrap> traps_;
   isa::RegSet used_;

@@ -1,0 +1,170 @@
+// Compile throughput: MB (10^6 bytes) of code section per second that Wisp turns into machine
+// code through the public API, wisp::Module::compile: decode, validate (in the compiler, one
+// pass per body), compile, link, all of it timed.
+//
+//   compile_throughput FILE.wasm [--threads N] [--min-seconds S] [--min-runs N] [--json]
+//
+// --threads sets Config::compile_threads: 1 is the per-thread figure, 0 every hardware thread
+// (the compiler splits the functions between threads). Reports wall-clock time (best and median
+// of the runs) and the process CPU time of the best run, and a split of the best run into the
+// decode of the sections and the rest (decoding again, outside the clock); --json prints one
+// JSON object for bench/run. The compiled module is freed outside the clock.
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iterator>
+#include <numeric>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "wasm/module.h"
+#include "wisp/wisp.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::string path;
+  uint32_t threads = 1;
+  double min_seconds = 3.0;
+  int min_runs = 5;
+  bool json = false;
+};
+
+[[noreturn]] void usage(const std::string& message) {
+  std::fprintf(stderr,
+               "compile_throughput: %s\n"
+               "usage: compile_throughput FILE.wasm [--threads N] [--min-seconds S] "
+               "[--min-runs N] [--json]\n",
+               message.c_str());
+  std::exit(2);
+}
+
+Options parseOptions(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    auto value = [&]() -> const char* {
+      if (i + 1 >= argc) usage("missing value after " + std::string(arg));
+      return argv[++i];
+    };
+    if (arg == "--threads") options.threads = static_cast<uint32_t>(std::atoi(value()));
+    else if (arg == "--min-seconds") options.min_seconds = std::atof(value());
+    else if (arg == "--min-runs") options.min_runs = std::atoi(value());
+    else if (arg == "--json") options.json = true;
+    else if (!arg.empty() && arg[0] == '-') usage("unknown option " + std::string(arg));
+    else options.path = arg;
+  }
+  if (options.path.empty()) usage("no module given");
+  return options;
+}
+
+std::vector<uint8_t> readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "compile_throughput: cannot open %s\n", path.c_str());
+    std::exit(1);
+  }
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+double processCpuSeconds() {
+  timespec now;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
+
+struct Run {
+  double seconds;
+  double cpu_seconds;
+};
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+  std::fprintf(stderr, "compile_throughput: %s: %s\n", path.c_str(), what.c_str());
+  std::exit(1);
+}
+
+Run compileOnce(const wisp::Engine& engine, const std::vector<uint8_t>& bytes,
+                const Options& options) {
+  const double cpu_start = processCpuSeconds();
+  const auto start = Clock::now();
+  wisp::Result<wisp::Module> module = wisp::Module::compile(engine, bytes);
+  const auto stop = Clock::now();
+  const double cpu_seconds = processCpuSeconds() - cpu_start;
+  if (!module.ok()) fail(options.path, module.error().describe());
+  return {std::chrono::duration<double>(stop - start).count(), cpu_seconds};
+}
+
+// The decode of the sections alone (bodies unvalidated): the part of a compile that is not
+// per-function work.
+double sectionsDecodeSeconds(const std::vector<uint8_t>& bytes) {
+  wisp::wasm::DecodeOptions sections_only;
+  sections_only.validate_functions = false;
+  double best = 1e9;
+  for (int i = 0; i < 5; ++i) {
+    const auto start = Clock::now();
+    auto module = wisp::wasm::decodeModule(bytes, sections_only);
+    best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options options = parseOptions(argc, argv);
+  const std::vector<uint8_t> bytes = readFile(options.path);
+
+  auto first = wisp::wasm::decodeModule(bytes);
+  if (!first.ok()) fail(options.path, first.error().describe());
+  const wisp::wasm::Module& module = *first.value();
+  const uint64_t code_bytes = module.code_section_size;
+  const size_t functions = module.functions.size() - module.imported_function_count;
+  wisp::Config config;
+  config.compile_threads = options.threads;
+  const wisp::Engine engine(config);
+
+  compileOnce(engine, bytes, options);  // warm-up: page faults, allocator, code memory
+  std::vector<Run> runs;
+  const auto deadline = Clock::now() + std::chrono::duration<double>(options.min_seconds);
+  while (static_cast<int>(runs.size()) < options.min_runs || Clock::now() < deadline)
+    runs.push_back(compileOnce(engine, bytes, options));
+  std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.seconds < b.seconds; });
+  const Run& best = runs.front();
+  const Run& median = runs[runs.size() / 2];
+  const double sections_seconds = sectionsDecodeSeconds(bytes);
+  const unsigned hardware_threads = std::thread::hardware_concurrency();
+  const unsigned threads = options.threads ? options.threads : hardware_threads;
+  const double mbps_best = code_bytes / best.seconds / 1e6;
+  const double mbps_median = code_bytes / median.seconds / 1e6;
+
+  if (options.json) {
+    std::printf(
+        "{\"module\": \"%s\", \"code_section_bytes\": %llu, \"functions\": %zu, "
+        "\"threads_requested\": %u, \"threads\": %u, \"runs\": %zu, "
+        "\"best_seconds\": %.6f, \"median_seconds\": %.6f, \"sections_decode_seconds\": %.6f, "
+        "\"best_cpu_seconds\": %.6f, "
+        "\"mbps_best\": %.2f, \"mbps_median\": %.2f}\n",
+        options.path.c_str(), static_cast<unsigned long long>(code_bytes), functions,
+        options.threads, threads, runs.size(), best.seconds, median.seconds, sections_seconds,
+        best.cpu_seconds, mbps_best, mbps_median);
+    return 0;
+  }
+  std::printf("module:       %s\n", options.path.c_str());
+  std::printf("code section: %llu bytes (%.2f MB), %zu functions\n",
+              static_cast<unsigned long long>(code_bytes), code_bytes / 1e6, functions);
+  std::printf("threads:      %u%s\n", threads, options.threads ? "" : " (all hardware threads)");
+  std::printf("runs:         %zu\n", runs.size());
+  std::printf("best:         %8.3f ms (CPU %.3f ms; the sections alone decode in %.3f ms)\n",
+              best.seconds * 1e3, best.cpu_seconds * 1e3, sections_seconds * 1e3);
+  std::printf("median:       %8.3f ms\n", median.seconds * 1e3);
+  std::printf("throughput:   %.1f MB/s of code section (median %.1f MB/s)\n", mbps_best, mbps_median);
+  return 0;
+}

@@ -85,6 +85,15 @@ class OperandStack {
       if (values[i] != types[i]) return false;
     return true;
   }
+  // endsWith for the table's operand signatures (at most three params), unrolled.
+  bool endsWith(const OperandSig& sig, size_t floor) const {
+    static_assert(std::size(OperandSig{}.params) == 3);
+    if (size() < floor + sig.param_count) return false;
+    const ValType* values = top_ - sig.param_count;
+    for (size_t i = 0; i < 3; ++i)
+      if (i < sig.param_count && values[i] != sig.params[i]) return false;
+    return true;
+  }
   void drop(size_t count) { top_ -= count; }
   // Whether the top values, all above `floor`, can be `types`: equal, or unknown (Bottom).
   bool matchesTop(std::span<const ValType> types, size_t floor) const {
@@ -281,7 +290,7 @@ class FunctionDecoder {
 
   // A block, call or branch pops and pushes up to 1000 types (kMaxFunctionParams): each step
   // must be cheap, or a small module of such instructions takes seconds.
-  void popTypes(std::span<const ValType> types) {
+  __attribute__((always_inline)) void popTypes(std::span<const ValType> types) {
     const ControlFrame& frame = controls_.back();
     if (ok() && operands_.endsWith(types, frame.height)) return operands_.drop(types.size());
     for (size_t i = types.size(); i-- > 0 && ok();) {
@@ -431,6 +440,13 @@ class FunctionDecoder {
       }
       instruction_offset_ = reader_.offset();
       const uint8_t byte = reader_.u8();
+      // Most instructions are one-byte numeric ones typed by the table alone: one lookup by
+      // byte decides, before the general path below (which would end the same way).
+      if (const Sig sig = simpleCoreSig(byte); sig != Sig::Special) {
+        decodeSimple(operandSig(sig));
+        if (ok() && reachable()) visitor_.visitNumeric(coreOpcode(byte));
+        continue;
+      }
       Opcode op;
       if (byte == kPrefixMisc || byte == kPrefixSimd) {
         const uint32_t code = reader_.u32();
@@ -446,8 +462,8 @@ class FunctionDecoder {
         endFunction();
         return;
       }
-      // Most instructions are typed by the table alone and have no immediate: they skip the
-      // big switch (decodeInstruction would end in the same two lines).
+      // Prefixed (SIMD) instructions typed by the table alone skip the big switch as well
+      // (decodeInstruction would end in the same two lines).
       const OpcodeInfo& info = opcodeInfo(op);
       if (info.imm == Imm::None && info.sig != Sig::Special) {
         decodeSimple(op);
@@ -494,11 +510,13 @@ class FunctionDecoder {
   }
 
   __attribute__((always_inline)) void decodeSimple(Opcode op) {
-    const OperandSig& sig = operandSig(opcodeInfo(op).sig);
+    decodeSimple(operandSig(opcodeInfo(op).sig));
+  }
+  __attribute__((always_inline)) void decodeSimple(const OperandSig& sig) {
     // Fast path, the common case: the operands are above the frame with exactly the
     // expected types, so popping them cannot fail. Anything else (too few values, unknown
     // types of unreachable code, a mismatch) takes the checking path.
-    if (operands_.endsWith(sig.paramSpan(), controls_.back().height)) {
+    if (operands_.endsWith(sig, controls_.back().height)) {
       operands_.drop(sig.param_count);
     } else {
       popTypes(sig.paramSpan());

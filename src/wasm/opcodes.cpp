@@ -51,8 +51,17 @@ constexpr std::array<uint16_t, N> encodingMap(uint8_t prefix) {
   return map;
 }
 
+constexpr std::array<Sig, 256> simpleCoreSigs() {
+  std::array<Sig, 256> sigs;
+  sigs.fill(Sig::Special);
+  for (const OpcodeInfo& info : kOpcodeTable)
+    if (info.prefix == 0 && info.imm == Imm::None) sigs[info.code] = info.sig;
+  return sigs;
+}
+
 }  // namespace
 
+constexpr std::array<Sig, 256> kSimpleCoreSigs = simpleCoreSigs();
 constexpr std::array<uint16_t, 256> kCoreOpcodes = encodingMap<256>(0);
 constexpr std::array<uint16_t, kMiscCodes> kMiscOpcodes = encodingMap<kMiscCodes>(kPrefixMisc);
 constexpr std::array<uint16_t, kSimdCodes> kSimdOpcodes = encodingMap<kSimdCodes>(kPrefixSimd);

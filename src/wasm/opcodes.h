@@ -73,6 +73,9 @@ extern const OperandSig kOperandSigs[];
 extern const std::array<uint16_t, 256> kCoreOpcodes;
 extern const std::array<uint16_t, kMiscCodes> kMiscOpcodes;
 extern const std::array<uint16_t, kSimdCodes> kSimdOpcodes;
+// By one-byte encoding: the Sig of an instruction typed by the table alone with no immediate
+// (i32.add, f64.lt, ...), Special for every other byte.
+extern const std::array<Sig, 256> kSimpleCoreSigs;
 }  // namespace detail
 
 inline const OpcodeInfo& opcodeInfo(Opcode op) {
@@ -90,6 +93,11 @@ inline bool lookupOpcode(uint8_t byte, Opcode* out) {  // one-byte opcodes
   *out = static_cast<Opcode>(index);
   return true;
 }
+// The operand signature of a one-byte instruction the table types alone, with no immediate;
+// Sig::Special for any other byte. Decoders check this first: it is most instructions.
+inline Sig simpleCoreSig(uint8_t byte) { return detail::kSimpleCoreSigs[byte]; }
+inline Opcode coreOpcode(uint8_t byte) { return static_cast<Opcode>(detail::kCoreOpcodes[byte]); }
+
 inline bool lookupPrefixedOpcode(uint8_t prefix, uint32_t code, Opcode* out) {  // 0xFC and 0xFD
   uint16_t index = detail::kUnknownOpcode;
   if (prefix == kPrefixMisc && code < detail::kMiscCodes) index = detail::kMiscOpcodes[code];

@@ -34,14 +34,15 @@ Errno makeFdEntry(UniqueFd host, Rights max_base, Rights max_inheriting,
       base = right::kDirectory;
       inheriting = right::kDirectory | right::kRegularFile;
       break;
-    case FileType::RegularFile:
-    case FileType::BlockDevice:
-      base = right::kRegularFile;
+    case FileType::CharacterDevice:
+      // No seek or tell: that is how wasi-libc's isatty() recognises a terminal (and so picks
+      // line buffering for it).
+      base = right::kRegularFile & ~(right::kFdSeek | right::kFdTell);
       break;
     default:
-      // Streams (ttys, pipes, sockets): no seek or tell, which is also how wasi-libc's
-      // isatty() recognises a terminal (and so picks line buffering).
-      base = right::kRegularFile & ~(right::kFdSeek | right::kFdTell);
+      // Files, and also pipes and sockets: seeking those fails on the host with ESPIPE, as
+      // programs expect.
+      base = right::kRegularFile;
       break;
   }
   // The host descriptor's access mode bounds what the guest may ask of it.

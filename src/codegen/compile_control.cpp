@@ -117,7 +117,7 @@ void FunctionCompiler::visitElse(const wasm::ControlFrame&, bool) {
   masm_.bind(c.else_label);
   restoreSavedParams(c);
   c.kind = Opcode::Else;
-  dead_ = false;
+  dead_ = unsupported_ != nullptr;
 }
 
 void FunctionCompiler::visitEnd(const wasm::ControlFrame&, bool) {
@@ -158,7 +158,7 @@ void FunctionCompiler::visitEnd(const wasm::ControlFrame&, bool) {
   const bool was_if = c.kind == Opcode::If || c.kind == Opcode::Else;
   controls_.pop_back();
   if (was_if) saved_params_.resize(saved_begin);
-  dead_ = !live;
+  dead_ = !live || unsupported_ != nullptr;
 }
 
 // Stores the top `arity` values into the target's label slots (see the merge protocol).

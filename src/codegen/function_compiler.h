@@ -209,8 +209,11 @@ class FunctionCompiler {
   uint32_t wasmOffset() const;
   void recordAddress();
   void markUnsupported(wasm::Opcode op) { markUnsupported(wasm::opcodeName(op)); }
+  // Stops emitting (the rest of the body is treated as dead code, so the value stack never
+  // desynchronizes); compileFunction then reports the error.
   void markUnsupported(const char* what) {
     if (!unsupported_) unsupported_ = what;
+    dead_ = true;
   }
   void reloadInstanceRegisters(bool vmctx_changed);
   void loadVmctxField(isa::Reg dst, uint32_t offset);

@@ -249,6 +249,7 @@ void FunctionCompiler::cacheLocal(uint32_t local, Reg reg) {
   uncacheLocal(local);
   local_cache_[local] = reg;
   cached_local_of_[reg.code()] = static_cast<int32_t>(local);
+  ++cached_count_;
   used_ = used_.with(reg);
 }
 
@@ -257,10 +258,13 @@ void FunctionCompiler::uncacheLocal(uint32_t local) {
   if (!reg.valid()) return;
   local_cache_[local] = Reg();
   cached_local_of_[reg.code()] = -1;
+  --cached_count_;
   freeReg(reg);
 }
 
 void FunctionCompiler::clearLocalCache() {
+  if (cached_count_ == 0) return;
+  cached_count_ = 0;
   for (int32_t& local : cached_local_of_) {
     if (local < 0) continue;
     const Reg reg = local_cache_[local];
@@ -271,6 +275,7 @@ void FunctionCompiler::clearLocalCache() {
 }
 
 bool FunctionCompiler::evictCachedLocal(RegClass cls, RegSet exclude) {
+  if (cached_count_ == 0) return false;
   const RegSet allocatable = cls == RegClass::Gp ? x64::kAllocatableGp : x64::kAllocatableFp;
   for (uint8_t code = 0; code < 32; ++code) {
     const Reg reg = Reg::fromCode(code);
@@ -352,7 +357,8 @@ class RecordingErrorHandler : public asmjit::ErrorHandler {
 
 std::optional<wasm::Error> compileFunction(const ModuleContext& context, uint32_t function_index,
                                            CompilerScratch& scratch, CompiledFunction& out) {
-  asmjit::CodeHolder code;
+  asmjit::CodeHolder& code = scratch.code;
+  code.reset(asmjit::ResetPolicy::kSoft);
   code.init(asmjit::Environment::host());
   RecordingErrorHandler errors;
   code.setErrorHandler(&errors);

@@ -56,6 +56,7 @@ struct ModuleContext {
 
 // Reused across functions: the compiler allocates only when a function outgrows the last one.
 struct CompilerScratch {
+  asmjit::CodeHolder code;  // reset per function: its zone memory is kept
   wasm::FunctionDecoderContext decoder;
   std::vector<VarState> stack;
   std::vector<VarState> saved_params;
@@ -255,6 +256,7 @@ class FunctionCompiler {
   std::vector<isa::Label>& br_table_labels_;
   std::vector<isa::Reg>& local_cache_;          // per local: the register caching it, if any
   int32_t cached_local_of_[32];                  // per register code: the local it caches, or -1
+  uint32_t cached_count_ = 0;
   std::vector<Control> controls_;
   std::vector<OutOfLineTrap> traps_;
   isa::RegSet used_;

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "run_command.h"
 #include "validate_command.h"
 #include "wast_command.h"
 
@@ -36,6 +37,9 @@ int runCli(int argc, char** argv) {
                    "The wast2json program to run")
       ->capture_default_str();
 
+  wisp::cli::RunOptions run_options;
+  CLI::App* run = wisp::cli::addRunSubcommand(app, run_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -43,6 +47,7 @@ int runCli(int argc, char** argv) {
     return code == 0 ? 0 : kUsageError;
   }
 
+  if (*run) return wisp::cli::runRun(run_options);
   if (*validate) return wisp::cli::runValidate(validate_files);
   if (*wast) return wisp::cli::runWast(wast_options);
   return kUsageError;  // unreachable: require_subcommand(1)

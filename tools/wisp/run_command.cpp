@@ -1,0 +1,164 @@
+#include "run_command.h"
+
+#include <cstdio>
+#include <variant>
+
+#include <CLI/CLI.hpp>
+
+#include "file_bytes.h"
+#include "run_values.h"
+#include "wisp/wisp.h"
+
+namespace wisp::cli {
+namespace {
+
+constexpr const char* kDefaultExport = "_start";
+
+template <typename... Args>
+int fail(int code, const char* format, Args... args) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "wisp run: ");
+  std::fprintf(stderr, format, args...);
+  std::fprintf(stderr, "\n");
+  return code;
+}
+
+int failWithError(const RunOptions& options, const Error& error) {
+  if (error.kind == ErrorKind::Trap && error.trap) {
+    return fail(kRunTrapped, "%s", error.trap->describe().c_str());
+  }
+  return fail(kRunModuleError, "%s: %s", options.file.c_str(), error.describe().c_str());
+}
+
+// "a, b, c" of the exported functions, or "none".
+std::string exportedFunctions(const Module& module) {
+  std::string names;
+  for (const ExportType& e : module.exports()) {
+    if (e.kind() != ExternKind::Func) continue;
+    if (!names.empty()) names += ", ";
+    names += e.name;
+  }
+  return names.empty() ? "none" : names;
+}
+
+std::string describeImportType(const ImportType& import) {
+  if (import.kind() == ExternKind::Func) return "func " + std::get<FuncType>(import.type).toString();
+  return externKindName(import.kind());
+}
+
+std::string paramList(const FuncType& type) {
+  std::string text = "(";
+  for (size_t i = 0; i < type.params.size(); ++i) {
+    if (i) text += ' ';
+    text += valTypeName(type.params[i]);
+  }
+  return text + ")";
+}
+
+constexpr const char* kRunHelp = R"(
+Options come before FILE; everything after FILE is passed on as it is (negative numbers, -inf
+and -nan included). With --invoke, those are the function's arguments, parsed by its parameter
+types: i32 and i64 in decimal or 0x-hex (signed or unsigned range), f32 and f64 in decimal or
+0x-hex, inf, -inf, nan, nan:0xPAYLOAD. Each result is printed on its own line; floats in the
+shortest form that reads back to the same value.
+
+Exit status:
+  0    the function returned
+  1    FILE cannot be read, compiled or instantiated (e.g. it imports something wisp run does
+       not provide)
+  2    usage error: no such export, wrong number of arguments, or an argument that does not
+       parse as its parameter's type
+  134  the call trapped; the trap and its wasm backtrace are printed to stderr
+)";
+
+}  // namespace
+
+CLI::App* addRunSubcommand(CLI::App& app, RunOptions& options) {
+  CLI::App* run = app.add_subcommand(
+      "run", "Compile and instantiate a .wasm module, call a function (default: _start), print "
+             "its results");
+  run->add_option_function<std::string>(
+         "--invoke", [&options](const std::string& name) { options.invoke = name; },
+         "The exported function to call (instead of _start)")
+      ->type_name("NAME");
+  run->add_option("FILE", options.file, "A .wasm binary, followed by the function's ARGS...")
+      ->required();
+  // Everything after FILE is an argument, even when it looks like an option ("-inf"); a
+  // positional ARGS option would take only some of them, out of order.
+  run->prefix_command();
+  run->final_callback([run, &options] { options.args = run->remaining(); });
+  run->footer(kRunHelp);
+  return run;
+}
+
+int runRun(const RunOptions& options) {
+  auto bytes = readFileBytes(options.file);
+  if (auto* message = std::get_if<std::string>(&bytes))
+    return fail(kRunModuleError, "%s", message->c_str());
+
+  Engine engine;
+  Store store(engine);
+  Result<Module> module = Module::compile(engine, std::get<std::vector<uint8_t>>(bytes));
+  if (!module) return failWithError(options, module.error());
+
+  // The host imports a module may use are defined here; none yet (WASI, with --dir and --env,
+  // comes later). An import nothing defines is reported by name before instantiating.
+  Linker linker(engine);
+  for (const ImportType& import : module->imports()) {
+    if (linker.get(import.module, import.name)) continue;
+    return fail(kRunModuleError,
+                "%s imports %s.%s (%s), which wisp run does not provide (no host functions are "
+                "available to modules yet)",
+                options.file.c_str(), import.module.c_str(), import.name.c_str(),
+                describeImportType(import).c_str());
+  }
+  Result<Instance> instance = linker.instantiate(store, *module);
+  if (!instance) return failWithError(options, instance.error());
+
+  if (!options.invoke && !options.args.empty()) {
+    return fail(kRunUsageError,
+                "arguments for a program's `%s` need WASI, which wisp run does not support yet; "
+                "to pass arguments to a function, name it with --invoke NAME",
+                kDefaultExport);
+  }
+  const std::string name = options.invoke.value_or(kDefaultExport);
+  std::optional<Extern> exported = instance->getExport(name);
+  if (!exported) {
+    if (!options.invoke) {
+      return fail(kRunUsageError,
+                  "%s has no `%s` export to run; choose a function with --invoke NAME "
+                  "(exported functions: %s)",
+                  options.file.c_str(), kDefaultExport, exportedFunctions(*module).c_str());
+    }
+    return fail(kRunUsageError, "%s has no export named `%s` (exported functions: %s)",
+                options.file.c_str(), name.c_str(), exportedFunctions(*module).c_str());
+  }
+  if (externKind(*exported) != ExternKind::Func) {
+    return fail(kRunUsageError, "the export `%s` is a %s, not a function", name.c_str(),
+                externKindName(externKind(*exported)));
+  }
+  const Func& func = std::get<Func>(*exported);
+  const FuncType type = func.type();
+
+  if (options.args.size() != type.params.size()) {
+    return fail(kRunUsageError, "`%s` takes %zu argument%s %s, got %zu", name.c_str(),
+                type.params.size(), type.params.size() == 1 ? "" : "s",
+                paramList(type).c_str(), options.args.size());
+  }
+  std::vector<Val> args;
+  for (size_t i = 0; i < options.args.size(); ++i) {
+    auto parsed = parseArgument(options.args[i], type.params[i]);
+    if (auto* why = std::get_if<std::string>(&parsed)) {
+      return fail(kRunUsageError, "argument %zu of `%s` (%s): `%s`: %s", i + 1, name.c_str(),
+                  valTypeName(type.params[i]), options.args[i].c_str(), why->c_str());
+    }
+    args.push_back(std::get<Val>(parsed));
+  }
+
+  Result<std::vector<Val>> results = func.call(args);
+  if (!results) return failWithError(options, results.error());
+  for (const Val& result : *results) std::printf("%s\n", formatResult(result).c_str());
+  return 0;
+}
+
+}  // namespace wisp::cli

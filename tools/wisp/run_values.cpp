@@ -1,0 +1,159 @@
+#include "run_values.h"
+
+#include <bit>
+#include <charconv>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <system_error>
+
+namespace wisp::cli {
+namespace {
+
+// Splits off a leading sign; true when it was '-'.
+bool takeSign(std::string_view& text) {
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
+    const bool negative = text[0] == '-';
+    text.remove_prefix(1);
+    return negative;
+  }
+  return false;
+}
+
+bool takeHexPrefix(std::string_view& text) {
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    text.remove_prefix(2);
+    return true;
+  }
+  return false;
+}
+
+// An integer of `bits` bits, in two's complement.
+std::variant<uint64_t, std::string> parseInteger(std::string_view text, unsigned bits,
+                                                 const char* type_name) {
+  const bool negative = takeSign(text);
+  const int base = takeHexPrefix(text) ? 16 : 10;
+  uint64_t magnitude = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), magnitude, base);
+  if (text.empty() || end != text.data() + text.size() || error == std::errc::invalid_argument)
+    return std::string("not an integer (decimal or 0x-hex)");
+  const uint64_t unsigned_max = bits == 64 ? UINT64_MAX : (uint64_t{1} << bits) - 1;
+  const uint64_t negative_max = uint64_t{1} << (bits - 1);
+  if (error == std::errc::result_out_of_range || magnitude > (negative ? negative_max : unsigned_max))
+    return std::string("out of range for ") + type_name;
+  return negative ? (~magnitude + 1) & unsigned_max : magnitude;
+}
+
+template <typename Float, typename Bits>
+std::variant<Float, std::string> parseFloat(std::string_view text) {
+  constexpr int kMantissaBits = std::numeric_limits<Float>::digits - 1;
+  constexpr Bits kSign = Bits{1} << (sizeof(Bits) * 8 - 1);
+  constexpr Bits kQuietNan = std::bit_cast<Bits>(std::numeric_limits<Float>::quiet_NaN());
+  const bool negative = takeSign(text);
+  const Bits sign = negative ? kSign : 0;
+  if (text == "inf" || text == "infinity")
+    return std::bit_cast<Float>(std::bit_cast<Bits>(std::numeric_limits<Float>::infinity()) | sign);
+  if (text == "nan") return std::bit_cast<Float>(kQuietNan | sign);
+  if (text.starts_with("nan:")) {
+    text.remove_prefix(4);
+    if (!takeHexPrefix(text)) return std::string("a NaN payload is hex: nan:0x...");
+    Bits payload = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), payload, 16);
+    const Bits mantissa_mask = (Bits{1} << kMantissaBits) - 1;
+    if (end != text.data() + text.size() || error != std::errc() || payload == 0 ||
+        payload > mantissa_mask)
+      return std::string("the NaN payload must be 1 to 0x") +
+             (sizeof(Bits) == 4 ? "7fffff" : "fffffffffffff");
+    const Bits exponent = std::bit_cast<Bits>(std::numeric_limits<Float>::infinity());
+    return std::bit_cast<Float>(exponent | payload | sign);
+  }
+  if (!text.empty() && (text[0] == '-' || text[0] == '+'))
+    return std::string("not a number (decimal, 0x-hex, inf or nan)");
+  const bool hex = takeHexPrefix(text);
+  Float value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value,
+                                            hex ? std::chars_format::hex : std::chars_format::general);
+  if (text.empty() || end != text.data() + text.size() || error == std::errc::invalid_argument)
+    return std::string("not a number (decimal, 0x-hex, inf or nan)");
+  if (error == std::errc::result_out_of_range)
+    return std::string("out of range for ") + (sizeof(Bits) == 4 ? "f32" : "f64");
+  return negative ? -value : value;
+}
+
+template <typename Float, typename Bits>
+std::string formatFloat(Float value) {
+  constexpr int kMantissaBits = std::numeric_limits<Float>::digits - 1;
+  const Bits bits = std::bit_cast<Bits>(value);
+  const bool negative = bits >> (sizeof(Bits) * 8 - 1);
+  if (value != value) {
+    const Bits payload = bits & ((Bits{1} << kMantissaBits) - 1);
+    std::string text = negative ? "-nan" : "nan";
+    if (payload != Bits{1} << (kMantissaBits - 1)) {  // not the canonical (quiet) NaN
+      char hex[24];
+      std::snprintf(hex, sizeof hex, ":0x%" PRIx64, static_cast<uint64_t>(payload));
+      text += hex;
+    }
+    return text;
+  }
+  char text[64];
+  const auto result = std::to_chars(text, text + sizeof text, value);  // shortest round trip
+  return std::string(text, result.ptr);
+}
+
+}  // namespace
+
+std::variant<Val, std::string> parseArgument(std::string_view text, ValType type) {
+  switch (type) {
+    case ValType::I32: {
+      auto bits = parseInteger(text, 32, "i32");
+      if (auto* error = std::get_if<std::string>(&bits)) return *error;
+      return Val(static_cast<int32_t>(static_cast<uint32_t>(std::get<uint64_t>(bits))));
+    }
+    case ValType::I64: {
+      auto bits = parseInteger(text, 64, "i64");
+      if (auto* error = std::get_if<std::string>(&bits)) return *error;
+      return Val(static_cast<int64_t>(std::get<uint64_t>(bits)));
+    }
+    case ValType::F32: {
+      auto value = parseFloat<float, uint32_t>(text);
+      if (auto* error = std::get_if<std::string>(&value)) return *error;
+      return Val(std::get<float>(value));
+    }
+    case ValType::F64: {
+      auto value = parseFloat<double, uint64_t>(text);
+      if (auto* error = std::get_if<std::string>(&value)) return *error;
+      return Val(std::get<double>(value));
+    }
+    default:
+      return std::string("parameters of type ") + valTypeName(type) +
+             " cannot be given on the command line";
+  }
+}
+
+std::string formatResult(const Val& value) {
+  switch (value.type()) {
+    case ValType::I32: return std::to_string(value.i32());
+    case ValType::I64: return std::to_string(value.i64());
+    case ValType::F32: return formatFloat<float, uint32_t>(value.f32());
+    case ValType::F64: return formatFloat<double, uint64_t>(value.f64());
+    case ValType::V128: {
+      const V128 v = value.v128();
+      std::string text = "i32x4";
+      for (int lane = 0; lane < 4; ++lane) {
+        uint32_t bits;
+        std::memcpy(&bits, v.bytes.data() + 4 * lane, 4);
+        char hex[16];
+        std::snprintf(hex, sizeof hex, " 0x%08" PRIx32, bits);
+        text += hex;
+      }
+      return text;
+    }
+    case ValType::FuncRef:
+    case ValType::ExternRef:
+      return std::string(valTypeName(value.type())) + (value.isNullRef() ? ":null" : "");
+  }
+  return value.toString();
+}
+
+}  // namespace wisp::cli

@@ -478,7 +478,6 @@ class ModuleDecoder {
     names.reserve(count);
     for (uint32_t i = 0; i < count && r.ok(); ++i) {
       Export e;
-      const size_t name_at = r.offset();
       e.name = r.name();
       const size_t at = r.offset();
       const uint8_t kind = r.u8();

@@ -202,5 +202,52 @@ TEST_F(ManyResultsTest, EveryResultArrivesInAWasmCaller) {
   }
 }
 
+// ---- float bits ------------------------------------------------------------------------------
+
+// Signalling and negative NaNs with payloads, -0 and subnormals pass every crossing unchanged:
+// the trampolines move floats, they never convert them.
+class FloatBitsTest : public ::testing::Test {
+ protected:
+  Engine engine_;
+  Store store_{engine_};
+  Linker linker_{engine_};
+};
+
+TEST_F(FloatBitsTest, PayloadsSignsAndSubnormalsKeepTheirBits) {
+  ASSERT_TRUE(linker_.define("host", "f32", *Func::wrap(store_, [](float x) { return x; })).ok());
+  ASSERT_TRUE(linker_.define("host", "f64", *Func::wrap(store_, [](double x) { return x; })).ok());
+  auto instance = instantiateWat(store_, linker_, R"(
+    (module
+      (import "host" "f32" (func $host_f32 (param f32) (result f32)))
+      (import "host" "f64" (func $host_f64 (param f64) (result f64)))
+      (func (export "f32") (param f32) (result f32) (call $host_f32 (local.get 0)))
+      (func (export "f64") (param f64) (result f64) (call $host_f64 (local.get 0))))
+  )");
+  ASSERT_TRUE(instance);
+  auto f32 = instance->getFunc("f32")->typed<float(float)>(store_);
+  auto f64 = instance->getFunc("f64")->typed<double(double)>(store_);
+  ASSERT_TRUE(f32.ok() && f64.ok());
+
+  for (uint32_t bits : {0x7fa00001u, 0xffc00123u, 0x80000000u, 0x00000001u, 0xff800000u}) {
+    const Val arg = Val::f32FromBits(bits);
+    Result<std::vector<Val>> dynamic = instance->getFunc("f32")->call({arg});
+    ASSERT_TRUE(dynamic.ok()) << dynamic.error().describe();
+    EXPECT_EQ((*dynamic)[0].f32Bits(), bits) << std::hex << bits;
+    Result<float> typed = f32->call(std::bit_cast<float>(bits));
+    ASSERT_TRUE(typed.ok()) << typed.error().describe();
+    EXPECT_EQ(std::bit_cast<uint32_t>(*typed), bits) << std::hex << bits;
+  }
+  for (uint64_t bits : {0x7ff0000000000001ull, 0xfff8000000000abcull, 0x8000000000000000ull,
+                        0x0000000000000001ull, 0xfff0000000000000ull}) {
+    const Val arg = Val::f64FromBits(bits);
+    Result<std::vector<Val>> dynamic = instance->getFunc("f64")->call({arg});
+    ASSERT_TRUE(dynamic.ok()) << dynamic.error().describe();
+    EXPECT_EQ((*dynamic)[0].f64Bits(), bits) << std::hex << bits;
+    Result<double> typed = f64->call(std::bit_cast<double>(bits));
+    ASSERT_TRUE(typed.ok()) << typed.error().describe();
+    EXPECT_EQ(std::bit_cast<uint64_t>(*typed), bits) << std::hex << bits;
+  }
+}
+
 }  // namespace
 }  // namespace wisp::test

@@ -5,6 +5,7 @@
 // later calls, traps and backtraces are exactly as if nothing had happened.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "api_test_support.h"
@@ -171,6 +172,67 @@ TEST_P(NestedCallsTest, ManyRoundsLeaveNothingBehind) {
     }
   }
   expectCleanCalls();
+}
+
+// ---- recursion through the host ----------------------------------------------------------------
+
+// dive(d) = host_dive(d + 1) + 1 and host_dive calls dive again: wasm and host frames alternate
+// until the stack limit ends it with a trap in some deep wasm prologue. Thousands of nested
+// activations then unwind, each host function seeing the error on the way.
+class RecursionThroughHostTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto host = Func::wrap(store_, [this](int32_t depth) -> Result<int32_t> {
+      deepest_ = std::max(deepest_, depth);
+      Result<int32_t> r = dive_->call(depth);
+      if (r.ok()) return r;
+      ++errors_seen_;
+      if (depth == recover_at_depth_) return kRecoveredValue;
+      return r.error();
+    });
+    ASSERT_TRUE(host.ok()) << host.error().describe();
+    ASSERT_TRUE(linker_.define("host", "dive", *host).ok());
+    auto instance = instantiateWat(store_, linker_, R"(
+      (module
+        (import "host" "dive" (func $host_dive (param i32) (result i32)))
+        (func $dive (export "dive") (param $depth i32) (result i32)
+          (i32.add (call $host_dive (i32.add (local.get $depth) (i32.const 1))) (i32.const 1))))
+    )");
+    ASSERT_TRUE(instance);
+    auto dive = instance->getFunc("dive")->typed<int32_t(int32_t)>(store_);
+    ASSERT_TRUE(dive.ok());
+    dive_ = *dive;
+  }
+
+  Engine engine_;
+  Store store_{engine_};
+  Linker linker_{engine_};
+  std::optional<TypedFunc<int32_t(int32_t)>> dive_;
+  int32_t deepest_ = 0;
+  int32_t errors_seen_ = 0;
+  int32_t recover_at_depth_ = -1;
+};
+
+TEST_F(RecursionThroughHostTest, StackOverflowPropagatesThroughEveryLevel) {
+  for (int round = 0; round < 3; ++round) {
+    deepest_ = errors_seen_ = 0;
+    std::optional<Trap> trap = trapOf(dive_->call(0));
+    ASSERT_TRUE(trap);
+    EXPECT_EQ(trap->kind, TrapKind::StackOverflow) << trap->describe();
+    EXPECT_GT(deepest_, 100);
+    EXPECT_EQ(errors_seen_, deepest_);  // every host level saw it
+  }
+}
+
+TEST_F(RecursionThroughHostTest, StackOverflowRecoveredNearTheTop) {
+  recover_at_depth_ = 2;  // host_dive(2) returns kRecoveredValue: dive(1) and dive(0) add 1 each
+  for (int round = 0; round < 3; ++round) {
+    deepest_ = errors_seen_ = 0;
+    Result<int32_t> result = dive_->call(0);
+    ASSERT_TRUE(result.ok()) << result.error().describe();
+    EXPECT_EQ(*result, kRecoveredValue + 2);
+    EXPECT_EQ(errors_seen_, deepest_ - 1);  // levels 2..deepest
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

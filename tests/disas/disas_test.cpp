@@ -41,12 +41,24 @@ struct Options {
   std::vector<std::string> cases;
 };
 
-std::string header(const std::string& source) {
+// What a reader needs to know before the listing: what it is, how to regenerate it, and what
+// the registers and annotations mean.
+std::string header(const std::string& source, const char* legend) {
   return ";; Golden disassembly of " + source +
-         " (x86-64, Intel syntax; offsets from each function's start).\n"
+         " (x86-64, Intel syntax; offsets from the start of each listing).\n"
          ";; Checked by `ctest -R disas`. After an intended change in code generation,\n"
-         ";; regenerate with `WISP_BLESS=1 ctest --test-dir BUILD -R disas` and review the diff.\n\n";
+         ";; regenerate with `WISP_BLESS=1 ctest --test-dir BUILD -R disas` and review the diff.\n" +
+         legend + "\n";
 }
+
+constexpr const char* kModuleLegend =
+    ";; Registers: r14 vmctx, r15 memory base, r11 and xmm15 scratch; [rbp - 8] keeps the vmctx.\n"
+    ";; `; @0x2a i32.load`: the wasm instruction at byte 0x2a of the module (address map);\n"
+    ";; `; trap: ...`: a trap site; `<memoryGrow>`: a builtin, its address masked (XX).\n";
+constexpr const char* kTrampolineLegend =
+    ";; Wasm side: vmctx in r14, arguments in rdi, rsi, rdx, rcx, r8, r9 and xmm0-xmm7, then\n"
+    ";; the stack; results in rax, rdx, xmm0, xmm1, then the stack. Host side: System V.\n"
+    ";; ValRaw arrays have 16-byte slots.\n";
 
 // Runs wat2wasm (with the name section, for the headers) into a temporary file; the binary,
 // or an error message.
@@ -81,7 +93,8 @@ bool runCase(const Options& options, const wisp::disas::X64Disassembler& disasse
              const std::string& name) {
   std::string text;
   if (name == kTrampolinesCase) {
-    text = header("the trampolines") + wisp::disas::listTrampolines(disassembler);
+    text = header("the trampolines", kTrampolineLegend) +
+           wisp::disas::listTrampolines(disassembler);
   } else {
     const fs::path wat = options.golden_dir / (name + ".wat");
     std::vector<uint8_t> wasm;
@@ -91,7 +104,7 @@ bool runCase(const Options& options, const wisp::disas::X64Disassembler& disasse
     if (error.empty()) {
       wisp::disas::ModuleListing listing = wisp::disas::listModule(disassembler, wasm);
       error = listing.error;
-      text = header(name + ".wat") + listing.text;
+      text = header(name + ".wat", kModuleLegend) + listing.text;
     }
     if (!error.empty()) {
       std::fprintf(stderr, "FAIL %s: %s\n", name.c_str(), error.c_str());

@@ -247,6 +247,28 @@ case "$name" in
     expect_stdout bad_pointers.stdout
     ;;
 
+  run_cli)
+    # What `wisp run` says about modules and options it cannot run.
+    compile hello
+    run missing.wasm
+    expect_status 1
+    expect_stderr_contains "cannot read 'missing.wasm'"
+    run --dir "$WORK_DIR/no-such-dir" hello.wasm
+    expect_status 2
+    expect_stderr_contains "cannot open the directory to preopen, $WORK_DIR/no-such-dir"
+    run --dir ::/x hello.wasm
+    expect_status 2
+    expect_stderr_contains "--dir ::/x: no host directory"
+    # A reactor is not a command; its functions run with --invoke, after _initialize.
+    compile reactor -mexec-model=reactor
+    run reactor.wasm
+    expect_status 2
+    expect_stderr_contains "reactor.wasm is not a WASI command: it has no \`_start\` export"
+    run --invoke add_offset reactor.wasm 2 3
+    expect_status 0
+    expect_stdout_text $'add_offset(2, 3) with offset 1000\n1005\n'
+    ;;
+
   *)
     fail "no such WASI test (see the case list in $0)"
     ;;

@@ -7,12 +7,15 @@
 
 #include "file_bytes.h"
 #include "run_values.h"
+#include "wasi/wasi_abi.h"
 #include "wisp/wisp.h"
 
 namespace wisp::cli {
 namespace {
 
 constexpr const char* kDefaultExport = "_start";
+// A WASI reactor's initializer, called before the function --invoke names.
+constexpr const char* kReactorInitializer = "_initialize";
 
 template <typename... Args>
 int fail(int code, const char* format, Args... args) {
@@ -57,17 +60,23 @@ std::string paramList(const FuncType& type) {
 
 constexpr const char* kRunHelp = R"(
 Options come before FILE; everything after FILE is passed on as it is (negative numbers, -inf
-and -nan included). With --invoke, those are the function's arguments, parsed by its parameter
-types: i32 and i64 in decimal or 0x-hex (signed or unsigned range), f32 and f64 in decimal or
-0x-hex, inf, -inf, nan, nan:0xPAYLOAD. Each result is printed on its own line; floats in the
-shortest form that reads back to the same value.
+and -nan included). A WASI command (a module importing wasi_snapshot_preview1 and exporting
+_start) gets them as argv[1...]; argv[0] is FILE's name. With --invoke, they are the
+function's arguments, parsed by its parameter types: i32 and i64 in decimal or 0x-hex (signed
+or unsigned range), f32 and f64 in decimal or 0x-hex, inf, -inf, nan, nan:0xPAYLOAD. Each
+result is printed on its own line; floats in the shortest form that reads back to the same
+value.
+
+WASI: the module sees only the directories given with --dir (HOST::GUEST names HOST as GUEST
+inside; paths cannot leave them) and only the variables given with --env.
 
 Exit status:
-  0    the function returned
+  0    the function returned (a WASI program: it exited with status 0)
+  N    a WASI program's own exit status (from main or exit())
   1    FILE cannot be read, compiled or instantiated (e.g. it imports something wisp run does
        not provide)
-  2    usage error: no such export, wrong number of arguments, or an argument that does not
-       parse as its parameter's type
+  2    usage error: no such export, wrong number of arguments, an argument that does not
+       parse as its parameter's type, or a --dir or --env that cannot be used
   134  the call trapped; the trap and its wasm backtrace are printed to stderr
 )";
 
@@ -81,7 +90,9 @@ CLI::App* addRunSubcommand(CLI::App& app, RunOptions& options) {
          "--invoke", [&options](const std::string& name) { options.invoke = name; },
          "The exported function to call (instead of _start)")
       ->type_name("NAME");
-  run->add_option("FILE", options.file, "A .wasm binary, followed by the function's ARGS...")
+  addWasiOptions(*run, options.wasi);
+  run->add_option("FILE", options.file,
+                  "A .wasm binary, followed by the program's or the function's ARGS...")
       ->required();
   // Everything after FILE is an argument, even when it looks like an option ("-inf"); a
   // positional ARGS option would take only some of them, out of order.
@@ -101,25 +112,61 @@ int runRun(const RunOptions& options) {
   Result<Module> module = Module::compile(engine, std::get<std::vector<uint8_t>>(bytes));
   if (!module) return failWithError(options, module.error());
 
-  // The host imports a module may use are defined here; none yet (WASI, with --dir and --env,
-  // comes later). An import nothing defines is reported by name before instantiating.
+  // The host imports a module may use: WASI, when it asks for it. A WASI command run through
+  // `_start` gets ARGS as its argv; with --invoke they belong to the function instead. An
+  // import nothing defines is reported by name before instantiating.
   Linker linker(engine);
+  const bool runs_start = !options.invoke;
+  std::shared_ptr<wasi::WasiContext> wasi;
+  if (importsWasi(*module)) {
+    auto context = makeWasiContext(options.wasi, options.file,
+                                   runs_start ? options.args : std::vector<std::string>{});
+    if (auto* why = std::get_if<std::string>(&context))
+      return fail(kRunUsageError, "%s", why->c_str());
+    wasi = std::get<std::shared_ptr<wasi::WasiContext>>(std::move(context));
+    if (Result<void> defined = wasi::defineImports(wasi, linker, store); !defined)
+      return failWithError(options, defined.error());
+  } else if (!options.wasi.dirs.empty() || !options.wasi.env.empty()) {
+    std::fprintf(stderr, "wisp run: note: %s does not import WASI, so --dir and --env do nothing\n",
+                 options.file.c_str());
+  }
   for (const ImportType& import : module->imports()) {
     if (linker.get(import.module, import.name)) continue;
     return fail(kRunModuleError,
-                "%s imports %s.%s (%s), which wisp run does not provide (no host functions are "
-                "available to modules yet)",
+                "%s imports %s.%s (%s), which wisp run does not provide (it provides the "
+                "WASI preview1 functions, module %s)",
                 options.file.c_str(), import.module.c_str(), import.name.c_str(),
-                describeImportType(import).c_str());
+                describeImportType(import).c_str(), wasi::kModuleName);
   }
   Result<Instance> instance = linker.instantiate(store, *module);
   if (!instance) return failWithError(options, instance.error());
+  if (wasi) wasi->bindMemory(instance->getMemory("memory"));
+  // A WASI program's proc_exit ends the call with a trap; the context knows the status.
+  auto failOrExit = [&](const Error& error) {
+    if (wasi && wasi->exitCode()) {
+      std::fflush(stdout);
+      return static_cast<int>(*wasi->exitCode());
+    }
+    return failWithError(options, error);
+  };
 
-  if (!options.invoke && !options.args.empty()) {
+  if (runs_start && !options.args.empty() && !wasi) {
     return fail(kRunUsageError,
-                "arguments for a program's `%s` need WASI, which wisp run does not support yet; "
-                "to pass arguments to a function, name it with --invoke NAME",
-                kDefaultExport);
+                "%s is not a WASI program, so its `%s` takes no arguments; to pass arguments "
+                "to a function, name it with --invoke NAME",
+                options.file.c_str(), kDefaultExport);
+  }
+  if (runs_start && wasi && !instance->getExport(kDefaultExport)) {
+    return fail(kRunUsageError,
+                "%s is not a WASI command: it has no `%s` export (a WASI reactor exports "
+                "functions to call with --invoke NAME; exported functions: %s)",
+                options.file.c_str(), kDefaultExport, exportedFunctions(*module).c_str());
+  }
+  if (!runs_start && wasi) {
+    if (std::optional<Func> initialize = instance->getFunc(kReactorInitializer)) {
+      Result<std::vector<Val>> initialized = initialize->call({});
+      if (!initialized) return failOrExit(initialized.error());
+    }
   }
   const std::string name = options.invoke.value_or(kDefaultExport);
   std::optional<Extern> exported = instance->getExport(name);
@@ -140,23 +187,25 @@ int runRun(const RunOptions& options) {
   const Func& func = std::get<Func>(*exported);
   const FuncType type = func.type();
 
-  if (options.args.size() != type.params.size()) {
+  const std::vector<std::string> no_args;  // a WASI command's ARGS went to its argv
+  const std::vector<std::string>& call_args = runs_start && wasi ? no_args : options.args;
+  if (call_args.size() != type.params.size()) {
     return fail(kRunUsageError, "`%s` takes %zu argument%s %s, got %zu", name.c_str(),
                 type.params.size(), type.params.size() == 1 ? "" : "s",
-                paramList(type).c_str(), options.args.size());
+                paramList(type).c_str(), call_args.size());
   }
   std::vector<Val> args;
-  for (size_t i = 0; i < options.args.size(); ++i) {
-    auto parsed = parseArgument(options.args[i], type.params[i]);
+  for (size_t i = 0; i < call_args.size(); ++i) {
+    auto parsed = parseArgument(call_args[i], type.params[i]);
     if (auto* why = std::get_if<std::string>(&parsed)) {
       return fail(kRunUsageError, "argument %zu of `%s` (%s): `%s`: %s", i + 1, name.c_str(),
-                  valTypeName(type.params[i]), options.args[i].c_str(), why->c_str());
+                  valTypeName(type.params[i]), call_args[i].c_str(), why->c_str());
     }
     args.push_back(std::get<Val>(parsed));
   }
 
   Result<std::vector<Val>> results = func.call(args);
-  if (!results) return failWithError(options, results.error());
+  if (!results) return failOrExit(results.error());
   for (const Val& result : *results) std::printf("%s\n", formatResult(result).c_str());
   return 0;
 }

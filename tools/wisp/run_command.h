@@ -1,10 +1,14 @@
-// `wisp run [--invoke NAME] FILE.wasm [ARGS...]`: compile, instantiate and call a module's
-// function (its `_start` by default), print the results one a line.
+// `wisp run [--dir HOST[::GUEST]] [--env KEY=VALUE] [--invoke NAME] FILE.wasm [ARGS...]`:
+// compile, instantiate and call a module's function (its `_start` by default), print the
+// results one a line. A module importing WASI gets it: ARGS become a command's argv, and its
+// exit status is the program's.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "run_wasi.h"
 
 namespace CLI {
 class App;
@@ -16,12 +20,15 @@ namespace wisp::cli {
 inline constexpr int kRunModuleError = 1;   // unreadable, invalid or uninstantiable module
 inline constexpr int kRunUsageError = 2;    // no such export, wrong argument count or value
 inline constexpr int kRunTrapped = 134;     // the call trapped (128 + SIGABRT, as for a crash)
+// A WASI program's own exit status (proc_exit, or returning from main) is passed on as it is.
 
 struct RunOptions {
   std::string file;
   std::optional<std::string> invoke;  // the export to call; `_start` when absent
-  std::vector<std::string> args;      // for the invoked function, parsed by its parameter types
-  // WASI (--dir, --env) comes in a later change: it defines the host imports in runRun.
+  // For the invoked function, parsed by its parameter types; for a WASI command's `_start`,
+  // its argv after argv[0].
+  std::vector<std::string> args;
+  WasiRunOptions wasi;  // --dir, --env, --wasi-trace
 };
 
 // Adds the `run` subcommand to `app`, filling `options` when it parses.

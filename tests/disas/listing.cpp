@@ -81,6 +81,17 @@ uint64_t listJumpTable(std::span<const uint8_t> code, uint64_t at, uint64_t tabl
   return at;
 }
 
+std::string destinationOf(const Instruction& insn) {
+  return insn.operands.substr(0, insn.operands.find(','));
+}
+
+// True for the `movabs reg, address` of `movabs reg, address; call reg`.
+bool callsThroughRegister(const X64Disassembler& disassembler, std::span<const uint8_t> code,
+                          const Instruction& movabs) {
+  std::optional<Instruction> next = disassembler.decodeAt(code, movabs.end());
+  return next && next->is_call && !next->direct_target && next->operands == destinationOf(movabs);
+}
+
 }  // namespace
 
 std::string listCode(const X64Disassembler& disassembler, std::span<const uint8_t> code,
@@ -102,12 +113,12 @@ std::string listCode(const X64Disassembler& disassembler, std::span<const uint8_
     if (insn->is_call && insn->direct_target && notes.call_target) {
       if (auto name = notes.call_target(*insn->direct_target)) operands = *name;
     }
-    if (insn->imm64 && notes.host_address) {
-      if (auto name = notes.host_address(*insn->imm64)) {
-        operands = operands.substr(0, operands.find(',')) + ", " + *name;
-        mask_from = insn->imm_offset;
-        mask_size = insn->imm_size;
-      }
+    if (insn->imm64 && callsThroughRegister(disassembler, code, *insn)) {
+      std::optional<std::string> name;
+      if (notes.host_function) name = notes.host_function(*insn->imm64);
+      operands = destinationOf(*insn) + ", <" + name.value_or("host function") + ">";
+      mask_from = insn->imm_offset;
+      mask_size = insn->imm_size;
     }
     if (insn->rip_target && *insn->rip_target < code.size()) pending_table = *insn->rip_target;
 

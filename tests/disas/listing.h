@@ -1,6 +1,6 @@
 // One block of machine code as golden-file text: an instruction a line, with its offset and
 // bytes, and annotations that name what the bare numbers would hide (call targets, trap
-// stubs, jump tables) and mask what varies from run to run (host addresses).
+// stubs, jump tables) and mask what varies from run to run (addresses of host functions).
 #pragma once
 
 #include <cstdint>
@@ -19,9 +19,10 @@ struct ListingNotes {
   // Names the target of a direct call (an offset in the listed code, possibly outside it, as
   // a two's complement wrap), e.g. "func[1] <add>"; nullopt keeps capstone's number.
   std::function<std::optional<std::string>(uint64_t target)> call_target;
-  // Names a `movabs` immediate that is a host address, e.g. "<memoryGrow>"; its bytes are
-  // masked. nullopt: a plain constant, printed as is.
-  std::function<std::optional<std::string>(uint64_t value)> host_address;
+  // Names the host function a `movabs reg, imm64; call reg` pair calls, e.g. "memoryGrow";
+  // nullopt (or no callback) shows it as "host function". Either way the address is masked, as
+  // it varies from run to run; other 64-bit immediates are constants and stay.
+  std::function<std::optional<std::string>(uint64_t address)> host_function;
   // Comments by instruction offset, printed after the instruction.
   std::map<uint64_t, std::vector<std::string>> comments;
 };

@@ -27,26 +27,38 @@ TEST(Listing, InstructionsWithOffsetsAndBytes) {
             "    4:  c3                              ret\n");
 }
 
-TEST(Listing, HostAddressIsNamedAndItsBytesMasked) {
+TEST(Listing, HostFunctionIsNamedAndItsAddressMasked) {
   // movabs r11, 0x1122334455667788; call r11
   const std::vector<uint8_t> code = {0x49, 0xbb, 0x88, 0x77, 0x66, 0x55, 0x44,
                                      0x33, 0x22, 0x11, 0x41, 0xff, 0xd3};
   ListingNotes notes;
-  notes.host_address = [](uint64_t value) -> std::optional<std::string> {
-    if (value == 0x1122334455667788) return "<builtin>";
+  notes.host_function = [](uint64_t address) -> std::optional<std::string> {
+    if (address == 0x1122334455667788) return "builtin";
     return std::nullopt;
   };
   const std::string listing = listCode(X64Disassembler(), code, notes);
   EXPECT_EQ(lineAt(listing, "0"),
             "    0:  49 bb XX XX XX XX XX XX XX XX   movabs r11, <builtin>");
   EXPECT_EQ(listing.find("88"), std::string::npos) << listing;
+  EXPECT_EQ(lineAt(listing, "a"), "    a:  41 ff d3                        call r11");
 }
 
-TEST(Listing, ConstantsThatAreNoAddressStay) {
-  const std::vector<uint8_t> code = {0x49, 0xbb, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11};
+TEST(Listing, UnnamedHostFunctionIsStillMasked) {
+  const std::vector<uint8_t> code = {0x49, 0xbb, 0x88, 0x77, 0x66, 0x55, 0x44,
+                                     0x33, 0x22, 0x11, 0x41, 0xff, 0xd3};
+  EXPECT_EQ(lineAt(listCode(X64Disassembler(), code, {}), "0"),
+            "    0:  49 bb XX XX XX XX XX XX XX XX   movabs r11, <host function>");
+}
+
+TEST(Listing, SixtyFourBitConstantsStay) {
+  // movabs r11, 0x1122334455667788; movq xmm15, r11: a constant, not a call target.
+  const std::vector<uint8_t> code = {0x49, 0xbb, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33,
+                                     0x22, 0x11, 0x66, 0x4d, 0x0f, 0x6e, 0xfb};
   ListingNotes notes;
-  notes.host_address = [](uint64_t) -> std::optional<std::string> { return std::nullopt; };
-  EXPECT_NE(listCode(X64Disassembler(), code, notes).find("0x1122334455667788"), std::string::npos);
+  notes.host_function = [](uint64_t) -> std::optional<std::string> { return "builtin"; };
+  const std::string listing = listCode(X64Disassembler(), code, notes);
+  EXPECT_EQ(lineAt(listing, "0"),
+            "    0:  49 bb 88 77 66 55 44 33 22 11   movabs r11, 0x1122334455667788");
 }
 
 TEST(Listing, DirectCallTargetsAreNamedAndCommentsAligned) {

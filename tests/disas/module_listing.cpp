@@ -1,7 +1,5 @@
 #include "module_listing.h"
 
-#include <dlfcn.h>
-
 #include <cinttypes>
 #include <cstdio>
 #include <numeric>
@@ -37,21 +35,10 @@ const NamedAddress kBuiltins[] = {
     {reinterpret_cast<const void*>(&runtime::builtins::elemDrop), "elemDrop"},
 };
 
-// A builtin's name, or for another address inside a loaded object (a builtin added since this
-// table was written), a mask that still keeps the golden file stable.
-std::optional<std::string> hostAddressName(uint64_t value) {
-  const char* name = nullptr;
+std::optional<std::string> builtinName(uint64_t address) {
   for (const NamedAddress& builtin : kBuiltins)
-    if (reinterpret_cast<uint64_t>(builtin.address) == value) name = builtin.name;
-  Dl_info info;
-  if (name == nullptr && dladdr(reinterpret_cast<void*>(value), &info) != 0 &&
-      info.dli_fbase != nullptr)
-    name = info.dli_sname != nullptr ? info.dli_sname : "host address";
-  if (name == nullptr) return std::nullopt;
-  std::string text = "<";
-  text += name;
-  text += '>';
-  return text;
+    if (reinterpret_cast<uint64_t>(builtin.address) == address) return builtin.name;
+  return std::nullopt;
 }
 
 std::string hex(uint64_t value) {
@@ -121,7 +108,7 @@ ModuleListing listModule(const X64Disassembler& disassembler, std::span<const ui
         if (start == in_module) return functionLabel(module, index);
       return std::nullopt;
     };
-    notes.host_address = hostAddressName;
+    notes.host_function = builtinName;
     for (const runtime::AddressMapEntry& entry : code.info.addressMap()) {
       if (entry.code_offset < begin || entry.code_offset >= function.code_end) continue;
       notes.comments[entry.code_offset - begin].push_back(wasmInstruction(module, entry.wasm_offset));

@@ -4,7 +4,7 @@
 
 #include "bench_common.h"
 
-enum { MAX_DEPTH = 16, MIN_DEPTH = 4 };
+enum { MAX_DEPTH = 17, MIN_DEPTH = 4 };
 
 typedef struct Node { struct Node* left; struct Node* right; } Node;
 

@@ -6,7 +6,7 @@
 
 #include "bench_common.h"
 
-enum { LOG2_SIZE = 16, SIZE = 1 << LOG2_SIZE, ROUNDS = 120 };
+enum { LOG2_SIZE = 16, SIZE = 1 << LOG2_SIZE, ROUNDS = 240 };
 
 typedef struct { double re, im; } Complex;
 

@@ -5,7 +5,7 @@
 
 #include "bench_common.h"
 
-enum { LOG2_CAPACITY = 21, CAPACITY = 1 << LOG2_CAPACITY, KEY_SPACE = 1 << 20, OPERATIONS = 8000000 };
+enum { LOG2_CAPACITY = 21, CAPACITY = 1 << LOG2_CAPACITY, KEY_SPACE = 1 << 20, OPERATIONS = 16000000 };
 
 static const uint64_t EMPTY = 0;  // keys are never 0 (see key_for)
 

@@ -5,7 +5,7 @@
 
 #include "bench_common.h"
 
-enum { FIRST = 1, LAST = 120000 };
+enum { FIRST = 1, LAST = 240000 };
 
 enum Opcode {
   OP_PUSH,        // push immediate

@@ -4,7 +4,7 @@
 
 #include "bench_common.h"
 
-enum { N = 1100 };
+enum { N = 1400 };
 
 static double absolute(double x) { return x < 0 ? -x : x; }
 

@@ -4,7 +4,7 @@
 
 #include "bench_common.h"
 
-enum { N = 600, REPETITIONS = 4 };
+enum { N = 600, REPETITIONS = 8 };
 
 static void multiply(const double* a, const double* b, double* c) {
   for (int i = 0; i < N * N; ++i) c[i] = 0.0;

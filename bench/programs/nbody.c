@@ -4,7 +4,7 @@
 
 #include "bench_common.h"
 
-enum { BODIES = 5, STEPS = 4000000 };
+enum { BODIES = 5, STEPS = 6000000 };
 
 static const double PI = 3.141592653589793;
 static const double DAYS_PER_YEAR = 365.24;

@@ -5,7 +5,7 @@
 
 #include "bench_common.h"
 
-enum { INT_COUNT = 3000000, RECORD_COUNT = 1000000, SHORT_RANGE = 16 };
+enum { INT_COUNT = 6000000, RECORD_COUNT = 2000000, SHORT_RANGE = 16 };
 
 typedef struct { uint32_t key; uint32_t index; } Record;
 

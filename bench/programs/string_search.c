@@ -5,7 +5,7 @@
 
 #include "bench_common.h"
 
-enum { TEXT_BYTES = 8 << 20, PATTERNS = 48, NAIVE_PATTERNS = 4 };
+enum { TEXT_BYTES = 8 << 20, PATTERNS = 96, NAIVE_PATTERNS = 4 };
 
 // Text over a small skewed alphabet, with repeats, so patterns occur and partial matches are
 // frequent.

@@ -126,10 +126,12 @@ Result<void> defineImports(const std::shared_ptr<WasiContext>& wasi, Linker& lin
   // proc_exit does not return to the guest: it records the code and ends the call into wasm
   // with a trap, which the embedder tells from a real one by WasiContext::exitCode().
   std::shared_ptr<WasiContext> context = wasi;
-  define.define("proc_exit", Func::wrap(store, [context](uint32_t code) -> Result<void> {
-                  context->recordExit(code);
-                  return hostFailure("wasi proc_exit(" + std::to_string(code) + ")");
-                }));
+  auto proc_exit = [context](uint32_t code) -> Result<void> {
+    if (context->config().trace_calls) std::fprintf(stderr, "wasi: proc_exit(%u)\n", code);
+    context->recordExit(code);
+    return hostFailure("wasi proc_exit(" + std::to_string(code) + ")");
+  };
+  define.define("proc_exit", Func::wrap(store, proc_exit));
   return define.status();
 }
 

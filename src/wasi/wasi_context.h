@@ -4,12 +4,12 @@
 //   wisp::wasi::WasiConfig config;
 //   config.args = {"prog.wasm", "hello"};
 //   config.preopens.push_back({.host_path = "/tmp/box", .guest_path = "/sandbox"});
-//   auto wasi = wisp::wasi::WasiContext::create(std::move(config));        // Result<shared_ptr>
-//   wisp::wasi::defineImports(*wasi, linker, store);                      // wasi_snapshot_preview1.*
+//   auto wasi = wisp::wasi::WasiContext::create(std::move(config));  // Result<shared_ptr>
+//   wisp::wasi::defineImports(*wasi, linker, store);                // wasi_snapshot_preview1.*
 //   auto instance = linker.instantiate(store, module);
-//   (*wasi)->bindMemory(instance->getMemory("memory"));   // the calls read and write it
+//   (*wasi)->bindMemory(instance->getMemory("memory"));             // what the calls work on
 //   Result<...> ran = instance->getFunc("_start")->call({});
-//   if (auto code = (*wasi)->exitCode()) ...               // the guest called proc_exit(code)
+//   if (auto code = (*wasi)->exitCode()) ...                        // it called proc_exit(code)
 //
 // Host functions get no handle on their caller's instance in Wisp's API, so the context is
 // bound to the instance's exported "memory" after instantiation; a call that needs memory

@@ -23,7 +23,7 @@ Error hostFailure(std::string message) {
 template <typename... Params>
 void traceCall(const char* name, Errno result, Params... params) {
   std::string line = std::string("wasi: ") + name + "(";
-  const char* separator = "";
+  [[maybe_unused]] const char* separator = "";  // unused by calls without parameters
   ((line += separator, line += std::to_string(params), separator = ", "), ...);
   line += std::string(") -> ") + errnoName(result) + "\n";
   std::fputs(line.c_str(), stderr);

@@ -4,7 +4,9 @@
 //
 //   disas_test --golden-dir DIR --wat2wasm PATH [--bless] [CASE...]
 //
-// A CASE is a .wat file's stem or `trampolines`; without any, every case in DIR runs.
+// A CASE is a .wat file's stem or `trampolines`; without any, every case in DIR runs. A .wat
+// file may choose compile options with a line `;; disas: OPTION...`; the one option so far is
+// explicit-bounds-checks (codegen::CompileOptions::explicit_bounds_checks).
 // --bless, or WISP_BLESS=1 in the environment, rewrites the golden files instead of failing:
 //   WISP_BLESS=1 ctest --test-dir BUILD -R disas
 #include <spawn.h>
@@ -17,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -89,6 +92,26 @@ bool watToWasm(const Options& options, const fs::path& wat, std::vector<uint8_t>
   return true;
 }
 
+// The compile options a .wat file asks for in its `;; disas:` lines.
+bool compileOptionsOf(const fs::path& wat, wisp::codegen::CompileOptions& options,
+                      std::string& error) {
+  std::ifstream in(wat);
+  constexpr std::string_view kDirective = ";; disas:";
+  for (std::string line; std::getline(in, line);) {
+    if (!line.starts_with(kDirective)) continue;
+    std::istringstream words(line.substr(kDirective.size()));
+    for (std::string word; words >> word;) {
+      if (word == "explicit-bounds-checks") {
+        options.explicit_bounds_checks = true;
+      } else {
+        error = wat.string() + ": unknown disas option `" + word + "`";
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 bool runCase(const Options& options, const wisp::disas::X64Disassembler& disassembler,
              const std::string& name) {
   std::string text;
@@ -99,10 +122,12 @@ bool runCase(const Options& options, const wisp::disas::X64Disassembler& disasse
     const fs::path wat = options.golden_dir / (name + ".wat");
     std::vector<uint8_t> wasm;
     std::string error;
+    wisp::codegen::CompileOptions compile_options;
     if (!fs::exists(wat)) error = "no such case: " + wat.string();
-    else watToWasm(options, wat, wasm, error);
+    else if (compileOptionsOf(wat, compile_options, error)) watToWasm(options, wat, wasm, error);
     if (error.empty()) {
-      wisp::disas::ModuleListing listing = wisp::disas::listModule(disassembler, wasm);
+      wisp::disas::ModuleListing listing =
+          wisp::disas::listModule(disassembler, wasm, compile_options);
       error = listing.error;
       text = header(name + ".wat", kModuleLegend) + listing.text;
     }

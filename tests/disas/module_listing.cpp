@@ -5,7 +5,6 @@
 #include <numeric>
 #include <vector>
 
-#include "codegen/module_compiler.h"
 #include "listing.h"
 #include "runtime/builtins.h"
 #include "runtime/trap.h"
@@ -81,14 +80,17 @@ std::string functionLabel(const wasm::Module& module, uint32_t index) {
 
 }  // namespace
 
-ModuleListing listModule(const X64Disassembler& disassembler, std::span<const uint8_t> wasm) {
+ModuleListing listModule(const X64Disassembler& disassembler, std::span<const uint8_t> wasm,
+                         const codegen::CompileOptions& options) {
   auto decoded = wasm::decodeModule(wasm);
   if (!decoded) return {"", "decoding failed: " + decoded.error().message};
   const wasm::Module& module = **decoded;
 
   std::vector<uint32_t> type_ids(module.types.size());
   std::iota(type_ids.begin(), type_ids.end(), 0);
-  auto compiled = codegen::compileModule(module, type_ids, {.threads = 1});
+  codegen::CompileOptions single_threaded = options;
+  single_threaded.threads = 1;
+  auto compiled = codegen::compileModule(module, type_ids, single_threaded);
   if (!compiled) return {"", "compilation failed: " + compiled.error().message};
   const runtime::CompiledCode& code = **compiled;
   const auto* base = reinterpret_cast<const uint8_t*>(code.memory.begin());

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 
+#include "codegen/module_compiler.h"
 #include "x64_disassembler.h"
 
 namespace wisp::disas {
@@ -18,6 +19,7 @@ struct ModuleListing {
 
 // Decodes and compiles `wasm` (through the compiler directly, with made-up canonical type
 // ids: each type's index) and lists its code.
-ModuleListing listModule(const X64Disassembler& disassembler, std::span<const uint8_t> wasm);
+ModuleListing listModule(const X64Disassembler& disassembler, std::span<const uint8_t> wasm,
+                         const codegen::CompileOptions& options);
 
 }  // namespace wisp::disas

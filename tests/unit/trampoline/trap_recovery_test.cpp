@@ -1,7 +1,8 @@
 // Traps as values, and life after them: a deep recursion, an out-of-bounds load and a division
 // by zero each end their call with a Trap of the right kind and message and a wasm backtrace
 // (function index, name from the name section, byte offset of the instruction), and the same
-// process goes on running calls correctly, round after round, with the traps interleaved.
+// process goes on running calls correctly, round after round, with the traps interleaved;
+// with either kind of bounds checks.
 #include <gtest/gtest.h>
 
 #include "api_test_support.h"
@@ -38,7 +39,9 @@ constexpr std::string_view kModule = R"(
 constexpr uint32_t kRecurse = 0, kLoad = 1, kLoadVia = 2, kDivide = 3;
 constexpr int32_t kPageSize = 65536;
 
-class TrapRecoveryTest : public ::testing::Test {
+// Out-of-bounds accesses fault on a guard page, or fail an explicit check: both are traps with
+// the same kind, message and backtrace.
+class TrapRecoveryTest : public ::testing::TestWithParam<BoundsChecks> {
  protected:
   void SetUp() override {
     bytes_ = watToWasm(kModule);
@@ -136,7 +139,13 @@ class TrapRecoveryTest : public ::testing::Test {
     ASSERT_TRUE(last_word.ok()) << last_word.error().describe();
   }
 
-  Engine engine_;
+  static Config configFor(BoundsChecks bounds_checks) {
+    Config config;
+    config.bounds_checks = bounds_checks;
+    return config;
+  }
+
+  Engine engine_{configFor(GetParam())};
   Store store_{engine_};
   Linker linker_{engine_};
   std::vector<uint8_t> bytes_;
@@ -145,16 +154,16 @@ class TrapRecoveryTest : public ::testing::Test {
   size_t call_recurse_at_ = 0, load_at_ = 0, call_load_at_ = 0, divide_at_ = 0;
 };
 
-TEST_F(TrapRecoveryTest, DeepRecursionIsAStackOverflowTrap) { expectStackOverflow(); }
+TEST_P(TrapRecoveryTest, DeepRecursionIsAStackOverflowTrap) { expectStackOverflow(); }
 
-TEST_F(TrapRecoveryTest, OutOfBoundsLoadIsAMemoryTrap) {
+TEST_P(TrapRecoveryTest, OutOfBoundsLoadIsAMemoryTrap) {
   expectOutOfBounds(kPageSize - 11);  // the last byte of the word is one past the end
   expectOutOfBounds(-1);              // 4 GiB - 1, deep in the guard region
 }
 
-TEST_F(TrapRecoveryTest, DivisionByZeroIsAnArithmeticTrap) { expectDivideByZero(42); }
+TEST_P(TrapRecoveryTest, DivisionByZeroIsAnArithmeticTrap) { expectDivideByZero(42); }
 
-TEST_F(TrapRecoveryTest, TrapsInterleavedWithWorkingCallsRoundAfterRound) {
+TEST_P(TrapRecoveryTest, TrapsInterleavedWithWorkingCallsRoundAfterRound) {
   for (int round = 0; round < 6; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
     expectWorkingCalls(round);
@@ -167,7 +176,7 @@ TEST_F(TrapRecoveryTest, TrapsInterleavedWithWorkingCallsRoundAfterRound) {
   }
 }
 
-TEST_F(TrapRecoveryTest, TypedCallsTrapAndRecoverToo) {
+TEST_P(TrapRecoveryTest, TypedCallsTrapAndRecoverToo) {
   auto divide = instance_->getFunc("divide")->typed<int32_t(int32_t, int32_t)>(store_);
   auto recurse = instance_->getFunc("recurse")->typed<int32_t(int32_t)>(store_);
   auto load = instance_->getFunc("load_via")->typed<int32_t(int32_t)>(store_);
@@ -192,6 +201,13 @@ TEST_F(TrapRecoveryTest, TypedCallsTrapAndRecoverToo) {
     EXPECT_EQ(*loaded, 0x11);
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(BothBoundsChecks, TrapRecoveryTest,
+                         ::testing::Values(BoundsChecks::GuardRegion, BoundsChecks::Explicit),
+                         [](const ::testing::TestParamInfo<BoundsChecks>& info) {
+                           return info.param == BoundsChecks::GuardRegion ? "GuardRegion"
+                                                                          : "ExplicitChecks";
+                         });
 
 }  // namespace
 }  // namespace wisp::test

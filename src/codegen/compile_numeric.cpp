@@ -159,13 +159,25 @@ void FunctionCompiler::emitShift(Opcode op, ValType type) {
 void FunctionCompiler::emitDivRem(Opcode op, ValType type) {
   const bool is_div = op == Opcode::I32DivS || op == Opcode::I32DivU ||
                       op == Opcode::I64DivS || op == Opcode::I64DivU;
+  const bool is_signed = op == Opcode::I32DivS || op == Opcode::I32RemS ||
+                         op == Opcode::I64DivS || op == Opcode::I64RemS;
+  // A constant divisor other than 0 needs no zero check, and other than -1 no overflow path.
+  bool may_be_zero = true, may_be_minus_one = true;
+  if (peek().isConst()) {
+    const int64_t divisor = type == ValType::I32
+                                ? static_cast<int32_t>(peek().bits)
+                                : static_cast<int64_t>(peek().bits);
+    may_be_zero = divisor == 0;
+    may_be_minus_one = divisor == -1;
+  }
   const Reg rhs = popToReg(RegSet::of(x64::rax, x64::rdx));
   popToSpecificReg(x64::rax);
   takeReg(x64::rdx);
-  const isa::Label div_by_zero = trapLabel(TrapKind::IntegerDivideByZero);
-  const isa::Label overflow = trapLabel(TrapKind::IntegerOverflow);
+  isa::Label div_by_zero, overflow;
+  if (may_be_zero) div_by_zero = trapLabel(TrapKind::IntegerDivideByZero);
+  if (is_div && is_signed && may_be_minus_one) overflow = trapLabel(TrapKind::IntegerOverflow);
   const Reg result = is_div ? x64::rax : x64::rdx;
-  masm_.divRem(op, result, rhs, div_by_zero, overflow);
+  masm_.divRem(op, result, rhs, div_by_zero, overflow, may_be_minus_one);
   freeReg(rhs);
   freeReg(is_div ? x64::rdx : x64::rax);
   pushReg(type, result);

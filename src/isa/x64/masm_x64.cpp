@@ -432,14 +432,22 @@ void MacroAssembler::setCond(Cond cond, Reg dst) {
 
 void MacroAssembler::branchOnCond(Cond cond, Label target) { a_.j(condCode(cond), target); }
 
-void MacroAssembler::divRem(Opcode op, Reg dst, Reg rhs, Label div_by_zero, Label overflow) {
+void MacroAssembler::divRem(Opcode op, Reg dst, Reg rhs, Label div_by_zero, Label overflow,
+                            bool rhs_may_be_minus_one) {
   const bool is64 = isI64Op(op);
   const Opcode narrow = narrowIntOp(op);
   auto G = [&](Reg r) { return is64 ? gp64(r) : gp32(r); };
-  a_.test(G(rhs), G(rhs));
-  a_.jz(div_by_zero);
+  if (div_by_zero.isValid()) {
+    a_.test(G(rhs), G(rhs));
+    a_.jz(div_by_zero);
+  }
   Label done = a_.newLabel();
-  if (narrow == Opcode::I32DivS || narrow == Opcode::I32RemS) {
+  const bool is_signed = narrow == Opcode::I32DivS || narrow == Opcode::I32RemS;
+  if (is_signed && !rhs_may_be_minus_one) {
+    if (is64) a_.cqo(x86::rdx, x86::rax);
+    else a_.cdq(x86::edx, x86::eax);
+    a_.idiv(G(rdx), G(rax), G(rhs));
+  } else if (is_signed) {
     Label normal = a_.newLabel();
     a_.cmp(G(rhs), -1);
     a_.jne(normal);

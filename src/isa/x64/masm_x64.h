@@ -105,8 +105,10 @@ class MacroAssembler {
   void setCond(Cond cond, Reg dst);  // dst = cond ? 1 : 0, from the flags
   void branchOnCond(Cond cond, Label target);
   // div and rem: lhs in rax, rdx free, rhs elsewhere; the result lands in `dst` (rax or rdx
-  // as the instruction leaves it, then moved).
-  void divRem(wasm::Opcode op, Reg dst, Reg rhs, Label div_by_zero, Label overflow);
+  // as the instruction leaves it, then moved). What is known of a constant divisor spares
+  // its checks: an invalid label means the case cannot happen.
+  void divRem(wasm::Opcode op, Reg dst, Reg rhs, Label div_by_zero, Label overflow,
+              bool rhs_may_be_minus_one);
 
   // ---- floats -------------------------------------------------------------------------
   void floatBinop(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs, Reg gp_tmp);

@@ -263,8 +263,11 @@ void FunctionCompiler::visitReturn() {
 }
 
 // Moves the results to their ABI places and leaves the function. It changes no entry's
-// state: a br_if to the function's end emits this on its taken path only.
+// state (a br_if to the function's end emits this on its taken path only).
 void FunctionCompiler::emitReturn() {
+  // Result registers may be caching locals that other results read: forget the cache (memory
+  // holds every local's value), which is safe on a br_if's fallthrough path too.
+  clearLocalCache();
   const auto& results = sig_.results;
   const size_t first = stack_.size() - results.size();
   isa::RegSet result_regs;

@@ -140,10 +140,11 @@ void FunctionCompiler::emitIntBinop(Opcode op, ValType type) {
     pushReg(type, lhs);
     return;
   }
-  const Reg rhs = popToReg();
+  bool rhs_owned;
+  const Reg rhs = popForRead({}, &rhs_owned);
   const Reg lhs = popToReg(RegSet::of(rhs));
   masm_.intBinop(op, lhs, lhs, rhs);
-  freeReg(rhs);
+  releaseRead(rhs, rhs_owned);
   pushReg(type, lhs);
 }
 
@@ -202,26 +203,31 @@ void FunctionCompiler::emitCompare(Opcode op, ValType type) {
   const bool to_flags = nextConsumesCondition();
   if (peek().isImm32()) {
     const auto imm = static_cast<int32_t>(pop().bits);
-    const Reg lhs = popToReg();
     if (to_flags) {
+      bool lhs_owned;
+      const Reg lhs = popForRead({}, &lhs_owned);
       const isa::Cond cond = masm_.compareToFlagsImm(op, lhs, imm);
-      freeReg(lhs);
+      releaseRead(lhs, lhs_owned);
       return pushFlags(cond);
     }
+    const Reg lhs = popToReg();
     masm_.compareImm(op, lhs, lhs, imm);
     pushReg(ValType::I32, lhs);
     return;
   }
-  const Reg rhs = popToReg();
-  const Reg lhs = popToReg(RegSet::of(rhs));
+  bool rhs_owned;
+  const Reg rhs = popForRead({}, &rhs_owned);
   if (to_flags) {
+    bool lhs_owned;
+    const Reg lhs = popForRead(RegSet::of(rhs), &lhs_owned);
     const isa::Cond cond = masm_.compareToFlags(op, lhs, rhs);
-    freeReg(lhs);
-    freeReg(rhs);
+    releaseRead(lhs, lhs_owned);
+    releaseRead(rhs, rhs_owned);
     return pushFlags(cond);
   }
+  const Reg lhs = popToReg(RegSet::of(rhs));
   masm_.compare(op, lhs, lhs, rhs);
-  freeReg(rhs);
+  releaseRead(rhs, rhs_owned);
   pushReg(ValType::I32, lhs);
 }
 
@@ -244,13 +250,14 @@ void FunctionCompiler::emitUnop(Opcode op, ValType in, ValType out) {
 }
 
 void FunctionCompiler::emitFloatBinop(Opcode op, ValType type) {
-  const Reg rhs = popToReg();
+  bool rhs_owned;
+  const Reg rhs = popForRead({}, &rhs_owned);
   const Reg lhs = popToReg(RegSet::of(rhs));
   Reg tmp;
   if (op == Opcode::F32Copysign || op == Opcode::F64Copysign) tmp = allocReg(RegClass::Gp);
   masm_.floatBinop(op, lhs, lhs, rhs, tmp);
   if (tmp.valid()) freeReg(tmp);
-  freeReg(rhs);
+  releaseRead(rhs, rhs_owned);
   pushReg(type, lhs);
 }
 

@@ -74,9 +74,13 @@ void FunctionCompiler::startFunction(std::span<const ValType> locals) {
   masm_.checkStackLimit(x64::rax, runtime::RuntimeLimits::kStackLimitOffset,
                         trapLabel(runtime::TrapKind::StackOverflow));
   masm_.storePtr(slotAddress(8), x64::kVmctxReg);
-  for (uint32_t i = 0; i < param_count; ++i)
-    if (sig_.params[i].inRegister())
-      masm_.store(localAddress(i), sig_.params[i].reg, locals[i]);
+  // Register parameters go to their slots and stay cached in their registers, so the body's
+  // first reads of them cost nothing.
+  for (uint32_t i = 0; i < param_count; ++i) {
+    if (!sig_.params[i].inRegister()) continue;
+    masm_.store(localAddress(i), sig_.params[i].reg, locals[i]);
+    cacheLocal(i, sig_.params[i].reg);
+  }
   masm_.zeroSlots(locals_end_, static_cast<uint32_t>(locals_end_ - params_end), x64::rax);
   if (uses_memory_) reloadInstanceRegisters(false);
 
@@ -193,6 +197,20 @@ Reg FunctionCompiler::popToReg(RegSet exclude) {
   loadInto(s, reg);
   if (s.isReg()) freeReg(s.reg);
   return reg;
+}
+
+Reg FunctionCompiler::popForRead(RegSet exclude, bool* owned) {
+  const VarState& top = stack_.back();
+  if (top.loc == VarState::Loc::Local) {
+    const Reg cached = local_cache_[top.local];
+    if (cached.valid() && !exclude.has(cached)) {
+      stack_.pop_back();
+      *owned = false;
+      return cached;
+    }
+  }
+  *owned = true;
+  return popToReg(exclude);
 }
 
 Reg FunctionCompiler::popToSpecificReg(Reg reg) {

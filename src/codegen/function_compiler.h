@@ -168,6 +168,12 @@ class FunctionCompiler {
   VarState& peek(uint32_t depth = 0) { return stack_[stack_.size() - 1 - depth]; }
   isa::Reg popToReg(isa::RegSet exclude = {});
   isa::Reg popToSpecificReg(isa::Reg reg);
+  // For an operand the instruction only reads: a cached local's register is used as it is
+  // (`owned` false, the caller must not free or write it); anything else as popToReg.
+  isa::Reg popForRead(isa::RegSet exclude, bool* owned);
+  void releaseRead(isa::Reg reg, bool owned) {
+    if (owned) freeReg(reg);
+  }
   void loadInto(const VarState& state, isa::Reg reg);
   void storeTo(const VarState& state, const isa::Address& dst);
   void storeToSlot(const VarState& state, int32_t slot);

@@ -50,8 +50,57 @@ void FunctionCompiler::visitLoop(const wasm::ControlFrame& frame, bool reachable
       s.slot = slot;
     }
   }
-  clearLocalCache();  // the header is a join
+  // The header is a join: the locals cached now stay in their registers, and every back edge
+  // puts them back there (restoreLoopCache), so a loop-carried local need not go through
+  // memory on the critical path.
+  c.loop_cache_begin = static_cast<uint32_t>(loop_caches_.size());
+  for (uint8_t code = 0; code < 32; ++code) {
+    if (cached_local_of_[code] < 0) continue;
+    loop_caches_.push_back({static_cast<uint32_t>(cached_local_of_[code]), Reg::fromCode(code)});
+  }
+  c.loop_cache_count = static_cast<uint32_t>(loop_caches_.size()) - c.loop_cache_begin;
   masm_.bind(c.label);
+}
+
+// A parallel move into the header's registers, emitted on a back edge; memory holds every
+// local's value (the cache writes through), so a source that would be overwritten before it is
+// read is simply loaded from the local's slot. It changes no compile-time state.
+void FunctionCompiler::restoreLoopCache(const Control& loop) {
+  struct Move {
+    Reg dst;
+    Reg src;  // invalid: load from the local's slot
+    uint32_t local;
+  };
+  Move moves[32];
+  uint32_t count = 0;
+  for (uint32_t i = 0; i < loop.loop_cache_count; ++i) {
+    const CachedLocal& want = loop_caches_[loop.loop_cache_begin + i];
+    const Reg current = local_cache_[want.local];
+    if (current == want.reg) continue;
+    moves[count++] = {want.reg, current, want.local};
+  }
+  auto isPendingSource = [&](Reg reg, uint32_t except) {
+    for (uint32_t k = 0; k < count; ++k)
+      if (k != except && moves[k].src == reg) return true;
+    return false;
+  };
+  while (count > 0) {
+    bool progress = false;
+    for (uint32_t k = 0; k < count;) {
+      if (isPendingSource(moves[k].dst, k)) {
+        ++k;
+        continue;
+      }
+      const Move& m = moves[k];
+      if (m.src.valid()) masm_.move(m.dst, m.src, local_types_[m.local]);
+      else masm_.load(m.dst, localAddress(m.local), local_types_[m.local]);
+      moves[k] = moves[--count];
+      progress = true;
+    }
+    if (!progress) {
+      for (uint32_t k = 0; k < count; ++k) moves[k].src = Reg();  // break the cycles
+    }
+  }
 }
 
 void FunctionCompiler::visitIf(const wasm::ControlFrame& frame, bool reachable) {
@@ -156,8 +205,11 @@ void FunctionCompiler::visitEnd(const wasm::ControlFrame&, bool) {
   resetStackAfterJoin(c);
   const uint32_t saved_begin = c.saved_params_begin;
   const bool was_if = c.kind == Opcode::If || c.kind == Opcode::Else;
+  const Opcode c_kind = c.kind;
+  const uint32_t loop_cache_begin = c.loop_cache_begin;
   controls_.pop_back();
   if (was_if) saved_params_.resize(saved_begin);
+  if (c_kind == Opcode::Loop) loop_caches_.resize(loop_cache_begin);
   dead_ = !live || unsupported_ != nullptr;
 }
 
@@ -175,6 +227,7 @@ void FunctionCompiler::moveToLabel(Control& target, uint32_t arity) {
 void FunctionCompiler::branchTo(Control& target) {
   if (target.kind == Opcode::Call) return emitReturn();
   moveToLabel(target, target.labelArity());
+  if (target.loop_cache_count > 0) restoreLoopCache(target);
   masm_.jump(target.label);
   target.label_used = true;
 }
@@ -214,8 +267,7 @@ void FunctionCompiler::visitBrIf(uint32_t depth) {
     taken = isa::negate(masm_.eqzToFlags(Opcode::I32Eqz, cond));  // taken when non-zero
   }
   Control& target = controlAt(depth);
-  const bool needs_moves = target.kind == Opcode::Call || target.labelArity() > 0;
-  if (!needs_moves) {
+  if (!branchNeedsMoves(target)) {
     masm_.branchOnCond(taken, target.label);
     target.label_used = true;
     return;
@@ -235,7 +287,7 @@ void FunctionCompiler::visitBrTable(std::span<const uint32_t> depths, uint32_t d
   auto labelFor = [&](uint32_t depth) {
     Control& target = controlAt(depth);
     target.label_used = true;
-    if (target.kind != Opcode::Call && target.labelArity() == 0) return target.label;
+    if (!branchNeedsMoves(target)) return target.label;
     isa::Label& stub = br_table_labels_[depth];
     if (!stub.isValid()) stub = masm_.newLabel();
     return stub;

@@ -232,12 +232,14 @@ void FunctionCompiler::emitCompare(Opcode op, ValType type) {
 }
 
 void FunctionCompiler::emitEqz(Opcode op) {
-  const Reg value = popToReg();
   if (nextConsumesCondition()) {
+    bool owned;
+    const Reg value = popForRead({}, &owned);
     const isa::Cond cond = masm_.eqzToFlags(op, value);
-    freeReg(value);
+    releaseRead(value, owned);
     return pushFlags(cond);
   }
+  const Reg value = popToReg();
   masm_.intUnop(op, value, value);
   pushReg(ValType::I32, value);
 }

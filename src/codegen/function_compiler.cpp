@@ -39,10 +39,12 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
       local_homes_(scratch.local_homes),
       local_types_(scratch.local_types),
       br_table_labels_(scratch.br_table_labels),
-      local_cache_(scratch.local_cache) {
+      local_cache_(scratch.local_cache),
+      loop_caches_(scratch.loop_caches) {
   std::fill(std::begin(cached_local_of_), std::end(cached_local_of_), -1);
   stack_.clear();
   saved_params_.clear();
+  loop_caches_.clear();
   local_homes_.clear();
   local_types_.clear();
 }

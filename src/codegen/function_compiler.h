@@ -54,6 +54,11 @@ struct ModuleContext {
   runtime::VMOffsets offsets;
 };
 
+struct CachedLocal {
+  uint32_t local;
+  isa::Reg reg;
+};
+
 // Reused across functions: the compiler allocates only when a function outgrows the last one.
 struct CompilerScratch {
   asmjit::CodeHolder code;  // reset per function: its zone memory is kept
@@ -64,6 +69,7 @@ struct CompilerScratch {
   std::vector<wasm::ValType> local_types;
   std::vector<isa::Label> br_table_labels;
   std::vector<isa::Reg> local_cache;
+  std::vector<CachedLocal> loop_caches;
 };
 
 // Compiles one function; on failure the error names the function and instruction.
@@ -145,6 +151,10 @@ class FunctionCompiler {
     isa::Label label;         // end of a block or if; header of a loop
     isa::Label else_label;    // an if's else branch
     uint32_t saved_params_begin = 0;
+    // A loop keeps the locals cached at its header in their registers; back edges restore
+    // them (loop_caches_[loop_cache_begin, + loop_cache_count)).
+    uint32_t loop_cache_begin = 0;
+    uint32_t loop_cache_count = 0;
     bool label_used = false;
     bool dead_on_entry = false;  // opened inside dead code: nothing in it is emitted
 
@@ -205,6 +215,11 @@ class FunctionCompiler {
   void pushControl(wasm::Opcode kind, const wasm::ControlFrame& frame, bool reachable);
   void moveToLabel(Control& target, uint32_t arity);
   void branchTo(Control& target);
+  bool branchNeedsMoves(const Control& target) const {
+    return target.kind == wasm::Opcode::Call || target.labelArity() > 0 ||
+           target.loop_cache_count > 0;
+  }
+  void restoreLoopCache(const Control& loop);
   void resetStackAfterJoin(Control& frame);
   void restoreSavedParams(Control& frame);
   void becomeDead();
@@ -261,6 +276,7 @@ class FunctionCompiler {
   std::vector<wasm::ValType>& local_types_;
   std::vector<isa::Label>& br_table_labels_;
   std::vector<isa::Reg>& local_cache_;          // per local: the register caching it, if any
+  std::vector<CachedLocal>& loop_caches_;
   int32_t cached_local_of_[32];                  // per register code: the local it caches, or -1
   uint32_t cached_count_ = 0;
   std::vector<Control> controls_;

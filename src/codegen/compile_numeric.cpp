@@ -55,9 +55,14 @@ void FunctionCompiler::visitLocalTee(uint32_t index) {
   stack_.pop_back();
   materializeLocalAliases(index);
   storeTo(s, localAddress(index));
-  uncacheLocal(index);
-  if (!s.isReg() && !s.isConst()) {
-    // The local now holds the value: alias it instead of reloading.
+  if (s.isReg()) {
+    // The register becomes the local's cache and the stack keeps an alias: later reads of
+    // the local, and this value, use the register without a reload.
+    cacheLocal(index, s.reg);
+  } else {
+    uncacheLocal(index);
+  }
+  if (!s.isConst()) {
     s.loc = VarState::Loc::Local;
     s.local = index;
   }

@@ -39,7 +39,15 @@ isa::Address FunctionCompiler::memoryAddress(const wasm::MemArg& arg, uint32_t a
   }
   if (context_.options.explicit_bounds_checks) {
     // index + offset + size <= length, in 64 bits (no overflow: each term is below 2^33).
-    masm_.leaPtr(x64::kScratchGp, {*index_reg, Reg(), addr.disp + static_cast<int32_t>(access_size)});
+    // The displacement of an lea is a sign-extended int32, so a larger end offset goes
+    // through the scratch register.
+    const uint64_t end_offset = static_cast<uint64_t>(addr.disp) + access_size;
+    if (end_offset <= INT32_MAX) {
+      masm_.leaPtr(x64::kScratchGp, {*index_reg, Reg(), static_cast<int32_t>(end_offset)});
+    } else {
+      masm_.moveImm(x64::kScratchGp, ValType::I64, end_offset);
+      masm_.addPtr(x64::kScratchGp, *index_reg);
+    }
     const Reg memory = allocReg(RegClass::Gp, exclude.with(*index_reg));
     loadVmctxField(memory, context_.offsets.memory(0));
     masm_.branchCompareMem64(isa::Cond::GtU, x64::kScratchGp,

@@ -154,7 +154,14 @@ void FunctionCompiler::emitIntBinop(Opcode op, ValType type) {
 }
 
 void FunctionCompiler::emitShift(Opcode op, ValType type) {
-  if (peek().isConst()) return emitIntBinop(op, type);
+  if (peek().isConst()) {
+    // Only the count modulo the width matters; reduced, any constant is an imm8, even an
+    // i64 one that does not fit in 32 bits.
+    const uint64_t width_mask = type == ValType::I64 ? 63 : 31;
+    const uint64_t count = pop().bits & width_mask;
+    pushConst(type, count);
+    return emitIntBinop(op, type);
+  }
   const Reg count = popToSpecificReg(x64::rcx);
   const Reg lhs = popToReg(RegSet::of(x64::rcx));
   masm_.intBinop(op, lhs, lhs, count);

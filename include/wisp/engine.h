@@ -29,8 +29,24 @@ struct Features {
   bool exceptions = false;
 };
 
+// Optional x86-64 instructions compiled code may use. The engine uses those that are both
+// allowed here and reported by the CPU, asked once when the engine is created; without one,
+// code takes a slower path that every x86-64 CPU runs and that computes the same results.
+// Turning them off tests those paths on a CPU that has everything (CpuFeatures::baseline()).
+struct CpuFeatures {
+  bool popcnt = true;  // POPCNT: popcnt
+  bool lzcnt = true;   // LZCNT: clz
+  bool bmi1 = true;    // BMI1 (TZCNT): ctz
+  bool sse41 = true;   // SSE4.1 (ROUNDSS/ROUNDSD): ceil, floor, trunc, nearest
+
+  // Only what every x86-64 CPU has (SSE2).
+  static constexpr CpuFeatures baseline() { return {false, false, false, false}; }
+  bool operator==(const CpuFeatures&) const = default;
+};
+
 struct Config {
   BoundsChecks bounds_checks = BoundsChecks::GuardRegion;
+  CpuFeatures cpu_features;  // allowed; Engine::cpuFeatures() says which are in use
   Features features;
   // Threads that compile a module's functions; 0: one per hardware thread.
   uint32_t compile_threads = 0;
@@ -41,6 +57,8 @@ class Engine {
   explicit Engine(Config config = {});
 
   const Config& config() const;
+  // The CPU features compiled code uses: the configuration's, less those the CPU lacks.
+  CpuFeatures cpuFeatures() const;
 
  private:
   friend struct detail::Access;

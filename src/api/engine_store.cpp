@@ -14,6 +14,11 @@ Engine::Engine(Config config) : state_(std::make_shared<detail::EngineState>(con
 
 const Config& Engine::config() const { return state_->config(); }
 
+CpuFeatures Engine::cpuFeatures() const {
+  const isa::CpuFeatures& f = state_->cpuFeatures();
+  return {f.popcnt, f.lzcnt, f.bmi1, f.sse41};
+}
+
 Store::Store(const Engine& engine)
     : state_(std::make_unique<detail::StoreState>(detail::Access::engine(engine))) {}
 Store::~Store() = default;

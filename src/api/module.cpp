@@ -88,6 +88,7 @@ Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> by
     codegen::CompileOptions options;
     options.threads = config.compile_threads;
     options.explicit_bounds_checks = config.bounds_checks == BoundsChecks::Explicit;
+    options.cpu_features = state->cpuFeatures();
     auto compiled_code = codegen::compileModule(*module, type_ids, options);
     if (!compiled_code) return fromDecodeError(compiled_code.error());
     code = std::move(*compiled_code);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "isa/cpu_features.h"
 #include "runtime/externs.h"
 #include "runtime/instance.h"
 #include "runtime/store.h"
@@ -17,14 +18,21 @@ namespace wisp::detail {
 
 class EngineState {
  public:
-  explicit EngineState(Config config) : config_(config) {}
+  explicit EngineState(Config config)
+      : config_(config),
+        cpu_features_(isa::hostCpuFeatures() &
+                      isa::CpuFeatures{config.cpu_features.popcnt, config.cpu_features.lzcnt,
+                                       config.cpu_features.bmi1, config.cpu_features.sse41}) {}
 
   const Config& config() const { return config_; }
+  // What the CPU has and the configuration allows: what compiled code may use.
+  const isa::CpuFeatures& cpuFeatures() const { return cpu_features_; }
   runtime::TypeRegistry& types() { return types_; }
   trampoline::TrampolineCache& trampolines() { return trampolines_; }
 
  private:
   Config config_;
+  isa::CpuFeatures cpu_features_;
   runtime::TypeRegistry types_;
   trampoline::TrampolineCache trampolines_;
 };

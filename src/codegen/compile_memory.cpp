@@ -71,8 +71,12 @@ uint32_t accessSize(Opcode op) {
       return 8;
     case Opcode::V128Load: case Opcode::V128Store:
       return 16;
-    default:
+    case Opcode::I32Load: case Opcode::F32Load: case Opcode::I64Load32S:
+    case Opcode::I64Load32U: case Opcode::I32Store: case Opcode::F32Store:
+    case Opcode::I64Store32:
       return 4;
+    default:
+      return 0;  // not an access of memory: the callers refuse it
   }
 }
 }  // namespace
@@ -81,7 +85,7 @@ void FunctionCompiler::visitLoad(Opcode op, const wasm::MemArg& arg) {
   if (dead_) return;
   if (arg.memory_index != 0) return markUnsupported("multiple memories");
   const ValType type = wasm::operandSig(wasm::opcodeInfo(op).sig).result;
-  if (type == ValType::V128) return markUnsupported(op);
+  if (type == ValType::V128 || accessSize(op) == 0) return markUnsupported(op);
   Reg index;
   const isa::Address addr = memoryAddress(arg, accessSize(op), &index, {});
   const Reg dst = (index.valid() && !isa::isFpType(type)) ? index : allocRegFor(type);
@@ -95,7 +99,7 @@ void FunctionCompiler::visitStore(Opcode op, const wasm::MemArg& arg) {
   if (dead_) return;
   if (arg.memory_index != 0) return markUnsupported("multiple memories");
   const ValType type = wasm::operandSig(wasm::opcodeInfo(op).sig).params[1];
-  if (type == ValType::V128) return markUnsupported(op);
+  if (type == ValType::V128 || accessSize(op) == 0) return markUnsupported(op);
   const Reg value = popToReg();
   Reg index;
   const isa::Address addr = memoryAddress(arg, accessSize(op), &index, RegSet::of(value));
@@ -129,10 +133,12 @@ void FunctionCompiler::callBuiltin(const void* function, std::span<const VarStat
   masm_.callAbsolute(function);
   // memory.grow may move a memory whose accesses are checked explicitly.
   if (context_.options.explicit_bounds_checks) reloadInstanceRegisters(false);
+  const Reg c_result = isa::target::kSysVConvention.gp_results[0];
   if (checks_status) {
-    masm_.branchIfNonZero(x64::rax, ValType::I32, trapLabel(trap_on_failure));
+    masm_.branchIfNonZero(c_result, ValType::I32, trapLabel(trap_on_failure));
   }
-  if (result != ValType::Bottom) pushReg(result, x64::rax);
+  if (result == ValType::I32) masm_.zeroExtendI32(c_result);
+  if (result != ValType::Bottom) pushReg(result, c_result);
 }
 
 void FunctionCompiler::visitMemoryGrow(uint32_t memory) {

@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "codegen/function_compiler.h"
+#include "runtime/builtins.h"
 
 namespace wisp::codegen {
 
@@ -257,10 +258,32 @@ void FunctionCompiler::emitEqz(Opcode op) {
 }
 
 void FunctionCompiler::emitUnop(Opcode op, ValType in, ValType out) {
+  if (isa::isFpType(in) && masm_.floatUnopNeedsCall(op)) return emitRoundingCall(op, in);
   const Reg src = popToReg();
-  if (isa::isFpType(in)) masm_.floatUnop(op, src, src);
-  else masm_.intUnop(op, src, src);
+  if (isa::isFpType(in)) {
+    masm_.floatUnop(op, src, src);
+  } else {
+    const Reg tmp = masm_.intUnopNeedsTemp(op) ? allocReg(RegClass::Gp, RegSet::of(src)) : Reg();
+    masm_.intUnop(op, src, src, tmp);
+    if (tmp.valid()) freeReg(tmp);
+  }
   pushReg(out, src);
+}
+
+// ceil, floor, trunc and nearest on a CPU without SSE4.1: the C library's functions, which
+// round exactly as wasm does (nearest: ties to even, as nearbyint in the default mode).
+void FunctionCompiler::emitRoundingCall(Opcode op, ValType type) {
+  const void* function = runtime::builtins::roundingFunction(op);
+  if (function == nullptr) return markUnsupported(op);
+  spillRegisters();
+  clearLocalCache();
+  const VarState arg = pop();
+  const Reg param = isa::target::kSysVConvention.fp_params[0];
+  loadInto(arg, param);
+  recordAddress();
+  masm_.callAbsolute(function);
+  if (context_.options.explicit_bounds_checks) reloadInstanceRegisters(false);
+  pushReg(type, isa::target::kSysVConvention.fp_results[0]);
 }
 
 void FunctionCompiler::emitFloatBinop(Opcode op, ValType type) {

@@ -32,7 +32,7 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
       type_(context.module.functionType(function_index)),
       sig_(context.signatures[context.module.functions[function_index].type_index]),
       code_(code),
-      masm_(code),
+      masm_(code, context.options.cpu_features),
       out_(out),
       stack_(scratch.stack),
       saved_params_(scratch.saved_params),
@@ -393,6 +393,11 @@ std::optional<wasm::Error> compileFunction(const ModuleContext& context, uint32_
                        std::string("Wisp does not compile ") +
                            compiler.unsupported() + " yet",
                        body_offset, function_index};
+  }
+  if (compiler.masmUnhandled()) {
+    return wasm::Error{wasm::ErrorKind::Unsupported,
+                       "internal compiler error: " + *compiler.masmUnhandled(), body_offset,
+                       function_index};
   }
   if (errors.first == asmjit::kErrorOk) errors.first = code.flatten();
   if (errors.first == asmjit::kErrorOk) errors.first = code.resolveUnresolvedLinks();

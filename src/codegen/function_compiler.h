@@ -83,6 +83,10 @@ class FunctionCompiler {
   void setDecoder(const wasm::FunctionDecoder<FunctionCompiler>* decoder) { decoder_ = decoder; }
   // An instruction Wisp cannot compile yet (SIMD): reported as an error after the walk.
   const char* unsupported() const { return unsupported_; }
+  // An operation the MacroAssembler was asked for and does not implement (a compiler bug).
+  const std::string* masmUnhandled() const {
+    return masm_.hasError() ? &masm_.unhandled() : nullptr;
+  }
 
   // ---- FunctionDecoder hooks --------------------------------------------------------------
   void startFunction(std::span<const wasm::ValType> locals);
@@ -256,6 +260,7 @@ class FunctionCompiler {
   bool nextConsumesCondition() const;
   void pushFlags(isa::Cond cond);
   void emitUnop(wasm::Opcode op, wasm::ValType in, wasm::ValType out);
+  void emitRoundingCall(wasm::Opcode op, wasm::ValType type);
   void emitFloatBinop(wasm::Opcode op, wasm::ValType type);
   void emitFloatCompare(wasm::Opcode op);
   void emitConversion(wasm::Opcode op, wasm::ValType in, wasm::ValType out);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <span>
 
+#include "isa/cpu_features.h"
 #include "runtime/compiled_code.h"
 #include "wasm/module.h"
 
@@ -16,6 +17,9 @@ struct CompileOptions {
   // Check every memory access against the memory's length instead of relying on guard
   // pages (runtime::BoundsCheckMode::ExplicitChecks, whose base may move on grow).
   bool explicit_bounds_checks = false;
+  // The optional instructions the code may use: the engine's, which are the CPU's unless the
+  // configuration lowers them (CompileOptions alone defaults to the CPU's).
+  isa::CpuFeatures cpu_features = isa::hostCpuFeatures();
 };
 
 // `type_ids` gives the engine-canonical signature id of each of the module's types; compiled

@@ -4,6 +4,7 @@
 // empty, so only n = 0 at an in-bounds offset succeeds on them.
 #include "runtime/builtins.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "runtime/instance.h"
@@ -83,6 +84,38 @@ Status tableInit(VMContext* vmctx, uint32_t table, uint32_t segment, uint32_t ds
 
 void elemDrop(VMContext* vmctx, uint32_t segment) {
   Instance::fromVmctx(vmctx).dropElementSegment(segment);
+}
+
+namespace {
+// The C library returns a signaling NaN as it is; wasm wants it quiet (an arithmetic NaN),
+// which any arithmetic on it gives.
+template <typename T, T (*round)(T)>
+T rounded(T x) {
+  return std::isnan(x) ? x + x : round(x);
+}
+float f32Ceil(float x) { return rounded<float, std::ceil>(x); }
+float f32Floor(float x) { return rounded<float, std::floor>(x); }
+float f32Trunc(float x) { return rounded<float, std::trunc>(x); }
+float f32Nearest(float x) { return rounded<float, std::nearbyint>(x); }
+double f64Ceil(double x) { return rounded<double, std::ceil>(x); }
+double f64Floor(double x) { return rounded<double, std::floor>(x); }
+double f64Trunc(double x) { return rounded<double, std::trunc>(x); }
+double f64Nearest(double x) { return rounded<double, std::nearbyint>(x); }
+}  // namespace
+
+const void* roundingFunction(wasm::Opcode op) {
+  using wasm::Opcode;
+  switch (op) {
+    case Opcode::F32Ceil: return reinterpret_cast<const void*>(&f32Ceil);
+    case Opcode::F32Floor: return reinterpret_cast<const void*>(&f32Floor);
+    case Opcode::F32Trunc: return reinterpret_cast<const void*>(&f32Trunc);
+    case Opcode::F32Nearest: return reinterpret_cast<const void*>(&f32Nearest);
+    case Opcode::F64Ceil: return reinterpret_cast<const void*>(&f64Ceil);
+    case Opcode::F64Floor: return reinterpret_cast<const void*>(&f64Floor);
+    case Opcode::F64Trunc: return reinterpret_cast<const void*>(&f64Trunc);
+    case Opcode::F64Nearest: return reinterpret_cast<const void*>(&f64Nearest);
+    default: return nullptr;
+  }
 }
 
 }  // namespace wisp::runtime::builtins

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "runtime/vmcontext.h"
+#include "wasm/opcodes.h"
 
 namespace wisp::runtime::builtins {
 
@@ -30,5 +31,10 @@ Status tableCopy(VMContext* vmctx, uint32_t dst_table, uint32_t src_table, uint3
 Status tableInit(VMContext* vmctx, uint32_t table, uint32_t segment, uint32_t dst, uint32_t src,
                  uint32_t n);
 void elemDrop(VMContext* vmctx, uint32_t segment);
+
+// ceil, floor, trunc and nearest for CPUs without SSE4.1 (SSE2 has no rounding instruction).
+// They take the value alone: they touch no instance state. The one that implements `op`, or
+// nullptr for any other opcode.
+const void* roundingFunction(wasm::Opcode op);
 
 }  // namespace wisp::runtime::builtins

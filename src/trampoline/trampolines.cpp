@@ -172,6 +172,10 @@ void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   masm.loadPtr(x64::rax, at(x64::kVmctxReg, runtime::VMHostFuncContext::kCallbackOffset));
   masm.move(x64::rdi, x64::kVmctxReg, ValType::I64);
   masm.callRegister(x64::rax);
+  // One result at most, in the same register in both conventions; an i32 from C may carry
+  // garbage above its low half, which wasm code would see (as an address index, say).
+  if (!native_sig.results.empty() && native_sig.results[0].type == ValType::I32)
+    masm.zeroExtendI32(native_sig.results[0].reg);
   masm.leaveFrameAndReturn();
 }
 

@@ -5,8 +5,10 @@
 //   disas_test --golden-dir DIR --wat2wasm PATH [--bless] [CASE...]
 //
 // A CASE is a .wat file's stem or `trampolines`; without any, every case in DIR runs. A .wat
-// file may choose compile options with a line `;; disas: OPTION...`; the one option so far is
-// explicit-bounds-checks (codegen::CompileOptions::explicit_bounds_checks).
+// file may choose compile options with a line `;; disas: OPTION...`: explicit-bounds-checks
+// (codegen::CompileOptions::explicit_bounds_checks) and baseline-cpu (no optional instructions:
+// isa::CpuFeatures{}). Otherwise every optional instruction is allowed, whatever this CPU has,
+// so the listings are the same on every machine.
 // --bless, or WISP_BLESS=1 in the environment, rewrites the golden files instead of failing:
 //   WISP_BLESS=1 ctest --test-dir BUILD -R disas
 #include <spawn.h>
@@ -103,6 +105,8 @@ bool compileOptionsOf(const fs::path& wat, wisp::codegen::CompileOptions& option
     for (std::string word; words >> word;) {
       if (word == "explicit-bounds-checks") {
         options.explicit_bounds_checks = true;
+      } else if (word == "baseline-cpu") {
+        options.cpu_features = wisp::isa::CpuFeatures{};
       } else {
         error = wat.string() + ": unknown disas option `" + word + "`";
         return false;
@@ -123,6 +127,7 @@ bool runCase(const Options& options, const wisp::disas::X64Disassembler& disasse
     std::vector<uint8_t> wasm;
     std::string error;
     wisp::codegen::CompileOptions compile_options;
+    compile_options.cpu_features = wisp::isa::CpuFeatures::all();
     if (!fs::exists(wat)) error = "no such case: " + wat.string();
     else if (compileOptionsOf(wat, compile_options, error)) watToWasm(options, wat, wasm, error);
     if (error.empty()) {

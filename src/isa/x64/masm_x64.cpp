@@ -1,5 +1,6 @@
 #include "isa/x64/masm_x64.h"
 
+#include <cassert>
 #include <cstring>
 
 namespace wisp::isa::x64 {
@@ -135,6 +136,8 @@ void MacroAssembler::checkStackLimit(Reg limits_reg, int32_t limit_offset, Label
 }
 
 // ---- moves ------------------------------------------------------------------------------
+
+void MacroAssembler::zeroExtendI32(Reg reg) { a_.mov(gp32(reg), gp32(reg)); }
 
 void MacroAssembler::move(Reg dst, Reg src, ValType type) {
   if (dst == src) return;
@@ -273,7 +276,7 @@ void MacroAssembler::loadMemory(Opcode op, Reg dst, const Address& addr) {
     case Opcode::I64Load32S: sized.setSize(4); a_.movsxd(gp64(dst), sized); return;
     case Opcode::I64Load32U: a_.mov(gp32(dst), m); return;
     case Opcode::V128Load: a_.movdqu(xmm(dst), m); return;
-    default: return;
+    default: return unhandledOp("loadMemory", op);
   }
 }
 
@@ -287,7 +290,7 @@ void MacroAssembler::storeMemory(Opcode op, const Address& addr, Reg src) {
     case Opcode::I32Store8: case Opcode::I64Store8: a_.mov(m, gp8(src)); return;
     case Opcode::I32Store16: case Opcode::I64Store16: a_.mov(m, gp16(src)); return;
     case Opcode::V128Store: a_.movdqu(m, xmm(src)); return;
-    default: return;
+    default: return unhandledOp("storeMemory", op);
   }
 }
 
@@ -329,7 +332,7 @@ void MacroAssembler::intBinop(Opcode op, Reg dst, Reg lhs, Reg rhs) {
     case Opcode::I32And: a_.and_(G(dst), G(other)); return;
     case Opcode::I32Or: a_.or_(G(dst), G(other)); return;
     case Opcode::I32Xor: a_.xor_(G(dst), G(other)); return;
-    default: return;
+    default: return unhandledOp("intBinop", op);
   }
 }
 
@@ -354,18 +357,97 @@ void MacroAssembler::intBinopImm(Opcode op, Reg dst, Reg lhs, int32_t imm) {
     case Opcode::I32ShrU: a_.shr(G(dst), shift); return;
     case Opcode::I32Rotl: a_.rol(G(dst), shift); return;
     case Opcode::I32Rotr: a_.ror(G(dst), shift); return;
-    default: return;
+    default: return unhandledOp("intBinopImm", op);
   }
 }
 
-void MacroAssembler::intUnop(Opcode op, Reg dst, Reg src) {
+void MacroAssembler::unhandledOp(const char* method, Opcode op) {
+  if (unhandled_.empty())
+    unhandled_ = std::string("MacroAssembler::") + method + " cannot emit " + wasm::opcodeName(op);
+  assert(false && "a MacroAssembler method was asked for an operation it does not implement");
+}
+
+// The SWAR population count: bits summed in pairs, nibbles, bytes, then the bytes added by a
+// multiplication into the top byte.
+void MacroAssembler::popcntWithoutInstruction(bool is64, Reg dst, Reg src, Reg gp_tmp) {
+  auto G = [&](Reg r) { return is64 ? gp64(r) : gp32(r); };
+  // The masks, as wide as the operation: 64-bit ones need a register of their own.
+  auto andMask = [&](Reg target, uint64_t mask64) {
+    if (is64) {
+      a_.mov(gp64(gp_tmp), mask64);
+      a_.and_(gp64(target), gp64(gp_tmp));
+    } else {
+      a_.and_(gp32(target), static_cast<int32_t>(static_cast<uint32_t>(mask64)));
+    }
+  };
+  const Reg t = kScratchGp;
+  if (dst != src) a_.mov(G(dst), G(src));
+  a_.mov(G(t), G(dst));
+  a_.shr(G(t), 1);
+  andMask(t, 0x5555555555555555);
+  a_.sub(G(dst), G(t));
+  a_.mov(G(t), G(dst));
+  a_.shr(G(t), 2);
+  andMask(t, 0x3333333333333333);
+  andMask(dst, 0x3333333333333333);
+  a_.add(G(dst), G(t));
+  a_.mov(G(t), G(dst));
+  a_.shr(G(t), 4);
+  a_.add(G(dst), G(t));
+  andMask(dst, 0x0f0f0f0f0f0f0f0f);
+  if (is64) {
+    a_.mov(gp64(gp_tmp), uint64_t{0x0101010101010101});
+    a_.imul(gp64(dst), gp64(gp_tmp));
+    a_.shr(gp64(dst), 56);
+  } else {
+    a_.imul(gp32(dst), gp32(dst), 0x01010101);
+    a_.shr(gp32(dst), 24);
+  }
+}
+
+void MacroAssembler::intUnop(Opcode op, Reg dst, Reg src, Reg gp_tmp) {
   switch (op) {
-    case Opcode::I32Clz: a_.lzcnt(gp32(dst), gp32(src)); return;
-    case Opcode::I32Ctz: a_.tzcnt(gp32(dst), gp32(src)); return;
-    case Opcode::I32Popcnt: a_.popcnt(gp32(dst), gp32(src)); return;
-    case Opcode::I64Clz: a_.lzcnt(gp64(dst), gp64(src)); return;
-    case Opcode::I64Ctz: a_.tzcnt(gp64(dst), gp64(src)); return;
-    case Opcode::I64Popcnt: a_.popcnt(gp64(dst), gp64(src)); return;
+    // Without LZCNT and TZCNT their encodings execute as bsr and bsf, which leave the
+    // destination undefined for zero and count from the other end: bsr gives 31 - clz (63 -
+    // clz), so an xor with 31 (63) turns it into clz, and zero is mapped to 32 (64) first.
+    case Opcode::I32Clz: case Opcode::I64Clz: {
+      const bool is64 = op == Opcode::I64Clz;
+      auto G = [&](Reg r) { return is64 ? gp64(r) : gp32(r); };
+      if (features_.lzcnt) {
+        a_.lzcnt(G(dst), G(src));
+        return;
+      }
+      a_.bsr(G(dst), G(src));
+      a_.mov(gp32(kScratchGp), is64 ? 127 : 63);  // 127 ^ 63 = 64, 63 ^ 31 = 32
+      a_.cmovz(G(dst), G(kScratchGp));
+      a_.xor_(G(dst), is64 ? 63 : 31);
+      return;
+    }
+    case Opcode::I32Ctz: case Opcode::I64Ctz: {
+      const bool is64 = op == Opcode::I64Ctz;
+      auto G = [&](Reg r) { return is64 ? gp64(r) : gp32(r); };
+      if (features_.bmi1) {
+        a_.tzcnt(G(dst), G(src));
+        return;
+      }
+      a_.bsf(G(dst), G(src));
+      a_.mov(gp32(kScratchGp), is64 ? 64 : 32);
+      a_.cmovz(G(dst), G(kScratchGp));
+      return;
+    }
+    case Opcode::I32Popcnt:
+      if (features_.popcnt) {
+        a_.popcnt(gp32(dst), gp32(src));
+        return;
+      }
+      return popcntWithoutInstruction(false, dst, src, gp_tmp);
+    case Opcode::I64Popcnt:
+      if (features_.popcnt) {
+        a_.popcnt(gp64(dst), gp64(src));
+        return;
+      }
+      if (!gp_tmp.valid()) return unhandledOp("intUnop (i64.popcnt needs a temporary)", op);
+      return popcntWithoutInstruction(true, dst, src, gp_tmp);
     case Opcode::I32Eqz:
     case Opcode::I64Eqz:
       if (op == Opcode::I32Eqz) a_.test(gp32(src), gp32(src));
@@ -381,7 +463,7 @@ void MacroAssembler::intUnop(Opcode op, Reg dst, Reg src) {
     case Opcode::I64ExtendI32S: a_.movsxd(gp64(dst), gp32(src)); return;
     case Opcode::I64ExtendI32U:
     case Opcode::I32WrapI64: a_.mov(gp32(dst), gp32(src)); return;
-    default: return;
+    default: return unhandledOp("intUnop", op);
   }
 }
 
@@ -546,7 +628,7 @@ void MacroAssembler::floatBinop(Opcode op, Reg dst, Reg lhs, Reg rhs, Reg gp_tmp
       a_.or_(gp64(kScratchGp), gp64(gp_tmp));
       a_.movq(xmm(dst), gp64(kScratchGp));
       return;
-    default: return;
+    default: return unhandledOp("floatBinop", op);
   }
 }
 
@@ -564,7 +646,8 @@ void MacroAssembler::floatUnop(Opcode op, Reg dst, Reg src) {
       else a_.btc(gp64(kScratchGp), 63);
       a_.movq(xmm(dst), gp64(kScratchGp));
       return;
-    // roundss/roundsd modes: 0 nearest-even, 1 down, 2 up, 3 toward zero.
+    // roundss/roundsd modes: 0 nearest-even, 1 down, 2 up, 3 toward zero. Without SSE4.1 the
+    // compiler calls a C function instead (floatUnopNeedsCall).
     case Opcode::F32Ceil: a_.roundss(xmm(dst), xmm(src), 2); return;
     case Opcode::F32Floor: a_.roundss(xmm(dst), xmm(src), 1); return;
     case Opcode::F32Trunc: a_.roundss(xmm(dst), xmm(src), 3); return;
@@ -575,7 +658,17 @@ void MacroAssembler::floatUnop(Opcode op, Reg dst, Reg src) {
     case Opcode::F64Nearest: a_.roundsd(xmm(dst), xmm(src), 0); return;
     case Opcode::F32Sqrt: a_.sqrtss(xmm(dst), xmm(src)); return;
     case Opcode::F64Sqrt: a_.sqrtsd(xmm(dst), xmm(src)); return;
-    default: return;
+    default: return unhandledOp("floatUnop", op);
+  }
+}
+
+bool MacroAssembler::floatUnopNeedsCall(Opcode op) const {
+  switch (op) {
+    case Opcode::F32Ceil: case Opcode::F32Floor: case Opcode::F32Trunc: case Opcode::F32Nearest:
+    case Opcode::F64Ceil: case Opcode::F64Floor: case Opcode::F64Trunc: case Opcode::F64Nearest:
+      return !features_.sse41;
+    default:
+      return false;
   }
 }
 
@@ -604,7 +697,7 @@ void MacroAssembler::floatCompare(Opcode op, Reg dst, Reg lhs, Reg rhs, Reg gp_t
     case Opcode::F32Gt: ucomi(lhs, rhs); a_.seta(gp8(dst)); break;
     case Opcode::F32Le: ucomi(rhs, lhs); a_.setae(gp8(dst)); break;
     case Opcode::F32Ge: ucomi(lhs, rhs); a_.setae(gp8(dst)); break;
-    default: break;
+    default: return unhandledOp("floatCompare", op);
   }
   a_.movzx(gp32(dst), gp8(dst));
 }
@@ -696,7 +789,7 @@ void MacroAssembler::truncToInt(Opcode op, Reg dst, Reg src, Label invalid, Labe
       a_.btc(gp64(dst), 63);
       break;
     }
-    default: break;
+    default: return unhandledOp("truncToInt", op);
   }
   a_.bind(done);
 }
@@ -775,7 +868,7 @@ void MacroAssembler::truncSat(Opcode op, Reg dst, Reg src) {
       a_.xor_(gp32(dst), gp32(dst));
       break;
     }
-    default: break;
+    default: return unhandledOp("truncSat", op);
   }
   a_.bind(done);
 }
@@ -850,7 +943,7 @@ void MacroAssembler::convert(Opcode op, Reg dst, Reg src, Reg gp_tmp, Label inva
     case Opcode::I64ReinterpretF64: a_.movq(gp64(dst), xmm(src)); return;
     case Opcode::F32ReinterpretI32: a_.movd(xmm(dst), gp32(src)); return;
     case Opcode::F64ReinterpretI64: a_.movq(xmm(dst), gp64(src)); return;
-    default: return;
+    default: return unhandledOp("convert", op);
   }
 }
 

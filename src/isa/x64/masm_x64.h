@@ -12,8 +12,10 @@
 #include <asmjit/x86.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "isa/cpu_features.h"
 #include "isa/x64/registers_x64.h"
 #include "wasm/opcodes.h"
 #include "wasm/types.h"
@@ -52,12 +54,19 @@ inline Cond negate(Cond c) {
 
 class MacroAssembler {
  public:
-  explicit MacroAssembler(asmjit::CodeHolder& code) : a_(&code) {}
+  // `features`: the optional instructions the code may use (the engine's, read from the CPU).
+  explicit MacroAssembler(asmjit::CodeHolder& code,
+                          const CpuFeatures& features = hostCpuFeatures())
+      : a_(&code), features_(features) {}
 
   asmjit::x86::Assembler& assembler() { return a_; }
+  const CpuFeatures& features() const { return features_; }
   uint32_t offset() const { return static_cast<uint32_t>(a_.offset()); }
-  // asmjit records the first error; callers check once at the end.
-  bool hasError() const { return error_ != asmjit::kErrorOk; }
+  // An operation asked of a method that does not implement it (a compiler bug): the first
+  // one is kept, and the compiler reports it as an error instead of leaving the code out.
+  // Debug builds stop at once.
+  const std::string& unhandled() const { return unhandled_; }
+  bool hasError() const { return !unhandled_.empty(); }
 
   // ---- frame --------------------------------------------------------------------------
   // push rbp; mov rbp, rsp; sub rsp, <frame size, patched later>. Returns the patch position.
@@ -77,6 +86,9 @@ class MacroAssembler {
   void store(const Address& addr, Reg src, wasm::ValType type);
   void storeImm(const Address& addr, wasm::ValType type, uint64_t bits);
   void copySlot(const Address& dst, const Address& src, wasm::ValType type);
+  // An i32 that came from C code: the C convention leaves the upper half of its register
+  // undefined, Wisp's keeps it zero.
+  void zeroExtendI32(Reg reg);
   void loadPtr(Reg dst, const Address& addr);
   void storePtr(const Address& addr, Reg src);
   void leaPtr(Reg dst, const Address& addr);
@@ -93,8 +105,12 @@ class MacroAssembler {
   // add sub mul and or xor shl shr_s shr_u rotl rotr of i32 or i64; shift counts in rcx.
   void intBinop(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs);
   void intBinopImm(wasm::Opcode op, Reg dst, Reg lhs, int32_t imm);
-  // clz ctz popcnt eqz and the sign extensions.
-  void intUnop(wasm::Opcode op, Reg dst, Reg src);
+  // clz ctz popcnt eqz and the sign extensions. Without POPCNT, i64.popcnt needs `gp_tmp`
+  // (intUnopNeedsTemp says when).
+  void intUnop(wasm::Opcode op, Reg dst, Reg src, Reg gp_tmp = Reg());
+  bool intUnopNeedsTemp(wasm::Opcode op) const {
+    return op == wasm::Opcode::I64Popcnt && !features_.popcnt;
+  }
   void compare(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs);
   void compareImm(wasm::Opcode op, Reg dst, Reg lhs, int32_t imm);
   // The comparison alone, leaving its outcome in the flags for a branch or setCond that
@@ -113,6 +129,9 @@ class MacroAssembler {
   // ---- floats -------------------------------------------------------------------------
   void floatBinop(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs, Reg gp_tmp);
   void floatUnop(wasm::Opcode op, Reg dst, Reg src);
+  // Without SSE4.1, ceil, floor, trunc and nearest have no instruction: the compiler calls the
+  // C function roundingFunction() gives, with the value in the first float argument register.
+  bool floatUnopNeedsCall(wasm::Opcode op) const;
   void floatCompare(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs, Reg gp_tmp);
 
   // ---- conversions --------------------------------------------------------------------
@@ -154,8 +173,12 @@ class MacroAssembler {
   void convertU64ToFloat(bool to_f64, Reg dst, Reg src, Reg gp_tmp);
   void loadFpConstant(Reg dst, bool is_f64, uint64_t bits);
 
+  void unhandledOp(const char* method, wasm::Opcode op);
+  void popcntWithoutInstruction(bool is64, Reg dst, Reg src, Reg gp_tmp);
+
   asmjit::x86::Assembler a_;
-  asmjit::Error error_ = asmjit::kErrorOk;
+  CpuFeatures features_;
+  std::string unhandled_;
 };
 
 }  // namespace wisp::isa::x64

@@ -1,0 +1,26 @@
+// The optional instructions of the target ISA that compiled code may use. Read from the CPU
+// once per engine; a feature that is off makes the MacroAssembler emit a sequence (or a call)
+// that every CPU of the ISA runs, so lowering the set never changes what code computes.
+#pragma once
+
+namespace wisp::isa {
+
+struct CpuFeatures {
+  // x86-64 beyond its baseline (SSE2):
+  bool popcnt = false;  // POPCNT: i32/i64.popcnt
+  bool lzcnt = false;   // LZCNT (ABM): i32/i64.clz; without it bsr executes, so it must be known
+  bool bmi1 = false;    // TZCNT: i32/i64.ctz; without it bsf executes
+  bool sse41 = false;   // ROUNDSS/ROUNDSD: ceil, floor, trunc, nearest
+
+  static constexpr CpuFeatures all() { return {true, true, true, true}; }
+  CpuFeatures operator&(const CpuFeatures& other) const {
+    return {popcnt && other.popcnt, lzcnt && other.lzcnt, bmi1 && other.bmi1,
+            sse41 && other.sse41};
+  }
+  bool operator==(const CpuFeatures&) const = default;
+};
+
+// What this machine's CPU has, asked once (cpuid) and remembered.
+const CpuFeatures& hostCpuFeatures();
+
+}  // namespace wisp::isa

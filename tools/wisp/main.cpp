@@ -1,6 +1,7 @@
 // The `wisp` command line: one subcommand per job, each implemented in its own file.
 #include <cstdio>
 #include <exception>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,16 @@ int runCli(int argc, char** argv) {
   wast->add_option("--wast2json", wast_options.wast2json.program,
                    "The wast2json program to run")
       ->capture_default_str();
+  const std::map<std::string, wisp::BoundsChecks> bounds_modes = {
+      {"guard", wisp::BoundsChecks::GuardRegion}, {"explicit", wisp::BoundsChecks::Explicit}};
+  wast->add_option("--bounds-checks", wast_options.bounds_checks,
+                   "guard (the default: guard pages) or explicit (every access checked, no "
+                   "guard region)")
+      ->transform(CLI::CheckedTransformer(bounds_modes, CLI::ignore_case));
+  wast->add_option("--cpu-features", wast_options.cpu_level,
+                   "host (the default: whatever this CPU has) or baseline (SSE2 only, as the "
+                   "oldest x86-64: tests the fallback paths)")
+      ->check(CLI::IsMember({"host", "baseline"}));
 
   wisp::cli::RunOptions run_options;
   CLI::App* run = wisp::cli::addRunSubcommand(app, run_options);

@@ -66,7 +66,10 @@ bool runFile(const std::string& file, const WastOptions& options, WastRunner& ru
 }  // namespace
 
 int runWast(const WastOptions& options) {
-  WastRunner runner(featuresForWast2jsonFlags(options.wast2json.flags));
+  Config config;
+  config.bounds_checks = options.bounds_checks;
+  if (options.cpu_level == "baseline") config.cpu_features = CpuFeatures::baseline();
+  WastRunner runner(featuresForWast2jsonFlags(options.wast2json.flags), config);
   std::vector<CommandResult> results;
   size_t files_not_run = 0;
   for (const std::string& file : options.files)

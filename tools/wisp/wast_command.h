@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "wast2json.h"
+#include "wisp/engine.h"
 
 namespace wisp::cli {
 
@@ -14,6 +15,9 @@ struct WastOptions {
   std::vector<std::string> files;         // .wast scripts or wast2json .json files
   std::optional<std::string> report_json; // where to write every command's result
   Wast2jsonSettings wast2json;
+  // The engine's bounds checks and CPU features, so the suite can run in each mode.
+  BoundsChecks bounds_checks = BoundsChecks::GuardRegion;
+  std::string cpu_level = "host";  // "host" or "baseline" (CpuFeatures::baseline())
 };
 
 // Returns the exit code: 0 iff every file could be run and no command failed.

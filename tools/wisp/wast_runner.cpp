@@ -71,8 +71,15 @@ const WastRunner::HandlerEntry WastRunner::kHandlers[] = {
     {"assert_invalid", &WastRunner::runAssertInvalid},
 };
 
-WastRunner::WastRunner(wasm::Features features)
-    : engine_(Config{BoundsChecks::GuardRegion, apiFeatures(features)}), features_(features) {}
+namespace {
+Config withFeatures(Config config, const Features& features) {
+  config.features = features;
+  return config;
+}
+}  // namespace
+
+WastRunner::WastRunner(wasm::Features features, Config config)
+    : engine_(withFeatures(config, apiFeatures(features))), features_(features) {}
 
 void WastRunner::resetSession() {
   current_ = {};

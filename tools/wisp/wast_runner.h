@@ -26,7 +26,8 @@ namespace wisp::cli {
 
 class WastRunner {
  public:
-  explicit WastRunner(wasm::Features features);
+  // `config` sets everything but the features, which come from `features`.
+  WastRunner(wasm::Features features, Config config);
 
   // One result per command, in script order.
   std::vector<CommandResult> run(const WastScript& script);

@@ -35,11 +35,23 @@ command -v "$WASI_CC" >/dev/null 2>&1 || skip "no C compiler '$WASI_CC' for wasm
 # libclang-rt-14-dev-wasm32 and lld).
 [[ -f /usr/lib/wasm32-wasi/libc.a ]] || skip "wasi-libc is not installed (/usr/lib/wasm32-wasi/libc.a; bash scripts/setup.sh)"
 
+# clang 14 runs binaryen's wasm-opt on -O2 output whenever one is in PATH (binaryen is installed
+# (and in its own folder: /usr/bin/clang finds /usr/bin/wasm-opt), and that drops the name
+# section the backtraces are checked against. So the real clang, in /usr/lib/llvm-*/bin, runs
+# with a PATH of its own: its linkers, and no wasm-opt.
+clang_path=$WORK_DIR/clang-path
+mkdir -p "$clang_path"
+for tool in wasm-ld wasm-ld-14; do
+  if command -v "$tool" >/dev/null; then ln -sf "$(command -v "$tool")" "$clang_path/$tool"; fi
+done
+wasi_cc_real=$(readlink -f "$(command -v "$WASI_CC")")
+clang_path=$clang_path:$(dirname "$wasi_cc_real")
+
 # compile PROGRAM [FLAGS...]: programs/PROGRAM.c -> $WORK_DIR/PROGRAM.wasm
 compile() {
   local program=$1
   shift
-  if ! "$WASI_CC" --target=wasm32-wasi -O2 -Wall -Werror "$@" \
+  if ! PATH="$clang_path" "$wasi_cc_real" --target=wasm32-wasi -O2 -Wall -Werror "$@" \
       "$SOURCE_DIR/programs/$program.c" -o "$WORK_DIR/$program.wasm" 2>"$WORK_DIR/compile.log"; then
     cat "$WORK_DIR/compile.log" >&2
     if grep -q "unable to create target\|cannot find\|unable to find library\|crt1" "$WORK_DIR/compile.log"; then

@@ -22,11 +22,11 @@ namespace wisp {
 // per memory". Counts are of the objects the store holds (imports create nothing; an instance
 // whose start function trapped stays in the store and counts).
 struct StoreLimits {
-  std::optional<uint64_t> max_memory_bytes;    // per memory; pages that fit whole count
-  std::optional<uint64_t> max_table_elements;  // per table
-  std::optional<uint64_t> max_instances;
-  std::optional<uint64_t> max_memories;
-  std::optional<uint64_t> max_tables;
+  std::optional<uint64_t> max_memory_bytes = std::nullopt;    // per memory; pages that fit whole count
+  std::optional<uint64_t> max_table_elements = std::nullopt;  // per table
+  std::optional<uint64_t> max_instances = std::nullopt;
+  std::optional<uint64_t> max_memories = std::nullopt;
+  std::optional<uint64_t> max_tables = std::nullopt;
 };
 
 class Store {

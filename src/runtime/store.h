@@ -35,11 +35,11 @@ struct ExternRefBox {
 // per-object sizes are checked on creation and on every grow; the counts are of the objects the
 // store holds, checked when one more is created (imports create nothing).
 struct StoreLimits {
-  std::optional<uint64_t> max_memory_bytes;    // per memory
-  std::optional<uint64_t> max_table_elements;  // per table
-  std::optional<uint64_t> max_instances;
-  std::optional<uint64_t> max_memories;
-  std::optional<uint64_t> max_tables;
+  std::optional<uint64_t> max_memory_bytes = std::nullopt;    // per memory
+  std::optional<uint64_t> max_table_elements = std::nullopt;  // per table
+  std::optional<uint64_t> max_instances = std::nullopt;
+  std::optional<uint64_t> max_memories = std::nullopt;
+  std::optional<uint64_t> max_tables = std::nullopt;
 };
 
 class Store {

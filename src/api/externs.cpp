@@ -50,9 +50,9 @@ Result<uint32_t> Memory::grow(uint32_t delta_pages) const {
   if (old_pages < 0) {
     const std::string what = "memory.grow by " + std::to_string(delta_pages) + " pages from " +
                              std::to_string(before) + " failed";
-    if (auto fits = memory_->store().checkMemorySize(uint64_t{before} + delta_pages, ": a memory");
+    if (auto fits = memory_->store().checkMemorySize(uint64_t{before} + delta_pages, "a memory");
         !fits)
-      return resourceError(what + fits.error().message);
+      return resourceError(what + ": " + fits.error().message);
     return resourceError(what + " (maximum " +
                          std::to_string(memory_->linearMemory().maximumPages()) + " pages)");
   }
@@ -105,8 +105,8 @@ Result<uint32_t> Table::grow(uint32_t delta, const Val& init) const {
   if (old_size < 0) {
     const std::string what = "table.grow by " + std::to_string(delta) + " from " +
                              std::to_string(before) + " elements failed";
-    if (auto fits = table_->store().checkTableSize(uint64_t{before} + delta, ": a table"); !fits)
-      return resourceError(what + fits.error().message);
+    if (auto fits = table_->store().checkTableSize(uint64_t{before} + delta, "a table"); !fits)
+      return resourceError(what + ": " + fits.error().message);
     return resourceError(what);
   }
   return static_cast<uint32_t>(old_size);

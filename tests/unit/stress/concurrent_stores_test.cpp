@@ -328,14 +328,15 @@ class ThreadWork {
   std::vector<int32_t> stored_;  // this round's words, at 8 + 4 * i
 };
 
-// A positive number from the environment, or `fallback` when unset; a bad value fails the test.
+// A positive number from the environment, or `fallback` when unset; a bad value fails the test
+// (which then stops before running any thread).
 double settingFromEnvironment(const char* name, double fallback) {
   const char* text = std::getenv(name);
   if (text == nullptr || *text == '\0') return fallback;
   char* end = nullptr;
   const double value = std::strtod(text, &end);
   if (*end != '\0' || !(value > 0)) {
-    ADD_FAILURE() << name << "=" << text << " is not a positive number; using " << fallback;
+    ADD_FAILURE() << name << "=" << text << " is not a positive number";
     return fallback;
   }
   return value;

@@ -8,6 +8,22 @@ runtime::BoundsCheckMode toRuntimeMode(BoundsChecks checks) {
   return checks == BoundsChecks::Explicit ? runtime::BoundsCheckMode::ExplicitChecks
                                           : runtime::BoundsCheckMode::GuardRegion;
 }
+
+runtime::StoreLimits toRuntime(const StoreLimits& limits) {
+  return {.max_memory_bytes = limits.max_memory_bytes,
+          .max_table_elements = limits.max_table_elements,
+          .max_instances = limits.max_instances,
+          .max_memories = limits.max_memories,
+          .max_tables = limits.max_tables};
+}
+
+StoreLimits fromRuntime(const runtime::StoreLimits& limits) {
+  return {.max_memory_bytes = limits.max_memory_bytes,
+          .max_table_elements = limits.max_table_elements,
+          .max_instances = limits.max_instances,
+          .max_memories = limits.max_memories,
+          .max_tables = limits.max_tables};
+}
 }  // namespace
 
 Engine::Engine(Config config) : state_(std::make_shared<detail::EngineState>(config)) {}
@@ -21,11 +37,15 @@ CpuFeatures Engine::cpuFeatures() const {
 
 Store::Store(const Engine& engine)
     : state_(std::make_unique<detail::StoreState>(detail::Access::engine(engine))) {}
+Store::Store(const Engine& engine, const StoreLimits& limits) : Store(engine) { setLimits(limits); }
 Store::~Store() = default;
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 
 Engine Store::engine() const { return detail::Access::makeEngine(state_->engineShared()); }
+
+void Store::setLimits(const StoreLimits& limits) { state_->setStoreLimits(toRuntime(limits)); }
+StoreLimits Store::limits() const { return fromRuntime(state_->storeLimits()); }
 
 namespace detail {
 

@@ -48,8 +48,12 @@ Result<uint32_t> Memory::grow(uint32_t delta_pages) const {
   const uint32_t before = memory_->pages();
   const int32_t old_pages = memory_->grow(delta_pages);
   if (old_pages < 0) {
-    return resourceError("memory.grow by " + std::to_string(delta_pages) + " pages from " +
-                         std::to_string(before) + " failed (maximum " +
+    const std::string what = "memory.grow by " + std::to_string(delta_pages) + " pages from " +
+                             std::to_string(before) + " failed";
+    if (auto fits = memory_->store().checkMemorySize(uint64_t{before} + delta_pages, "a memory");
+        !fits)
+      return resourceError(what + ": " + fits.error().message);
+    return resourceError(what + " (maximum " +
                          std::to_string(memory_->linearMemory().maximumPages()) + " pages)");
   }
   return static_cast<uint32_t>(old_pages);
@@ -98,9 +102,13 @@ Result<uint32_t> Table::grow(uint32_t delta, const Val& init) const {
     return detail::argumentError("table.grow initial value: " + *mismatch);
   const uint32_t before = table_->size();
   const int32_t old_size = table_->grow(delta, reinterpret_cast<uint64_t>(detail::toRaw(init).ref));
-  if (old_size < 0)
-    return resourceError("table.grow by " + std::to_string(delta) + " from " +
-                         std::to_string(before) + " elements failed");
+  if (old_size < 0) {
+    const std::string what = "table.grow by " + std::to_string(delta) + " from " +
+                             std::to_string(before) + " elements failed";
+    if (auto fits = table_->store().checkTableSize(uint64_t{before} + delta, "a table"); !fits)
+      return resourceError(what + ": " + fits.error().message);
+    return resourceError(what);
+  }
   return static_cast<uint32_t>(old_size);
 }
 

@@ -31,6 +31,9 @@ Result<std::unique_ptr<MemoryInstance>> MemoryInstance::create(Store& store,
 }
 
 int32_t MemoryInstance::grow(uint32_t delta_pages) {
+  // Growing by 0 changes nothing, so it reports the size even past a limit set afterwards.
+  if (delta_pages != 0 && !store_->allowsMemoryPages(uint64_t{memory_.pages()} + delta_pages))
+    return -1;
   const int32_t old_pages = memory_.grow(delta_pages);
   vm_.base = memory_.base();  // moves only in explicit-check mode
   vm_.length = memory_.byteLength();
@@ -67,6 +70,7 @@ int32_t TableInstance::grow(uint32_t delta, uint64_t init) {
   const uint64_t new_size = old_size + delta;
   const uint64_t maximum = declared_.limits.has_max ? declared_.limits.max : wasm::kMaxTableSize;
   if (new_size > maximum || new_size > kMaxElements) return -1;
+  if (delta != 0 && !store_->allowsTableElements(new_size)) return -1;
   // The one allocation a guest can ask for at will: refuse instead of aborting when it fails.
   try {
     elements_.resize(new_size, init);

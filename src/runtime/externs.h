@@ -22,7 +22,8 @@ class MemoryInstance {
   static Result<std::unique_ptr<MemoryInstance>> create(Store& store, const wasm::MemoryType& type,
                                                         BoundsCheckMode mode);
 
-  // memory.grow: the old size in pages or -1; keeps the VMMemory view in sync.
+  // memory.grow: the old size in pages or -1 (past the maximum, the store's limit, or refused
+  // by the system); keeps the VMMemory view in sync.
   int32_t grow(uint32_t delta_pages);
 
   VMMemory* vm() { return &vm_; }
@@ -52,7 +53,8 @@ class TableInstance {
   static Result<std::unique_ptr<TableInstance>> create(Store& store, const wasm::TableType& type,
                                                        uint64_t init);
 
-  // table.grow: the old size or -1; new elements hold `init`. Keeps the VMTable view in sync.
+  // table.grow: the old size or -1 (past the maximum or the store's limit); new elements hold
+  // `init`. Keeps the VMTable view in sync.
   int32_t grow(uint32_t delta, uint64_t init);
 
   VMTable* vm() { return &vm_; }

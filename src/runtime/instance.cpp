@@ -92,6 +92,25 @@ struct Instantiator {
     return {};
   }
 
+  // Before anything is created, so a refused instantiation leaves nothing in the store.
+  Result<void> checkStoreLimits() {
+    const uint64_t memories = module.memories.size() - module.imported_memory_count;
+    const uint64_t tables = module.tables.size() - module.imported_table_count;
+    if (Result<void> room = store.checkRoomFor(1, memories, tables); !room)
+      return Error{"instantiation: " + room.error().message};
+    for (uint32_t i = module.imported_memory_count; i < module.memories.size(); ++i) {
+      Result<void> fits =
+          store.checkMemorySize(module.memories[i].type.limits.min, "memory " + std::to_string(i));
+      if (!fits) return Error{"instantiation: " + fits.error().message};
+    }
+    for (uint32_t i = module.imported_table_count; i < module.tables.size(); ++i) {
+      Result<void> fits =
+          store.checkTableSize(module.tables[i].type.limits.min, "table " + std::to_string(i));
+      if (!fits) return Error{"instantiation: " + fits.error().message};
+    }
+    return {};
+  }
+
   Result<void> createMemoriesAndTables() {
     for (uint32_t i = module.imported_memory_count; i < module.memories.size(); ++i) {
       Result<MemoryInstance*> memory = store.createMemory(module.memories[i].type);
@@ -222,7 +241,8 @@ Instantiation instantiate(Store& store, std::shared_ptr<const CompiledModule> co
   Instantiator steps{store, *compiled, module, instance};
   if (Result<void> linked = steps.linkImports(imports); !linked)
     return Instantiation::failed(Instantiation::Failure::Link, linked.error());
-  Result<void> prepared = steps.createMemoriesAndTables();
+  Result<void> prepared = steps.checkStoreLimits();
+  if (prepared) prepared = steps.createMemoriesAndTables();
   if (prepared) {
     steps.defineFunctions();
     prepared = steps.defineGlobals();

@@ -7,7 +7,9 @@
 // in order, each active one copied as table.init / memory.init would and then dropped. An
 // out-of-bounds segment traps; writes made by earlier segments stay (WebAssembly 2.0), and the
 // instance stays alive in the store because tables it wrote to may now point into it.
-// The start function is run by the caller, which owns the trampolines.
+// The store's limits (StoreLimits: counts, initial sizes) are checked after the imports and
+// before anything is created. The start function is run by the caller, which owns the
+// trampolines.
 #pragma once
 
 #include <cstdint>
@@ -95,7 +97,8 @@ struct Instantiation {
   enum class Failure : uint8_t {
     None,
     Link,      // an import is missing or does not fit
-    Resource,  // a memory or table could not be made, or a constant expression failed
+    Resource,  // a store limit refused it, a memory or table could not be made, or a
+               // constant expression failed
     Trap,      // an active segment was out of bounds
   };
   Failure failure = Failure::None;

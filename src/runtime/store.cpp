@@ -1,15 +1,71 @@
 #include "runtime/store.h"
 
+#include <string>
+
 #include "runtime/instance.h"
 
 namespace wisp::runtime {
+
+namespace {
+
+// "1 page", "2 pages"
+std::string count(uint64_t n, const char* singular, const char* plural) {
+  return std::to_string(n) + " " + (n == 1 ? singular : plural);
+}
+
+Result<void> checkCount(size_t held, uint64_t more, const std::optional<uint64_t>& limit,
+                        const char* singular, const char* plural) {
+  if (!limit || more == 0 || (held <= *limit && more <= *limit - held)) return {};
+  return Error{"the store holds " + count(held, singular, plural) + "; " + std::to_string(more) +
+               " more would exceed its limit of " + count(*limit, singular, plural)};
+}
+
+}  // namespace
 
 Store::Store(TypeRegistry& types, BoundsCheckMode bounds_check_mode)
     : types_(&types), bounds_check_mode_(bounds_check_mode) {}
 
 Store::~Store() = default;
 
+bool Store::allowsMemoryPages(uint64_t pages) const {
+  const std::optional<uint64_t>& limit = store_limits_.max_memory_bytes;
+  return !limit || pages <= *limit / LinearMemory::kPageSize;  // no overflow for any u64 pages
+}
+
+bool Store::allowsTableElements(uint64_t elements) const {
+  const std::optional<uint64_t>& limit = store_limits_.max_table_elements;
+  return !limit || elements <= *limit;
+}
+
+Result<void> Store::checkMemorySize(uint64_t pages, std::string_view what) const {
+  if (allowsMemoryPages(pages)) return {};
+  return Error{std::string(what) + " of " + count(pages, "page", "pages") + " (" +
+               std::to_string(pages * LinearMemory::kPageSize) + " bytes) exceeds the store's limit of " +
+               std::to_string(*store_limits_.max_memory_bytes) + " bytes per memory"};
+}
+
+Result<void> Store::checkTableSize(uint64_t elements, std::string_view what) const {
+  if (allowsTableElements(elements)) return {};
+  return Error{std::string(what) + " of " + count(elements, "element", "elements") +
+               " exceeds the store's limit of " + std::to_string(*store_limits_.max_table_elements) +
+               " elements per table"};
+}
+
+Result<void> Store::checkRoomFor(uint64_t instances, uint64_t memories, uint64_t tables) const {
+  if (auto room = checkCount(instances_.size(), instances, store_limits_.max_instances, "instance",
+                             "instances");
+      !room)
+    return room;
+  if (auto room = checkCount(memories_.size(), memories, store_limits_.max_memories, "memory",
+                             "memories");
+      !room)
+    return room;
+  return checkCount(tables_.size(), tables, store_limits_.max_tables, "table", "tables");
+}
+
 Result<MemoryInstance*> Store::createMemory(const wasm::MemoryType& type) {
+  if (auto room = checkRoomFor(0, 1, 0); !room) return room.error();
+  if (auto fits = checkMemorySize(type.limits.min, "a memory"); !fits) return fits.error();
   Result<std::unique_ptr<MemoryInstance>> memory =
       MemoryInstance::create(*this, type, bounds_check_mode_);
   if (!memory) return memory.error();
@@ -18,6 +74,8 @@ Result<MemoryInstance*> Store::createMemory(const wasm::MemoryType& type) {
 }
 
 Result<TableInstance*> Store::createTable(const wasm::TableType& type, uint64_t init) {
+  if (auto room = checkRoomFor(0, 0, 1); !room) return room.error();
+  if (auto fits = checkTableSize(type.limits.min, "a table"); !fits) return fits.error();
   Result<std::unique_ptr<TableInstance>> table = TableInstance::create(*this, type, init);
   if (!table) return table.error();
   tables_.push_back(std::move(*table));

@@ -3,12 +3,17 @@
 // its instances, memories, tables, globals, host functions and externref boxes. Objects are
 // freed only with the store, so references between them (an imported memory, a funcref in a
 // table, an instance whose instantiation trapped half-way) can never dangle.
+// StoreLimits cap how much it may hold; the checks live here and in MemoryInstance::grow and
+// TableInstance::grow, so compiled code (which calls the grow builtins) needs none of its own.
 //
 // Not thread-safe: a store is used by one thread at a time.
 #pragma once
 
 #include <any>
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "runtime/externs.h"
@@ -26,6 +31,17 @@ struct ExternRefBox {
   std::any value;
 };
 
+// Caps on what one store may hold (as Wasmtime's StoreLimits); unset means unlimited. The
+// per-object sizes are checked on creation and on every grow; the counts are of the objects the
+// store holds, checked when one more is created (imports create nothing).
+struct StoreLimits {
+  std::optional<uint64_t> max_memory_bytes = std::nullopt;    // per memory
+  std::optional<uint64_t> max_table_elements = std::nullopt;  // per table
+  std::optional<uint64_t> max_instances = std::nullopt;
+  std::optional<uint64_t> max_memories = std::nullopt;
+  std::optional<uint64_t> max_tables = std::nullopt;
+};
+
 class Store {
  public:
   Store(TypeRegistry& types, BoundsCheckMode bounds_check_mode);
@@ -37,6 +53,20 @@ class Store {
   TypeRegistry& types() { return *types_; }
   BoundsCheckMode boundsCheckMode() const { return bounds_check_mode_; }
 
+  // Apply to what is created or grown from now on; what already exceeds them stays.
+  const StoreLimits& storeLimits() const { return store_limits_; }
+  void setStoreLimits(const StoreLimits& limits) { store_limits_ = limits; }
+  bool allowsMemoryPages(uint64_t pages) const;
+  bool allowsTableElements(uint64_t elements) const;
+  // Fail with a message naming the limit and the numbers: `what` ("a memory", "memory 0") " of
+  // 2 pages (131072 bytes) exceeds the store's limit of 65536 bytes per memory".
+  Result<void> checkMemorySize(uint64_t pages, std::string_view what) const;
+  Result<void> checkTableSize(uint64_t elements, std::string_view what) const;
+  // Whether this many more objects fit the counts: "the store holds 2 memories; 1 more would
+  // exceed its limit of 2 memories".
+  Result<void> checkRoomFor(uint64_t instances, uint64_t memories, uint64_t tables) const;
+
+  // Both check the counts and the initial size against the StoreLimits first.
   Result<MemoryInstance*> createMemory(const wasm::MemoryType& type);
   Result<TableInstance*> createTable(const wasm::TableType& type, uint64_t init);
   GlobalInstance* createGlobal(const wasm::GlobalType& type, ValRaw value);
@@ -49,6 +79,7 @@ class Store {
   RuntimeLimits limits_;
   TypeRegistry* types_;
   BoundsCheckMode bounds_check_mode_;
+  StoreLimits store_limits_;
   std::vector<std::unique_ptr<Instance>> instances_;
   std::vector<std::unique_ptr<MemoryInstance>> memories_;
   std::vector<std::unique_ptr<TableInstance>> tables_;

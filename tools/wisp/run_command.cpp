@@ -70,13 +70,19 @@ value.
 WASI: the module sees only the directories given with --dir (HOST::GUEST names HOST as GUEST
 inside; paths cannot leave them) and only the variables given with --env.
 
+--max-memory BYTES caps each memory of the module at BYTES (a number of bytes, or with a K, M
+or G suffix for 1024, 1024^2, 1024^3; whole 64 KiB pages that fit count): memory.grow past it
+returns -1 (a C program's malloc fails), and a module whose memory starts larger cannot be
+instantiated.
+
 Exit status:
   0    the function returned (a WASI program: it exited with status 0)
   N    a WASI program's own exit status (from main or exit())
   1    FILE cannot be read, compiled or instantiated (e.g. it imports something wisp run does
-       not provide)
+       not provide, or its memory starts larger than --max-memory)
   2    usage error: no such export, wrong number of arguments, an argument that does not
-       parse as its parameter's type, or a --dir or --env that cannot be used
+       parse as its parameter's type, a --dir or --env that cannot be used, or a
+       --max-memory that is not a byte count
   134  the call trapped; the trap and its wasm backtrace are printed to stderr
 )";
 
@@ -91,6 +97,11 @@ CLI::App* addRunSubcommand(CLI::App& app, RunOptions& options) {
          "The exported function to call (instead of _start)")
       ->type_name("NAME");
   addWasiOptions(*run, options.wasi);
+  run->add_option_function<std::string>(
+         "--max-memory", [&options](const std::string& bytes) { options.max_memory = bytes; },
+         "The largest size of each memory, in bytes (K, M, G: 1024, 1024^2, 1024^3); "
+         "memory.grow past it returns -1")
+      ->type_name("BYTES");
   run->add_option("FILE", options.file,
                   "A .wasm binary, followed by the program's or the function's ARGS...")
       ->required();
@@ -103,12 +114,19 @@ CLI::App* addRunSubcommand(CLI::App& app, RunOptions& options) {
 }
 
 int runRun(const RunOptions& options) {
+  StoreLimits limits;
+  if (options.max_memory) {
+    auto bytes_allowed = parseByteCount(*options.max_memory);
+    if (auto* why = std::get_if<std::string>(&bytes_allowed))
+      return fail(kRunUsageError, "--max-memory `%s`: %s", options.max_memory->c_str(), why->c_str());
+    limits.max_memory_bytes = std::get<uint64_t>(bytes_allowed);
+  }
   auto bytes = readFileBytes(options.file);
   if (auto* message = std::get_if<std::string>(&bytes))
     return fail(kRunModuleError, "%s", message->c_str());
 
   Engine engine;
-  Store store(engine);
+  Store store(engine, limits);
   Result<Module> module = Module::compile(engine, std::get<std::vector<uint8_t>>(bytes));
   if (!module) return failWithError(options, module.error());
 

@@ -1,4 +1,5 @@
-// `wisp run [--dir HOST[::GUEST]] [--env KEY=VALUE] [--invoke NAME] FILE.wasm [ARGS...]`:
+// `wisp run [--dir HOST[::GUEST]] [--env KEY=VALUE] [--max-memory BYTES] [--invoke NAME]
+// FILE.wasm [ARGS...]`:
 // compile, instantiate and call a module's function (its `_start` by default), print the
 // results one a line. A module importing WASI gets it: ARGS become a command's argv, and its
 // exit status is the program's.
@@ -29,6 +30,8 @@ struct RunOptions {
   // its argv after argv[0].
   std::vector<std::string> args;
   WasiRunOptions wasi;  // --dir, --env, --wasi-trace
+  // --max-memory as given: the largest size in bytes of each memory (parsed by runRun).
+  std::optional<std::string> max_memory;
 };
 
 // Adds the `run` subcommand to `app`, filling `options` when it parses.

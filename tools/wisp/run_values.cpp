@@ -131,6 +131,28 @@ std::variant<Val, std::string> parseArgument(std::string_view text, ValType type
   }
 }
 
+std::variant<uint64_t, std::string> parseByteCount(std::string_view text) {
+  const char* const kForm = "not a byte count: digits, optionally followed by K, M or G";
+  uint64_t unit = 1;
+  if (!text.empty()) {
+    switch (text.back()) {
+      case 'k': case 'K': unit = uint64_t{1} << 10; break;
+      case 'm': case 'M': unit = uint64_t{1} << 20; break;
+      case 'g': case 'G': unit = uint64_t{1} << 30; break;
+      default: break;
+    }
+    if (unit != 1) text.remove_suffix(1);
+  }
+  uint64_t count = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
+  // from_chars takes no sign or spaces, but would accept a leading '-': digits only.
+  if (text.empty() || text[0] < '0' || text[0] > '9' || end != text.data() + text.size())
+    return std::string(kForm);
+  if (error == std::errc::result_out_of_range || count > UINT64_MAX / unit)
+    return std::string("too large for a byte count");
+  return count * unit;
+}
+
 std::string formatResult(const Val& value) {
   switch (value.type()) {
     case ValType::I32: return std::to_string(value.i32());

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Builds the decoder fuzzer with clang and libFuzzer and runs it.
+# Builds a fuzzer with clang and libFuzzer and runs it.
 #
 #   fuzz/run.sh [SECONDS]     fuzz for SECONDS (default 60), then check for slow inputs
 #
 # Environment:
+#   WISP_FUZZ_TARGET  decode (the default: decoder and validator, decode_fuzzer.cpp) or compile
+#                     (decode, validate, compile and instantiate, compile_fuzzer.cpp)
 #   WISP_TESTSUITE    the spec suite's .wast files to seed from (default ../shared/wasm-testsuite)
 #   WISP_FUZZ_FORK    fuzzing processes in parallel (default 1; the machine is shared)
 #
@@ -15,18 +17,24 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 seconds=${1:-60}
+case ${WISP_FUZZ_TARGET:-decode} in
+  decode) target=decode_fuzzer; slow_ms_per_kb=10; slow_base_ms=2 ;;
+  # Compiling and instantiating (an 8 GiB reservation per memory) cost more per input.
+  compile) target=compile_fuzzer; slow_ms_per_kb=100; slow_base_ms=50 ;;
+  *) echo "run.sh: WISP_FUZZ_TARGET must be decode or compile, not '$WISP_FUZZ_TARGET'" >&2; exit 2 ;;
+esac
 forks=${WISP_FUZZ_FORK:-1}
 testsuite=${WISP_TESTSUITE:-$root/../shared/wasm-testsuite}
 build=$root/build-fuzz
 # The largest spec-suite module is about 27 KB; room to grow past it, not so much that
 # mutations get slow.
 max_len=32768
-# A hang bound: no input may take longer than this many milliseconds per KB (sanitizers on).
-slow_ms_per_kb=10
+# A hang bound (set per target above): no input may take longer than slow_base_ms plus
+# slow_ms_per_kb milliseconds per KB (sanitizers on).
 
 CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DWISP_FUZZ=ON -DWISP_TESTS=OFF -DWISP_BENCH=OFF >/dev/null
-cmake --build "$build" --target decode_fuzzer -j2
+cmake --build "$build" --target "$target" -j2
 
 # Seeds: every binary module the spec suite's .wast files contain, with a leading feature byte
 # 0 (WebAssembly 2.0, see decode_fuzzer.cpp). Made once; delete build-fuzz/seeds to redo.
@@ -47,17 +55,19 @@ if [[ ! -d $seeds ]]; then
   echo "run.sh: $(ls "$seeds" | wc -l) seeds from $testsuite"
 fi
 
-corpus=$build/corpus
-artifacts=$build/artifacts
+corpus=$build/corpus-$target
+artifacts=$build/artifacts-$target
 mkdir -p "$corpus" "$artifacts"
 
 # One process by default; with WISP_FUZZ_FORK=N, N child processes (libFuzzer's fork mode).
+# Wisp's trap handler must see the faults of wasm code before ASan does (tests/CMakeLists.txt).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-allow_user_segv_handler=1:handle_segv=1:handle_sigbus=1}
 parallel=()
 (( forks > 1 )) && parallel=(-fork="$forks")
-log=$build/last-run.log
+log=$build/last-run-$target.log
 echo "run.sh: fuzzing for $seconds s (log: $log)"
 set +e
-"$build/decode_fuzzer" "$corpus" "$seeds" "${parallel[@]}" \
+"$build/$target" "$corpus" "$seeds" "${parallel[@]}" \
   -dict=fuzz/wasm.dict -max_len=$max_len -rss_limit_mb=2048 -timeout=10 \
   -max_total_time="$seconds" -artifact_prefix="$artifacts/" -print_final_stats=1 \
   >"$log" 2>&1
@@ -74,12 +84,12 @@ fi
 # The machine is shared, so a slow first reading is retried and the best of three counts.
 echo "run.sh: replaying the corpus to look for slow inputs (> $slow_ms_per_kb ms per KB)"
 replay_times() {
-  xargs -0 -n 500 "$build/decode_fuzzer" 2>&1 | sed -n 's/^Executed \(.*\) in \([0-9]*\) ms$/\1 \2/p'
+  xargs -0 -n 500 "$build/$target" 2>&1 | sed -n 's/^Executed \(.*\) in \([0-9]*\) ms$/\1 \2/p'
 }
 over_limit() {  # FILE MS
   local bytes
   bytes=$(stat -c %s "$1")
-  (( $2 > (bytes * slow_ms_per_kb + 1023) / 1024 + 2 ))  # +2 ms for timer granularity
+  (( $2 > (bytes * slow_ms_per_kb + 1023) / 1024 + slow_base_ms ))
 }
 slow=0
 while read -r file ms; do

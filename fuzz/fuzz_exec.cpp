@@ -16,7 +16,9 @@
 //
 // With --batch each module's events are framed by `### module FILE` and `### end FILE`, with
 // stdout flushed after the opening line, so a driver that runs many modules in one process can
-// tell which module a crash or a hang happened in.
+// tell which module a crash or a hang happened in. Exit status: 0 when every module could be run
+// (traps included), 1 when one could not be read, compiled, linked or instantiated, 2 for a
+// usage error.
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -124,22 +126,23 @@ wisp::Result<std::vector<wisp::Extern>> makeImports(wisp::Store& store, const wi
   return imports;
 }
 
-void runModule(const wisp::Engine& engine, const char* path) {
+// False when the module could not be run at all (unreadable, rejected, not linkable).
+bool runModule(const wisp::Engine& engine, const char* path) {
   std::optional<std::vector<uint8_t>> bytes = readFile(path);
   if (!bytes) {
     emit(std::string("[wisp error] cannot read ") + path + ": " + std::strerror(errno) + "\n");
-    return;
+    return false;
   }
   wisp::Result<wisp::Module> module = wisp::Module::compile(engine, *bytes);
   if (!module) {
     emit("[wisp error] compile: " + module.error().describe() + "\n");
-    return;
+    return false;
   }
   wisp::Store store(engine);
   wisp::Result<std::vector<wisp::Extern>> imports = makeImports(store, *module);
   if (!imports) {
     emit("[wisp error] link: " + imports.error().describe() + "\n");
-    return;
+    return false;
   }
   wisp::Result<wisp::Instance> instance = wisp::Instance::create(store, *module, *imports);
   if (!instance) {
@@ -147,7 +150,7 @@ void runModule(const wisp::Engine& engine, const char* path) {
       emit("[trap " + trapMessage(instance.error()) + "]\n");
     else
       emit("[wisp error] instantiate: " + instance.error().describe() + "\n");
-    return;
+    return instance.error().kind == wisp::ErrorKind::Trap;  // a trap is an outcome like any other
   }
   std::optional<wisp::Func> hang_limit_initializer = instance->getFunc("hangLimitInitializer");
   for (const auto& [name, item] : instance->exports()) {
@@ -186,6 +189,7 @@ void runModule(const wisp::Engine& engine, const char* path) {
     }
     emit(line + "\n");
   }
+  return true;
 }
 
 }  // namespace
@@ -222,14 +226,15 @@ int main(int argc, char** argv) {
   static char buffer[1 << 16];
   std::setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
   wisp::Engine engine(config);
+  bool all_ran = true;
   for (const char* path : files) {
     if (batch) {
       emit(std::string("### module ") + path + "\n");
       std::fflush(stdout);
     }
-    runModule(engine, path);
+    all_ran = runModule(engine, path) && all_ran;
     if (batch) emit(std::string("### end ") + path + "\n");
   }
   std::fflush(stdout);
-  return 0;
+  return all_ran ? 0 : 1;
 }

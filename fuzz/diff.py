@@ -183,7 +183,7 @@ def same_value(a, b):
     refs = ("funcref", "externref", "anyref", "function", "object", "null")
     if a.startswith(refs) or b.startswith(refs):
         return a.startswith(refs) and b.startswith(refs)
-    if INTEGER.match(a) and INTEGER.match(b):
+    if INTEGER.match(a) and INTEGER.match(b) and "-0" not in (a, b):  # only a float is -0
         return int(a) == int(b)
     try:
         x, y = parse_float(a), parse_float(b)

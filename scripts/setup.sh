@@ -13,7 +13,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev     # the wisp command line
   clang lld wasi-libc libclang-rt-14-dev-wasm32  # C to wasm32-wasi for the WASI tests
   libclang-rt-14-dev                  # libFuzzer for the fuzzers
-  binaryen                            # random modules and a reference interpreter: fuzz/
+  binaryen nodejs                     # differential fuzzing (fuzz/diff.sh): wasm-opt and V8
 )
 
 missing=()

@@ -71,35 +71,6 @@ class Events(unittest.TestCase):
             diff.events_of("[wisp error] compile: invalid\n"), diff.events_of("[v8 error] compile: invalid\n")))
 
 
-class ShiftsThroughCalls(unittest.TestCase):
-    WAT = textwrap.dedent("""\
-        (module
-          (func (;0;) (result i64)
-            i64.const 1
-            i64.const 4294967296
-            local.tee 0
-            i64.shl)
-          (func (;1;) (param i64) (result i64)
-            local.get 0
-            i64.const 3
-            i64.rotr
-            drop
-            i64.const 0))
-        """)
-
-    def test_every_i64_shift_becomes_a_call_and_the_helpers_are_added(self):
-        edited = diff.shifts_through_calls(self.WAT)
-        self.assertIn("call $wisp_fuzz_i64_shl)", edited)
-        self.assertIn("call $wisp_fuzz_i64_rotr\n", edited)
-        self.assertNotRegex(edited, r"^\s*i64\.(shl|rotr)\)*\s*$")  # only inside the helpers
-        self.assertIn("(func $wisp_fuzz_i64_shl (param i64 i64) (result i64)", edited)
-        self.assertIn("(func $wisp_fuzz_i64_rotr (param i64 i64) (result i64)", edited)
-
-    def test_no_change_without_an_i64_constant_beyond_32_bits(self):
-        narrow = self.WAT.replace("4294967296", "2147483647")
-        self.assertEqual(diff.shifts_through_calls(narrow), narrow)
-
-
 class RunBatch(unittest.TestCase):
     """run_batch pins a crash or a hang on the module in progress and runs the rest again."""
 

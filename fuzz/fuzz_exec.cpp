@@ -31,6 +31,10 @@
 #include <string_view>
 #include <vector>
 
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
 #include "wisp/wisp.h"
 
 namespace {
@@ -195,6 +199,12 @@ bool runModule(const wisp::Engine& engine, const char* path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The driver starts each harness in a session of its own (to kill a hung one whole); if the
+  // driver itself is killed (wasm-reduce's time limit), a harness stuck in a module's infinite
+  // loop must not outlive it.
+  const pid_t driver = getppid();
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != driver) return 1;  // the driver died before the line above
   wisp::Config config;
   config.compile_threads = 1;  // the driver runs processes in parallel itself
   bool batch = false;

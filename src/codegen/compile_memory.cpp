@@ -18,23 +18,26 @@ namespace x64 = isa::x64;
 isa::Address FunctionCompiler::memoryAddress(const wasm::MemArg& arg, uint32_t access_size,
                                              Reg* index_reg, RegSet exclude) {
   *index_reg = Reg();
+  // Roles of the ISA layer: the pinned base of memory 0 and the MacroAssembler's scratch.
+  const Reg memory_base = isa::target::kMemoryBaseReg;
+  const Reg scratch = isa::target::kScratchGp;
   isa::Address addr;
   if (peek().isConst()) {
     const uint64_t effective = static_cast<uint32_t>(pop().bits) + arg.offset;
     if (effective <= INT32_MAX && !context_.options.explicit_bounds_checks) {
-      return {x64::kMemoryBaseReg, Reg(), static_cast<int32_t>(effective)};
+      return {memory_base, Reg(), static_cast<int32_t>(effective)};
     }
     *index_reg = allocReg(RegClass::Gp, exclude);
     masm_.moveImm(*index_reg, ValType::I64, effective);
-    addr = {x64::kMemoryBaseReg, *index_reg, 0};
+    addr = {memory_base, *index_reg, 0};
   } else {
     *index_reg = popToReg(exclude);
     if (arg.offset <= INT32_MAX) {
-      addr = {x64::kMemoryBaseReg, *index_reg, static_cast<int32_t>(arg.offset)};
+      addr = {memory_base, *index_reg, static_cast<int32_t>(arg.offset)};
     } else {
-      masm_.moveImm(x64::kScratchGp, ValType::I64, arg.offset);
-      masm_.addPtr(*index_reg, x64::kScratchGp);
-      addr = {x64::kMemoryBaseReg, *index_reg, 0};
+      masm_.moveImm(scratch, ValType::I64, arg.offset);
+      masm_.addPtr(*index_reg, scratch);
+      addr = {memory_base, *index_reg, 0};
     }
   }
   if (context_.options.explicit_bounds_checks) {
@@ -43,14 +46,14 @@ isa::Address FunctionCompiler::memoryAddress(const wasm::MemArg& arg, uint32_t a
     // through the scratch register.
     const uint64_t end_offset = static_cast<uint64_t>(addr.disp) + access_size;
     if (end_offset <= INT32_MAX) {
-      masm_.leaPtr(x64::kScratchGp, {*index_reg, Reg(), static_cast<int32_t>(end_offset)});
+      masm_.leaPtr(scratch, {*index_reg, Reg(), static_cast<int32_t>(end_offset)});
     } else {
-      masm_.moveImm(x64::kScratchGp, ValType::I64, end_offset);
-      masm_.addPtr(x64::kScratchGp, *index_reg);
+      masm_.moveImm(scratch, ValType::I64, end_offset);
+      masm_.addPtr(scratch, *index_reg);
     }
     const Reg memory = allocReg(RegClass::Gp, exclude.with(*index_reg));
     loadVmctxField(memory, context_.offsets.memory(0));
-    masm_.branchCompareMem64(isa::Cond::GtU, x64::kScratchGp,
+    masm_.branchCompareMem64(isa::Cond::GtU, scratch,
                              {memory, Reg(), runtime::VMMemory::kLengthOffset},
                              trapLabel(TrapKind::MemoryOutOfBounds));
     freeReg(memory);

@@ -16,7 +16,7 @@ namespace x64 = isa::x64;
 void FunctionCompiler::emitCall(const wasm::FuncType& type, const isa::ABISig& sig,
                                 auto&& emit_call_instruction, bool vmctx_changed) {
   spillRegisters();
-  clearLocalCache();  // the callee clobbers every allocatable register
+  flushLocals();  // the callee clobbers every allocatable register
   const uint32_t area = sig.stackAreaBytes();
   masm_.adjustStack(static_cast<int32_t>(area));
   const size_t param_count = type.params().size();

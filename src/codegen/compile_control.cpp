@@ -1,15 +1,42 @@
-// Control flow: blocks, loops, ifs, branches, returns. The merge protocol is described at the
-// top of function_compiler.h: everything is in memory at a join, label values in label slots.
-#include "codegen/function_compiler.h"
-
+// Control flow: blocks, loops, ifs, branches, returns, and the merges at their targets (the
+// protocol is at the top of function_compiler.h and control.h).
 #include <algorithm>
+
+#include "codegen/function_compiler.h"
 
 namespace wisp::codegen {
 
 using isa::Reg;
+using isa::RegClass;
+using isa::RegSet;
 using wasm::Opcode;
 using wasm::ValType;
-namespace x64 = isa::x64;
+
+namespace {
+// Loop headers leave this many registers of each class free for the body's temporaries.
+constexpr int kLoopFreeGp = 4;
+constexpr int kLoopFreeFp = 3;
+// The look ahead at a loop's body stops after this many instructions.
+constexpr uint32_t kLoopScanBudget = 4096;
+}  // namespace
+
+// Emits moves_ through the MacroAssembler (the ParallelMove emitter).
+struct MoveEmitter {
+  isa::MacroAssembler& masm;
+  static isa::Address at(int32_t disp) { return {isa::target::kFramePointer, Reg(), disp}; }
+  void move(Reg d, Reg s, ValType t) { masm.move(d, s, t); }
+  void load(Reg d, int32_t disp, ValType t) { masm.load(d, at(disp), t); }
+  void store(int32_t disp, Reg s, ValType t) { masm.store(at(disp), s, t); }
+  void copy(int32_t d, int32_t s, ValType t) { masm.copySlot(at(d), at(s), t); }
+  void moveImm(Reg d, ValType t, uint64_t bits) { masm.moveImm(d, t, bits); }
+  void storeImm(int32_t d, ValType t, uint64_t bits) { masm.storeImm(at(d), t, bits); }
+  void swap(Reg a, Reg b, ValType t) { masm.swap(a, b, t); }
+};
+
+void FunctionCompiler::emitMoves() {
+  MoveEmitter emitter{masm_};
+  moves_.emit(emitter, -move_temp_slot_);
+}
 
 void FunctionCompiler::pushControl(Opcode kind, const wasm::ControlFrame& frame, bool reachable) {
   Control c;
@@ -29,10 +56,198 @@ void FunctionCompiler::pushControl(Opcode kind, const wasm::ControlFrame& frame,
   controls_.push_back(c);
 }
 
+// ---- merge states -----------------------------------------------------------------------------
+
+PoolRange FunctionCompiler::snapshotLocals() {
+  PoolRange range{static_cast<uint32_t>(merge_locals_.size()), 0};
+  locals_.forEach([&](uint32_t local, Reg reg, bool dirty) {
+    merge_locals_.push_back({local, reg, dirty});
+    ++range.count;
+  });
+  return range;
+}
+
+void FunctionCompiler::fixMergeState(Control& t) {
+  t.merge_fixed = true;
+  t.merge_locals = snapshotLocals();
+  t.merge_values_begin = static_cast<uint32_t>(merge_values_.size());
+  const uint32_t arity = t.labelArity();
+  // Label values stay in the registers they are in; others get a free register when there
+  // is one. A loop's params, and a return's values, go to their slots.
+  RegSet taken = locals_.regs();
+  const size_t first = stack_.size() - arity;
+  const bool registers = t.kind != Opcode::Loop && t.kind != Opcode::Call;
+  for (uint32_t i = 0; i < arity; ++i) {
+    const VarState& s = stack_[first + i];
+    MergeValue v;
+    if (registers && s.type != ValType::V128) {
+      if (s.isReg() && !taken.has(s.reg)) {
+        v.reg = s.reg;
+      } else {
+        const RegSet allocatable = isa::isFpType(s.type) ? isa::target::kAllocatableFp
+                                                         : isa::target::kAllocatableGp;
+        const RegSet free = allocatable - used_ - taken;
+        if (!free.empty()) v.reg = free.first();
+      }
+      if (v.reg.valid()) taken = taken.with(v.reg);
+    }
+    merge_values_.push_back(v);
+  }
+}
+
+void FunctionCompiler::planMovesTo(const Control& t) {
+  moves_.clear();
+  // Locals: where the target wants them (target_regs_ is all invalid between calls).
+  const LocalInReg* want = merge_locals_.data() + t.merge_locals.begin;
+  for (uint32_t k = 0; k < t.merge_locals.count; ++k) target_regs_[want[k].local] = want[k].reg;
+  locals_.forEach([&](uint32_t local, Reg reg, bool dirty) {
+    const Reg target = target_regs_[local];
+    if (target.valid() && target != reg)
+      moves_.add(MoveLocation::inReg(target), MoveLocation::inReg(reg), local_types_[local]);
+    if (!dirty) return;
+    // The target trusts the home unless it keeps the local dirty.
+    bool target_dirty = false;
+    if (target.valid()) {
+      for (uint32_t k = 0; k < t.merge_locals.count; ++k)
+        if (want[k].local == local) target_dirty = want[k].dirty;
+    }
+    if (!target_dirty)
+      moves_.add(MoveLocation::inSlot(local_homes_[local]), MoveLocation::inReg(reg),
+                 local_types_[local]);
+  });
+  for (uint32_t k = 0; k < t.merge_locals.count; ++k) {
+    const LocalInReg& w = want[k];
+    if (!locals_.inReg(w.local))
+      moves_.add(MoveLocation::inReg(w.reg), MoveLocation::inSlot(local_homes_[w.local]),
+                 local_types_[w.local]);
+    target_regs_[w.local] = Reg();
+  }
+  // Label values: to their registers, else to the label's slots.
+  const uint32_t arity = t.labelArity();
+  const size_t first = stack_.size() - arity;
+  int32_t slot = t.label_base;
+  for (uint32_t i = 0; i < arity; ++i) {
+    const VarState& s = stack_[first + i];
+    slot += static_cast<int32_t>(isa::stackSlotSize(s.type));
+    max_slot_ = std::max(max_slot_, slot);
+    const MergeValue& v = merge_values_[t.merge_values_begin + i];
+    const MoveLocation dst = v.reg.valid() ? MoveLocation::inReg(v.reg) : MoveLocation::inSlot(-slot);
+    moves_.add(dst, locationOf(s), s.type);
+  }
+}
+
+void FunctionCompiler::moveToTarget(Control& target) {
+  materializeFlags();
+  if (!target.merge_fixed) fixMergeState(target);
+  planMovesTo(target);
+  emitMoves();
+  target.label_used = true;
+}
+
+bool FunctionCompiler::edgeNeedsMoves(Control& target) {
+  if (target.kind == Opcode::Call) return true;  // a return
+  materializeFlags();
+  if (!target.merge_fixed) fixMergeState(target);
+  planMovesTo(target);
+  const bool needed = !moves_.empty();
+  moves_.clear();
+  return needed;
+}
+
+void FunctionCompiler::dropStackAbove(uint32_t height) {
+  while (stack_.size() > height) {
+    const VarState s = pop();
+    if (s.isReg()) freeReg(s.reg);
+  }
+}
+
+void FunctionCompiler::setLocals(PoolRange range) {
+  locals_.forEach([&](uint32_t local, Reg reg, bool) {
+    locals_.release(local);
+    freeReg(reg);
+  });
+  for (uint32_t k = 0; k < range.count; ++k) {
+    const LocalInReg& l = merge_locals_[range.begin + k];
+    locals_.assign(l.local, l.reg, l.dirty);
+    used_ = used_.with(l.reg);
+  }
+}
+
+void FunctionCompiler::adoptMergeState(Control& c) {
+  dropStackAbove(c.height);
+  setLocals(c.merge_locals);
+  int32_t slot = c.label_base;
+  const uint32_t arity = c.labelArity();
+  for (uint32_t i = 0; i < arity; ++i) {
+    const ValType t = c.results[i];
+    slot += static_cast<int32_t>(isa::stackSlotSize(t));
+    max_slot_ = std::max(max_slot_, slot);
+    VarState s;
+    s.type = t;
+    s.slot = slot;
+    const MergeValue& v = merge_values_[c.merge_values_begin + i];
+    if (v.reg.valid()) {
+      s.loc = VarState::Loc::Reg;
+      s.reg = v.reg;
+      used_ = used_.with(v.reg);
+    }
+    stack_.push_back(s);
+  }
+}
+
+void FunctionCompiler::restoreSavedParams(Control& c) {
+  dropStackAbove(c.height);
+  for (uint32_t i = 0; i < c.param_count; ++i)
+    stack_.push_back(saved_params_[c.saved_params_begin + i]);
+}
+
+void FunctionCompiler::adoptElseState(Control& c) {
+  restoreSavedParams(c);
+  setLocals(c.else_locals);
+}
+
+// ---- blocks -------------------------------------------------------------------------------------
+
 void FunctionCompiler::visitBlock(const wasm::ControlFrame& frame, bool reachable) {
   if (dead_) return pushControl(Opcode::Block, frame, false);
   spillAll();
   pushControl(Opcode::Block, frame, reachable);
+}
+
+// The header state: the locals the body uses are carried in registers (loaded now if they
+// are in memory, as registers allow: the most used first); the ones it never mentions leave
+// their registers, so back edges do not reload them. A local the body assigns is kept dirty
+// in the header state, so back edges need not store it.
+void FunctionCompiler::chooseLoopLocals() {
+  loop_scan_.scan(decoder_->cursor(), decoder_->bodyEnd(),
+                  static_cast<uint32_t>(local_types_.size()), kLoopScanBudget);
+  if (loop_scan_.complete()) {
+    locals_.forEach([&](uint32_t local, Reg, bool) {
+      if (loop_scan_.uses(local) == 0) evictLocal(local);
+    });
+  }
+  // The candidates, most used first (a short list: sorting it is cheap).
+  uint32_t candidates[64];
+  uint32_t count = 0;
+  for (uint32_t local : loop_scan_.touched()) {
+    if (locals_.inReg(local) || local_types_[local] == ValType::V128) continue;
+    if (count < 64) candidates[count++] = local;
+  }
+  std::sort(candidates, candidates + count, [&](uint32_t a, uint32_t b) {
+    return loop_scan_.uses(a) > loop_scan_.uses(b);
+  });
+  for (uint32_t k = 0; k < count; ++k) {
+    const uint32_t local = candidates[k];
+    const bool fp = isa::isFpType(local_types_[local]);
+    const RegSet allocatable = fp ? isa::target::kAllocatableFp : isa::target::kAllocatableGp;
+    if ((allocatable - used_).count() <= (fp ? kLoopFreeFp : kLoopFreeGp)) continue;
+    const Reg reg = tryAllocFree(fp ? RegClass::Fp : RegClass::Gp);
+    masm_.load(reg, localAddress(local), local_types_[local]);
+    locals_.assign(local, reg, false);
+  }
+  locals_.forEach([&](uint32_t local, Reg, bool dirty) {
+    if (!dirty && loop_scan_.written(local)) locals_.setDirty(local, true);
+  });
 }
 
 void FunctionCompiler::visitLoop(const wasm::ControlFrame& frame, bool reachable) {
@@ -50,57 +265,9 @@ void FunctionCompiler::visitLoop(const wasm::ControlFrame& frame, bool reachable
       s.slot = slot;
     }
   }
-  // The header is a join: the locals cached now stay in their registers, and every back edge
-  // puts them back there (restoreLoopCache), so a loop-carried local need not go through
-  // memory on the critical path.
-  c.loop_cache_begin = static_cast<uint32_t>(loop_caches_.size());
-  for (uint8_t code = 0; code < 32; ++code) {
-    if (cached_local_of_[code] < 0) continue;
-    loop_caches_.push_back({static_cast<uint32_t>(cached_local_of_[code]), Reg::fromCode(code)});
-  }
-  c.loop_cache_count = static_cast<uint32_t>(loop_caches_.size()) - c.loop_cache_begin;
+  chooseLoopLocals();
+  fixMergeState(c);
   masm_.bind(c.label);
-}
-
-// A parallel move into the header's registers, emitted on a back edge; memory holds every
-// local's value (the cache writes through), so a source that would be overwritten before it is
-// read is simply loaded from the local's slot. It changes no compile-time state.
-void FunctionCompiler::restoreLoopCache(const Control& loop) {
-  struct Move {
-    Reg dst;
-    Reg src;  // invalid: load from the local's slot
-    uint32_t local;
-  };
-  Move moves[32];
-  uint32_t count = 0;
-  for (uint32_t i = 0; i < loop.loop_cache_count; ++i) {
-    const CachedLocal& want = loop_caches_[loop.loop_cache_begin + i];
-    const Reg current = local_cache_[want.local];
-    if (current == want.reg) continue;
-    moves[count++] = {want.reg, current, want.local};
-  }
-  auto isPendingSource = [&](Reg reg, uint32_t except) {
-    for (uint32_t k = 0; k < count; ++k)
-      if (k != except && moves[k].src == reg) return true;
-    return false;
-  };
-  while (count > 0) {
-    bool progress = false;
-    for (uint32_t k = 0; k < count;) {
-      if (isPendingSource(moves[k].dst, k)) {
-        ++k;
-        continue;
-      }
-      const Move& m = moves[k];
-      if (m.src.valid()) masm_.move(m.dst, m.src, local_types_[m.local]);
-      else masm_.load(m.dst, localAddress(m.local), local_types_[m.local]);
-      moves[k] = moves[--count];
-      progress = true;
-    }
-    if (!progress) {
-      for (uint32_t k = 0; k < count; ++k) moves[k].src = Reg();  // break the cycles
-    }
-  }
 }
 
 void FunctionCompiler::visitIf(const wasm::ControlFrame& frame, bool reachable) {
@@ -108,63 +275,35 @@ void FunctionCompiler::visitIf(const wasm::ControlFrame& frame, bool reachable) 
   // The decoder has popped the condition from its stack; it is our top entry. Spilling emits
   // only moves, so a condition in the flags survives until the branch.
   const VarState cond = peek();
-  const Reg cond_reg = cond.loc == VarState::Loc::Flags ? (pop(), Reg()) : popToReg();
+  bool cond_owned = false;
+  const Reg cond_reg =
+      cond.loc == VarState::Loc::Flags ? (pop(), Reg()) : popForRead({}, &cond_owned);
   spillAll();
-  clearLocalCache();  // both branches start from what memory holds
   pushControl(Opcode::If, frame, reachable);
   Control& c = controls_.back();
   c.else_label = masm_.newLabel();
   if (cond_reg.valid()) {
     masm_.branchIfZero(cond_reg, ValType::I32, c.else_label);
-    freeReg(cond_reg);
+    releaseRead(cond_reg, cond_owned);
   } else {
     masm_.branchOnCond(isa::negate(static_cast<isa::Cond>(cond.bits)), c.else_label);
   }
-  // Keep the params for the else branch and let the then branch push above them.
+  // The else branch starts from this state: the params, and the locals where they are now.
+  c.else_locals = snapshotLocals();
   c.saved_params_begin = static_cast<uint32_t>(saved_params_.size());
   for (uint32_t i = c.height; i < stack_.size(); ++i) saved_params_.push_back(stack_[i]);
   if (c.param_count > 0) c.slot_floor = c.label_base = std::max(c.slot_floor, stack_.back().slot);
-}
-
-// Drops everything above the frame's base (freeing registers) and leaves the stack as a join
-// leaves it: the label's values in the label's slots.
-void FunctionCompiler::resetStackAfterJoin(Control& c) {
-  while (stack_.size() > c.height) {
-    const VarState s = pop();
-    if (s.isReg()) freeReg(s.reg);
-  }
-  int32_t slot = c.label_base;
-  for (ValType t : c.results) {
-    slot += static_cast<int32_t>(isa::stackSlotSize(t));
-    VarState s;
-    s.loc = VarState::Loc::Stack;
-    s.type = t;
-    s.slot = slot;
-    stack_.push_back(s);
-    max_slot_ = std::max(max_slot_, slot);
-  }
-}
-
-void FunctionCompiler::restoreSavedParams(Control& c) {
-  while (stack_.size() > c.height) {
-    const VarState s = pop();
-    if (s.isReg()) freeReg(s.reg);
-  }
-  for (uint32_t i = 0; i < c.param_count; ++i)
-    stack_.push_back(saved_params_[c.saved_params_begin + i]);
 }
 
 void FunctionCompiler::visitElse(const wasm::ControlFrame&, bool) {
   Control& c = controls_.back();
   if (c.dead_on_entry) return;
   if (!dead_) {
-    moveToLabel(c, static_cast<uint32_t>(c.results.size()));
+    moveToTarget(c);
     masm_.jump(c.label);
-    c.label_used = true;
   }
-  clearLocalCache();
   masm_.bind(c.else_label);
-  restoreSavedParams(c);
+  adoptElseState(c);
   c.kind = Opcode::Else;
   dead_ = unsupported_ != nullptr;
 }
@@ -180,65 +319,48 @@ void FunctionCompiler::visitEnd(const wasm::ControlFrame&, bool) {
     controls_.pop_back();
     return;
   }
-  const uint32_t arity = static_cast<uint32_t>(c.results.size());
-  bool live = !dead_;
+  if (c.kind == Opcode::Loop) {
+    // The end of a loop is no target: the code after it continues from the body's state.
+    controls_.pop_back();
+    return;
+  }
   if (c.kind == Opcode::If) {
     // No else: the false path carries the params through as results.
     if (!dead_) {
-      moveToLabel(c, arity);
+      moveToTarget(c);
       masm_.jump(c.label);
-      c.label_used = true;
     }
-    clearLocalCache();
     masm_.bind(c.else_label);
-    restoreSavedParams(c);
-    moveToLabel(c, arity);
-    live = true;
+    adoptElseState(c);
+    moveToTarget(c);
   } else if (!dead_) {
-    moveToLabel(c, arity);
+    moveToTarget(c);
   }
-  clearLocalCache();
-  if (c.kind != Opcode::Loop) {
+  const bool live = c.label_used;
+  if (live) {
     masm_.bind(c.label);
-    live = live || c.label_used;
+    adoptMergeState(c);
+  } else {
+    dropStackAbove(c.height);
   }
-  resetStackAfterJoin(c);
   const uint32_t saved_begin = c.saved_params_begin;
   const bool was_if = c.kind == Opcode::If || c.kind == Opcode::Else;
-  const Opcode c_kind = c.kind;
-  const uint32_t loop_cache_begin = c.loop_cache_begin;
   controls_.pop_back();
   if (was_if) saved_params_.resize(saved_begin);
-  if (c_kind == Opcode::Loop) loop_caches_.resize(loop_cache_begin);
   dead_ = !live || unsupported_ != nullptr;
 }
 
-// Stores the top `arity` values into the target's label slots (see the merge protocol).
-void FunctionCompiler::moveToLabel(Control& target, uint32_t arity) {
-  int32_t slot = target.label_base;
-  const size_t first = stack_.size() - arity;
-  for (size_t i = first; i < stack_.size(); ++i) {
-    slot += static_cast<int32_t>(isa::stackSlotSize(stack_[i].type));
-    storeToSlot(stack_[i], slot);
-    max_slot_ = std::max(max_slot_, slot);
-  }
-}
+// ---- branches -----------------------------------------------------------------------------------
 
 void FunctionCompiler::branchTo(Control& target) {
   if (target.kind == Opcode::Call) return emitReturn();
-  moveToLabel(target, target.labelArity());
-  if (target.loop_cache_count > 0) restoreLoopCache(target);
+  moveToTarget(target);
   masm_.jump(target.label);
-  target.label_used = true;
 }
 
 void FunctionCompiler::becomeDead() {
-  clearLocalCache();
-  const Control& c = controls_.back();
-  while (stack_.size() > c.height) {
-    const VarState s = pop();
-    if (s.isReg()) freeReg(s.reg);
-  }
+  dropStackAbove(controls_.back().height);
+  setLocals({});
   dead_ = true;
 }
 
@@ -262,12 +384,15 @@ void FunctionCompiler::visitBrIf(uint32_t depth) {
   if (peek().loc == VarState::Loc::Flags) {
     taken = static_cast<isa::Cond>(pop().bits);
   } else {
-    const Reg cond = popToReg();
-    freeReg(cond);
+    bool owned;
+    const Reg cond = popForRead({}, &owned);
+    releaseRead(cond, owned);
     taken = isa::negate(masm_.eqzToFlags(Opcode::I32Eqz, cond));  // taken when non-zero
   }
+  // Nothing below may change the flags before the branch: planning moves emits nothing, and
+  // the first edge to a target fixes its state without code (the top is no Flags entry now).
   Control& target = controlAt(depth);
-  if (!branchNeedsMoves(target)) {
+  if (!edgeNeedsMoves(target)) {
     masm_.branchOnCond(taken, target.label);
     target.label_used = true;
     return;
@@ -280,26 +405,28 @@ void FunctionCompiler::visitBrIf(uint32_t depth) {
 
 void FunctionCompiler::visitBrTable(std::span<const uint32_t> depths, uint32_t default_depth) {
   if (dead_) return;
+  // The jump through the table overwrites the index register: it must be our own.
   const Reg index = popToReg();
+  materializeFlags();
   // One stub per distinct target that needs moves; targets that need none are jumped to
-  // directly from the table.
+  // directly from the table. Every stub starts from this state, so the index register must
+  // survive into none of them: the moves may overwrite it.
   br_table_labels_.assign(controls_.size(), isa::Label());
   auto labelFor = [&](uint32_t depth) {
     Control& target = controlAt(depth);
     target.label_used = true;
-    if (!branchNeedsMoves(target)) return target.label;
+    if (!edgeNeedsMoves(target)) return target.label;
     isa::Label& stub = br_table_labels_[depth];
     if (!stub.isValid()) stub = masm_.newLabel();
     return stub;
   };
-  std::vector<isa::Label> table;
-  table.reserve(depths.size());
-  for (uint32_t depth : depths) table.push_back(labelFor(depth));
+  jump_table_.clear();
+  for (uint32_t depth : depths) jump_table_.push_back(labelFor(depth));
   const isa::Label default_label = labelFor(default_depth);
-  freeReg(index);
   masm_.branchCompareImm(isa::Cond::GeU, index, ValType::I32,
                          static_cast<int32_t>(depths.size()), default_label);
-  if (!depths.empty()) masm_.jumpTable(index, table);
+  if (!depths.empty()) masm_.jumpTable(index, jump_table_);
+  freeReg(index);
   for (uint32_t depth = 0; depth < br_table_labels_.size(); ++depth) {
     if (!br_table_labels_[depth].isValid()) continue;
     masm_.bind(br_table_labels_[depth]);
@@ -314,35 +441,24 @@ void FunctionCompiler::visitReturn() {
   becomeDead();
 }
 
-// Moves the results to their ABI places and leaves the function. It changes no entry's
-// state (a br_if to the function's end emits this on its taken path only).
+// Moves the results to their ABI places and leaves the function: one parallel move, so a
+// result may come from another result's register or from a local's. It changes no state (a
+// br_if to the function's end emits this on its taken path only).
 void FunctionCompiler::emitReturn() {
-  // Result registers may be caching locals that other results read: forget the cache (memory
-  // holds every local's value), which is safe on a br_if's fallthrough path too.
-  clearLocalCache();
+  materializeFlags();
   const auto& results = sig_.results;
   const size_t first = stack_.size() - results.size();
-  isa::RegSet result_regs;
-  for (const isa::ABIArg& r : results)
-    if (r.inRegister()) result_regs = result_regs.with(r.reg);
-  // A value sitting in another result's register would be overwritten: park it in its slot.
-  auto parked = [&](size_t k) {
-    const VarState& s = stack_[first + k];
-    return s.isReg() && result_regs.has(s.reg) && s.reg != results[k].reg;
-  };
-  for (size_t k = 0; k < results.size(); ++k)
-    if (parked(k)) masm_.store(slotAddress(stack_[first + k].slot), stack_[first + k].reg,
-                               stack_[first + k].type);
+  moves_.clear();
   for (size_t k = 0; k < results.size(); ++k) {
-    VarState s = stack_[first + k];
-    if (parked(k)) s.loc = VarState::Loc::Stack;
-    if (results[k].inRegister()) {
-      loadInto(s, results[k].reg);
-      continue;
-    }
-    storeTo(s, {x64::rbp, Reg(),
-                static_cast<int32_t>(16 + sig_.stack_param_bytes + results[k].stack_offset)});
+    const VarState& s = stack_[first + k];
+    const MoveLocation dst =
+        results[k].inRegister()
+            ? MoveLocation::inReg(results[k].reg)
+            : MoveLocation::inSlot(
+                  static_cast<int32_t>(16 + sig_.stack_param_bytes + results[k].stack_offset));
+    moves_.add(dst, locationOf(s), s.type);
   }
+  emitMoves();
   masm_.leaveFrameAndReturn();
 }
 

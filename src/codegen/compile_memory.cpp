@@ -16,8 +16,9 @@ namespace x64 = isa::x64;
 // 8 GiB) every out-of-bounds access faults, so nothing is checked; with explicit checks the
 // end of the access is compared with the memory's length first.
 isa::Address FunctionCompiler::memoryAddress(const wasm::MemArg& arg, uint32_t access_size,
-                                             Reg* index_reg, RegSet exclude) {
+                                             Reg* index_reg, bool* index_owned, RegSet exclude) {
   *index_reg = Reg();
+  *index_owned = true;
   // Roles of the ISA layer: the pinned base of memory 0 and the MacroAssembler's scratch.
   const Reg memory_base = isa::target::kMemoryBaseReg;
   const Reg scratch = isa::target::kScratchGp;
@@ -30,15 +31,15 @@ isa::Address FunctionCompiler::memoryAddress(const wasm::MemArg& arg, uint32_t a
     *index_reg = allocReg(RegClass::Gp, exclude);
     masm_.moveImm(*index_reg, ValType::I64, effective);
     addr = {memory_base, *index_reg, 0};
+  } else if (arg.offset <= INT32_MAX) {
+    // The index is only read (a local's register serves as it is).
+    *index_reg = popForRead(exclude, index_owned);
+    addr = {memory_base, *index_reg, static_cast<int32_t>(arg.offset)};
   } else {
     *index_reg = popToReg(exclude);
-    if (arg.offset <= INT32_MAX) {
-      addr = {memory_base, *index_reg, static_cast<int32_t>(arg.offset)};
-    } else {
-      masm_.moveImm(scratch, ValType::I64, arg.offset);
-      masm_.addPtr(*index_reg, scratch);
-      addr = {memory_base, *index_reg, 0};
-    }
+    masm_.moveImm(scratch, ValType::I64, arg.offset);
+    masm_.addPtr(*index_reg, scratch);
+    addr = {memory_base, *index_reg, 0};
   }
   if (context_.options.explicit_bounds_checks) {
     // index + offset + size <= length, in 64 bits (no overflow: each term is below 2^33).
@@ -90,11 +91,14 @@ void FunctionCompiler::visitLoad(Opcode op, const wasm::MemArg& arg) {
   const ValType type = wasm::operandSig(wasm::opcodeInfo(op).sig).result;
   if (type == ValType::V128 || accessSize(op) == 0) return markUnsupported(op);
   Reg index;
-  const isa::Address addr = memoryAddress(arg, accessSize(op), &index, {});
-  const Reg dst = (index.valid() && !isa::isFpType(type)) ? index : allocRegFor(type);
+  bool index_owned;
+  const isa::Address addr = memoryAddress(arg, accessSize(op), &index, &index_owned, {});
+  const Reg dst = (index.valid() && index_owned && !isa::isFpType(type))
+                      ? index
+                      : allocRegFor(type, index.valid() ? RegSet::of(index) : RegSet());
   recordAddress();
   masm_.loadMemory(op, dst, addr);
-  if (index.valid() && index != dst) freeReg(index);
+  if (index.valid() && index != dst) releaseRead(index, index_owned);
   pushReg(type, dst);
 }
 
@@ -103,13 +107,16 @@ void FunctionCompiler::visitStore(Opcode op, const wasm::MemArg& arg) {
   if (arg.memory_index != 0) return markUnsupported("multiple memories");
   const ValType type = wasm::operandSig(wasm::opcodeInfo(op).sig).params[1];
   if (type == ValType::V128 || accessSize(op) == 0) return markUnsupported(op);
-  const Reg value = popToReg();
+  bool value_owned;
+  const Reg value = popForRead({}, &value_owned);
   Reg index;
-  const isa::Address addr = memoryAddress(arg, accessSize(op), &index, RegSet::of(value));
+  bool index_owned;
+  const isa::Address addr =
+      memoryAddress(arg, accessSize(op), &index, &index_owned, RegSet::of(value));
   recordAddress();
   masm_.storeMemory(op, addr, value);
-  freeReg(value);
-  if (index.valid()) freeReg(index);
+  releaseRead(value, value_owned);
+  if (index.valid()) releaseRead(index, index_owned);
 }
 
 void FunctionCompiler::visitMemorySize(uint32_t memory) {
@@ -127,7 +134,7 @@ void FunctionCompiler::callBuiltin(const void* function, std::span<const VarStat
                                    TrapKind trap_on_failure, bool checks_status) {
   // Everything caller-saved must be in memory across the call.
   spillRegisters();
-  clearLocalCache();
+  flushLocals();
   uint32_t next = 0;
   masm_.move(x64::kSysVGpParams[next++], x64::kVmctxReg, ValType::I64);
   for (uint64_t imm : immediates) masm_.moveImm(x64::kSysVGpParams[next++], ValType::I64, imm);

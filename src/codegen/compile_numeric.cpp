@@ -43,29 +43,22 @@ void FunctionCompiler::visitLocalSet(uint32_t index) {
   const VarState s = pop();
   if (s.loc == VarState::Loc::Local && s.local == index) return;  // x = x
   materializeLocalAliases(index);
-  storeTo(s, localAddress(index));
-  // The register now holds the local's value: keep it as the local's cache.
-  if (s.isReg()) cacheLocal(index, s.reg);
-  else uncacheLocal(index);
+  assignLocal(index, s);
 }
 
+// local.tee: local.set, and the stack keeps an alias of the local (or the constant), so later
+// reads of the value use the local's register.
 void FunctionCompiler::visitLocalTee(uint32_t index) {
   if (dead_) return;
   VarState s = stack_.back();
   if (s.loc == VarState::Loc::Local && s.local == index) return;
   stack_.pop_back();
   materializeLocalAliases(index);
-  storeTo(s, localAddress(index));
-  if (s.isReg()) {
-    // The register becomes the local's cache and the stack keeps an alias: later reads of
-    // the local, and this value, use the register without a reload.
-    cacheLocal(index, s.reg);
-  } else {
-    uncacheLocal(index);
-  }
+  assignLocal(index, s);
   if (!s.isConst()) {
     s.loc = VarState::Loc::Local;
     s.local = index;
+    s.reg = Reg();
   }
   push(s);
 }
@@ -276,7 +269,7 @@ void FunctionCompiler::emitRoundingCall(Opcode op, ValType type) {
   const void* function = runtime::builtins::roundingFunction(op);
   if (function == nullptr) return markUnsupported(op);
   spillRegisters();
-  clearLocalCache();
+  flushLocals();
   const VarState arg = pop();
   const Reg param = isa::target::kSysVConvention.fp_params[0];
   loadInto(arg, param);

@@ -4,6 +4,8 @@
 #include "codegen/function_compiler.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 #include "runtime/runtime_limits.h"
 
@@ -39,14 +41,22 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
       local_homes_(scratch.local_homes),
       local_types_(scratch.local_types),
       br_table_labels_(scratch.br_table_labels),
-      local_cache_(scratch.local_cache),
-      loop_caches_(scratch.loop_caches) {
-  std::fill(std::begin(cached_local_of_), std::end(cached_local_of_), -1);
+      target_regs_(scratch.target_regs),
+      merge_locals_(scratch.merge_locals),
+      merge_values_(scratch.merge_values),
+      controls_(scratch.controls),
+      jump_table_(scratch.jump_table),
+      moves_(scratch.moves),
+      loop_scan_(scratch.loop_scan),
+      locals_(scratch.local_regs) {
   stack_.clear();
   saved_params_.clear();
-  loop_caches_.clear();
   local_homes_.clear();
   local_types_.clear();
+  merge_locals_.clear();
+  merge_values_.clear();
+  controls_.clear();
+  moves_.clear();
 }
 
 // ---- frame ------------------------------------------------------------------------------------
@@ -54,9 +64,12 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
 void FunctionCompiler::startFunction(std::span<const ValType> locals) {
   uses_memory_ = !module_.memories.empty();
   local_types_.assign(locals.begin(), locals.end());
-  local_cache_.assign(locals.size(), Reg());
-  // [rbp - 8] keeps the vmctx for reloading after calls that change it.
-  int32_t slot = 8;
+  locals_.reset(locals.size());
+  target_regs_.assign(locals.size(), Reg());
+  // [rbp - 8] keeps the vmctx for reloading after calls that change it; [rbp - 16] is the
+  // parallel moves' temporary.
+  move_temp_slot_ = 16;
+  int32_t slot = 16;
   int32_t params_end = slot;
   const uint32_t param_count = static_cast<uint32_t>(type_.params().size());
   for (uint32_t i = 0; i < locals.size(); ++i) {
@@ -76,12 +89,11 @@ void FunctionCompiler::startFunction(std::span<const ValType> locals) {
   masm_.checkStackLimit(x64::rax, runtime::RuntimeLimits::kStackLimitOffset,
                         trapLabel(runtime::TrapKind::StackOverflow));
   masm_.storePtr(slotAddress(8), x64::kVmctxReg);
-  // Register parameters go to their slots and stay cached in their registers, so the body's
-  // first reads of them cost nothing.
+  // Register parameters stay in their registers (their homes are written when they leave).
   for (uint32_t i = 0; i < param_count; ++i) {
     if (!sig_.params[i].inRegister()) continue;
-    masm_.store(localAddress(i), sig_.params[i].reg, locals[i]);
-    cacheLocal(i, sig_.params[i].reg);
+    locals_.assign(i, sig_.params[i].reg, true);
+    used_ = used_.with(sig_.params[i].reg);
   }
   masm_.zeroSlots(locals_end_, static_cast<uint32_t>(locals_end_ - params_end), x64::rax);
   if (uses_memory_) reloadInstanceRegisters(false);
@@ -184,7 +196,7 @@ void FunctionCompiler::loadInto(const VarState& s, Reg reg) {
     case VarState::Loc::Reg: masm_.move(reg, s.reg, s.type); return;
     case VarState::Loc::Const: masm_.moveImm(reg, s.type, s.bits); return;
     case VarState::Loc::Local:
-      if (local_cache_[s.local].valid()) masm_.move(reg, local_cache_[s.local], s.type);
+      if (locals_.inReg(s.local)) masm_.move(reg, locals_.reg(s.local), s.type);
       else masm_.load(reg, localAddress(s.local), s.type);
       return;
     case VarState::Loc::Stack: masm_.load(reg, slotAddress(s.slot), s.type); return;
@@ -204,11 +216,20 @@ Reg FunctionCompiler::popToReg(RegSet exclude) {
 Reg FunctionCompiler::popForRead(RegSet exclude, bool* owned) {
   const VarState& top = stack_.back();
   if (top.loc == VarState::Loc::Local) {
-    const Reg cached = local_cache_[top.local];
-    if (cached.valid() && !exclude.has(cached)) {
+    const uint32_t local = top.local;
+    if (locals_.inReg(local) && !exclude.has(locals_.reg(local))) {
       stack_.pop_back();
       *owned = false;
-      return cached;
+      return locals_.reg(local);
+    }
+    if (!locals_.inReg(local)) {
+      // Loaded once into a register the local keeps (clean), so later reads are free.
+      const Reg reg = allocRegFor(top.type, exclude);
+      stack_.pop_back();
+      masm_.load(reg, localAddress(local), local_types_[local]);
+      locals_.assign(local, reg, false);
+      *owned = false;
+      return reg;
     }
   }
   *owned = true;
@@ -228,11 +249,14 @@ void FunctionCompiler::storeTo(const VarState& s, const isa::Address& dst) {
   switch (s.loc) {
     case VarState::Loc::Reg: masm_.store(dst, s.reg, s.type); return;
     case VarState::Loc::Const: masm_.storeImm(dst, s.type, s.bits); return;
-    case VarState::Loc::Local: masm_.copySlot(dst, localAddress(s.local), s.type); return;
+    case VarState::Loc::Local:
+      if (locals_.inReg(s.local)) masm_.store(dst, locals_.reg(s.local), s.type);
+      else masm_.copySlot(dst, localAddress(s.local), s.type);
+      return;
     case VarState::Loc::Stack: masm_.copySlot(dst, slotAddress(s.slot), s.type); return;
     case VarState::Loc::Flags:
-      masm_.setCond(static_cast<isa::Cond>(s.bits), x64::kScratchGp);
-      masm_.store(dst, x64::kScratchGp, s.type);
+      masm_.setCond(static_cast<isa::Cond>(s.bits), isa::target::kScratchGp);
+      masm_.store(dst, isa::target::kScratchGp, s.type);
       return;
   }
 }
@@ -258,68 +282,126 @@ void FunctionCompiler::spillRegisters() {
     if (s.isReg()) spillEntry(s);
 }
 
-void FunctionCompiler::materializeLocalAliases(uint32_t local) {
-  for (VarState& s : stack_)
-    if (s.loc == VarState::Loc::Local && s.local == local) spillEntry(s);
+// A comparison left in the flags becomes a register value (before moves that may clobber the
+// flags: a zero constant is an xor).
+void FunctionCompiler::materializeFlags() {
+  if (stack_.empty() || stack_.back().loc != VarState::Loc::Flags) return;
+  VarState& s = stack_.back();
+  const Reg reg = allocReg(RegClass::Gp);
+  masm_.setCond(static_cast<isa::Cond>(s.bits), reg);
+  s.loc = VarState::Loc::Reg;
+  s.reg = reg;
 }
 
-// ---- local cache --------------------------------------------------------------------------------
-
-void FunctionCompiler::cacheLocal(uint32_t local, Reg reg) {
-  uncacheLocal(local);
-  local_cache_[local] = reg;
-  cached_local_of_[reg.code()] = static_cast<int32_t>(local);
-  ++cached_count_;
-  used_ = used_.with(reg);
-}
-
-void FunctionCompiler::uncacheLocal(uint32_t local) {
-  const Reg reg = local_cache_[local];
-  if (!reg.valid()) return;
-  local_cache_[local] = Reg();
-  cached_local_of_[reg.code()] = -1;
-  --cached_count_;
-  freeReg(reg);
-}
-
-void FunctionCompiler::clearLocalCache() {
-  if (cached_count_ == 0) return;
-  cached_count_ = 0;
-  for (int32_t& local : cached_local_of_) {
-    if (local < 0) continue;
-    const Reg reg = local_cache_[local];
-    local_cache_[local] = Reg();
-    local = -1;
-    freeReg(reg);
+MoveLocation FunctionCompiler::locationOf(const VarState& s) const {
+  switch (s.loc) {
+    case VarState::Loc::Reg: return MoveLocation::inReg(s.reg);
+    case VarState::Loc::Const: return MoveLocation::constant(s.bits);
+    case VarState::Loc::Local:
+      if (locals_.inReg(s.local)) return MoveLocation::inReg(locals_.reg(s.local));
+      return MoveLocation::inSlot(local_homes_[s.local]);
+    case VarState::Loc::Stack: return MoveLocation::inSlot(-s.slot);
+    case VarState::Loc::Flags: break;
   }
+  __builtin_trap();  // materializeFlags runs before any move
 }
 
-bool FunctionCompiler::evictCachedLocal(RegClass cls, RegSet exclude) {
-  if (cached_count_ == 0) return false;
-  const RegSet allocatable = cls == RegClass::Gp ? x64::kAllocatableGp : x64::kAllocatableFp;
-  for (uint8_t code = 0; code < 32; ++code) {
-    const Reg reg = Reg::fromCode(code);
-    if (cached_local_of_[code] >= 0 && allocatable.has(reg) && !exclude.has(reg)) {
-      uncacheLocal(static_cast<uint32_t>(cached_local_of_[code]));
-      return true;
+// ---- locals -------------------------------------------------------------------------------------
+
+void FunctionCompiler::materializeLocalAliases(uint32_t local) {
+  size_t holder = SIZE_MAX;  // the entry that took the local's register
+  for (size_t i = 0; i < stack_.size(); ++i) {
+    VarState& s = stack_[i];
+    if (s.loc != VarState::Loc::Local || s.local != local) continue;
+    if (holder == SIZE_MAX && locals_.inReg(local)) {
+      s.loc = VarState::Loc::Reg;
+      s.reg = locals_.release(local);  // stays used: the entry owns it now
+      holder = i;
+    } else if (holder != SIZE_MAX) {
+      // The old value is in the holder's register only (the home may be stale).
+      masm_.store(slotAddress(s.slot), stack_[holder].reg, s.type);
+      s.loc = VarState::Loc::Stack;
+    } else {
+      spillEntry(s);
     }
   }
-  return false;
+}
+
+void FunctionCompiler::storeLocal(uint32_t local) {
+  if (!locals_.dirty(local)) return;
+  masm_.store(localAddress(local), locals_.reg(local), local_types_[local]);
+  locals_.setDirty(local, false);
+}
+
+void FunctionCompiler::evictLocal(uint32_t local) {
+  if (!locals_.inReg(local)) return;
+  storeLocal(local);
+  freeReg(locals_.release(local));
+}
+
+void FunctionCompiler::flushLocals() {
+  while (!locals_.empty()) {
+    const Reg reg = locals_.regs().first();
+    evictLocal(static_cast<uint32_t>(locals_.localIn(reg)));
+  }
+}
+
+bool FunctionCompiler::evictOneLocal(RegClass cls, RegSet exclude) {
+  const RegSet candidates = locals_.regs().ofClass(cls) - exclude;
+  if (candidates.empty()) return false;
+  // A clean local costs nothing to drop; a dirty one costs a store.
+  const RegSet clean = candidates - locals_.dirtyRegs();
+  const Reg reg = clean.empty() ? candidates.first() : clean.first();
+  evictLocal(static_cast<uint32_t>(locals_.localIn(reg)));
+  return true;
+}
+
+// local.set: the value becomes the local's, in a register when it is one already or one is
+// free (write-back: the home is stored only when the register is taken).
+void FunctionCompiler::assignLocal(uint32_t local, VarState value) {
+  const ValType type = local_types_[local];
+  if (value.isReg()) {
+    if (locals_.inReg(local)) freeReg(locals_.release(local));
+    locals_.assign(local, value.reg, true);
+    return;
+  }
+  Reg reg = locals_.inReg(local) ? locals_.reg(local) : Reg();
+  if (!reg.valid()) {
+    const Reg source_reg = value.loc == VarState::Loc::Local && locals_.inReg(value.local)
+                               ? locals_.reg(value.local) : Reg();
+    reg = tryAllocFree(isa::isFpType(type) ? RegClass::Fp : RegClass::Gp,
+                       source_reg.valid() ? RegSet::of(source_reg) : RegSet());
+    if (!reg.valid()) {
+      storeTo(value, localAddress(local));
+      return;
+    }
+    loadInto(value, reg);
+    locals_.assign(local, reg, true);
+    return;
+  }
+  loadInto(value, reg);
+  locals_.setDirty(local, true);
 }
 
 // ---- registers --------------------------------------------------------------------------------
 
-Reg FunctionCompiler::allocReg(RegClass cls, RegSet exclude) {
-  const RegSet allocatable = cls == RegClass::Gp ? x64::kAllocatableGp : x64::kAllocatableFp;
-  RegSet free = allocatable - used_ - exclude;
-  if (free.empty()) {
-    // A cached local costs nothing to drop; a value on the stack costs a store.
-    if (!evictCachedLocal(cls, exclude)) spillOneRegister(cls, exclude);
-    free = allocatable - used_ - exclude;
-  }
+Reg FunctionCompiler::tryAllocFree(RegClass cls, RegSet exclude) {
+  const RegSet allocatable = cls == RegClass::Gp ? isa::target::kAllocatableGp
+                                                 : isa::target::kAllocatableFp;
+  const RegSet free = allocatable - used_ - exclude;
+  if (free.empty()) return Reg();
   const Reg reg = free.first();
   used_ = used_.with(reg);
   return reg;
+}
+
+Reg FunctionCompiler::allocReg(RegClass cls, RegSet exclude) {
+  const Reg reg = tryAllocFree(cls, exclude);
+  if (reg.valid()) return reg;
+  if (!evictOneLocal(cls, exclude) && !spillOneRegister(cls, exclude)) {
+    masm_.unhandledOp("allocReg: every register of the class is excluded", wasm::Opcode::Nop);
+  }
+  return tryAllocFree(cls, exclude);
 }
 
 Reg FunctionCompiler::allocRegFor(ValType type, RegSet exclude) {
@@ -327,36 +409,86 @@ Reg FunctionCompiler::allocRegFor(ValType type, RegSet exclude) {
 }
 
 // Spills the oldest register-held value of the class: the one least likely to be used soon.
-void FunctionCompiler::spillOneRegister(RegClass cls, RegSet exclude) {
+bool FunctionCompiler::spillOneRegister(RegClass cls, RegSet exclude) {
   for (VarState& s : stack_) {
     if (s.isReg() && s.reg.regClass() == cls && !exclude.has(s.reg)) {
       spillEntry(s);
-      return;
+      return true;
     }
   }
+  return false;
 }
 
 void FunctionCompiler::takeReg(Reg reg) {
-  if (cached_local_of_[reg.code()] >= 0) uncacheLocal(static_cast<uint32_t>(cached_local_of_[reg.code()]));
-  if (used_.has(reg)) {
-    for (VarState& s : stack_) {
-      if (s.isReg() && s.reg == reg) {
-        const RegSet allocatable = reg.isGp() ? x64::kAllocatableGp : x64::kAllocatableFp;
-        const RegSet free = allocatable - used_;
-        if (free.empty()) {
-          spillEntry(s);
-        } else {
-          const Reg other = free.first();
-          masm_.move(other, reg, s.type);
-          used_ = used_.with(other);
-          s.reg = other;
-          freeReg(reg);
-        }
-        break;
+  if (!used_.has(reg)) {
+    used_ = used_.with(reg);
+    return;
+  }
+  const int32_t local = locals_.localIn(reg);
+  if (local >= 0) {
+    // Moved to a free register if there is one (it may be loop-carried), else stored.
+    const Reg other = tryAllocFree(reg.regClass(), RegSet::of(reg));
+    const bool was_dirty = locals_.dirty(static_cast<uint32_t>(local));
+    if (other.valid()) {
+      masm_.move(other, reg, local_types_[local]);
+      locals_.release(static_cast<uint32_t>(local));
+      locals_.assign(static_cast<uint32_t>(local), other, was_dirty);
+    } else {
+      evictLocal(static_cast<uint32_t>(local));
+    }
+    used_ = used_.with(reg);
+    return;
+  }
+  for (VarState& s : stack_) {
+    if (s.isReg() && s.reg == reg) {
+      const Reg other = tryAllocFree(reg.regClass(), RegSet::of(reg));
+      if (other.valid()) {
+        masm_.move(other, reg, s.type);
+        s.reg = other;
+        freeReg(reg);
+      } else {
+        spillEntry(s);
       }
+      break;
     }
   }
   used_ = used_.with(reg);
+}
+
+// ---- invariants -----------------------------------------------------------------------------
+
+void FunctionCompiler::checkInvariants() const {
+  if (dead_) return;
+  auto fail = [&](const char* what) {
+    std::fprintf(stderr, "wisp: compiler invariant broken in function %u at offset %u: %s\n",
+                 function_index_, wasmOffset(), what);
+    std::abort();
+  };
+  RegSet owned;
+  for (size_t i = 0; i < stack_.size(); ++i) {
+    const VarState& s = stack_[i];
+    if (s.loc == VarState::Loc::Flags && i + 1 != stack_.size()) fail("flags below the top");
+    if (i > 0 && s.slot <= stack_[i - 1].slot) fail("stack slots not increasing");
+    if (s.loc == VarState::Loc::Local && s.local >= local_types_.size()) fail("bad alias");
+    if (!s.isReg()) continue;
+    if (owned.has(s.reg)) fail("a register owned by two stack entries");
+    if (!isa::target::kAllocatable.has(s.reg)) fail("a stack entry in a reserved register");
+    owned = owned.with(s.reg);
+  }
+  if (!(owned & locals_.regs()).empty()) fail("a register owned by a stack entry and a local");
+  if (!(locals_.regs() - isa::target::kAllocatable).empty()) fail("a local in a reserved register");
+  if (!(locals_.dirtyRegs() - locals_.regs()).empty()) fail("a dirty register holds no local");
+  bool local_mismatch = false;
+  locals_.forEach([&](uint32_t local, Reg reg, bool) {
+    if (local >= local_types_.size() || locals_.reg(local) != reg) local_mismatch = true;
+    else if (isa::isFpType(local_types_[local]) != reg.isFp()) local_mismatch = true;
+  });
+  if (local_mismatch) fail("the locals' register maps disagree");
+  if ((owned | locals_.regs()).bits() != used_.bits()) fail("used registers are not the owned ones");
+  // Below the innermost frame, everything is in memory (the merge protocol).
+  const Control& c = controls_.back();
+  for (uint32_t i = 0; i < c.height && i < stack_.size(); ++i)
+    if (stack_[i].loc != VarState::Loc::Stack && !c.dead_on_entry) fail("a value below a frame is not in memory");
 }
 
 // ---- compile a function ---------------------------------------------------------------------

@@ -1,18 +1,19 @@
 // The single-pass compiler of one function body: a Visitor of wasm::FunctionDecoder, so the
 // same walk decodes, validates and emits x86-64 through the MacroAssembler (DESIGN §2).
 //
-// Values live on an abstract value stack (value_stack.h) as constants, registers, local
-// aliases or frame slots. Locals live in frame slots (parameters passed on the stack stay in
-// the caller's area). Every stack entry has a frame slot fixed when it is pushed.
+// The compiler's state is kept in named parts, each with its invariants at the top of its
+// header: the value stack (value_stack.h: constants, registers, local aliases, frame slots),
+// the locals (local_state.h: a home slot each, and a register while written back lazily), the
+// control stack with the merge states of branch targets (control.h), and the parallel move
+// that reconciles a branch's state with its target's (parallel_move.h). The register allocator
+// and the frame are below. Debug builds check the invariants at every instruction boundary
+// (checkInvariants).
 //
-// Merge protocol (chosen for simplicity first, as Winch does; see control code):
-//  - Entering a block, loop or if spills the whole value stack to its slots, so everything
-//    below a frame is in memory and stays there while the frame runs.
-//  - A branch or fallthrough to a label stores the label's values into the label's slots
-//    (from `label_base` up); after the join they are Stack entries there.
-//  - An `if` with parameters keeps a copy of them for its else branch, and its then branch
-//    pushes above them (`slot_floor`), so the else branch finds them intact.
-// The upgrade path is Liftoff's merge states with registers: only the join code changes.
+// Merge protocol (Liftoff's): entering a block, loop or if spills the value stack, but locals
+// stay where they are. The first edge to a target fixes the target's state (which locals are
+// in which registers, where the label values are); later edges reconcile with a parallel
+// move. A loop's header state is fixed on entry from a scan of the loop's body (loop_scan.h):
+// the locals the loop uses get registers, the others are stored and leave their registers.
 #pragma once
 
 #include <asmjit/x86.h>
@@ -21,7 +22,11 @@
 #include <span>
 #include <vector>
 
+#include "codegen/control.h"
+#include "codegen/local_state.h"
+#include "codegen/loop_scan.h"
 #include "codegen/module_compiler.h"
+#include "codegen/parallel_move.h"
 #include "codegen/value_stack.h"
 #include "isa/abi.h"
 #include "isa/masm.h"
@@ -54,11 +59,6 @@ struct ModuleContext {
   runtime::VMOffsets offsets;
 };
 
-struct CachedLocal {
-  uint32_t local;
-  isa::Reg reg;
-};
-
 // Reused across functions: the compiler allocates only when a function outgrows the last one.
 struct CompilerScratch {
   asmjit::CodeHolder code;  // reset per function: its zone memory is kept
@@ -68,8 +68,14 @@ struct CompilerScratch {
   std::vector<int32_t> local_homes;
   std::vector<wasm::ValType> local_types;
   std::vector<isa::Label> br_table_labels;
-  std::vector<isa::Reg> local_cache;
-  std::vector<CachedLocal> loop_caches;
+  std::vector<isa::Reg> local_regs;
+  std::vector<isa::Reg> target_regs;
+  std::vector<LocalInReg> merge_locals;
+  std::vector<MergeValue> merge_values;
+  std::vector<Control> controls;
+  std::vector<isa::Label> jump_table;
+  ParallelMove moves;
+  LoopScan loop_scan;
 };
 
 // Compiles one function; on failure the error names the function and instruction.
@@ -144,28 +150,11 @@ class FunctionCompiler {
   void visitTableSize(uint32_t table);
   void visitTableFill(uint32_t table);
 
- private:
-  struct Control {
-    wasm::Opcode kind = wasm::Opcode::Block;  // Block, Loop, If, Else or Call (the body)
-    uint32_t height = 0;                      // stack height below the params
-    uint32_t param_count = 0;
-    std::span<const wasm::ValType> results;
-    int32_t label_base = 0;   // label values go to slots above this one
-    int32_t slot_floor = 0;   // pushes inside the frame take slots above this one
-    isa::Label label;         // end of a block or if; header of a loop
-    isa::Label else_label;    // an if's else branch
-    uint32_t saved_params_begin = 0;
-    // A loop keeps the locals cached at its header in their registers; back edges restore
-    // them (loop_caches_[loop_cache_begin, + loop_cache_count)).
-    uint32_t loop_cache_begin = 0;
-    uint32_t loop_cache_count = 0;
-    bool label_used = false;
-    bool dead_on_entry = false;  // opened inside dead code: nothing in it is emitted
+ // Debug builds: the value stack, the locals and the register allocator agree on who owns
+  // every register (FunctionDecoder calls this between instructions).
+  void checkInvariants() const;
 
-    uint32_t labelArity() const {
-      return kind == wasm::Opcode::Loop ? param_count : static_cast<uint32_t>(results.size());
-    }
-  };
+ private:
   struct OutOfLineTrap {
     isa::Label label;
     runtime::TrapKind kind;
@@ -182,8 +171,9 @@ class FunctionCompiler {
   VarState& peek(uint32_t depth = 0) { return stack_[stack_.size() - 1 - depth]; }
   isa::Reg popToReg(isa::RegSet exclude = {});
   isa::Reg popToSpecificReg(isa::Reg reg);
-  // For an operand the instruction only reads: a cached local's register is used as it is
-  // (`owned` false, the caller must not free or write it); anything else as popToReg.
+  // For an operand the instruction only reads: a local's register is used as it is (`owned`
+  // false, the caller must not free or write it; a local in memory is loaded into a register
+  // that it keeps); anything else as popToReg.
   isa::Reg popForRead(isa::RegSet exclude, bool* owned);
   void releaseRead(isa::Reg reg, bool owned) {
     if (owned) freeReg(reg);
@@ -194,38 +184,53 @@ class FunctionCompiler {
   void spillEntry(VarState& state);
   void spillAll();
   void spillRegisters();
-  void materializeLocalAliases(uint32_t local);
+  void materializeFlags();
   isa::Address slotAddress(int32_t slot) const { return isa::target::frameSlot(slot); }
   isa::Address localAddress(uint32_t local) const;
+  MoveLocation locationOf(const VarState& state) const;
 
-  // ---- local cache ----------------------------------------------------------------------------
-  // A register may hold a copy of a local between joins. Writes go through to the local's
-  // slot, so the cache can be dropped at any time without a store: at every join, call, and
-  // whenever a register is wanted.
-  void cacheLocal(uint32_t local, isa::Reg reg);
-  void uncacheLocal(uint32_t local);
-  void clearLocalCache();
-  bool evictCachedLocal(isa::RegClass cls, isa::RegSet exclude);
+  // ---- locals (local_state.h) ---------------------------------------------------------------
+  // Before `local` changes, the stack entries aliasing it get its old value: the first takes
+  // its register, the others a copy in their slots.
+  void materializeLocalAliases(uint32_t local);
+  void assignLocal(uint32_t local, VarState value);  // local.set's work
+  void storeLocal(uint32_t local);                   // to its home, if dirty
+  void evictLocal(uint32_t local);                   // store if dirty, free the register
+  void flushLocals();                                // every local to memory (calls)
+  bool evictOneLocal(isa::RegClass cls, isa::RegSet exclude);
 
   // ---- registers ----------------------------------------------------------------------------
+  // Owned registers are used_: a stack entry's or a local's. Allocation takes a free one, else
+  // drops a clean local, else evicts a dirty local, else spills the oldest stack value.
   isa::Reg allocReg(isa::RegClass cls, isa::RegSet exclude = {});
   isa::Reg allocRegFor(wasm::ValType type, isa::RegSet exclude = {});
+  isa::Reg tryAllocFree(isa::RegClass cls, isa::RegSet exclude = {});  // invalid if none free
   void freeReg(isa::Reg reg) { used_ = used_.without(reg); }
   void takeReg(isa::Reg reg);  // frees `reg` (moving its owner) and marks it used
-  void spillOneRegister(isa::RegClass cls, isa::RegSet exclude);
+  bool spillOneRegister(isa::RegClass cls, isa::RegSet exclude);
 
-  // ---- control ------------------------------------------------------------------------------
+  // ---- control and merges (control.h) -------------------------------------------------------
   Control& controlAt(uint32_t depth) { return controls_[controls_.size() - 1 - depth]; }
   void pushControl(wasm::Opcode kind, const wasm::ControlFrame& frame, bool reachable);
-  void moveToLabel(Control& target, uint32_t arity);
-  void branchTo(Control& target);
-  bool branchNeedsMoves(const Control& target) const {
-    return target.kind == wasm::Opcode::Call || target.labelArity() > 0 ||
-           target.loop_cache_count > 0;
-  }
-  void restoreLoopCache(const Control& loop);
-  void resetStackAfterJoin(Control& frame);
+  PoolRange snapshotLocals();
+  // Fixes `target`'s merge state from the current state (its first edge).
+  void fixMergeState(Control& target);
+  // Records in moves_ what brings the current state (the top labelArity() values) to the
+  // target's fixed state; emits nothing.
+  void planMovesTo(const Control& target);
+  void emitMoves();
+  // Moves the current state to the target's (fixing it first if this is its first edge).
+  void moveToTarget(Control& target);
+  bool edgeNeedsMoves(Control& target);
+  // The state after a join: exactly the target's merge state.
+  void adoptMergeState(Control& target);
+  // The state where an if's condition branched (for its else branch).
+  void adoptElseState(Control& c);
+  void setLocals(PoolRange locals);
+  void dropStackAbove(uint32_t height);
   void restoreSavedParams(Control& frame);
+  void chooseLoopLocals();
+  void branchTo(Control& target);
   void becomeDead();
   void emitReturn();
   bool dead() const { return dead_; }
@@ -249,7 +254,7 @@ class FunctionCompiler {
   void emitCall(const wasm::FuncType& type, const isa::ABISig& sig, auto&& emit_call_instruction,
                 bool vmctx_changed);
   isa::Address memoryAddress(const wasm::MemArg& arg, uint32_t access_size, isa::Reg* index_reg,
-                             isa::RegSet exclude);
+                             bool* index_owned, isa::RegSet exclude);
 
   // ---- numeric families (compile_numeric.cpp) ---------------------------------------------
   void emitIntBinop(wasm::Opcode op, wasm::ValType type);
@@ -280,14 +285,18 @@ class FunctionCompiler {
   std::vector<int32_t>& local_homes_;         // rbp-relative displacement of each local
   std::vector<wasm::ValType>& local_types_;
   std::vector<isa::Label>& br_table_labels_;
-  std::vector<isa::Reg>& local_cache_;          // per local: the register caching it, if any
-  std::vector<CachedLocal>& loop_caches_;
-  int32_t cached_local_of_[32];                  // per register code: the local it caches, or -1
-  uint32_t cached_count_ = 0;
-  std::vector<Control> controls_;
+  std::vector<isa::Reg>& target_regs_;         // per local: scratch of planMovesTo
+  std::vector<LocalInReg>& merge_locals_;      // the pool of merge states' locals
+  std::vector<MergeValue>& merge_values_;      // the pool of merge states' label values
+  std::vector<Control>& controls_;
+  std::vector<isa::Label>& jump_table_;
+  ParallelMove& moves_;
+  LoopScan& loop_scan_;
+  LocalState locals_;
   std::vector<OutOfLineTrap> traps_;
   isa::RegSet used_;
   int32_t locals_end_ = 0;   // the slot of the last local
+  int32_t move_temp_slot_ = 0;  // a slot of the frame for parallel moves' cycles
   int32_t max_slot_ = 0;
   uint32_t frame_size_patch_ = 0;
   bool dead_ = false;

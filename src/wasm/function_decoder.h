@@ -232,6 +232,9 @@ class FunctionDecoder {
   size_t instructionOffset() const { return instruction_offset_; }
   // The first byte of the next instruction (0 at the end), for one-instruction lookahead.
   uint8_t nextOpcodeByte() const { return reader_.peekU8(); }
+  // The bytes not yet decoded, for a visitor's look ahead (a loop's body, from visitLoop).
+  const uint8_t* cursor() const { return reader_.pos(); }
+  const uint8_t* bodyEnd() const { return reader_.end(); }
   std::span<const ValType> operandTypes() const { return {operands_.data(), operands_.size()}; }
   const std::vector<ControlFrame>& controls() const { return controls_; }
 
@@ -434,6 +437,10 @@ class FunctionDecoder {
   // ---- instructions --------------------------------------------------------------------
   void decodeInstructions() {
     while (ok()) {
+#ifndef NDEBUG
+      // Debug builds let the visitor check its own invariants at every instruction boundary.
+      if constexpr (requires { visitor_.checkInvariants(); }) visitor_.checkInvariants();
+#endif
       if (reader_.atEnd()) {
         instruction_offset_ = reader_.offset();
         return malformed("unexpected end of function body: END opcode expected");

@@ -226,6 +226,18 @@ void MacroAssembler::storeImm(const Address& addr, ValType type, uint64_t bits) 
   }
 }
 
+void MacroAssembler::swap(Reg a, Reg b, ValType type) {
+  if (a.isGp() && b.isGp()) {
+    a_.xchg(gp64(a), gp64(b));
+    return;
+  }
+  if (!a.isFp() || !b.isFp()) return unhandledOp("swap", wasm::Opcode::Nop);
+  (void)type;
+  a_.movaps(xmm(kScratchFp), xmm(a));
+  a_.movaps(xmm(a), xmm(b));
+  a_.movaps(xmm(b), xmm(kScratchFp));
+}
+
 void MacroAssembler::copySlot(const Address& dst, const Address& src, ValType type) {
   if (type == ValType::V128) {
     a_.movdqu(xmm(kScratchFp), mem(src));

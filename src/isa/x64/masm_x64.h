@@ -67,6 +67,7 @@ class MacroAssembler {
   // Debug builds stop at once.
   const std::string& unhandled() const { return unhandled_; }
   bool hasError() const { return !unhandled_.empty(); }
+  void unhandledOp(const char* method, wasm::Opcode op);
 
   // ---- frame --------------------------------------------------------------------------
   // push rbp; mov rbp, rsp; sub rsp, <frame size, patched later>. Returns the patch position.
@@ -86,6 +87,9 @@ class MacroAssembler {
   void store(const Address& addr, Reg src, wasm::ValType type);
   void storeImm(const Address& addr, wasm::ValType type, uint64_t bits);
   void copySlot(const Address& dst, const Address& src, wasm::ValType type);
+  // Exchanges two registers of a class (floats through the scratch): what a parallel move
+  // needs to break a cycle.
+  void swap(Reg a, Reg b, wasm::ValType type);
   // An i32 that came from C code: the C convention leaves the upper half of its register
   // undefined, Wisp's keeps it zero.
   void zeroExtendI32(Reg reg);
@@ -173,7 +177,6 @@ class MacroAssembler {
   void convertU64ToFloat(bool to_f64, Reg dst, Reg src, Reg gp_tmp);
   void loadFpConstant(Reg dst, bool is_f64, uint64_t bits);
 
-  void unhandledOp(const char* method, wasm::Opcode op);
   void popcntWithoutInstruction(bool is64, Reg dst, Reg src, Reg gp_tmp);
 
   asmjit::x86::Assembler a_;

@@ -17,6 +17,8 @@ inline constexpr Reg xmm0 = Reg::fp(0), xmm1 = Reg::fp(1), xmm2 = Reg::fp(2), xm
 // Pinned for the whole function: the instance's VMContext and the base of memory 0.
 inline constexpr Reg kVmctxReg = r14;
 inline constexpr Reg kMemoryBaseReg = r15;
+// The frame pointer: frame slots and locals' homes are addressed from it.
+inline constexpr Reg kFramePointer = rbp;
 // Never allocated: free for any single instruction sequence in the MacroAssembler.
 inline constexpr Reg kScratchGp = r11;
 inline constexpr Reg kScratchFp = xmm15;

@@ -1,0 +1,78 @@
+// Where each local's value is, between two instructions.
+//
+// Every local has a home in the frame. A local may also live in a register:
+//  - clean: the register and the home hold the same value;
+//  - dirty: the register is the truth and the home is stale (write-back). A dirty local is
+//    stored only when its register is taken (eviction, a call, a merge that keeps it in memory).
+// Invariants (checked by FunctionCompiler::verifyState in debug builds):
+//  - a register holds at most one local, and a local at most one register;
+//  - a register holding a local is owned by that local alone: no value stack entry owns it
+//    (a stack entry that reads the local is a Loc::Local alias, not a copy of the register);
+//  - dirty() implies reg().valid().
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "isa/reg.h"
+
+namespace wisp::codegen {
+
+class LocalState {
+ public:
+  explicit LocalState(std::vector<isa::Reg>& storage) : reg_of_(storage) {}
+
+  void reset(size_t local_count) {
+    reg_of_.assign(local_count, isa::Reg());
+    for (int32_t& l : local_of_) l = -1;
+    regs_ = dirty_ = isa::RegSet();
+  }
+  isa::Reg reg(uint32_t local) const { return reg_of_[local]; }
+  bool inReg(uint32_t local) const { return reg_of_[local].valid(); }
+  bool dirty(uint32_t local) const { return inReg(local) && dirty_.has(reg_of_[local]); }
+  bool regDirty(isa::Reg reg) const { return dirty_.has(reg); }
+  // The local `reg` holds, or -1.
+  int32_t localIn(isa::Reg reg) const { return local_of_[reg.code()]; }
+  isa::RegSet regs() const { return regs_; }
+  isa::RegSet dirtyRegs() const { return dirty_; }
+  bool empty() const { return regs_.empty(); }
+
+  // `local` must hold no register and `reg` no local.
+  void assign(uint32_t local, isa::Reg reg, bool is_dirty) {
+    reg_of_[local] = reg;
+    local_of_[reg.code()] = static_cast<int32_t>(local);
+    regs_ = regs_.with(reg);
+    if (is_dirty) dirty_ = dirty_.with(reg);
+  }
+  // Forgets the local's register (the caller frees it or hands it on); returns it.
+  isa::Reg release(uint32_t local) {
+    const isa::Reg reg = reg_of_[local];
+    if (!reg.valid()) return reg;
+    reg_of_[local] = isa::Reg();
+    local_of_[reg.code()] = -1;
+    regs_ = regs_.without(reg);
+    dirty_ = dirty_.without(reg);
+    return reg;
+  }
+  void setDirty(uint32_t local, bool is_dirty) {
+    const isa::Reg reg = reg_of_[local];
+    dirty_ = is_dirty ? dirty_.with(reg) : dirty_.without(reg);
+  }
+  // Calls f(local, reg, dirty) for every local in a register, in register order.
+  template <typename F>
+  void forEach(F&& f) const {
+    for (isa::RegSet left = regs_; !left.empty();) {
+      const isa::Reg reg = left.first();
+      left = left.without(reg);
+      f(static_cast<uint32_t>(local_of_[reg.code()]), reg, dirty_.has(reg));
+    }
+  }
+
+ private:
+  std::vector<isa::Reg>& reg_of_;  // per local
+  int32_t local_of_[32];           // per register code
+  isa::RegSet regs_;
+  isa::RegSet dirty_;
+};
+
+}  // namespace wisp::codegen

@@ -1,0 +1,35 @@
+// A quick look ahead at a loop's body, before the single pass compiles it: which locals the
+// body reads and which it assigns, so that the loop header can give the loop-carried ones
+// registers (a back edge then keeps them there) and store the ones the loop never touches.
+//
+// It runs ahead of validation, so it trusts nothing: unknown or truncated bytes end the scan
+// (`complete` false), and it never reads past `end`. A budget of instructions bounds the cost
+// of nested loops (each level rescans its inner loops).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace wisp::codegen {
+
+class LoopScan {
+ public:
+  // Scans from the first instruction of a loop's body to its matching `end`.
+  void scan(const uint8_t* pos, const uint8_t* end, uint32_t local_count,
+            uint32_t max_instructions);
+  bool complete() const { return complete_; }
+  // The locals the body mentions, in first-mention order, and per local what it does.
+  const std::vector<uint32_t>& touched() const { return touched_; }
+  uint32_t uses(uint32_t local) const { return uses_[local]; }
+  bool written(uint32_t local) const { return written_[local] != 0; }
+
+ private:
+  void note(uint32_t local, bool write);
+
+  std::vector<uint32_t> touched_;
+  std::vector<uint32_t> uses_;    // per local; zero outside touched_
+  std::vector<uint8_t> written_;  // per local
+  bool complete_ = false;
+};
+
+}  // namespace wisp::codegen

@@ -134,17 +134,19 @@ void FunctionCompiler::emitIntBinop(Opcode op, ValType type) {
   }
   if (peek().isImm32()) {
     const auto imm = static_cast<int32_t>(pop().bits);
-    const Reg lhs = popToReg();
-    masm_.intBinopImm(op, lhs, lhs, imm);
-    pushReg(type, lhs);
+    Reg lhs;
+    const Reg dst = popDestination({}, &lhs);
+    masm_.intBinopImm(op, dst, lhs, imm);
+    pushReg(type, dst);
     return;
   }
   bool rhs_owned;
   const Reg rhs = popForRead({}, &rhs_owned);
-  const Reg lhs = popToReg(RegSet::of(rhs));
-  masm_.intBinop(op, lhs, lhs, rhs);
+  Reg lhs;
+  const Reg dst = popDestination(RegSet::of(rhs), &lhs);
+  masm_.intBinop(op, dst, lhs, rhs);
   releaseRead(rhs, rhs_owned);
-  pushReg(type, lhs);
+  pushReg(type, dst);
 }
 
 void FunctionCompiler::emitShift(Opcode op, ValType type) {
@@ -157,10 +159,11 @@ void FunctionCompiler::emitShift(Opcode op, ValType type) {
     return emitIntBinop(op, type);
   }
   const Reg count = popToSpecificReg(x64::rcx);
-  const Reg lhs = popToReg(RegSet::of(x64::rcx));
-  masm_.intBinop(op, lhs, lhs, count);
+  Reg lhs;
+  const Reg dst = popDestination(RegSet::of(x64::rcx), &lhs);
+  masm_.intBinop(op, dst, lhs, count);
   freeReg(count);
-  pushReg(type, lhs);
+  pushReg(type, dst);
 }
 
 void FunctionCompiler::emitDivRem(Opcode op, ValType type) {
@@ -282,13 +285,14 @@ void FunctionCompiler::emitRoundingCall(Opcode op, ValType type) {
 void FunctionCompiler::emitFloatBinop(Opcode op, ValType type) {
   bool rhs_owned;
   const Reg rhs = popForRead({}, &rhs_owned);
-  const Reg lhs = popToReg(RegSet::of(rhs));
+  Reg lhs;
+  const Reg dst = popDestination(RegSet::of(rhs), &lhs);
   Reg tmp;
   if (op == Opcode::F32Copysign || op == Opcode::F64Copysign) tmp = allocReg(RegClass::Gp);
-  masm_.floatBinop(op, lhs, lhs, rhs, tmp);
+  masm_.floatBinop(op, dst, lhs, rhs, tmp);
   if (tmp.valid()) freeReg(tmp);
   releaseRead(rhs, rhs_owned);
-  pushReg(type, lhs);
+  pushReg(type, dst);
 }
 
 void FunctionCompiler::emitFloatCompare(Opcode op) {

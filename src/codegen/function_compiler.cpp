@@ -236,6 +236,43 @@ Reg FunctionCompiler::popForRead(RegSet exclude, bool* owned) {
   return popToReg(exclude);
 }
 
+bool FunctionCompiler::nextInstructionSetsLocal(uint32_t local) const {
+  if (!decoder_) return false;
+  const uint8_t* p = decoder_->cursor();
+  const uint8_t* end = decoder_->bodyEnd();
+  if (p >= end || (*p != 0x21 && *p != 0x22)) return false;  // local.set, local.tee
+  uint64_t index = 0;
+  for (int shift = 0; ++p < end && shift < 35; shift += 7) {
+    index |= static_cast<uint64_t>(*p & 0x7F) << shift;
+    if (!(*p & 0x80)) return index == local;
+  }
+  return false;
+}
+
+Reg FunctionCompiler::popDestination(RegSet exclude, Reg* lhs) {
+  const VarState& top = stack_.back();
+  if (top.loc != VarState::Loc::Local || !locals_.inReg(top.local) ||
+      exclude.has(locals_.reg(top.local))) {
+    *lhs = popToReg(exclude);
+    return *lhs;
+  }
+  const uint32_t local = top.local;
+  const ValType type = top.type;
+  const Reg reg = locals_.reg(local);
+  stack_.pop_back();
+  *lhs = reg;
+  bool other_alias = false;
+  for (size_t i = stack_.size(); i-- > controls_.back().height && !other_alias;)
+    other_alias = stack_[i].loc == VarState::Loc::Local && stack_[i].local == local;
+  if (!other_alias && nextInstructionSetsLocal(local)) {
+    // The old value dies with the next instruction: compute over it in place. The register
+    // passes from the local to the result (still used), and local.set gives it back.
+    locals_.release(local);
+    return reg;
+  }
+  return allocRegFor(type, exclude.with(reg));
+}
+
 Reg FunctionCompiler::popToSpecificReg(Reg reg) {
   const VarState s = pop();
   if (s.isReg() && s.reg == reg) return reg;

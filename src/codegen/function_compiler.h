@@ -178,6 +178,13 @@ class FunctionCompiler {
   void releaseRead(isa::Reg reg, bool owned) {
     if (owned) freeReg(reg);
   }
+  // For an instruction that writes its result over its first operand (on top of the stack):
+  // returns the destination and sets `*lhs` to the register holding the operand. They are one
+  // owned register, except when the operand is a local's register: then the destination is a
+  // fresh register (the MacroAssembler copies, or uses a three-address form), or the local's
+  // own register when the next instruction overwrites that local anyway (`x = x + 1`).
+  isa::Reg popDestination(isa::RegSet exclude, isa::Reg* lhs);
+  bool nextInstructionSetsLocal(uint32_t local) const;
   void loadInto(const VarState& state, isa::Reg reg);
   void storeTo(const VarState& state, const isa::Address& dst);
   void storeToSlot(const VarState& state, int32_t slot);

@@ -325,6 +325,14 @@ void MacroAssembler::intBinop(Opcode op, Reg dst, Reg lhs, Reg rhs) {
     }
     return;
   }
+  if (narrow == Opcode::I32Add && dst != lhs && dst != rhs) {
+    // Three-address: lea computes the sum without touching the operands (or the flags); its
+    // 32-bit form leaves the upper half zero as an i32 must.
+    const x86::Mem sum = x86::ptr(gp64(lhs), gp64(rhs));
+    if (is64) a_.lea(gp64(dst), sum);
+    else a_.lea(gp32(dst), sum);
+    return;
+  }
   Reg other = rhs;
   if (dst == rhs && dst != lhs) {
     if (isCommutative(narrow)) {
@@ -354,6 +362,12 @@ void MacroAssembler::intBinopImm(Opcode op, Reg dst, Reg lhs, int32_t imm) {
   auto G = [&](Reg r) { return is64 ? gp64(r) : gp32(r); };
   if (narrow == Opcode::I32Mul) {
     a_.imul(G(dst), G(lhs), imm);
+    return;
+  }
+  if (dst != lhs && (narrow == Opcode::I32Add || (narrow == Opcode::I32Sub && imm != INT32_MIN))) {
+    const x86::Mem sum = x86::ptr(gp64(lhs), narrow == Opcode::I32Add ? imm : -imm);
+    if (is64) a_.lea(gp64(dst), sum);
+    else a_.lea(gp32(dst), sum);
     return;
   }
   if (dst != lhs) a_.mov(G(dst), G(lhs));

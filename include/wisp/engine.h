@@ -38,9 +38,10 @@ struct CpuFeatures {
   bool lzcnt = true;   // LZCNT: clz
   bool bmi1 = true;    // BMI1 (TZCNT): ctz
   bool sse41 = true;   // SSE4.1 (ROUNDSS/ROUNDSD): ceil, floor, trunc, nearest
+  bool avx = true;     // AVX: three-operand float arithmetic
 
   // Only what every x86-64 CPU has (SSE2).
-  static constexpr CpuFeatures baseline() { return {false, false, false, false}; }
+  static constexpr CpuFeatures baseline() { return {false, false, false, false, false}; }
   bool operator==(const CpuFeatures&) const = default;
 };
 

@@ -32,7 +32,7 @@ const Config& Engine::config() const { return state_->config(); }
 
 CpuFeatures Engine::cpuFeatures() const {
   const isa::CpuFeatures& f = state_->cpuFeatures();
-  return {f.popcnt, f.lzcnt, f.bmi1, f.sse41};
+  return {f.popcnt, f.lzcnt, f.bmi1, f.sse41, f.avx};
 }
 
 Store::Store(const Engine& engine)

@@ -22,7 +22,8 @@ class EngineState {
       : config_(config),
         cpu_features_(isa::hostCpuFeatures() &
                       isa::CpuFeatures{config.cpu_features.popcnt, config.cpu_features.lzcnt,
-                                       config.cpu_features.bmi1, config.cpu_features.sse41}) {}
+                                       config.cpu_features.bmi1, config.cpu_features.sse41,
+                                       config.cpu_features.avx}) {}
 
   const Config& config() const { return config_; }
   // What the CPU has and the configuration allows: what compiled code may use.

@@ -197,7 +197,8 @@ void FunctionCompiler::emitDivRem(Opcode op, ValType type) {
 // stays in the flags: `cmp; jcc` instead of `cmp; setcc; movzx; test; jnz`.
 bool FunctionCompiler::nextConsumesCondition() const {
   const uint8_t next = decoder_ ? decoder_->nextOpcodeByte() : 0;
-  return next == 0x0D || next == 0x04 || next == 0x1B;  // br_if, if, select
+  // br_if, if, select; and i32.eqz, which negates the condition (and asks the same again).
+  return next == 0x0D || next == 0x04 || next == 0x1B || next == 0x45;
 }
 
 void FunctionCompiler::pushFlags(isa::Cond cond) {
@@ -241,6 +242,14 @@ void FunctionCompiler::emitCompare(Opcode op, ValType type) {
 }
 
 void FunctionCompiler::emitEqz(Opcode op) {
+  if (peek().loc == VarState::Loc::Flags) {
+    // A comparison right before: eqz only negates its condition.
+    const auto negated = isa::negate(static_cast<isa::Cond>(pop().bits));
+    if (nextConsumesCondition()) return pushFlags(negated);
+    const Reg dst = allocReg(RegClass::Gp);
+    masm_.setCond(negated, dst);
+    return pushReg(ValType::I32, dst);
+  }
   if (nextConsumesCondition()) {
     bool owned;
     const Reg value = popForRead({}, &owned);
@@ -296,14 +305,21 @@ void FunctionCompiler::emitFloatBinop(Opcode op, ValType type) {
 }
 
 void FunctionCompiler::emitFloatCompare(Opcode op) {
-  const Reg rhs = popToReg();
-  const Reg lhs = popToReg(RegSet::of(rhs));
+  bool rhs_owned, lhs_owned;
+  const Reg rhs = popForRead({}, &rhs_owned);
+  const Reg lhs = popForRead(RegSet::of(rhs), &lhs_owned);
+  if (isa::MacroAssembler::floatCompareHasCond(op) && nextConsumesCondition()) {
+    const isa::Cond cond = masm_.floatCompareToFlags(op, lhs, rhs);
+    releaseRead(lhs, lhs_owned);
+    releaseRead(rhs, rhs_owned);
+    return pushFlags(cond);
+  }
   const Reg dst = allocReg(RegClass::Gp);
-  const Reg tmp = allocReg(RegClass::Gp);
+  const Reg tmp = allocReg(RegClass::Gp, RegSet::of(dst));
   masm_.floatCompare(op, dst, lhs, rhs, tmp);
   freeReg(tmp);
-  freeReg(lhs);
-  freeReg(rhs);
+  releaseRead(lhs, lhs_owned);
+  releaseRead(rhs, rhs_owned);
   pushReg(ValType::I32, dst);
 }
 

@@ -112,6 +112,7 @@ void FunctionCompiler::finishFunction() {
     const uint32_t at = masm_.trapInstruction();
     out_.traps.push_back({at, trap.kind, trap.wasm_offset});
   }
+  masm_.finish();
   const uint32_t frame_size = (static_cast<uint32_t>(max_slot_) + 15) & ~15u;
   masm_.patchFrameSize(code_, frame_size_patch_, frame_size);
 }

@@ -11,11 +11,12 @@ struct CpuFeatures {
   bool lzcnt = false;   // LZCNT (ABM): i32/i64.clz; without it bsr executes, so it must be known
   bool bmi1 = false;    // TZCNT: i32/i64.ctz; without it bsf executes
   bool sse41 = false;   // ROUNDSS/ROUNDSD: ceil, floor, trunc, nearest
+  bool avx = false;     // VEX three-operand float arithmetic (no copy of the first operand)
 
-  static constexpr CpuFeatures all() { return {true, true, true, true}; }
+  static constexpr CpuFeatures all() { return {true, true, true, true, true}; }
   CpuFeatures operator&(const CpuFeatures& other) const {
     return {popcnt && other.popcnt, lzcnt && other.lzcnt, bmi1 && other.bmi1,
-            sse41 && other.sse41};
+            sse41 && other.sse41, avx && other.avx};
   }
   bool operator==(const CpuFeatures&) const = default;
 };

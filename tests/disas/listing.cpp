@@ -100,9 +100,26 @@ std::string listCode(const X64Disassembler& disassembler, std::span<const uint8_
   std::string out;
   constexpr uint64_t kNoTable = UINT64_MAX;
   uint64_t pending_table = kNoTable;  // from `lea reg, [rip + table]`
+  // The constant pool closes the code: it begins at the lowest address that an instruction
+  // other than a jump table's lea reads (every such instruction comes before it).
+  uint64_t data_start = code.size();
   uint64_t at = 0;
   while (at < code.size()) {
+    if (at >= data_start) {
+      const size_t size = std::min<size_t>(8, code.size() - at);
+      uint64_t value = 0;
+      std::memcpy(&value, code.data() + at, size);
+      appendLine(out, at, byteText(code.subspan(at, size)), ".quad " + hex(value), {});
+      at += size;
+      continue;
+    }
     std::optional<Instruction> insn = disassembler.decodeAt(code, at);
+    if (insn && insn->end() > data_start) insn.reset();  // alignment before the pool
+    if (!insn && at < data_start && data_start < code.size()) {
+      appendLine(out, at, byteText(code.subspan(at, data_start - at)), "(padding)", {});
+      at = data_start;
+      continue;
+    }
     if (!insn) {
       appendLine(out, at, byteText(code.subspan(at, 1)), "(not an instruction)", {});
       ++at;
@@ -120,7 +137,10 @@ std::string listCode(const X64Disassembler& disassembler, std::span<const uint8_
       mask_from = insn->imm_offset;
       mask_size = insn->imm_size;
     }
-    if (insn->rip_target && *insn->rip_target < code.size()) pending_table = *insn->rip_target;
+    if (insn->rip_target && *insn->rip_target < code.size()) {
+      if (insn->mnemonic == "lea") pending_table = *insn->rip_target;
+      else data_start = std::min(data_start, *insn->rip_target);
+    }
 
     auto comments = notes.comments.find(at);
     appendLine(out, at, byteText(insn->bytes, mask_from, mask_size),

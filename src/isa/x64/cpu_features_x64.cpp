@@ -13,6 +13,7 @@ const CpuFeatures& hostCpuFeatures() {
     f.lzcnt = cpu.hasFeature(X86::kLZCNT);
     f.bmi1 = cpu.hasFeature(X86::kBMI);
     f.sse41 = cpu.hasFeature(X86::kSSE4_1);
+    f.avx = cpu.hasFeature(X86::kAVX);  // asmjit reports it only when the OS saves YMM state
     return f;
   }();
   return features;

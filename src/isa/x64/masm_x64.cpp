@@ -155,9 +155,32 @@ void MacroAssembler::move(Reg dst, Reg src, ValType type) {
   }
 }
 
+Label MacroAssembler::poolConstant(uint64_t lo, uint64_t hi) {
+  for (uint32_t i = 0; i < pool_size_; ++i)
+    if (pool_[i].lo == lo && pool_[i].hi == hi) return pool_[i].label;
+  if (pool_size_ == kPoolCapacity) return Label();
+  pool_[pool_size_] = {lo, hi, a_.newLabel()};
+  return pool_[pool_size_++].label;
+}
+
+void MacroAssembler::finish() {
+  if (pool_size_ == 0) return;
+  a_.align(AlignMode::kData, 16);
+  for (uint32_t i = 0; i < pool_size_; ++i) {
+    a_.bind(pool_[i].label);
+    a_.embedUInt64(pool_[i].lo);
+    a_.embedUInt64(pool_[i].hi);
+  }
+}
+
 void MacroAssembler::loadFpConstant(Reg dst, bool is_f64, uint64_t bits) {
   if (bits == 0) {
     a_.xorps(xmm(dst), xmm(dst));
+    return;
+  }
+  if (const Label constant = poolConstant(bits, 0); constant.isValid()) {
+    if (is_f64) a_.movsd(xmm(dst), x86::ptr(constant));
+    else a_.movss(xmm(dst), x86::ptr(constant));
     return;
   }
   if (is_f64) {
@@ -618,6 +641,20 @@ void MacroAssembler::floatMinMax(Opcode op, Reg dst, Reg lhs, Reg rhs) {
 }
 
 void MacroAssembler::floatBinop(Opcode op, Reg dst, Reg lhs, Reg rhs, Reg gp_tmp) {
+  if (features_.avx && dst != lhs) {
+    // Three operands: no copy of lhs first.
+    switch (op) {
+      case Opcode::F32Add: a_.vaddss(xmm(dst), xmm(lhs), xmm(rhs)); return;
+      case Opcode::F32Sub: a_.vsubss(xmm(dst), xmm(lhs), xmm(rhs)); return;
+      case Opcode::F32Mul: a_.vmulss(xmm(dst), xmm(lhs), xmm(rhs)); return;
+      case Opcode::F32Div: a_.vdivss(xmm(dst), xmm(lhs), xmm(rhs)); return;
+      case Opcode::F64Add: a_.vaddsd(xmm(dst), xmm(lhs), xmm(rhs)); return;
+      case Opcode::F64Sub: a_.vsubsd(xmm(dst), xmm(lhs), xmm(rhs)); return;
+      case Opcode::F64Mul: a_.vmulsd(xmm(dst), xmm(lhs), xmm(rhs)); return;
+      case Opcode::F64Div: a_.vdivsd(xmm(dst), xmm(lhs), xmm(rhs)); return;
+      default: break;
+    }
+  }
   Reg other = rhs;
   if (dst != lhs) {
     if (dst == rhs) {
@@ -660,18 +697,38 @@ void MacroAssembler::floatBinop(Opcode op, Reg dst, Reg lhs, Reg rhs, Reg gp_tmp
 
 void MacroAssembler::floatUnop(Opcode op, Reg dst, Reg src) {
   switch (op) {
-    case Opcode::F32Abs: case Opcode::F32Neg:
-      a_.movd(gp32(kScratchGp), xmm(src));
-      if (op == Opcode::F32Abs) a_.and_(gp32(kScratchGp), 0x7FFFFFFF);
-      else a_.xor_(gp32(kScratchGp), INT32_MIN);
-      a_.movd(xmm(dst), gp32(kScratchGp));
+    case Opcode::F32Abs: case Opcode::F32Neg: case Opcode::F64Abs: case Opcode::F64Neg: {
+      // A bitwise and/xor with a sign mask from the constant pool (the payload of a NaN is
+      // kept, as wasm requires).
+      const bool is64 = op == Opcode::F64Abs || op == Opcode::F64Neg;
+      const bool abs = op == Opcode::F32Abs || op == Opcode::F64Abs;
+      const uint64_t sign = is64 ? 0x8000000000000000ull : 0x80000000ull;
+      const uint64_t mask = abs ? (is64 ? ~sign : 0x7FFFFFFFull) : sign;
+      const Label constant = poolConstant(mask, 0);
+      if (constant.isValid()) {
+        if (features_.avx) {
+          if (abs) a_.vandps(xmm(dst), xmm(src), x86::ptr(constant));
+          else a_.vxorps(xmm(dst), xmm(src), x86::ptr(constant));
+          return;
+        }
+        if (dst != src) a_.movaps(xmm(dst), xmm(src));
+        if (abs) a_.andps(xmm(dst), x86::ptr(constant));
+        else a_.xorps(xmm(dst), x86::ptr(constant));
+        return;
+      }
+      if (is64) {
+        a_.movq(gp64(kScratchGp), xmm(src));
+        if (abs) a_.btr(gp64(kScratchGp), 63);
+        else a_.btc(gp64(kScratchGp), 63);
+        a_.movq(xmm(dst), gp64(kScratchGp));
+      } else {
+        a_.movd(gp32(kScratchGp), xmm(src));
+        if (abs) a_.and_(gp32(kScratchGp), 0x7FFFFFFF);
+        else a_.xor_(gp32(kScratchGp), INT32_MIN);
+        a_.movd(xmm(dst), gp32(kScratchGp));
+      }
       return;
-    case Opcode::F64Abs: case Opcode::F64Neg:
-      a_.movq(gp64(kScratchGp), xmm(src));
-      if (op == Opcode::F64Abs) a_.btr(gp64(kScratchGp), 63);
-      else a_.btc(gp64(kScratchGp), 63);
-      a_.movq(xmm(dst), gp64(kScratchGp));
-      return;
+    }
     // roundss/roundsd modes: 0 nearest-even, 1 down, 2 up, 3 toward zero. Without SSE4.1 the
     // compiler calls a C function instead (floatUnopNeedsCall).
     case Opcode::F32Ceil: a_.roundss(xmm(dst), xmm(src), 2); return;
@@ -695,6 +752,34 @@ bool MacroAssembler::floatUnopNeedsCall(Opcode op) const {
       return !features_.sse41;
     default:
       return false;
+  }
+}
+
+bool MacroAssembler::floatCompareHasCond(Opcode op) {
+  switch (op) {
+    case Opcode::F32Lt: case Opcode::F32Gt: case Opcode::F32Le: case Opcode::F32Ge:
+    case Opcode::F64Lt: case Opcode::F64Gt: case Opcode::F64Le: case Opcode::F64Ge:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Unordered sets CF and ZF, so "above" and "above or equal" are false for NaN, and their
+// negations (below or equal, below) true: branches on either are exact.
+Cond MacroAssembler::floatCompareToFlags(Opcode op, Reg lhs, Reg rhs) {
+  const bool is64 = op >= Opcode::F64Eq && op <= Opcode::F64Ge;
+  auto ucomi = [&](Reg a, Reg b) {
+    if (is64) a_.ucomisd(xmm(a), xmm(b));
+    else a_.ucomiss(xmm(a), xmm(b));
+  };
+  const Opcode narrow = is64 ? static_cast<Opcode>(static_cast<int>(op) - 6) : op;
+  switch (narrow) {
+    case Opcode::F32Lt: ucomi(rhs, lhs); return Cond::GtU;
+    case Opcode::F32Gt: ucomi(lhs, rhs); return Cond::GtU;
+    case Opcode::F32Le: ucomi(rhs, lhs); return Cond::GeU;
+    case Opcode::F32Ge: ucomi(lhs, rhs); return Cond::GeU;
+    default: unhandledOp("floatCompareToFlags", op); return Cond::Eq;
   }
 }
 

@@ -69,6 +69,10 @@ class MacroAssembler {
   bool hasError() const { return !unhandled_.empty(); }
   void unhandledOp(const char* method, wasm::Opcode op);
 
+  // After the function's last instruction: the constant pool (float constants and sign
+  // masks, read RIP-relative by the code above).
+  void finish();
+
   // ---- frame --------------------------------------------------------------------------
   // push rbp; mov rbp, rsp; sub rsp, <frame size, patched later>. Returns the patch position.
   uint32_t enterFrame();
@@ -137,6 +141,10 @@ class MacroAssembler {
   // C function roundingFunction() gives, with the value in the first float argument register.
   bool floatUnopNeedsCall(wasm::Opcode op) const;
   void floatCompare(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs, Reg gp_tmp);
+  // lt, gt, le and ge alone into the flags (eq and ne need the parity flag as well, so they
+  // have no single condition): returns the condition that means "true", false for NaN.
+  static bool floatCompareHasCond(wasm::Opcode op);
+  Cond floatCompareToFlags(wasm::Opcode op, Reg lhs, Reg rhs);
 
   // ---- conversions --------------------------------------------------------------------
   // Every conversion and reinterpretation; the trapping ones branch to the labels.
@@ -178,6 +186,18 @@ class MacroAssembler {
   void loadFpConstant(Reg dst, bool is_f64, uint64_t bits);
 
   void popcntWithoutInstruction(bool is64, Reg dst, Reg src, Reg gp_tmp);
+
+  // A 16-byte constant of the pool (scalars use the low half; SSE needs 16-byte alignment
+  // for a memory operand of andps/xorps). A full pool makes loadFpConstant fall back to an
+  // immediate through the scratch register.
+  Label poolConstant(uint64_t lo, uint64_t hi);
+  struct PoolEntry {
+    uint64_t lo, hi;
+    Label label;
+  };
+  static constexpr uint32_t kPoolCapacity = 32;
+  PoolEntry pool_[kPoolCapacity];
+  uint32_t pool_size_ = 0;
 
   asmjit::x86::Assembler a_;
   CpuFeatures features_;

@@ -45,12 +45,29 @@ struct CpuFeatures {
   bool operator==(const CpuFeatures&) const = default;
 };
 
+// How compiled code is made known to a profiler (Linux perf), as Wasmtime's
+// Config::profiler. Every function of every module the engine compiles, and every trampoline
+// it makes, is reported once it is in its final executable memory; names come from the name
+// section (`MODULE::NAME`, or `wasm[N]` for a function without a name). The files are per
+// process, shared by all engines that ask for the same strategy. A file that cannot be
+// written is reported once on stderr and profiling goes on without it; compilation never
+// fails because of it. See docs/profiling.md.
+enum class ProfilingStrategy : uint8_t {
+  None,     // the default
+  // Appends "START SIZE NAME" lines to /tmp/perf-PID.map, which perf report reads.
+  PerfMap,
+  // Writes jit-PID.dump (in $WISP_JITDUMP_DIR, else the current directory) in perf's jitdump
+  // format, code bytes included, for `perf record -k mono` then `perf inject --jit`.
+  JitDump,
+};
+
 struct Config {
   BoundsChecks bounds_checks = BoundsChecks::GuardRegion;
   CpuFeatures cpu_features;  // allowed; Engine::cpuFeatures() says which are in use
   Features features;
   // Threads that compile a module's functions; 0: one per hardware thread.
   uint32_t compile_threads = 0;
+  ProfilingStrategy profiler = ProfilingStrategy::None;
 };
 
 class Engine {

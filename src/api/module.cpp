@@ -99,6 +99,9 @@ Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> by
   auto compiled =
       runtime::CompiledModule::create(std::move(module), std::move(code), std::move(type_ids));
   if (!compiled) return compileError(compiled.error().message);
+  // The code is published and registered: at its final address, so a profiler may learn of it.
+  if (runtime::ProfilingAgent* profiler = state->profiler())
+    profiler->codeLoaded(runtime::moduleSymbols(*(*compiled)->module, *(*compiled)->code));
   return detail::Access::makeModule(state, std::move(*compiled));
 }
 

@@ -9,6 +9,7 @@
 #include "isa/cpu_features.h"
 #include "runtime/externs.h"
 #include "runtime/instance.h"
+#include "runtime/profiling.h"
 #include "runtime/store.h"
 #include "runtime/type_registry.h"
 #include "trampoline/trampolines.h"
@@ -23,17 +24,33 @@ class EngineState {
         cpu_features_(isa::hostCpuFeatures() &
                       isa::CpuFeatures{config.cpu_features.popcnt, config.cpu_features.lzcnt,
                                        config.cpu_features.bmi1, config.cpu_features.sse41,
-                                       config.cpu_features.avx}) {}
+                                       config.cpu_features.avx}),
+        profiler_(profilerFor(config.profiler)),
+        trampolines_(profiler_) {}
 
   const Config& config() const { return config_; }
   // What the CPU has and the configuration allows: what compiled code may use.
   const isa::CpuFeatures& cpuFeatures() const { return cpu_features_; }
   runtime::TypeRegistry& types() { return types_; }
   trampoline::TrampolineCache& trampolines() { return trampolines_; }
+  // Where to report compiled code; null when not profiling (or the profile cannot be written).
+  runtime::ProfilingAgent* profiler() const { return profiler_; }
 
  private:
+  // The process's agent for `strategy`, opened here (so a file that cannot be written is
+  // reported when the first engine asking for it is created).
+  static runtime::ProfilingAgent* profilerFor(ProfilingStrategy strategy) {
+    switch (strategy) {
+      case ProfilingStrategy::None: return nullptr;
+      case ProfilingStrategy::PerfMap: return runtime::processPerfMapAgent();
+      case ProfilingStrategy::JitDump: return runtime::processJitDumpAgent();
+    }
+    return nullptr;
+  }
+
   Config config_;
   isa::CpuFeatures cpu_features_;
+  runtime::ProfilingAgent* profiler_;  // process-wide, never destroyed
   runtime::TypeRegistry types_;
   trampoline::TrampolineCache trampolines_;
 };

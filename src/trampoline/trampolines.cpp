@@ -187,6 +187,12 @@ std::string keyOf(int kind, const wasm::FuncType& type) {
   return key;
 }
 
+const char* kindName(int kind) {
+  static constexpr const char* kNames[] = {"array-to-wasm", "native-to-wasm", "wasm-to-array",
+                                           "wasm-to-native"};
+  return kNames[kind];
+}
+
 }  // namespace
 
 void* TrampolineCache::get(Kind kind, const wasm::FuncType& type) {
@@ -213,6 +219,12 @@ void* TrampolineCache::get(Kind kind, const wasm::FuncType& type) {
   code_.push_back(std::move(block));
   entries_.emplace(key, entry);
   code_sizes_.emplace(entry, code.codeSize());
+  if (profiler_ != nullptr) {
+    const std::string name =
+        std::string("trampoline[") + kindName(static_cast<int>(kind)) + " " + type.toString() + "]";
+    const runtime::CodeSymbol symbol{entry, code.codeSize(), name};
+    profiler_->codeLoaded({&symbol, 1});
+  }
   return entry;
 }
 

@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "runtime/code_memory.h"
+#include "runtime/profiling.h"
 #include "runtime/vmcontext.h"
 #include "wasm/types.h"
 
@@ -30,6 +31,10 @@ using ArrayToWasmFn = void (*)(runtime::VMContext* callee_vmctx, void* callee_co
 
 class TrampolineCache {
  public:
+  // `profiler`, when not null, learns of every trampoline made, as
+  // "trampoline[KIND (PARAMS) -> (RESULTS)]" (e.g. "trampoline[array-to-wasm (i32) -> (i64)]").
+  explicit TrampolineCache(runtime::ProfilingAgent* profiler = nullptr) : profiler_(profiler) {}
+
   ArrayToWasmFn arrayToWasm(const wasm::FuncType& type);
   void* nativeToWasm(const wasm::FuncType& type);
   void* wasmToArray(const wasm::FuncType& type);
@@ -43,6 +48,7 @@ class TrampolineCache {
   enum class Kind : uint8_t { ArrayToWasm, NativeToWasm, WasmToArray, WasmToNative };
   void* get(Kind kind, const wasm::FuncType& type);
 
+  runtime::ProfilingAgent* profiler_;
   std::mutex mutex_;
   std::unordered_map<std::string, void*> entries_;
   std::unordered_map<const void*, size_t> code_sizes_;  // by entry

@@ -75,6 +75,12 @@ or G suffix for 1024, 1024^2, 1024^3; whole 64 KiB pages that fit count): memory
 returns -1 (a C program's malloc fails), and a module whose memory starts larger cannot be
 instantiated.
 
+--profile=perfmap appends the address, size and name of every compiled function (and
+trampoline) to /tmp/perf-PID.map, where perf report finds them. --profile=jitdump writes
+jit-PID.dump (in $WISP_JITDUMP_DIR, else the current directory) with the code itself, for
+`perf record -k mono` followed by `perf inject --jit`. Names come from the name section, or
+are wasm[N]. A profile that cannot be written is reported on stderr and the run goes on.
+
 Exit status:
   0    the function returned (a WASI program: it exited with status 0)
   N    a WASI program's own exit status (from main or exit())
@@ -102,6 +108,17 @@ CLI::App* addRunSubcommand(CLI::App& app, RunOptions& options) {
          "The largest size of each memory, in bytes (K, M, G: 1024, 1024^2, 1024^3); "
          "memory.grow past it returns -1")
       ->type_name("BYTES");
+  run->add_option_function<std::string>(
+         "--profile",
+         [&options](const std::string& strategy) {
+           options.profile = strategy == "perfmap"   ? ProfilingStrategy::PerfMap
+                             : strategy == "jitdump" ? ProfilingStrategy::JitDump
+                                                     : ProfilingStrategy::None;
+         },
+         "Tell perf about the compiled code: perfmap (/tmp/perf-PID.map) or jitdump "
+         "(jit-PID.dump, for perf inject --jit); none is the default")
+      ->check(CLI::IsMember({"none", "perfmap", "jitdump"}))
+      ->type_name("STRATEGY");
   run->add_option("FILE", options.file,
                   "A .wasm binary, followed by the program's or the function's ARGS...")
       ->required();
@@ -125,7 +142,9 @@ int runRun(const RunOptions& options) {
   if (auto* message = std::get_if<std::string>(&bytes))
     return fail(kRunModuleError, "%s", message->c_str());
 
-  Engine engine;
+  Config config;
+  config.profiler = options.profile;
+  Engine engine(config);
   Store store(engine, limits);
   Result<Module> module = Module::compile(engine, std::get<std::vector<uint8_t>>(bytes));
   if (!module) return failWithError(options, module.error());

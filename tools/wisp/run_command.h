@@ -1,5 +1,5 @@
-// `wisp run [--dir HOST[::GUEST]] [--env KEY=VALUE] [--max-memory BYTES] [--invoke NAME]
-// FILE.wasm [ARGS...]`:
+// `wisp run [--dir HOST[::GUEST]] [--env KEY=VALUE] [--max-memory BYTES]
+// [--profile=perfmap|jitdump] [--invoke NAME] FILE.wasm [ARGS...]`:
 // compile, instantiate and call a module's function (its `_start` by default), print the
 // results one a line. A module importing WASI gets it: ARGS become a command's argv, and its
 // exit status is the program's.
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "run_wasi.h"
+#include "wisp/engine.h"
 
 namespace CLI {
 class App;
@@ -32,6 +33,8 @@ struct RunOptions {
   WasiRunOptions wasi;  // --dir, --env, --wasi-trace
   // --max-memory as given: the largest size in bytes of each memory (parsed by runRun).
   std::optional<std::string> max_memory;
+  // --profile: the engine's Config::profiler.
+  ProfilingStrategy profile = ProfilingStrategy::None;
 };
 
 // Adds the `run` subcommand to `app`, filling `options` when it parses.

@@ -29,6 +29,10 @@ static inline uint64_t bench_mix(uint64_t state, uint64_t value) {
 
 // Floating-point results are checked bit for bit: both compilers emit plain IEEE-754 double
 // operations in source order (no FMA on baseline x86-64 nor in wasm), so any difference is a bug.
+// One trap: clang contracts a * b + c within an expression (-ffp-contract=on) and, when it can
+// evaluate such an expression at compile time, folds it as a fused multiply-add. Inputs drawn
+// from a generator with a constant seed can be folded that way (raytrace's scene was): keep
+// floating-point inputs computed from constants out of a * b + c expressions, or make them data.
 static inline uint64_t bench_mix_double(uint64_t state, double value) {
   uint64_t bits;
   memcpy(&bits, &value, sizeof bits);

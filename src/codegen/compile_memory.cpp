@@ -93,9 +93,12 @@ void FunctionCompiler::visitLoad(Opcode op, const wasm::MemArg& arg) {
   Reg index;
   bool index_owned;
   const isa::Address addr = memoryAddress(arg, accessSize(op), &index, &index_owned, {});
-  const Reg dst = (index.valid() && index_owned && !isa::isFpType(type))
-                      ? index
-                      : allocRegFor(type, index.valid() ? RegSet::of(index) : RegSet());
+  const RegSet exclude = index.valid() ? RegSet::of(index) : RegSet();
+  Reg dst = takeHintedResultReg(type, exclude);
+  if (!dst.valid()) {
+    dst = (index.valid() && index_owned && !isa::isFpType(type)) ? index
+                                                                 : allocRegFor(type, exclude);
+  }
   recordAddress();
   masm_.loadMemory(op, dst, addr);
   if (index.valid() && index != dst) releaseRead(index, index_owned);

@@ -135,16 +135,20 @@ void FunctionCompiler::emitIntBinop(Opcode op, ValType type) {
   if (peek().isImm32()) {
     const auto imm = static_cast<int32_t>(pop().bits);
     Reg lhs;
-    const Reg dst = popDestination({}, &lhs);
+    bool lhs_owned;
+    const Reg dst = popDestination({}, &lhs, &lhs_owned);
     masm_.intBinopImm(op, dst, lhs, imm);
+    if (lhs != dst) releaseRead(lhs, lhs_owned);
     pushReg(type, dst);
     return;
   }
   bool rhs_owned;
   const Reg rhs = popForRead({}, &rhs_owned);
   Reg lhs;
-  const Reg dst = popDestination(RegSet::of(rhs), &lhs);
+  bool lhs_owned;
+  const Reg dst = popDestination(RegSet::of(rhs), &lhs, &lhs_owned);
   masm_.intBinop(op, dst, lhs, rhs);
+  if (lhs != dst) releaseRead(lhs, lhs_owned);
   releaseRead(rhs, rhs_owned);
   pushReg(type, dst);
 }
@@ -160,8 +164,10 @@ void FunctionCompiler::emitShift(Opcode op, ValType type) {
   }
   const Reg count = popToSpecificReg(x64::rcx);
   Reg lhs;
-  const Reg dst = popDestination(RegSet::of(x64::rcx), &lhs);
+  bool lhs_owned;
+  const Reg dst = popDestination(RegSet::of(x64::rcx), &lhs, &lhs_owned);
   masm_.intBinop(op, dst, lhs, count);
+  if (lhs != dst) releaseRead(lhs, lhs_owned);
   freeReg(count);
   pushReg(type, dst);
 }
@@ -264,15 +270,19 @@ void FunctionCompiler::emitEqz(Opcode op) {
 
 void FunctionCompiler::emitUnop(Opcode op, ValType in, ValType out) {
   if (isa::isFpType(in) && masm_.floatUnopNeedsCall(op)) return emitRoundingCall(op, in);
-  const Reg src = popToReg();
+  Reg src;
+  bool src_owned;
+  const Reg dst = popDestination({}, &src, &src_owned);
   if (isa::isFpType(in)) {
-    masm_.floatUnop(op, src, src);
+    masm_.floatUnop(op, dst, src);
   } else {
-    const Reg tmp = masm_.intUnopNeedsTemp(op) ? allocReg(RegClass::Gp, RegSet::of(src)) : Reg();
-    masm_.intUnop(op, src, src, tmp);
+    const Reg tmp =
+        masm_.intUnopNeedsTemp(op) ? allocReg(RegClass::Gp, RegSet::of(src, dst)) : Reg();
+    masm_.intUnop(op, dst, src, tmp);
     if (tmp.valid()) freeReg(tmp);
   }
-  pushReg(out, src);
+  if (src != dst) releaseRead(src, src_owned);
+  pushReg(out, dst);
 }
 
 // ceil, floor, trunc and nearest on a CPU without SSE4.1: the C library's functions, which
@@ -295,11 +305,13 @@ void FunctionCompiler::emitFloatBinop(Opcode op, ValType type) {
   bool rhs_owned;
   const Reg rhs = popForRead({}, &rhs_owned);
   Reg lhs;
-  const Reg dst = popDestination(RegSet::of(rhs), &lhs);
+  bool lhs_owned;
+  const Reg dst = popDestination(RegSet::of(rhs), &lhs, &lhs_owned);
   Reg tmp;
   if (op == Opcode::F32Copysign || op == Opcode::F64Copysign) tmp = allocReg(RegClass::Gp);
   masm_.floatBinop(op, dst, lhs, rhs, tmp);
   if (tmp.valid()) freeReg(tmp);
+  if (lhs != dst) releaseRead(lhs, lhs_owned);
   releaseRead(rhs, rhs_owned);
   pushReg(type, dst);
 }

@@ -237,7 +237,7 @@ Reg FunctionCompiler::popForRead(RegSet exclude, bool* owned) {
   return popToReg(exclude);
 }
 
-bool FunctionCompiler::nextInstructionSetsLocal(uint32_t local) const {
+bool FunctionCompiler::nextInstructionSetsLocal(uint32_t* local) const {
   if (!decoder_) return false;
   const uint8_t* p = decoder_->cursor();
   const uint8_t* end = decoder_->bodyEnd();
@@ -245,33 +245,53 @@ bool FunctionCompiler::nextInstructionSetsLocal(uint32_t local) const {
   uint64_t index = 0;
   for (int shift = 0; ++p < end && shift < 35; shift += 7) {
     index |= static_cast<uint64_t>(*p & 0x7F) << shift;
-    if (!(*p & 0x80)) return index == local;
+    if (!(*p & 0x80)) {
+      if (index >= local_types_.size()) return false;  // invalid: the decoder will say so
+      *local = static_cast<uint32_t>(index);
+      return true;
+    }
   }
   return false;
 }
 
-Reg FunctionCompiler::popDestination(RegSet exclude, Reg* lhs) {
-  const VarState& top = stack_.back();
-  if (top.loc != VarState::Loc::Local || !locals_.inReg(top.local) ||
-      exclude.has(locals_.reg(top.local))) {
-    *lhs = popToReg(exclude);
-    return *lhs;
-  }
-  const uint32_t local = top.local;
-  const ValType type = top.type;
+Reg FunctionCompiler::takeHintedResultReg(ValType type, RegSet exclude) {
+  uint32_t local;
+  if (!nextInstructionSetsLocal(&local) || !locals_.inReg(local)) return Reg();
   const Reg reg = locals_.reg(local);
-  stack_.pop_back();
-  *lhs = reg;
-  bool other_alias = false;
-  for (size_t i = stack_.size(); i-- > controls_.back().height && !other_alias;)
-    other_alias = stack_[i].loc == VarState::Loc::Local && stack_[i].local == local;
-  if (!other_alias && nextInstructionSetsLocal(local)) {
-    // The old value dies with the next instruction: compute over it in place. The register
-    // passes from the local to the result (still used), and local.set gives it back.
-    locals_.release(local);
-    return reg;
+  if (exclude.has(reg) || local_types_[local] != type) return Reg();
+  for (size_t i = stack_.size(); i-- > controls_.back().height;)
+    if (stack_[i].loc == VarState::Loc::Local && stack_[i].local == local) return Reg();
+  // The register passes from the local to the result (still used); local.set gives it back.
+  locals_.release(local);
+  return reg;
+}
+
+Reg FunctionCompiler::allocResult(ValType type, RegSet exclude) {
+  const Reg hint = takeHintedResultReg(type, exclude);
+  return hint.valid() ? hint : allocRegFor(type, exclude);
+}
+
+Reg FunctionCompiler::popDestination(RegSet exclude, Reg* lhs, bool* lhs_owned) {
+  const VarState& top = stack_.back();
+  const ValType type = top.type;
+  if (top.loc == VarState::Loc::Local && locals_.inReg(top.local) &&
+      !exclude.has(locals_.reg(top.local))) {
+    // A local's register is read in place; the result goes elsewhere, or over it when the
+    // next instruction sets that very local (x = x + 1).
+    *lhs = locals_.reg(top.local);
+    *lhs_owned = false;
+    stack_.pop_back();
+    const Reg hint = takeHintedResultReg(type, exclude);
+    return hint.valid() ? hint : allocRegFor(type, exclude.with(*lhs));
   }
-  return allocRegFor(type, exclude.with(reg));
+  *lhs_owned = true;
+  const Reg hint = takeHintedResultReg(type, exclude);
+  if (hint.valid()) {
+    *lhs = popToReg(exclude.with(hint));
+    return hint;
+  }
+  *lhs = popToReg(exclude);
+  return *lhs;
 }
 
 Reg FunctionCompiler::popToSpecificReg(Reg reg) {

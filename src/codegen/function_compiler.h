@@ -183,8 +183,18 @@ class FunctionCompiler {
   // owned register, except when the operand is a local's register: then the destination is a
   // fresh register (the MacroAssembler copies, or uses a three-address form), or the local's
   // own register when the next instruction overwrites that local anyway (`x = x + 1`).
-  isa::Reg popDestination(isa::RegSet exclude, isa::Reg* lhs);
-  bool nextInstructionSetsLocal(uint32_t local) const;
+  // A result register may also be the register of the local that the next instruction sets
+  // (takeHintedResultReg), so the local stays in its register and a loop's back edge needs no
+  // move. `*lhs_owned`: the caller frees `*lhs` after use when it differs from the result.
+  isa::Reg popDestination(isa::RegSet exclude, isa::Reg* lhs, bool* lhs_owned);
+  // The local the next instruction sets (local.set or local.tee), if any.
+  bool nextInstructionSetsLocal(uint32_t* local) const;
+  // For a result about to be set into a local by the next instruction: that local's register,
+  // taken from it (its old value dies), when it has one of the result's class outside
+  // `exclude` and no stack entry still reads the old value; else invalid.
+  isa::Reg takeHintedResultReg(wasm::ValType type, isa::RegSet exclude);
+  // A register for an instruction's result: the hinted one, else any free one.
+  isa::Reg allocResult(wasm::ValType type, isa::RegSet exclude = {});
   void loadInto(const VarState& state, isa::Reg reg);
   void storeTo(const VarState& state, const isa::Address& dst);
   void storeToSlot(const VarState& state, int32_t slot);

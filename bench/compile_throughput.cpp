@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "codegen/module_compiler.h"
 #include "wasm/module.h"
 #include "wisp/wisp.h"
 
@@ -144,6 +145,17 @@ int main(int argc, char** argv) {
   const unsigned threads = options.threads ? options.threads : hardware_threads;
   const double mbps_best = code_bytes / best.seconds / 1e6;
   const double mbps_median = code_bytes / median.seconds / 1e6;
+  // Machine code out per byte of code section in: one more compile, through the compiler's own
+  // interface, which says where each function starts (the last one's end is the layout's).
+  std::vector<uint32_t> type_ids(module.types.size());
+  std::iota(type_ids.begin(), type_ids.end(), 1u);
+  wisp::codegen::CompileOptions compile_options;
+  compile_options.threads = 1;
+  auto compiled = wisp::codegen::compileModule(module, type_ids, compile_options);
+  if (!compiled.ok()) fail(options.path, compiled.error().describe());
+  uint64_t machine_bytes = 0;
+  for (const auto& function : compiled.value()->info.functions())
+    machine_bytes += function.code_end - function.code_begin;
 
   if (options.json) {
     std::printf(
@@ -151,10 +163,12 @@ int main(int argc, char** argv) {
         "\"threads_requested\": %u, \"threads\": %u, \"runs\": %zu, "
         "\"best_seconds\": %.6f, \"median_seconds\": %.6f, \"sections_decode_seconds\": %.6f, "
         "\"best_cpu_seconds\": %.6f, "
-        "\"mbps_best\": %.2f, \"mbps_median\": %.2f}\n",
+        "\"mbps_best\": %.2f, \"mbps_median\": %.2f, \"machine_code_bytes\": %llu, "
+        "\"machine_bytes_per_input_byte\": %.3f}\n",
         options.path.c_str(), static_cast<unsigned long long>(code_bytes), functions,
         options.threads, threads, runs.size(), best.seconds, median.seconds, sections_seconds,
-        best.cpu_seconds, mbps_best, mbps_median);
+        best.cpu_seconds, mbps_best, mbps_median, static_cast<unsigned long long>(machine_bytes),
+        static_cast<double>(machine_bytes) / code_bytes);
     return 0;
   }
   std::printf("module:       %s\n", options.path.c_str());
@@ -166,5 +180,8 @@ int main(int argc, char** argv) {
               best.seconds * 1e3, best.cpu_seconds * 1e3, sections_seconds * 1e3);
   std::printf("median:       %8.3f ms\n", median.seconds * 1e3);
   std::printf("throughput:   %.1f MB/s of code section (median %.1f MB/s)\n", mbps_best, mbps_median);
+  std::printf("output:       %llu bytes of machine code, %.2f per byte of code section\n",
+              static_cast<unsigned long long>(machine_bytes),
+              static_cast<double>(machine_bytes) / code_bytes);
   return 0;
 }

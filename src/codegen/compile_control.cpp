@@ -17,7 +17,7 @@ namespace {
 constexpr int kLoopFreeGp = 4;
 constexpr int kLoopFreeFp = 3;
 // The look ahead at a loop's body stops after this many instructions.
-constexpr uint32_t kLoopScanBudget = 4096;
+constexpr uint32_t kLoopScanBudget = 1000;
 }  // namespace
 
 // Emits moves_ through the MacroAssembler (the ParallelMove emitter).
@@ -58,13 +58,9 @@ void FunctionCompiler::pushControl(Opcode kind, const wasm::ControlFrame& frame,
 
 // ---- merge states -----------------------------------------------------------------------------
 
-PoolRange FunctionCompiler::snapshotLocals() {
-  PoolRange range{static_cast<uint32_t>(merge_locals_.size()), 0};
-  locals_.forEach([&](uint32_t local, Reg reg, bool dirty) {
-    merge_locals_.push_back({local, reg, dirty});
-    ++range.count;
-  });
-  return range;
+uint32_t FunctionCompiler::snapshotLocals() {
+  merge_locals_.push_back(locals_.snapshot());
+  return static_cast<uint32_t>(merge_locals_.size() - 1);
 }
 
 void FunctionCompiler::fixMergeState(Control& t) {
@@ -95,33 +91,44 @@ void FunctionCompiler::fixMergeState(Control& t) {
   }
 }
 
+// Whether the locals are where the snapshot has them, with no stale home it trusts: most
+// edges, so this is checked first, and cheaply.
+bool FunctionCompiler::localsMatch(uint32_t snapshot) const {
+  const LocalSnapshot& want = merge_locals_[snapshot];
+  return locals_.sameRegisters(want) && (locals_.dirtyRegs() - want.dirty).empty();
+}
+
 void FunctionCompiler::planMovesTo(const Control& t) {
   moves_.clear();
+  if (!localsMatch(t.merge_locals)) planLocalMoves(t.merge_locals);
+  planValueMoves(t);
+}
+
+void FunctionCompiler::planLocalMoves(uint32_t snapshot) {
   // Locals: where the target wants them (target_regs_ is all invalid between calls).
-  const LocalInReg* want = merge_locals_.data() + t.merge_locals.begin;
-  for (uint32_t k = 0; k < t.merge_locals.count; ++k) target_regs_[want[k].local] = want[k].reg;
+  const LocalSnapshot& want = merge_locals_[snapshot];
+  for (RegSet left = want.regs; !left.empty(); left = left.without(left.first()))
+    target_regs_[want.local_of[left.first().code()]] = left.first();
   locals_.forEach([&](uint32_t local, Reg reg, bool dirty) {
     const Reg target = target_regs_[local];
     if (target.valid() && target != reg)
       moves_.add(MoveLocation::inReg(target), MoveLocation::inReg(reg), local_types_[local]);
-    if (!dirty) return;
     // The target trusts the home unless it keeps the local dirty.
-    bool target_dirty = false;
-    if (target.valid()) {
-      for (uint32_t k = 0; k < t.merge_locals.count; ++k)
-        if (want[k].local == local) target_dirty = want[k].dirty;
-    }
-    if (!target_dirty)
+    if (dirty && !(target.valid() && want.dirty.has(target)))
       moves_.add(MoveLocation::inSlot(local_homes_[local]), MoveLocation::inReg(reg),
                  local_types_[local]);
   });
-  for (uint32_t k = 0; k < t.merge_locals.count; ++k) {
-    const LocalInReg& w = want[k];
-    if (!locals_.inReg(w.local))
-      moves_.add(MoveLocation::inReg(w.reg), MoveLocation::inSlot(local_homes_[w.local]),
-                 local_types_[w.local]);
-    target_regs_[w.local] = Reg();
+  for (RegSet left = want.regs; !left.empty(); left = left.without(left.first())) {
+    const Reg reg = left.first();
+    const uint32_t local = static_cast<uint32_t>(want.local_of[reg.code()]);
+    if (!locals_.inReg(local))
+      moves_.add(MoveLocation::inReg(reg), MoveLocation::inSlot(local_homes_[local]),
+                 local_types_[local]);
+    target_regs_[local] = Reg();
   }
+}
+
+void FunctionCompiler::planValueMoves(const Control& t) {
   // Label values: to their registers, else to the label's slots.
   const uint32_t arity = t.labelArity();
   const size_t first = stack_.size() - arity;
@@ -161,15 +168,24 @@ void FunctionCompiler::dropStackAbove(uint32_t height) {
   }
 }
 
-void FunctionCompiler::setLocals(PoolRange range) {
+void FunctionCompiler::releaseAllLocals() {
   locals_.forEach([&](uint32_t local, Reg reg, bool) {
     locals_.release(local);
     freeReg(reg);
   });
-  for (uint32_t k = 0; k < range.count; ++k) {
-    const LocalInReg& l = merge_locals_[range.begin + k];
-    locals_.assign(l.local, l.reg, l.dirty);
-    used_ = used_.with(l.reg);
+}
+
+void FunctionCompiler::setLocals(uint32_t snapshot) {
+  const LocalSnapshot& want = merge_locals_[snapshot];
+  if (locals_.sameRegisters(want)) {
+    locals_.setDirtyRegs(want.dirty);
+    return;
+  }
+  releaseAllLocals();
+  for (RegSet left = want.regs; !left.empty(); left = left.without(left.first())) {
+    const Reg reg = left.first();
+    locals_.assign(static_cast<uint32_t>(want.local_of[reg.code()]), reg, want.dirty.has(reg));
+    used_ = used_.with(reg);
   }
 }
 
@@ -360,7 +376,7 @@ void FunctionCompiler::branchTo(Control& target) {
 
 void FunctionCompiler::becomeDead() {
   dropStackAbove(controls_.back().height);
-  setLocals({});
+  releaseAllLocals();
   dead_ = true;
 }
 
@@ -392,14 +408,25 @@ void FunctionCompiler::visitBrIf(uint32_t depth) {
   // Nothing below may change the flags before the branch: planning moves emits nothing, and
   // the first edge to a target fixes its state without code (the top is no Flags entry now).
   Control& target = controlAt(depth);
-  if (!edgeNeedsMoves(target)) {
-    masm_.branchOnCond(taken, target.label);
-    target.label_used = true;
+  if (target.kind == Opcode::Call) {
+    const isa::Label skip = masm_.newLabel();
+    masm_.branchOnCond(isa::negate(taken), skip);
+    emitReturn();
+    masm_.bind(skip);
     return;
   }
+  if (!target.merge_fixed) fixMergeState(target);
+  planMovesTo(target);
+  target.label_used = true;
+  if (moves_.empty()) {
+    masm_.branchOnCond(taken, target.label);
+    return;
+  }
+  // The planned moves (which emitted nothing) run on the taken path only.
   const isa::Label skip = masm_.newLabel();
   masm_.branchOnCond(isa::negate(taken), skip);
-  branchTo(target);
+  emitMoves();
+  masm_.jump(target.label);
   masm_.bind(skip);
 }
 

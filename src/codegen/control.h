@@ -25,21 +25,9 @@
 
 namespace wisp::codegen {
 
-struct LocalInReg {
-  uint32_t local;
-  isa::Reg reg;
-  bool dirty;  // the local's home may be stale
-};
-
 // A label value's place in a merge state: a register, else the label's slot.
 struct MergeValue {
   isa::Reg reg;
-};
-
-// A range of a pool.
-struct PoolRange {
-  uint32_t begin = 0;
-  uint32_t count = 0;
 };
 
 struct Control {
@@ -57,11 +45,11 @@ struct Control {
 
   // The merge state of the label (see above); label values: labelArity() entries.
   bool merge_fixed = false;
-  PoolRange merge_locals;
+  uint32_t merge_locals = 0;  // a LocalSnapshot of the pool
   uint32_t merge_values_begin = 0;
   // An if's state where the condition branched: the else branch (or the false path of an if
   // without else) starts from it.
-  PoolRange else_locals;
+  uint32_t else_locals = 0;
 
   uint32_t labelArity() const {
     return kind == wasm::Opcode::Loop ? param_count : static_cast<uint32_t>(results.size());

@@ -70,7 +70,7 @@ struct CompilerScratch {
   std::vector<isa::Label> br_table_labels;
   std::vector<isa::Reg> local_regs;
   std::vector<isa::Reg> target_regs;
-  std::vector<LocalInReg> merge_locals;
+  std::vector<LocalSnapshot> merge_locals;
   std::vector<MergeValue> merge_values;
   std::vector<Control> controls;
   std::vector<isa::Label> jump_table;
@@ -229,12 +229,15 @@ class FunctionCompiler {
   // ---- control and merges (control.h) -------------------------------------------------------
   Control& controlAt(uint32_t depth) { return controls_[controls_.size() - 1 - depth]; }
   void pushControl(wasm::Opcode kind, const wasm::ControlFrame& frame, bool reachable);
-  PoolRange snapshotLocals();
+  uint32_t snapshotLocals();
   // Fixes `target`'s merge state from the current state (its first edge).
   void fixMergeState(Control& target);
   // Records in moves_ what brings the current state (the top labelArity() values) to the
   // target's fixed state; emits nothing.
   void planMovesTo(const Control& target);
+  bool localsMatch(uint32_t snapshot) const;
+  void planLocalMoves(uint32_t snapshot);
+  void planValueMoves(const Control& target);
   void emitMoves();
   // Moves the current state to the target's (fixing it first if this is its first edge).
   void moveToTarget(Control& target);
@@ -243,7 +246,8 @@ class FunctionCompiler {
   void adoptMergeState(Control& target);
   // The state where an if's condition branched (for its else branch).
   void adoptElseState(Control& c);
-  void setLocals(PoolRange locals);
+  void setLocals(uint32_t snapshot);
+  void releaseAllLocals();
   void dropStackAbove(uint32_t height);
   void restoreSavedParams(Control& frame);
   void chooseLoopLocals();
@@ -303,7 +307,7 @@ class FunctionCompiler {
   std::vector<wasm::ValType>& local_types_;
   std::vector<isa::Label>& br_table_labels_;
   std::vector<isa::Reg>& target_regs_;         // per local: scratch of planMovesTo
-  std::vector<LocalInReg>& merge_locals_;      // the pool of merge states' locals
+  std::vector<LocalSnapshot>& merge_locals_;   // the pool of merge states' locals
   std::vector<MergeValue>& merge_values_;      // the pool of merge states' label values
   std::vector<Control>& controls_;
   std::vector<isa::Label>& jump_table_;

@@ -12,11 +12,20 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "isa/reg.h"
 
 namespace wisp::codegen {
+
+// Which local each register holds, and which of them are dirty: a whole state in a fixed
+// size, so a merge state is one copy and comparing two is a memcmp.
+struct LocalSnapshot {
+  int32_t local_of[32];  // per register code, or -1
+  isa::RegSet regs;
+  isa::RegSet dirty;
+};
 
 class LocalState {
  public:
@@ -36,6 +45,21 @@ class LocalState {
   isa::RegSet regs() const { return regs_; }
   isa::RegSet dirtyRegs() const { return dirty_; }
   bool empty() const { return regs_.empty(); }
+
+  LocalSnapshot snapshot() const {
+    LocalSnapshot s;
+    std::memcpy(s.local_of, local_of_, sizeof local_of_);
+    s.regs = regs_;
+    s.dirty = dirty_;
+    return s;
+  }
+  // The same locals in the same registers (dirty marks aside).
+  bool sameRegisters(const LocalSnapshot& s) const {
+    return regs_.bits() == s.regs.bits() &&
+           std::memcmp(local_of_, s.local_of, sizeof local_of_) == 0;
+  }
+  // Only with sameRegisters: takes the snapshot's dirty marks.
+  void setDirtyRegs(isa::RegSet dirty) { dirty_ = dirty; }
 
   // `local` must hold no register and `reg` no local.
   void assign(uint32_t local, isa::Reg reg, bool is_dirty) {

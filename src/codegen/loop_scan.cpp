@@ -1,5 +1,7 @@
 #include "codegen/loop_scan.h"
 
+#include <array>
+
 #include "wasm/opcodes.h"
 
 namespace wisp::codegen {
@@ -49,83 +51,113 @@ struct Cursor {
 
 }  // namespace
 
-void LoopScan::note(uint32_t local, bool write) {
-  if (local >= uses_.size()) return;  // invalid: validation will say so
-  if (uses_[local] == 0 && !written_[local]) touched_.push_back(local);
-  ++uses_[local];
-  if (write) written_[local] = 1;
+namespace {
+
+// How the scan steps over a one-byte opcode, from a table built once (most instructions
+// take the first two rows).
+enum class Step : uint8_t {
+  None, OneLeb, TwoLebs, LocalRead, LocalWrite, Open, End, MemArg, Skip4, Skip8, BrTable,
+  SelectTypes, Prefixed, Stop,
+};
+
+Step stepOf(const wasm::OpcodeInfo& info, Opcode op) {
+  switch (op) {
+    case Opcode::Block: case Opcode::Loop: case Opcode::If: return Step::Open;
+    case Opcode::End: return Step::End;
+    case Opcode::LocalGet: return Step::LocalRead;
+    case Opcode::LocalSet: case Opcode::LocalTee: return Step::LocalWrite;
+    default: break;
+  }
+  switch (info.imm) {
+    case Imm::None: return Step::None;
+    case Imm::Block: case Imm::HeapType: case Imm::Label: case Imm::Func: case Imm::Local:
+    case Imm::Global: case Imm::Table: case Imm::MemoryIndex: case Imm::I32: case Imm::I64:
+    case Imm::Data: case Imm::Elem:
+      return Step::OneLeb;
+    case Imm::CallIndirect: case Imm::MemoryInit: case Imm::MemoryCopy: case Imm::TableInit:
+    case Imm::TableCopy:
+      return Step::TwoLebs;
+    case Imm::MemArg: return Step::MemArg;
+    case Imm::F32: return Step::Skip4;
+    case Imm::F64: return Step::Skip8;
+    case Imm::BrTable: return Step::BrTable;
+    case Imm::SelectTypes: return Step::SelectTypes;
+    default: return Step::Stop;  // no one-byte opcode has the others
+  }
 }
+
+const std::array<Step, 256>& oneByteSteps() {
+  static const std::array<Step, 256> steps = [] {
+    std::array<Step, 256> table;
+    for (int b = 0; b < 256; ++b) {
+      Opcode op;
+      if (b == wasm::kPrefixMisc || b == wasm::kPrefixSimd) table[b] = Step::Prefixed;
+      else if (!wasm::lookupOpcode(static_cast<uint8_t>(b), &op)) table[b] = Step::Stop;
+      else table[b] = stepOf(wasm::opcodeInfo(op), op);
+    }
+    return table;
+  }();
+  return steps;
+}
+
+}  // namespace
 
 void LoopScan::scan(const uint8_t* pos, const uint8_t* end, uint32_t local_count,
                     uint32_t max_instructions) {
-  for (uint32_t local : touched_) {
-    uses_[local] = 0;
-    written_[local] = 0;
-  }
+  for (uint32_t local : touched_) marks_[local] = 0;
   touched_.clear();
-  if (uses_.size() < local_count) {
-    uses_.resize(local_count, 0);
-    written_.resize(local_count, 0);
-  }
+  if (marks_.size() < local_count) marks_.resize(local_count, 0);
   complete_ = false;
+  const std::array<Step, 256>& steps = oneByteSteps();
   Cursor c{pos, end};
   uint32_t depth = 0;
   for (uint32_t count = 0; count < max_instructions && c.ok; ++count) {
     const uint8_t b = c.byte();
     if (!c.ok) return;
-    Opcode op;
-    if (b == wasm::kPrefixMisc || b == wasm::kPrefixSimd) {
+    Step step = steps[b];
+    if (step == Step::Prefixed) {
       const uint64_t code = c.leb();
+      Opcode op;
       if (!c.ok || code > UINT32_MAX ||
           !wasm::lookupPrefixedOpcode(b, static_cast<uint32_t>(code), &op)) {
         return;
       }
-    } else if (!wasm::lookupOpcode(b, &op)) {
-      return;
+      const wasm::OpcodeInfo& info = wasm::opcodeInfo(op);
+      switch (info.imm) {
+        case Imm::V128: case Imm::Shuffle: c.skip(16); continue;
+        case Imm::Lane: c.byte(); continue;
+        case Imm::MemArgLane: c.memArg(); c.byte(); continue;
+        default: step = stepOf(info, op); break;
+      }
     }
-    switch (op) {
-      case Opcode::Block: case Opcode::Loop: case Opcode::If: ++depth; break;
-      case Opcode::End:
+    switch (step) {
+      case Step::None: break;
+      case Step::OneLeb: c.leb(); break;
+      case Step::TwoLebs: c.leb(); c.leb(); break;
+      case Step::LocalRead: note(static_cast<uint32_t>(c.leb()), false); break;
+      case Step::LocalWrite: note(static_cast<uint32_t>(c.leb()), true); break;
+      case Step::Open: c.leb(); ++depth; break;
+      case Step::End:
         if (depth == 0) {
           complete_ = true;
           return;
         }
         --depth;
         break;
-      case Opcode::LocalGet: note(static_cast<uint32_t>(c.leb()), false); continue;
-      case Opcode::LocalSet: case Opcode::LocalTee:
-        note(static_cast<uint32_t>(c.leb()), true);
-        continue;
-      default: break;
-    }
-    switch (wasm::opcodeInfo(op).imm) {
-      case Imm::None: break;
-      case Imm::Block: case Imm::HeapType: c.leb(); break;
-      case Imm::Label: case Imm::Func: case Imm::Local: case Imm::Global: case Imm::Table:
-      case Imm::MemoryIndex: case Imm::I32: case Imm::I64: case Imm::Data: case Imm::Elem:
-        c.leb();
-        break;
-      case Imm::BrTable: {
+      case Step::MemArg: c.memArg(); break;
+      case Step::Skip4: c.skip(4); break;
+      case Step::Skip8: c.skip(8); break;
+      case Step::BrTable: {
         const uint64_t n = c.leb();
         for (uint64_t k = 0; k <= n && c.ok; ++k) c.leb();
         break;
       }
-      case Imm::CallIndirect: case Imm::MemoryInit: case Imm::MemoryCopy:
-      case Imm::TableInit: case Imm::TableCopy:
-        c.leb();
-        c.leb();
-        break;
-      case Imm::SelectTypes: {
+      case Step::SelectTypes: {
         const uint64_t n = c.leb();
         for (uint64_t k = 0; k < n && c.ok; ++k) c.leb();
         break;
       }
-      case Imm::MemArg: c.memArg(); break;
-      case Imm::MemArgLane: c.memArg(); c.byte(); break;
-      case Imm::F32: c.skip(4); break;
-      case Imm::F64: c.skip(8); break;
-      case Imm::V128: case Imm::Shuffle: c.skip(16); break;
-      case Imm::Lane: c.byte(); break;
+      case Step::Prefixed: case Step::Stop: return;
     }
   }
 }

@@ -20,15 +20,19 @@ class LoopScan {
   bool complete() const { return complete_; }
   // The locals the body mentions, in first-mention order, and per local what it does.
   const std::vector<uint32_t>& touched() const { return touched_; }
-  uint32_t uses(uint32_t local) const { return uses_[local]; }
-  bool written(uint32_t local) const { return written_[local] != 0; }
+  uint32_t uses(uint32_t local) const { return marks_[local] >> 1; }
+  bool written(uint32_t local) const { return marks_[local] & 1; }
 
  private:
-  void note(uint32_t local, bool write);
+  void note(uint32_t local, bool write) {
+    if (local >= marks_.size()) return;  // invalid: validation will say so
+    uint32_t& mark = marks_[local];
+    if (mark == 0) touched_.push_back(local);
+    mark = (mark + 2) | static_cast<uint32_t>(write);
+  }
 
   std::vector<uint32_t> touched_;
-  std::vector<uint32_t> uses_;    // per local; zero outside touched_
-  std::vector<uint8_t> written_;  // per local
+  std::vector<uint32_t> marks_;  // per local: uses << 1 | written; zero outside touched_
   bool complete_ = false;
 };
 

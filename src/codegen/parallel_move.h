@@ -52,12 +52,16 @@ struct MoveLocation {
 //   swap(Reg a, Reg b, ValType): of one class
 class ParallelMove {
  public:
-  void clear() { moves_.clear(); }
+  void clear() {
+    moves_.clear();
+    reg_sources_ = 0;
+  }
   bool empty() const { return moves_.empty(); }
   size_t size() const { return moves_.size(); }
   // A move onto itself is dropped.
   void add(MoveLocation dst, MoveLocation src, wasm::ValType type) {
     if (dst.sameAs(src)) return;
+    if (src.isReg()) reg_sources_ |= 1u << src.reg.code();
     moves_.push_back({dst, src, type});
   }
 
@@ -73,10 +77,13 @@ class ParallelMove {
   };
   // The pending move other than `except` that reads `where`, or -1.
   int readerOf(const MoveLocation& where, size_t except) const {
+    if (where.isReg() && !(reg_sources_ & (1u << where.reg.code()))) return -1;  // fast path
     for (size_t k = 0; k < moves_.size(); ++k)
       if (k != except && moves_[k].src.sameAs(where)) return static_cast<int>(k);
     return -1;
   }
+  // A superset of the registers pending moves read (a bit per register code).
+  uint32_t reg_sources_ = 0;
   template <typename Emitter>
   static void emitOne(Emitter& emitter, const Move& m);
 
@@ -98,6 +105,11 @@ void ParallelMove::emitOne(Emitter& e, const Move& m) {
 
 template <typename Emitter>
 void ParallelMove::emit(Emitter& e, int32_t temp_slot) {
+  if (moves_.size() == 1) {  // the common case: nothing to order
+    emitOne(e, moves_[0]);
+    clear();
+    return;
+  }
   while (!moves_.empty()) {
     bool progress = false;
     for (size_t k = 0; k < moves_.size();) {
@@ -136,6 +148,7 @@ void ParallelMove::emit(Emitter& e, int32_t temp_slot) {
         if (other.src.sameAs(b)) other.src = a;
         else if (other.src.sameAs(a)) other.src = b;
       }
+      reg_sources_ |= (1u << a.reg.code()) | (1u << b.reg.code());
     } else {
       // A cycle through frame slots: one of its registers is parked in the temporary slot,
       // which is never a destination, so its readers wait for nothing.
@@ -155,6 +168,7 @@ void ParallelMove::emit(Emitter& e, int32_t temp_slot) {
       }
     }
   }
+  reg_sources_ = 0;
 }
 
 }  // namespace wisp::codegen

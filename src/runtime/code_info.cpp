@@ -20,15 +20,26 @@ void CodeInfo::addAddressMapEntry(AddressMapEntry entry) {
   finished_ = false;
 }
 
+namespace {
+// The compiler lays functions out in order, so the tables usually arrive sorted: checking is
+// linear, sorting a million address map entries is not.
+template <typename T, typename Less>
+void sortIfNeeded(std::vector<T>& entries, Less less) {
+  if (!std::is_sorted(entries.begin(), entries.end(), less))
+    std::stable_sort(entries.begin(), entries.end(), less);
+}
+}  // namespace
+
 Result<void> CodeInfo::finish() {
-  std::stable_sort(functions_.begin(), functions_.end(),
-                   [](const FunctionCode& a, const FunctionCode& b) { return a.code_begin < b.code_begin; });
-  std::stable_sort(trap_sites_.begin(), trap_sites_.end(),
-                   [](const TrapSite& a, const TrapSite& b) { return a.code_offset < b.code_offset; });
-  std::stable_sort(address_map_.begin(), address_map_.end(),
-                   [](const AddressMapEntry& a, const AddressMapEntry& b) {
-                     return a.code_offset < b.code_offset;
-                   });
+  sortIfNeeded(functions_, [](const FunctionCode& a, const FunctionCode& b) {
+    return a.code_begin < b.code_begin;
+  });
+  sortIfNeeded(trap_sites_, [](const TrapSite& a, const TrapSite& b) {
+    return a.code_offset < b.code_offset;
+  });
+  sortIfNeeded(address_map_, [](const AddressMapEntry& a, const AddressMapEntry& b) {
+    return a.code_offset < b.code_offset;
+  });
   for (size_t i = 0; i < functions_.size(); ++i) {
     const FunctionCode& function = functions_[i];
     if (function.code_begin >= function.code_end) {

@@ -71,13 +71,18 @@ void FunctionCompiler::visitDrop() {
 
 void FunctionCompiler::visitSelect(ValType type) {
   if (dead_) return;
-  const Reg cond = popToReg();
-  const Reg if_false = popToReg(RegSet::of(cond));
-  const Reg if_true = popToReg(RegSet::of(cond, if_false));
-  masm_.select(type, if_true, cond, if_true, if_false);
-  freeReg(cond);
-  freeReg(if_false);
-  pushReg(type, if_true);
+  // The condition and the false value are only read; the result goes over the true value
+  // (or into a fresh register when that is a local's).
+  bool cond_owned, false_owned, true_owned;
+  const Reg cond = popForRead({}, &cond_owned);
+  const Reg if_false = popForRead(RegSet::of(cond), &false_owned);
+  Reg if_true;
+  const Reg dst = popDestination(RegSet::of(cond, if_false), &if_true, &true_owned);
+  masm_.select(type, dst, cond, if_true, if_false);
+  releaseRead(cond, cond_owned);
+  releaseRead(if_false, false_owned);
+  if (if_true != dst) releaseRead(if_true, true_owned);
+  pushReg(type, dst);
 }
 
 // ---- numeric ------------------------------------------------------------------------------------

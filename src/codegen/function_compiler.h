@@ -23,10 +23,12 @@
 #include <vector>
 
 #include "codegen/control.h"
+#include "codegen/frame.h"
 #include "codegen/local_state.h"
 #include "codegen/loop_scan.h"
 #include "codegen/module_compiler.h"
 #include "codegen/parallel_move.h"
+#include "codegen/register_allocator.h"
 #include "codegen/value_stack.h"
 #include "isa/abi.h"
 #include "isa/masm.h"

@@ -1,4 +1,13 @@
 // The compiler's abstract value stack: where each wasm operand lives right now.
+//
+// Invariants (checked by FunctionCompiler::checkInvariants in debug builds):
+//  - each entry's slot is fixed when it is pushed, and slots grow strictly up the stack, so
+//    spilling never overlaps another entry;
+//  - a Reg entry owns its register alone (no other entry, no local holds it);
+//  - a Flags entry is only ever the top one, consumed by the next instruction;
+//  - a Local entry reads the local's current value wherever it is: before a local changes,
+//    its aliases are materialized (FunctionCompiler::materializeLocalAliases);
+//  - below the innermost control frame's height every entry is Stack (entering a frame spills).
 #pragma once
 
 #include <cstdint>

@@ -57,7 +57,7 @@ std::string header(const std::string& source, const char* legend) {
 }
 
 constexpr const char* kModuleLegend =
-    ";; Registers: r14 vmctx, r15 memory base, r11 and xmm15 scratch; [rbp - 8] keeps the vmctx.\n"
+    ";; Registers: r14 vmctx, r15 memory base, r11 and xmm15 scratch; [rbp - 8] keeps the vmctx, [rbp - 16] is the parallel moves' temporary.\n"
     ";; `; @0x2a i32.load`: the wasm instruction at byte 0x2a of the module (address map);\n"
     ";; `; trap: ...`: a trap site; `<memoryGrow>`: a builtin, its address masked (XX).\n";
 constexpr const char* kTrampolineLegend =

@@ -1,4 +1,4 @@
-;; Loops: the header has a canonical state (values spilled), back edges jump to it.
+;; Loops: the locals the body uses stay in registers chosen at the header; back edges jump to it.
 (module
   ;; 1 + 2 + ... + n
   (func $sum_to (param $n i32) (result i32) (local $sum i32)

@@ -142,8 +142,9 @@ void MacroAssembler::zeroExtendI32(Reg reg) { a_.mov(gp32(reg), gp32(reg)); }
 void MacroAssembler::move(Reg dst, Reg src, ValType type) {
   if (dst == src) return;
   if (dst.isGp() && src.isGp()) {
-    if (type == ValType::I32) a_.mov(gp32(dst), gp32(src));
-    else a_.mov(gp64(dst), gp64(src));
+    Encoded e;
+    encode::movRR(e, type != ValType::I32, dst, src);
+    put(e);
   } else if (dst.isFp() && src.isFp()) {
     a_.movaps(xmm(dst), xmm(src));
   } else if (dst.isFp()) {
@@ -207,6 +208,11 @@ void MacroAssembler::moveImm(Reg dst, ValType type, uint64_t bits) {
 }
 
 void MacroAssembler::load(Reg dst, const Address& addr, ValType type) {
+  if (dst.isGp() && type != ValType::V128) {
+    Encoded e;
+    encode::movRM(e, type != ValType::I32 && type != ValType::F32, dst, addr);
+    return put(e);
+  }
   switch (type) {
     case ValType::I32: a_.mov(gp32(dst), mem(addr)); return;
     case ValType::F32:
@@ -223,6 +229,11 @@ void MacroAssembler::load(Reg dst, const Address& addr, ValType type) {
 }
 
 void MacroAssembler::store(const Address& addr, Reg src, ValType type) {
+  if (src.isGp() && type != ValType::V128) {
+    Encoded e;
+    encode::movMR(e, type != ValType::I32 && type != ValType::F32, addr, src);
+    return put(e);
+  }
   switch (type) {
     case ValType::I32: a_.mov(mem(addr), gp32(src)); return;
     case ValType::F32:
@@ -274,9 +285,21 @@ void MacroAssembler::copySlot(const Address& dst, const Address& src, ValType ty
   }
 }
 
-void MacroAssembler::loadPtr(Reg dst, const Address& addr) { a_.mov(gp64(dst), mem(addr)); }
-void MacroAssembler::storePtr(const Address& addr, Reg src) { a_.mov(mem(addr), gp64(src)); }
-void MacroAssembler::leaPtr(Reg dst, const Address& addr) { a_.lea(gp64(dst), mem(addr)); }
+void MacroAssembler::loadPtr(Reg dst, const Address& addr) {
+  Encoded e;
+  encode::movRM(e, true, dst, addr);
+  put(e);
+}
+void MacroAssembler::storePtr(const Address& addr, Reg src) {
+  Encoded e;
+  encode::movMR(e, true, addr, src);
+  put(e);
+}
+void MacroAssembler::leaPtr(Reg dst, const Address& addr) {
+  Encoded e;
+  encode::lea(e, true, dst, addr);
+  put(e);
+}
 void MacroAssembler::addPtrImm(Reg dst, int32_t imm) { a_.add(gp64(dst), imm); }
 void MacroAssembler::addPtr(Reg dst, Reg src) { a_.add(gp64(dst), gp64(src)); }
 
@@ -351,10 +374,9 @@ void MacroAssembler::intBinop(Opcode op, Reg dst, Reg lhs, Reg rhs) {
   if (narrow == Opcode::I32Add && dst != lhs && dst != rhs) {
     // Three-address: lea computes the sum without touching the operands (or the flags); its
     // 32-bit form leaves the upper half zero as an i32 must.
-    const x86::Mem sum = x86::ptr(gp64(lhs), gp64(rhs));
-    if (is64) a_.lea(gp64(dst), sum);
-    else a_.lea(gp32(dst), sum);
-    return;
+    Encoded e;
+    encode::lea(e, is64, dst, Address{lhs, rhs, 0, 0});
+    return put(e);
   }
   Reg other = rhs;
   if (dst == rhs && dst != lhs) {
@@ -368,13 +390,14 @@ void MacroAssembler::intBinop(Opcode op, Reg dst, Reg lhs, Reg rhs) {
   } else if (dst != lhs) {
     a_.mov(G(dst), G(lhs));
   }
+  Encoded e;
   switch (narrow) {
-    case Opcode::I32Add: a_.add(G(dst), G(other)); return;
-    case Opcode::I32Sub: a_.sub(G(dst), G(other)); return;
+    case Opcode::I32Add: encode::aluRR(e, AluOp::Add, is64, dst, other); return put(e);
+    case Opcode::I32Sub: encode::aluRR(e, AluOp::Sub, is64, dst, other); return put(e);
     case Opcode::I32Mul: a_.imul(G(dst), G(other)); return;
-    case Opcode::I32And: a_.and_(G(dst), G(other)); return;
-    case Opcode::I32Or: a_.or_(G(dst), G(other)); return;
-    case Opcode::I32Xor: a_.xor_(G(dst), G(other)); return;
+    case Opcode::I32And: encode::aluRR(e, AluOp::And, is64, dst, other); return put(e);
+    case Opcode::I32Or: encode::aluRR(e, AluOp::Or, is64, dst, other); return put(e);
+    case Opcode::I32Xor: encode::aluRR(e, AluOp::Xor, is64, dst, other); return put(e);
     default: return unhandledOp("intBinop", op);
   }
 }
@@ -388,19 +411,19 @@ void MacroAssembler::intBinopImm(Opcode op, Reg dst, Reg lhs, int32_t imm) {
     return;
   }
   if (dst != lhs && (narrow == Opcode::I32Add || (narrow == Opcode::I32Sub && imm != INT32_MIN))) {
-    const x86::Mem sum = x86::ptr(gp64(lhs), narrow == Opcode::I32Add ? imm : -imm);
-    if (is64) a_.lea(gp64(dst), sum);
-    else a_.lea(gp32(dst), sum);
-    return;
+    Encoded e;
+    encode::lea(e, is64, dst, Address{lhs, Reg(), narrow == Opcode::I32Add ? imm : -imm, 0});
+    return put(e);
   }
-  if (dst != lhs) a_.mov(G(dst), G(lhs));
+  if (dst != lhs) move(dst, lhs, is64 ? ValType::I64 : ValType::I32);
+  Encoded e;
   const int shift = imm & (is64 ? 63 : 31);
   switch (narrow) {
-    case Opcode::I32Add: a_.add(G(dst), imm); return;
-    case Opcode::I32Sub: a_.sub(G(dst), imm); return;
-    case Opcode::I32And: a_.and_(G(dst), imm); return;
-    case Opcode::I32Or: a_.or_(G(dst), imm); return;
-    case Opcode::I32Xor: a_.xor_(G(dst), imm); return;
+    case Opcode::I32Add: encode::aluRI(e, AluOp::Add, is64, dst, imm); return put(e);
+    case Opcode::I32Sub: encode::aluRI(e, AluOp::Sub, is64, dst, imm); return put(e);
+    case Opcode::I32And: encode::aluRI(e, AluOp::And, is64, dst, imm); return put(e);
+    case Opcode::I32Or: encode::aluRI(e, AluOp::Or, is64, dst, imm); return put(e);
+    case Opcode::I32Xor: encode::aluRI(e, AluOp::Xor, is64, dst, imm); return put(e);
     case Opcode::I32Shl: a_.shl(G(dst), shift); return;
     case Opcode::I32ShrS: a_.sar(G(dst), shift); return;
     case Opcode::I32ShrU: a_.shr(G(dst), shift); return;
@@ -537,22 +560,25 @@ void MacroAssembler::compareImm(Opcode op, Reg dst, Reg lhs, int32_t imm) {
 Cond MacroAssembler::compareToFlags(Opcode op, Reg lhs, Reg rhs) {
   bool is64;
   const Cond cond = comparisonCond(op, &is64);
-  if (is64) a_.cmp(gp64(lhs), gp64(rhs));
-  else a_.cmp(gp32(lhs), gp32(rhs));
+  Encoded e;
+  encode::aluRR(e, AluOp::Cmp, is64, lhs, rhs);
+  put(e);
   return cond;
 }
 
 Cond MacroAssembler::compareToFlagsImm(Opcode op, Reg lhs, int32_t imm) {
   bool is64;
   const Cond cond = comparisonCond(op, &is64);
-  if (is64) a_.cmp(gp64(lhs), imm);
-  else a_.cmp(gp32(lhs), imm);
+  Encoded e;
+  encode::aluRI(e, AluOp::Cmp, is64, lhs, imm);
+  put(e);
   return cond;
 }
 
 Cond MacroAssembler::eqzToFlags(Opcode op, Reg value) {
-  if (op == Opcode::I32Eqz) a_.test(gp32(value), gp32(value));
-  else a_.test(gp64(value), gp64(value));
+  Encoded e;
+  encode::testRR(e, op != Opcode::I32Eqz, value, value);
+  put(e);
   return Cond::Eq;
 }
 
@@ -1078,8 +1104,9 @@ void MacroAssembler::select(ValType type, Reg dst, Reg cond, Reg if_true, Reg if
 }
 
 void MacroAssembler::branchIfZero(Reg value, ValType type, Label target) {
-  if (type == ValType::I32) a_.test(gp32(value), gp32(value));
-  else a_.test(gp64(value), gp64(value));
+  Encoded e;
+  encode::testRR(e, type != ValType::I32, value, value);
+  put(e);
   a_.jz(target);
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "isa/cpu_features.h"
+#include "isa/x64/encoder_x64.h"
 #include "isa/x64/registers_x64.h"
 #include "wasm/opcodes.h"
 #include "wasm/types.h"
@@ -68,6 +69,8 @@ class MacroAssembler {
   const std::string& unhandled() const { return unhandled_; }
   bool hasError() const { return !unhandled_.empty(); }
   void unhandledOp(const char* method, wasm::Opcode op);
+  // Bytes from the direct encoder (encoder_x64.h) for the forms it covers.
+  void put(const Encoded& e) { a_.embed(e.bytes, e.size); }
 
   // After the function's last instruction: the constant pool (float constants and sign
   // masks, read RIP-relative by the code above).

@@ -793,47 +793,41 @@ bool MacroAssembler::floatCompareHasCond(Opcode op) {
 
 // Unordered sets CF and ZF, so "above" and "above or equal" are false for NaN, and their
 // negations (below or equal, below) true: branches on either are exact.
+void MacroAssembler::ucomi(bool is64, Reg a, Reg b) {
+  if (is64) a_.ucomisd(xmm(a), xmm(b));
+  else a_.ucomiss(xmm(a), xmm(b));
+}
+
 Cond MacroAssembler::floatCompareToFlags(Opcode op, Reg lhs, Reg rhs) {
   const bool is64 = op >= Opcode::F64Eq && op <= Opcode::F64Ge;
-  auto ucomi = [&](Reg a, Reg b) {
-    if (is64) a_.ucomisd(xmm(a), xmm(b));
-    else a_.ucomiss(xmm(a), xmm(b));
-  };
   const Opcode narrow = is64 ? static_cast<Opcode>(static_cast<int>(op) - 6) : op;
   switch (narrow) {
-    case Opcode::F32Lt: ucomi(rhs, lhs); return Cond::GtU;
-    case Opcode::F32Gt: ucomi(lhs, rhs); return Cond::GtU;
-    case Opcode::F32Le: ucomi(rhs, lhs); return Cond::GeU;
-    case Opcode::F32Ge: ucomi(lhs, rhs); return Cond::GeU;
+    case Opcode::F32Lt: ucomi(is64, rhs, lhs); return Cond::GtU;
+    case Opcode::F32Gt: ucomi(is64, lhs, rhs); return Cond::GtU;
+    case Opcode::F32Le: ucomi(is64, rhs, lhs); return Cond::GeU;
+    case Opcode::F32Ge: ucomi(is64, lhs, rhs); return Cond::GeU;
     default: unhandledOp("floatCompareToFlags", op); return Cond::Eq;
   }
 }
 
 void MacroAssembler::floatCompare(Opcode op, Reg dst, Reg lhs, Reg rhs, Reg gp_tmp) {
+  if (floatCompareHasCond(op)) return setCond(floatCompareToFlags(op, lhs, rhs), dst);
+  // eq and ne: ZF alone is also set by unordered, so the parity flag decides NaN.
   const bool is64 = op >= Opcode::F64Eq && op <= Opcode::F64Ge;
-  auto ucomi = [&](Reg a, Reg b) {
-    if (is64) a_.ucomisd(xmm(a), xmm(b));
-    else a_.ucomiss(xmm(a), xmm(b));
-  };
   const Opcode narrow = is64 ? static_cast<Opcode>(static_cast<int>(op) - 6) : op;
   switch (narrow) {
     case Opcode::F32Eq:
-      ucomi(lhs, rhs);
+      ucomi(is64, lhs, rhs);
       a_.sete(gp8(dst));
       a_.setnp(gp8(gp_tmp));
       a_.and_(gp8(dst), gp8(gp_tmp));
       break;
     case Opcode::F32Ne:
-      ucomi(lhs, rhs);
+      ucomi(is64, lhs, rhs);
       a_.setne(gp8(dst));
       a_.setp(gp8(gp_tmp));
       a_.or_(gp8(dst), gp8(gp_tmp));
       break;
-    // Unordered sets CF and ZF, so "above" and "above or equal" are false for NaN.
-    case Opcode::F32Lt: ucomi(rhs, lhs); a_.seta(gp8(dst)); break;
-    case Opcode::F32Gt: ucomi(lhs, rhs); a_.seta(gp8(dst)); break;
-    case Opcode::F32Le: ucomi(rhs, lhs); a_.setae(gp8(dst)); break;
-    case Opcode::F32Ge: ucomi(lhs, rhs); a_.setae(gp8(dst)); break;
     default: return unhandledOp("floatCompare", op);
   }
   a_.movzx(gp32(dst), gp8(dst));

@@ -183,6 +183,7 @@ class MacroAssembler {
 
  private:
   void floatMinMax(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs);
+  void ucomi(bool is64, Reg a, Reg b);  // ucomisd or ucomiss
   void truncToInt(wasm::Opcode op, Reg dst, Reg src, Label invalid, Label overflow);
   void truncSat(wasm::Opcode op, Reg dst, Reg src);
   void convertU64ToFloat(bool to_f64, Reg dst, Reg src, Reg gp_tmp);

@@ -21,12 +21,16 @@ void modrmRegisters(Encoded& e, uint8_t reg, uint8_t rm) {
 
 bool fitsInt8(int32_t v) { return v >= -128 && v <= 127; }
 
-// REX, opcode, and the ModRM/SIB/displacement of `addr` with `reg` in ModRM.reg.
-void memoryForm(Encoded& e, bool w64, uint8_t opcode, uint8_t reg, const Address& addr) {
+// [prefix], REX, [0F] opcode, and the ModRM/SIB/displacement of `addr` with `reg` in
+// ModRM.reg.
+void memoryForm(Encoded& e, bool w64, uint8_t opcode, uint8_t reg, const Address& addr,
+                uint8_t prefix = 0, bool two_byte = false) {
   const uint8_t base = addr.base.hwCode();
   const bool has_index = addr.index.valid();
   const uint8_t index = has_index ? addr.index.hwCode() : 4;  // 4 in SIB.index: none
+  if (prefix) e.put(prefix);
   rex(e, w64, reg, has_index ? index : 0, base);
+  if (two_byte) e.put(0x0F);
   e.put(opcode);
   // rbp and r13 as a base have no mod-00 form (it means RIP or no base): they take a disp8.
   const bool no_disp = addr.disp == 0 && (base & 7) != 5;
@@ -91,6 +95,35 @@ void movMR(Encoded& e, bool w64, const Address& addr, Reg src) {
 
 void lea(Encoded& e, bool w64, Reg dst, const Address& addr) {
   memoryForm(e, w64, 0x8D, dst.hwCode(), addr);
+}
+
+void movRI32(Encoded& e, Reg dst, uint32_t imm) {
+  rex(e, false, 0, 0, dst.hwCode());
+  e.put(static_cast<uint8_t>(0xB8 | (dst.hwCode() & 7)));
+  e.put32(static_cast<int32_t>(imm));
+}
+
+void movRI64(Encoded& e, Reg dst, uint64_t imm) {
+  const auto value = static_cast<int64_t>(imm);
+  if (value >= INT32_MIN && value <= INT32_MAX) {
+    rex(e, true, 0, 0, dst.hwCode());
+    e.put(0xC7);
+    modrmRegisters(e, 0, dst.hwCode());
+    e.put32(static_cast<int32_t>(value));
+    return;
+  }
+  rex(e, true, 0, 0, dst.hwCode());
+  e.put(static_cast<uint8_t>(0xB8 | (dst.hwCode() & 7)));
+  e.put32(static_cast<int32_t>(imm));
+  e.put32(static_cast<int32_t>(imm >> 32));
+}
+
+void movsdRM(Encoded& e, bool is64, Reg dst, const Address& addr) {
+  memoryForm(e, false, 0x10, dst.hwCode(), addr, is64 ? 0xF2 : 0xF3, true);
+}
+
+void movsdMR(Encoded& e, bool is64, const Address& addr, Reg src) {
+  memoryForm(e, false, 0x11, src.hwCode(), addr, is64 ? 0xF2 : 0xF3, true);
 }
 
 }  // namespace wisp::isa::x64::encode

@@ -44,6 +44,13 @@ void movRM(Encoded& e, bool w64, Reg dst, const Address& addr);
 void movMR(Encoded& e, bool w64, const Address& addr, Reg src);
 // lea dst, [addr] (8D /r).
 void lea(Encoded& e, bool w64, Reg dst, const Address& addr);
+// mov r32, imm32 (B8+r id), and a 64-bit constant as asmjit encodes it: mov r64, simm32
+// (C7 /0 id) when it sign-extends, else movabs (B8+r io).
+void movRI32(Encoded& e, Reg dst, uint32_t imm);
+void movRI64(Encoded& e, Reg dst, uint64_t imm);
+// movsd/movss xmm, [addr] (F2/F3 0F 10 /r) and [addr], xmm (F2/F3 0F 11 /r).
+void movsdRM(Encoded& e, bool is64, Reg dst, const Address& addr);
+void movsdMR(Encoded& e, bool is64, const Address& addr, Reg src);
 
 }  // namespace encode
 }  // namespace wisp::isa::x64

@@ -195,16 +195,13 @@ void MacroAssembler::loadFpConstant(Reg dst, bool is_f64, uint64_t bits) {
 
 void MacroAssembler::moveImm(Reg dst, ValType type, uint64_t bits) {
   if (dst.isFp()) return loadFpConstant(dst, type == ValType::F64, bits);
-  if (type == ValType::I32 || type == ValType::F32) {
-    if (static_cast<uint32_t>(bits) == 0) a_.xor_(gp32(dst), gp32(dst));
-    else a_.mov(gp32(dst), static_cast<uint32_t>(bits));
-  } else if (bits == 0) {
-    a_.xor_(gp32(dst), gp32(dst));
-  } else if (bits <= UINT32_MAX) {
-    a_.mov(gp32(dst), static_cast<uint32_t>(bits));
-  } else {
-    a_.mov(gp64(dst), bits);
-  }
+  const bool narrow = type == ValType::I32 || type == ValType::F32;
+  const uint64_t value = narrow ? static_cast<uint32_t>(bits) : bits;
+  Encoded e;
+  if (value == 0) encode::aluRR(e, AluOp::Xor, false, dst, dst);
+  else if (value <= UINT32_MAX) encode::movRI32(e, dst, static_cast<uint32_t>(value));
+  else encode::movRI64(e, dst, value);
+  put(e);
 }
 
 void MacroAssembler::load(Reg dst, const Address& addr, ValType type) {
@@ -215,14 +212,11 @@ void MacroAssembler::load(Reg dst, const Address& addr, ValType type) {
   }
   switch (type) {
     case ValType::I32: a_.mov(gp32(dst), mem(addr)); return;
-    case ValType::F32:
-      if (dst.isFp()) a_.movss(xmm(dst), mem(addr));
-      else a_.mov(gp32(dst), mem(addr));
-      return;
-    case ValType::F64:
-      if (dst.isFp()) a_.movsd(xmm(dst), mem(addr));
-      else a_.mov(gp64(dst), mem(addr));
-      return;
+    case ValType::F32: case ValType::F64: {
+      Encoded e;
+      encode::movsdRM(e, type == ValType::F64, dst, addr);
+      return put(e);
+    }
     case ValType::V128: a_.movdqu(xmm(dst), mem(addr)); return;
     default: a_.mov(gp64(dst), mem(addr)); return;
   }
@@ -236,14 +230,11 @@ void MacroAssembler::store(const Address& addr, Reg src, ValType type) {
   }
   switch (type) {
     case ValType::I32: a_.mov(mem(addr), gp32(src)); return;
-    case ValType::F32:
-      if (src.isFp()) a_.movss(mem(addr), xmm(src));
-      else a_.mov(mem(addr), gp32(src));
-      return;
-    case ValType::F64:
-      if (src.isFp()) a_.movsd(mem(addr), xmm(src));
-      else a_.mov(mem(addr), gp64(src));
-      return;
+    case ValType::F32: case ValType::F64: {
+      Encoded e;
+      encode::movsdMR(e, type == ValType::F64, addr, src);
+      return put(e);
+    }
     case ValType::V128: a_.movdqu(mem(addr), xmm(src)); return;
     default: a_.mov(mem(addr), gp64(src)); return;
   }
@@ -313,14 +304,15 @@ void MacroAssembler::zeroSlots(int32_t first_offset, uint32_t bytes, Reg tmp) {
 // ---- wasm memory ----------------------------------------------------------------------------
 
 void MacroAssembler::loadMemory(Opcode op, Reg dst, const Address& addr) {
-  const x86::Mem m = mem(addr);
   switch (op) {
-    case Opcode::I32Load: a_.mov(gp32(dst), m); return;
-    case Opcode::I64Load: a_.mov(gp64(dst), m); return;
-    case Opcode::F32Load: a_.movss(xmm(dst), m); return;
-    case Opcode::F64Load: a_.movsd(xmm(dst), m); return;
+    case Opcode::I32Load: return load(dst, addr, ValType::I32);
+    case Opcode::I64Load: return load(dst, addr, ValType::I64);
+    case Opcode::F32Load: return load(dst, addr, ValType::F32);
+    case Opcode::F64Load: return load(dst, addr, ValType::F64);
+    case Opcode::I64Load32U: return load(dst, addr, ValType::I32);
     default: break;
   }
+  const x86::Mem m = mem(addr);
   x86::Mem sized = m;
   switch (op) {
     case Opcode::I32Load8S: sized.setSize(1); a_.movsx(gp32(dst), sized); return;
@@ -341,10 +333,10 @@ void MacroAssembler::loadMemory(Opcode op, Reg dst, const Address& addr) {
 void MacroAssembler::storeMemory(Opcode op, const Address& addr, Reg src) {
   const x86::Mem m = mem(addr);
   switch (op) {
-    case Opcode::I32Store: case Opcode::I64Store32: a_.mov(m, gp32(src)); return;
-    case Opcode::I64Store: a_.mov(m, gp64(src)); return;
-    case Opcode::F32Store: a_.movss(m, xmm(src)); return;
-    case Opcode::F64Store: a_.movsd(m, xmm(src)); return;
+    case Opcode::I32Store: case Opcode::I64Store32: return store(addr, src, ValType::I32);
+    case Opcode::I64Store: return store(addr, src, ValType::I64);
+    case Opcode::F32Store: return store(addr, src, ValType::F32);
+    case Opcode::F64Store: return store(addr, src, ValType::F64);
     case Opcode::I32Store8: case Opcode::I64Store8: a_.mov(m, gp8(src)); return;
     case Opcode::I32Store16: case Opcode::I64Store16: a_.mov(m, gp16(src)); return;
     case Opcode::V128Store: a_.movdqu(m, xmm(src)); return;

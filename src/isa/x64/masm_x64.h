@@ -12,6 +12,7 @@
 #include <asmjit/x86.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -70,7 +71,19 @@ class MacroAssembler {
   bool hasError() const { return !unhandled_.empty(); }
   void unhandledOp(const char* method, wasm::Opcode op);
   // Bytes from the direct encoder (encoder_x64.h) for the forms it covers.
-  void put(const Encoded& e) { a_.embed(e.bytes, e.size); }
+  void put(const Encoded& e) {
+    // Straight into asmjit's buffer, as its own encoder finishes an instruction (advance the
+    // cursor, grow the section's size); a full buffer goes through embed, which grows it.
+    if (a_.remainingSpace() < sizeof(e.bytes)) {
+      a_.embed(e.bytes, e.size);
+      return;
+    }
+    std::memcpy(a_._bufferPtr, e.bytes, sizeof(e.bytes));  // a fixed 16: one vector store
+    a_._bufferPtr += e.size;
+    asmjit::CodeBuffer& buffer = a_._section->_buffer;
+    const size_t end = static_cast<size_t>(a_._bufferPtr - a_._bufferData);
+    if (end > buffer._size) buffer._size = end;
+  }
 
   // After the function's last instruction: the constant pool (float constants and sign
   // masks, read RIP-relative by the code above).

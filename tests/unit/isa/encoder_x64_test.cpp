@@ -134,5 +134,43 @@ TEST(EncoderX64, MemoryForms) {
   }
 }
 
+TEST(EncoderX64, ConstantsIntoRegisters) {
+  constexpr uint64_t kConstants[] = {1, 0x7F, 0x80, 0x12345678, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF,
+                                     0x100000000, 0xFFFFFFFF80000000, 0xFFFFFFFFFFFFFFFF,
+                                     0x123456789ABCDEF0, 0x8000000000000000};
+  for (uint8_t d = 0; d < 16; ++d) {
+    for (uint64_t c : kConstants) {
+      Encoded narrow, wide;
+      encode::movRI32(narrow, Reg::gp(d), static_cast<uint32_t>(c));
+      encode::movRI64(wide, Reg::gp(d), c);
+      ASSERT_EQ(bytesOf(narrow), withAsmjit([&](ax::Assembler& a) {
+        a.mov(ax::gpd(d), static_cast<uint32_t>(c));
+      })) << "mov r32 " << int(d) << ", " << c;
+      ASSERT_EQ(bytesOf(wide), withAsmjit([&](ax::Assembler& a) { a.mov(ax::gpq(d), c); }))
+          << "mov r64 " << int(d) << ", " << c;
+    }
+  }
+}
+
+TEST(EncoderX64, ScalarFloatLoadsAndStores) {
+  for (const Address& addr : memoryOperands()) {
+    for (bool is64 : {false, true}) {
+      for (uint8_t r = 0; r < 16; ++r) {
+        Encoded load, store;
+        encode::movsdRM(load, is64, Reg::fp(r), addr);
+        encode::movsdMR(store, is64, addr, Reg::fp(r));
+        ASSERT_EQ(bytesOf(load), withAsmjit([&](ax::Assembler& a) {
+          if (is64) a.movsd(ax::xmm(r), mem(addr));
+          else a.movss(ax::xmm(r), mem(addr));
+        })) << "load xmm" << int(r) << " base " << int(addr.base.hwCode()) << " disp " << addr.disp;
+        ASSERT_EQ(bytesOf(store), withAsmjit([&](ax::Assembler& a) {
+          if (is64) a.movsd(mem(addr), ax::xmm(r));
+          else a.movss(mem(addr), ax::xmm(r));
+        })) << "store xmm" << int(r) << " base " << int(addr.base.hwCode()) << " disp " << addr.disp;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace wisp::isa::x64

@@ -235,8 +235,10 @@ void FunctionCompiler::visitBlock(const wasm::ControlFrame& frame, bool reachabl
 // their registers, so back edges do not reload them. A local the body assigns is kept dirty
 // in the header state, so back edges need not store it.
 void FunctionCompiler::chooseLoopLocals() {
-  loop_scan_.scan(decoder_->cursor(), decoder_->bodyEnd(),
-                  static_cast<uint32_t>(local_types_.size()), kLoopScanBudget);
+  if (!loop_scan_.covers(decoder_->cursor())) {
+    loop_scan_.scan(decoder_->cursor(), decoder_->bodyEnd(),
+                    static_cast<uint32_t>(local_types_.size()), kLoopScanBudget);
+  }
   if (loop_scan_.complete()) {
     locals_.forEach([&](uint32_t local, Reg, bool) {
       if (loop_scan_.uses(local) == 0) evictLocal(local);

@@ -66,6 +66,7 @@ void FunctionCompiler::startFunction(std::span<const ValType> locals) {
   local_types_.assign(locals.begin(), locals.end());
   locals_.reset(locals.size());
   target_regs_.assign(locals.size(), Reg());
+  loop_scan_.reset();
   int32_t params_end;
   FrameLayout::layOut(locals, sig_, local_homes_, &locals_end_, &params_end);
   move_temp_slot_ = FrameLayout::kMoveTempSlot;

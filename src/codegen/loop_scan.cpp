@@ -108,6 +108,7 @@ void LoopScan::scan(const uint8_t* pos, const uint8_t* end, uint32_t local_count
   touched_.clear();
   if (marks_.size() < local_count) marks_.resize(local_count, 0);
   complete_ = false;
+  local_count_ = local_count;
   const std::array<Step, 256>& steps = oneByteSteps();
   Cursor c{pos, end};
   uint32_t depth = 0;
@@ -140,6 +141,8 @@ void LoopScan::scan(const uint8_t* pos, const uint8_t* end, uint32_t local_count
       case Step::End:
         if (depth == 0) {
           complete_ = true;
+          begin_ = pos;
+          end_ = c.pos;
           return;
         }
         --depth;

@@ -18,6 +18,12 @@ class LoopScan {
   void scan(const uint8_t* pos, const uint8_t* end, uint32_t local_count,
             uint32_t max_instructions);
   bool complete() const { return complete_; }
+  // Forgets the last scan (a new function: its bytes are elsewhere, its locals others).
+  void reset() { complete_ = false; }
+  // Whether `pos` lies inside the body of the last complete scan: a loop nested in a scanned
+  // loop reuses that scan (a superset of its own locals, which is a fine hint) instead of
+  // reading its bytes again, so a nest of loops is read once.
+  bool covers(const uint8_t* pos) const { return complete_ && pos > begin_ && pos < end_; }
   // The locals the body mentions, in first-mention order, and per local what it does.
   const std::vector<uint32_t>& touched() const { return touched_; }
   uint32_t uses(uint32_t local) const { return marks_[local] >> 1; }
@@ -25,12 +31,15 @@ class LoopScan {
 
  private:
   void note(uint32_t local, bool write) {
-    if (local >= marks_.size()) return;  // invalid: validation will say so
+    if (local >= local_count_) return;  // invalid: validation will say so
     uint32_t& mark = marks_[local];
     if (mark == 0) touched_.push_back(local);
     mark = (mark + 2) | static_cast<uint32_t>(write);
   }
 
+  uint32_t local_count_ = 0;         // of the function scanned
+  const uint8_t* begin_ = nullptr;  // the last scan's body
+  const uint8_t* end_ = nullptr;
   std::vector<uint32_t> touched_;
   std::vector<uint32_t> marks_;  // per local: uses << 1 | written; zero outside touched_
   bool complete_ = false;

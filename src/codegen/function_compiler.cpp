@@ -26,14 +26,13 @@ ModuleContext::ModuleContext(const wasm::Module& m, std::span<const uint32_t> id
 }
 
 FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t function_index,
-                                   CompilerScratch& scratch, asmjit::CodeHolder& code,
+                                   CompilerScratch& scratch, isa::CodeBuffer& code,
                                    CompiledFunction& out)
     : context_(context),
       module_(context.module),
       function_index_(function_index),
       type_(context.module.functionType(function_index)),
       sig_(context.signatures[context.module.functions[function_index].type_index]),
-      code_(code),
       masm_(code, context.options.cpu_features),
       out_(out),
       stack_(scratch.stack),
@@ -101,9 +100,9 @@ void FunctionCompiler::finishFunction() {
     const uint32_t at = masm_.trapInstruction();
     out_.traps.push_back({at, trap.kind, trap.wasm_offset});
   }
-  masm_.finish();
+  if (!masm_.finish()) masm_.unhandledOp("finish (a label used but never bound)", wasm::Opcode::Nop);
   const uint32_t frame_size = (static_cast<uint32_t>(max_slot_) + 15) & ~15u;
-  masm_.patchFrameSize(code_, frame_size_patch_, frame_size);
+  masm_.patchFrameSize(frame_size_patch_, frame_size);
 }
 
 isa::Address FunctionCompiler::localAddress(uint32_t local) const {
@@ -176,27 +175,10 @@ void FunctionCompiler::checkInvariants() const {
 
 // ---- compile a function ---------------------------------------------------------------------
 
-namespace {
-class RecordingErrorHandler : public asmjit::ErrorHandler {
- public:
-  void handleError(asmjit::Error error, const char* message, asmjit::BaseEmitter*) override {
-    if (first == asmjit::kErrorOk) {
-      first = error;
-      text = message;
-    }
-  }
-  asmjit::Error first = asmjit::kErrorOk;
-  std::string text;
-};
-}  // namespace
-
 std::optional<wasm::Error> compileFunction(const ModuleContext& context, uint32_t function_index,
                                            CompilerScratch& scratch, CompiledFunction& out) {
-  asmjit::CodeHolder& code = scratch.code;
-  code.reset(asmjit::ResetPolicy::kSoft);
-  code.init(asmjit::Environment::host());
-  RecordingErrorHandler errors;
-  code.setErrorHandler(&errors);
+  isa::CodeBuffer& code = scratch.code;
+  code.clear();
   FunctionCompiler compiler(context, function_index, scratch, code, out);
   wasm::FunctionDecoder<FunctionCompiler> decoder(context.module, function_index, scratch.decoder,
                                                   compiler);
@@ -214,19 +196,7 @@ std::optional<wasm::Error> compileFunction(const ModuleContext& context, uint32_
                        "internal compiler error: " + *compiler.masmUnhandled(), body_offset,
                        function_index};
   }
-  if (errors.first == asmjit::kErrorOk) errors.first = code.flatten();
-  if (errors.first == asmjit::kErrorOk) errors.first = code.resolveUnresolvedLinks();
-  // Applies the label deltas of jump tables; the code holds no absolute relocations, so the
-  // base is irrelevant and the bytes stay position-independent.
-  if (errors.first == asmjit::kErrorOk) errors.first = code.relocateToBase(0);
-  if (errors.first != asmjit::kErrorOk) {
-    return wasm::Error{wasm::ErrorKind::Resource,
-                       std::string("code generation failed: ") +
-                           asmjit::DebugUtils::errorAsString(errors.first),
-                       body_offset, function_index};
-  }
-  out.code.resize(code.codeSize());
-  code.copyFlattenedData(out.code.data(), out.code.size());
+  out.code.assign(code.data(), code.data() + code.size());
   return std::nullopt;
 }
 

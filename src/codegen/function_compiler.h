@@ -16,8 +16,6 @@
 // the locals the loop uses get registers, the others are stored and leave their registers.
 #pragma once
 
-#include <asmjit/x86.h>
-
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -63,7 +61,7 @@ struct ModuleContext {
 
 // Reused across functions: the compiler allocates only when a function outgrows the last one.
 struct CompilerScratch {
-  asmjit::CodeHolder code;  // reset per function: its zone memory is kept
+  isa::CodeBuffer code;  // cleared per function: its capacity is kept
   wasm::FunctionDecoderContext decoder;
   std::vector<VarState> stack;
   std::vector<VarState> saved_params;
@@ -87,7 +85,7 @@ std::optional<wasm::Error> compileFunction(const ModuleContext& context, uint32_
 class FunctionCompiler {
  public:
   FunctionCompiler(const ModuleContext& context, uint32_t function_index,
-                   CompilerScratch& scratch, asmjit::CodeHolder& code, CompiledFunction& out);
+                   CompilerScratch& scratch, isa::CodeBuffer& code, CompiledFunction& out);
   void setDecoder(const wasm::FunctionDecoder<FunctionCompiler>* decoder) { decoder_ = decoder; }
   // An instruction Wisp cannot compile yet (SIMD): reported as an error after the walk.
   const char* unsupported() const { return unsupported_; }
@@ -298,7 +296,6 @@ class FunctionCompiler {
   uint32_t function_index_;
   const wasm::FuncType& type_;
   const isa::ABISig& sig_;
-  asmjit::CodeHolder& code_;
   isa::MacroAssembler masm_;
   CompiledFunction& out_;
   const wasm::FunctionDecoder<FunctionCompiler>* decoder_ = nullptr;

@@ -1,7 +1,6 @@
 // The trampolines of ../shared/seed/trampoline.rs, built over the MacroAssembler.
 #include "trampoline/trampolines.h"
 
-#include <asmjit/x86.h>
 
 #include <cstring>
 
@@ -199,8 +198,7 @@ void* TrampolineCache::get(Kind kind, const wasm::FuncType& type) {
   const std::string key = keyOf(static_cast<int>(kind), type);
   std::lock_guard<std::mutex> lock(mutex_);
   if (auto it = entries_.find(key); it != entries_.end()) return it->second;
-  asmjit::CodeHolder code;
-  code.init(asmjit::Environment::host());
+  isa::CodeBuffer code;
   isa::MacroAssembler masm(code);
   switch (kind) {
     case Kind::ArrayToWasm: emitArrayToWasm(masm, type); break;
@@ -208,21 +206,20 @@ void* TrampolineCache::get(Kind kind, const wasm::FuncType& type) {
     case Kind::WasmToArray: emitWasmToArray(masm, type); break;
     case Kind::WasmToNative: emitWasmToNative(masm, type); break;
   }
-  if (code.flatten() != asmjit::kErrorOk || code.resolveUnresolvedLinks() != asmjit::kErrorOk)
-    return nullptr;
-  auto memory = runtime::CodeMemory::allocate(code.codeSize());
+  if (!masm.finish()) return nullptr;
+  auto memory = runtime::CodeMemory::allocate(code.size());
   if (!memory) return nullptr;
   runtime::CodeMemory block = std::move(memory.value());
-  code.copyFlattenedData(block.writableBytes().data(), block.size());
+  std::memcpy(block.writableBytes().data(), code.data(), code.size());
   if (!block.publish()) return nullptr;
   void* entry = reinterpret_cast<void*>(block.begin());
   code_.push_back(std::move(block));
   entries_.emplace(key, entry);
-  code_sizes_.emplace(entry, code.codeSize());
+  code_sizes_.emplace(entry, code.size());
   if (profiler_ != nullptr) {
     const std::string name =
         std::string("trampoline[") + kindName(static_cast<int>(kind)) + " " + type.toString() + "]";
-    const runtime::CodeSymbol symbol{entry, code.codeSize(), name};
+    const runtime::CodeSymbol symbol{entry, code.size(), name};
     profiler_->codeLoaded({&symbol, 1});
   }
   return entry;

@@ -1,5 +1,5 @@
 // The x86-64 MacroAssembler: wasm-level operations (an i32 add, a trapping float-to-int
-// conversion, a load of memory) over asmjit's x86::Assembler. The compiler talks only to this
+// conversion, a load of memory) over Wisp's x86-64 encoder (assembler_x64.h). The compiler talks only to this
 // interface, in ISA-independent terms (Reg, Address, Label, wasm opcodes); another ISA provides
 // a class with the same methods (isa/masm.h picks one at compile time: no virtual calls).
 //
@@ -9,22 +9,19 @@
 // in them across a call to it.
 #pragma once
 
-#include <asmjit/x86.h>
-
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "isa/cpu_features.h"
-#include "isa/x64/encoder_x64.h"
+#include "isa/code_buffer.h"
+#include "isa/x64/assembler_x64.h"
 #include "isa/x64/registers_x64.h"
 #include "wasm/opcodes.h"
 #include "wasm/types.h"
 
 namespace wisp::isa::x64 {
-
-using Label = asmjit::Label;
 
 struct Address {
   Reg base;
@@ -57,11 +54,9 @@ inline Cond negate(Cond c) {
 class MacroAssembler {
  public:
   // `features`: the optional instructions the code may use (the engine's, read from the CPU).
-  explicit MacroAssembler(asmjit::CodeHolder& code,
-                          const CpuFeatures& features = hostCpuFeatures())
-      : a_(&code), features_(features) {}
+  explicit MacroAssembler(CodeBuffer& code, const CpuFeatures& features = hostCpuFeatures())
+      : a_(code), features_(features) {}
 
-  asmjit::x86::Assembler& assembler() { return a_; }
   const CpuFeatures& features() const { return features_; }
   uint32_t offset() const { return static_cast<uint32_t>(a_.offset()); }
   // An operation asked of a method that does not implement it (a compiler bug): the first
@@ -70,29 +65,15 @@ class MacroAssembler {
   const std::string& unhandled() const { return unhandled_; }
   bool hasError() const { return !unhandled_.empty(); }
   void unhandledOp(const char* method, wasm::Opcode op);
-  // Bytes from the direct encoder (encoder_x64.h) for the forms it covers.
-  void put(const Encoded& e) {
-    // Straight into asmjit's buffer, as its own encoder finishes an instruction (advance the
-    // cursor, grow the section's size); a full buffer goes through embed, which grows it.
-    if (a_.remainingSpace() < sizeof(e.bytes)) {
-      a_.embed(e.bytes, e.size);
-      return;
-    }
-    std::memcpy(a_._bufferPtr, e.bytes, sizeof(e.bytes));  // a fixed 16: one vector store
-    a_._bufferPtr += e.size;
-    asmjit::CodeBuffer& buffer = a_._section->_buffer;
-    const size_t end = static_cast<size_t>(a_._bufferPtr - a_._bufferData);
-    if (end > buffer._size) buffer._size = end;
-  }
-
   // After the function's last instruction: the constant pool (float constants and sign
-  // masks, read RIP-relative by the code above).
-  void finish();
+  // masks, read RIP-relative by the code above), then every label reference written. False
+  // if a label was used but never bound (a compiler bug).
+  bool finish();
 
   // ---- frame --------------------------------------------------------------------------
   // push rbp; mov rbp, rsp; sub rsp, <frame size, patched later>. Returns the patch position.
   uint32_t enterFrame();
-  void patchFrameSize(asmjit::CodeHolder& code, uint32_t patch_at, uint32_t frame_size);
+  void patchFrameSize(uint32_t patch_at, uint32_t frame_size);
   void leaveFrameAndReturn();  // mov rsp, rbp; pop rbp; ret
   void push(Reg reg);
   void pop(Reg reg);
@@ -192,7 +173,6 @@ class MacroAssembler {
   void callRegister(Reg target);
   void callAbsolute(const void* function);  // through the scratch register
   void adjustStack(int32_t bytes);          // rsp -= bytes (negative frees)
-  void align(uint32_t alignment) { a_.align(asmjit::AlignMode::kCode, alignment); }
 
  private:
   void floatMinMax(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs);
@@ -216,7 +196,7 @@ class MacroAssembler {
   PoolEntry pool_[kPoolCapacity];
   uint32_t pool_size_ = 0;
 
-  asmjit::x86::Assembler a_;
+  Assembler a_;
   CpuFeatures features_;
   std::string unhandled_;
 };

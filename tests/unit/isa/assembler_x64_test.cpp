@@ -1,0 +1,452 @@
+// Wisp's x86-64 encoder against asmjit, the oracle: every form the encoder has, over every
+// register (and operand width), the immediates and memory operands that change an encoding,
+// and the label forms (short and near branches both ways, RIP-relative operands, jump-table
+// entries), must give asmjit's bytes exactly.
+#include "isa/x64/assembler_x64.h"
+
+#include <asmjit/x86.h>
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace wisp::isa::x64 {
+namespace {
+
+namespace ax = asmjit::x86;
+
+std::vector<uint8_t> withAsmjit(const std::function<void(ax::Assembler&)>& emit) {
+  asmjit::CodeHolder code;
+  code.init(asmjit::Environment::host());
+  ax::Assembler a(&code);
+  emit(a);
+  EXPECT_EQ(code.flatten(), asmjit::kErrorOk);
+  EXPECT_EQ(code.resolveUnresolvedLinks(), asmjit::kErrorOk);
+  EXPECT_EQ(code.relocateToBase(0), asmjit::kErrorOk);
+  const asmjit::CodeBuffer& buffer = code.textSection()->buffer();
+  return {buffer.data(), buffer.data() + buffer.size()};
+}
+
+std::vector<uint8_t> withWisp(const std::function<void(Assembler&)>& emit) {
+  CodeBuffer buffer;
+  Assembler a(buffer);
+  emit(a);
+  EXPECT_TRUE(buffer.resolveFixups());
+  return {buffer.data(), buffer.data() + buffer.size()};
+}
+
+std::string hex(const std::vector<uint8_t>& bytes) {
+  std::string out;
+  char b[4];
+  for (uint8_t v : bytes) {
+    std::snprintf(b, sizeof b, "%02x ", v);
+    out += b;
+  }
+  return out;
+}
+
+// Both encoders run the same instructions; `what` names them in a failure.
+bool sameBytes(const std::string& what, const std::function<void(Assembler&)>& ours,
+               const std::function<void(ax::Assembler&)>& theirs) {
+  const std::string wisp_bytes = hex(withWisp(ours)), asmjit_bytes = hex(withAsmjit(theirs));
+  EXPECT_EQ(wisp_bytes, asmjit_bytes) << what;
+  return wisp_bytes == asmjit_bytes;
+}
+#define EXPECT_SAME_BYTES(what, ours, theirs) \
+  if (!sameBytes(what, [&](Assembler& a) { ours; }, [&](ax::Assembler& b) { theirs; })) return
+
+ax::Gp A(Gp g) {
+  switch (g.size) {
+    case 1: return ax::gpb_lo(g.id);
+    case 2: return ax::gpw(g.id);
+    case 4: return ax::gpd(g.id);
+    default: return ax::gpq(g.id);
+  }
+}
+ax::Xmm A(Xmm x) { return ax::xmm(x.id); }
+ax::Mem A(const Mem& m, uint32_t size = 0) {
+  ax::Mem out = m.has_index ? ax::ptr(ax::gpq(m.base), ax::gpq(m.index), m.shift, m.disp)
+                            : ax::ptr(ax::gpq(m.base), m.disp);
+  if (size) out.setSize(size);
+  return out;
+}
+ax::CondCode A(CondCode cc) { return static_cast<ax::CondCode>(static_cast<uint8_t>(cc)); }
+
+std::string name(Gp g) { return "r" + std::to_string(g.id) + "/" + std::to_string(g.size); }
+std::string name(Xmm x) { return "xmm" + std::to_string(x.id); }
+std::string name(const Mem& m) {
+  return "[r" + std::to_string(m.base) + (m.has_index ? " + r" + std::to_string(m.index) + "<<" + std::to_string(m.shift) : "") +
+         " + " + std::to_string(m.disp) + "]";
+}
+
+constexpr int32_t kDisplacements[] = {0, 8, -8, 127, 128, -128, -129, 0x12345, INT32_MAX, INT32_MIN};
+constexpr int32_t kImmediates[] = {0, 1, -1, 2, 127, 128, -128, -129, 0x12345, INT32_MAX, INT32_MIN};
+
+std::vector<Mem> memoryOperands() {
+  std::vector<Mem> out;
+  for (uint8_t base = 0; base < 16; ++base) {
+    for (int32_t disp : kDisplacements) out.push_back(ptr(base, disp));
+    for (uint8_t index = 0; index < 16; ++index) {
+      if (index == 4) continue;  // rsp cannot index
+      for (uint8_t shift = 0; shift < 4; ++shift)
+        for (int32_t disp : {0, 8, 1000}) out.push_back(ptr(base, index, shift, disp));
+    }
+  }
+  return out;
+}
+
+std::vector<Gp> gps(std::initializer_list<uint8_t> sizes) {
+  std::vector<Gp> out;
+  for (uint8_t size : sizes)
+    for (uint8_t id = 0; id < 16; ++id) out.push_back(Gp{id, size});
+  return out;
+}
+
+constexpr Alu kAlus[] = {Alu::Add, Alu::Or, Alu::And, Alu::Sub, Alu::Xor, Alu::Cmp};
+constexpr Shift kShifts[] = {Shift::Rol, Shift::Ror, Shift::Shl, Shift::Shr, Shift::Sar};
+
+void asmjitAlu(ax::Assembler& b, Alu op, const asmjit::Operand_& x, const asmjit::Operand_& y) {
+  const asmjit::InstId ids[] = {ax::Inst::kIdAdd, ax::Inst::kIdOr, 0, 0, ax::Inst::kIdAnd,
+                                ax::Inst::kIdSub, ax::Inst::kIdXor, ax::Inst::kIdCmp};
+  b.emit(ids[static_cast<int>(op)], x, y);
+}
+void asmjitShift(ax::Assembler& b, Shift op, const asmjit::Operand_& x, const asmjit::Operand_& y) {
+  const asmjit::InstId ids[] = {ax::Inst::kIdRol, ax::Inst::kIdRor, 0, 0, ax::Inst::kIdShl,
+                                ax::Inst::kIdShr, 0, ax::Inst::kIdSar};
+  b.emit(ids[static_cast<int>(op)], x, y);
+}
+
+TEST(AssemblerX64, RegisterToRegisterForms) {
+  for (Gp d : gps({4, 8})) {
+    for (uint8_t s_id = 0; s_id < 16; ++s_id) {
+      const Gp s{s_id, d.size};
+      const std::string what = name(d) + ", " + name(s);
+      EXPECT_SAME_BYTES("mov " + what, a.mov(d, s), b.mov(A(d), A(s)));
+      EXPECT_SAME_BYTES("test " + what, a.test(d, s), b.test(A(d), A(s)));
+      EXPECT_SAME_BYTES("imul " + what, a.imul(d, s), b.imul(A(d), A(s)));
+      EXPECT_SAME_BYTES("xchg " + what, a.xchg(d, s), b.xchg(A(d), A(s)));
+      EXPECT_SAME_BYTES("cmovz " + what, a.cmov(CondCode::E, d, s), b.cmovz(A(d), A(s)));
+      EXPECT_SAME_BYTES("lzcnt " + what, a.lzcnt(d, s), b.lzcnt(A(d), A(s)));
+      EXPECT_SAME_BYTES("tzcnt " + what, a.tzcnt(d, s), b.tzcnt(A(d), A(s)));
+      EXPECT_SAME_BYTES("popcnt " + what, a.popcnt(d, s), b.popcnt(A(d), A(s)));
+      EXPECT_SAME_BYTES("bsr " + what, a.bsr(d, s), b.bsr(A(d), A(s)));
+      EXPECT_SAME_BYTES("bsf " + what, a.bsf(d, s), b.bsf(A(d), A(s)));
+      for (Alu op : kAlus)
+        EXPECT_SAME_BYTES("alu " + what, a.alu(op, d, s), asmjitAlu(b, op, A(d), A(s)));
+      for (uint8_t size : {1, 2}) {
+        const Gp narrow{s_id, size};
+        EXPECT_SAME_BYTES("movzx " + what, a.movzx(d, narrow), b.movzx(A(d), A(narrow)));
+        EXPECT_SAME_BYTES("movsx " + what, a.movsx(d, narrow), b.movsx(A(d), A(narrow)));
+      }
+      if (d.size == 8) {
+        EXPECT_SAME_BYTES("movsxd " + what, a.movsxd(d, Gp{s_id, 4}), b.movsxd(A(d), ax::gpd(s_id)));
+      }
+    }
+  }
+  // Byte registers: spl..dil take a REX prefix, ah..bh are never used.
+  for (Gp d : gps({1})) {
+    for (uint8_t s_id = 0; s_id < 16; ++s_id) {
+      const Gp s{s_id, 1};
+      for (Alu op : {Alu::And, Alu::Or})
+        EXPECT_SAME_BYTES("alu8 " + name(d) + ", " + name(s), a.alu(op, d, s), asmjitAlu(b, op, A(d), A(s)));
+      EXPECT_SAME_BYTES("mov8 " + name(d) + ", " + name(s), a.mov(d, s), b.mov(A(d), A(s)));
+    }
+  }
+}
+
+TEST(AssemblerX64, SingleRegisterForms) {
+  for (Gp d : gps({4, 8})) {
+    const std::string what = name(d);
+    EXPECT_SAME_BYTES("neg " + what, a.neg(d), b.neg(A(d)));
+    EXPECT_SAME_BYTES("div " + what, a.div(d), d.size == 8 ? b.div(ax::rdx, ax::rax, A(d)) : b.div(ax::edx, ax::eax, A(d)));
+    EXPECT_SAME_BYTES("idiv " + what, a.idiv(d), d.size == 8 ? b.idiv(ax::rdx, ax::rax, A(d)) : b.idiv(ax::edx, ax::eax, A(d)));
+    EXPECT_SAME_BYTES("btr " + what, a.btr(d, 31), b.btr(A(d), 31));
+    EXPECT_SAME_BYTES("btc " + what, a.btc(d, 31), b.btc(A(d), 31));
+    for (Shift op : kShifts) {
+      EXPECT_SAME_BYTES("shift cl " + what, a.shiftByCl(op, d), asmjitShift(b, op, A(d), ax::cl));
+      for (uint8_t count : {1, 2, 31, 63})
+        EXPECT_SAME_BYTES("shift " + what + ", " + std::to_string(count), a.shift(op, d, count),
+                          asmjitShift(b, op, A(d), asmjit::Imm(count)));
+    }
+    for (int32_t imm : kImmediates) {
+      const std::string with = what + ", " + std::to_string(imm);
+      for (Alu op : kAlus)
+        EXPECT_SAME_BYTES("alu " + with, a.alu(op, d, imm), asmjitAlu(b, op, A(d), asmjit::Imm(imm)));
+      for (uint8_t s_id : {0, 5, 12})
+        EXPECT_SAME_BYTES("imul3 " + with, a.imul(d, Gp{s_id, d.size}, imm), b.imul(A(d), A(Gp{s_id, d.size}), imm));
+    }
+    if (d.size == 8) {
+      EXPECT_SAME_BYTES("push " + what, a.push(d), b.push(A(d)));
+      EXPECT_SAME_BYTES("pop " + what, a.pop(d), b.pop(A(d)));
+      EXPECT_SAME_BYTES("call " + what, a.call(d), b.call(A(d)));
+      EXPECT_SAME_BYTES("jmp " + what, a.jmp(d), b.jmp(A(d)));
+    }
+  }
+  for (uint8_t c = 0; c < 16; ++c) {
+    const auto cc = static_cast<CondCode>(c);
+    for (Gp d : gps({1}))
+      EXPECT_SAME_BYTES("set" + std::to_string(c) + " " + name(d), a.set(cc, d), b.set(A(cc), A(d)));
+  }
+  EXPECT_SAME_BYTES("cdq", a.cdq(), b.cdq(ax::edx, ax::eax));
+  EXPECT_SAME_BYTES("cqo", a.cqo(), b.cqo(ax::rdx, ax::rax));
+  EXPECT_SAME_BYTES("ret", a.ret(), b.ret());
+  EXPECT_SAME_BYTES("ud2", a.ud2(), b.ud2());
+}
+
+TEST(AssemblerX64, ConstantsIntoRegisters) {
+  constexpr uint64_t kConstants[] = {0, 1, 0x7F, 0x80, 0x12345678, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF,
+                                     0x100000000, 0xFFFFFFFF80000000, 0xFFFFFFFFFFFFFFFF,
+                                     0x123456789ABCDEF0, 0x8000000000000000};
+  for (uint8_t d = 0; d < 16; ++d) {
+    for (uint64_t c : kConstants) {
+      EXPECT_SAME_BYTES("mov r32 " + std::to_string(d) + ", " + std::to_string(c),
+                        a.mov(Gp{d, 4}, static_cast<uint32_t>(c)), b.mov(ax::gpd(d), static_cast<uint32_t>(c)));
+      EXPECT_SAME_BYTES("mov r64 " + std::to_string(d) + ", " + std::to_string(c),
+                        a.mov(Gp{d, 8}, static_cast<int64_t>(c)), b.mov(ax::gpq(d), c));
+    }
+  }
+}
+
+TEST(AssemblerX64, MemoryForms) {
+  for (const Mem& m : memoryOperands()) {
+    for (uint8_t r = 0; r < 16; ++r) {
+      const std::string where = name(m) + " r" + std::to_string(r);
+      for (uint8_t size : {4, 8}) {
+        const Gp g{r, size};
+        EXPECT_SAME_BYTES("load " + where, a.mov(g, m), b.mov(A(g), A(m)));
+        EXPECT_SAME_BYTES("lea " + where, a.lea(g, m), b.lea(A(g), A(m)));
+        EXPECT_SAME_BYTES("cmp r, m " + where, a.alu(Alu::Cmp, g, m), b.cmp(A(g), A(m, size)));
+        for (uint8_t from : {1, 2}) {
+          EXPECT_SAME_BYTES("movzx m " + where, a.movzx(g, m, from), b.movzx(A(g), A(m, from)));
+          EXPECT_SAME_BYTES("movsx m " + where, a.movsx(g, m, from), b.movsx(A(g), A(m, from)));
+        }
+      }
+      for (uint8_t size : {1, 2, 4, 8}) {
+        const Gp g{r, size};
+        EXPECT_SAME_BYTES("store " + where, a.mov(m, g), b.mov(A(m), A(g)));
+      }
+      EXPECT_SAME_BYTES("movsxd m " + where, a.movsxd(Gp{r, 8}, m), b.movsxd(ax::gpq(r), A(m, 4)));
+      const Xmm x{r};
+      EXPECT_SAME_BYTES("movss load " + where, a.sse(sse::kMovssLoad, x, m), b.movss(A(x), A(m)));
+      EXPECT_SAME_BYTES("movsd load " + where, a.sse(sse::kMovsdLoad, x, m), b.movsd(A(x), A(m)));
+      EXPECT_SAME_BYTES("movss store " + where, a.sse(sse::kMovssStore, m, x), b.movss(A(m), A(x)));
+      EXPECT_SAME_BYTES("movsd store " + where, a.sse(sse::kMovsdStore, m, x), b.movsd(A(m), A(x)));
+      EXPECT_SAME_BYTES("movdqu load " + where, a.sse(sse::kMovdquLoad, x, m), b.movdqu(A(x), A(m)));
+      EXPECT_SAME_BYTES("movdqu store " + where, a.sse(sse::kMovdquStore, m, x), b.movdqu(A(m), A(x)));
+      EXPECT_SAME_BYTES("vandps m " + where, a.vex(sse::kAndps, x, Xmm{uint8_t(15 - r)}, m),
+                        b.vandps(A(x), ax::xmm(15 - r), A(m)));
+    }
+    for (int32_t imm : kImmediates) {
+      const std::string where = name(m) + ", " + std::to_string(imm);
+      EXPECT_SAME_BYTES("mov m32, imm " + where, a.mov(m, 4, imm), b.mov(A(m, 4), imm));
+      EXPECT_SAME_BYTES("mov m64, imm " + where, a.mov(m, 8, imm), b.mov(A(m, 8), imm));
+      EXPECT_SAME_BYTES("cmp m32, imm " + where, a.alu(Alu::Cmp, m, 4, imm), b.cmp(A(m, 4), imm));
+    }
+  }
+}
+
+TEST(AssemblerX64, FloatForms) {
+  struct Scalar {
+    uint8_t opcode;
+    asmjit::InstId single_id, double_id;
+  };
+  const Scalar scalars[] = {
+      {sse::kAdd, ax::Inst::kIdAddss, ax::Inst::kIdAddsd},
+      {sse::kSub, ax::Inst::kIdSubss, ax::Inst::kIdSubsd},
+      {sse::kMul, ax::Inst::kIdMulss, ax::Inst::kIdMulsd},
+      {sse::kDiv, ax::Inst::kIdDivss, ax::Inst::kIdDivsd},
+      {sse::kMin, ax::Inst::kIdMinss, ax::Inst::kIdMinsd},
+      {sse::kMax, ax::Inst::kIdMaxss, ax::Inst::kIdMaxsd},
+      {sse::kSqrt, ax::Inst::kIdSqrtss, ax::Inst::kIdSqrtsd},
+  };
+  const Scalar vex_scalars[] = {
+      {sse::kAdd, ax::Inst::kIdVaddss, ax::Inst::kIdVaddsd},
+      {sse::kSub, ax::Inst::kIdVsubss, ax::Inst::kIdVsubsd},
+      {sse::kMul, ax::Inst::kIdVmulss, ax::Inst::kIdVmulsd},
+      {sse::kDiv, ax::Inst::kIdVdivss, ax::Inst::kIdVdivsd},
+  };
+  for (uint8_t d = 0; d < 16; ++d) {
+    for (uint8_t s = 0; s < 16; ++s) {
+      const Xmm x{d}, y{s};
+      const std::string what = name(x) + ", " + name(y);
+      EXPECT_SAME_BYTES("movaps " + what, a.sse(sse::kMovaps, x, y), b.movaps(A(x), A(y)));
+      EXPECT_SAME_BYTES("xorps " + what, a.sse(sse::kXorps, x, y), b.xorps(A(x), A(y)));
+      EXPECT_SAME_BYTES("andps " + what, a.sse(sse::kAndps, x, y), b.andps(A(x), A(y)));
+      EXPECT_SAME_BYTES("orps " + what, a.sse(sse::kOrps, x, y), b.orps(A(x), A(y)));
+      EXPECT_SAME_BYTES("ucomiss " + what, a.sse(sse::kUcomiss, x, y), b.ucomiss(A(x), A(y)));
+      EXPECT_SAME_BYTES("ucomisd " + what, a.sse(sse::kUcomisd, x, y), b.ucomisd(A(x), A(y)));
+      EXPECT_SAME_BYTES("cvtss2sd " + what, a.sse(sse::kCvtss2sd, x, y), b.cvtss2sd(A(x), A(y)));
+      EXPECT_SAME_BYTES("cvtsd2ss " + what, a.sse(sse::kCvtsd2ss, x, y), b.cvtsd2ss(A(x), A(y)));
+      EXPECT_SAME_BYTES("roundss " + what, a.round(false, x, y, 3), b.roundss(A(x), A(y), 3));
+      EXPECT_SAME_BYTES("roundsd " + what, a.round(true, x, y, 1), b.roundsd(A(x), A(y), 1));
+      for (const Scalar& op : scalars) {
+        EXPECT_SAME_BYTES("scalar f32 " + what, a.sse(sse::scalar(op.opcode, false), x, y), b.emit(op.single_id, A(x), A(y)));
+        EXPECT_SAME_BYTES("scalar f64 " + what, a.sse(sse::scalar(op.opcode, true), x, y), b.emit(op.double_id, A(x), A(y)));
+      }
+      for (uint8_t size : {4, 8}) {
+        const Gp g{s, size};
+        EXPECT_SAME_BYTES("movd/q x, g " + what, a.movdq(x, g), size == 4 ? b.movd(A(x), A(g)) : b.movq(A(x), A(g)));
+        EXPECT_SAME_BYTES("movd/q g, x " + what, a.movdq(Gp{d, size}, y),
+                          size == 4 ? b.movd(A(Gp{d, size}), A(y)) : b.movq(A(Gp{d, size}), A(y)));
+        EXPECT_SAME_BYTES("cvtsi2ss " + what, a.cvtsi2f(false, x, g), b.cvtsi2ss(A(x), A(g)));
+        EXPECT_SAME_BYTES("cvtsi2sd " + what, a.cvtsi2f(true, x, g), b.cvtsi2sd(A(x), A(g)));
+        EXPECT_SAME_BYTES("cvttss2si " + what, a.cvttf2si(false, Gp{d, size}, y), b.cvttss2si(A(Gp{d, size}), A(y)));
+        EXPECT_SAME_BYTES("cvttsd2si " + what, a.cvttf2si(true, Gp{d, size}, y), b.cvttsd2si(A(Gp{d, size}), A(y)));
+      }
+      for (uint8_t l = 0; l < 16; ++l) {
+        const Xmm z{l};
+        for (const Scalar& op : vex_scalars) {
+          EXPECT_SAME_BYTES("vex f32 " + what + ", " + name(z), a.vex(sse::scalar(op.opcode, false), x, z, y),
+                            b.emit(op.single_id, A(x), A(z), A(y)));
+          EXPECT_SAME_BYTES("vex f64 " + what + ", " + name(z), a.vex(sse::scalar(op.opcode, true), x, z, y),
+                            b.emit(op.double_id, A(x), A(z), A(y)));
+        }
+      }
+    }
+  }
+}
+
+// Label forms run as one sequence in both assemblers, labels created in the same order.
+TEST(AssemblerX64, BranchesAndLabels) {
+  for (uint32_t gap : {0u, 1u, 100u, 120u, 121u, 122u, 123u, 124u, 125u, 126u, 127u, 128u, 129u, 300u}) {
+    for (uint8_t c = 0; c < 16; ++c) {
+      const auto cc = static_cast<CondCode>(c);
+      const std::string what = "gap " + std::to_string(gap) + " cc " + std::to_string(c);
+      sameBytes("backward " + what,
+                        [&](Assembler& a) {
+                          Label top = a.newLabel();
+                          a.bind(top);
+                          for (uint32_t i = 0; i < gap; ++i) a.db(0x90);
+                          a.j(cc, top);
+                          a.jmp(top);
+                        },
+                        [&](ax::Assembler& b) {
+                          asmjit::Label top = b.newLabel();
+                          b.bind(top);
+                          for (uint32_t i = 0; i < gap; ++i) b.db(0x90);
+                          b.j(A(cc), top);
+                          b.jmp(top);
+                        });
+      sameBytes("forward " + what,
+                        [&](Assembler& a) {
+                          Label end = a.newLabel();
+                          a.j(cc, end);
+                          a.jmp(end);
+                          for (uint32_t i = 0; i < gap; ++i) a.db(0x90);
+                          a.bind(end);
+                          a.ret();
+                        },
+                        [&](ax::Assembler& b) {
+                          asmjit::Label end = b.newLabel();
+                          b.j(A(cc), end);
+                          b.jmp(end);
+                          for (uint32_t i = 0; i < gap; ++i) b.db(0x90);
+                          b.bind(end);
+                          b.ret();
+                        });
+    }
+  }
+}
+
+TEST(AssemblerX64, RipRelativeOperandsAndData) {
+  for (uint8_t r = 0; r < 16; ++r) {
+    for (uint32_t pad : {0u, 1u, 5u, 15u}) {
+      const Xmm x{r};
+      const Gp g{r, 8};
+      const std::string what = "xmm" + std::to_string(r) + " pad " + std::to_string(pad);
+      // Forward references to a 16-byte-aligned pool, and a backward one.
+      sameBytes("pool " + what,
+                        [&](Assembler& a) {
+                          Label pool = a.newLabel();
+                          a.sse(sse::kMovsdLoad, x, ripPtr(pool));
+                          a.sse(sse::kMovssLoad, x, ripPtr(pool));
+                          a.sse(sse::kXorps, x, ripPtr(pool));
+                          a.vex(sse::kAndps, x, Xmm{uint8_t(15 - r)}, ripPtr(pool));
+                          a.lea(g, ripPtr(pool));
+                          for (uint32_t i = 0; i < pad; ++i) a.db(0x90);
+                          a.alignData(16);
+                          a.bind(pool);
+                          a.dq(0x8000000000000000);
+                          a.dq(0);
+                          a.sse(sse::kMovsdLoad, x, ripPtr(pool));
+                        },
+                        [&](ax::Assembler& b) {
+                          asmjit::Label pool = b.newLabel();
+                          b.movsd(A(x), ax::ptr(pool));
+                          b.movss(A(x), ax::ptr(pool));
+                          b.xorps(A(x), ax::ptr(pool));
+                          b.vandps(A(x), ax::xmm(15 - r), ax::ptr(pool));
+                          b.lea(A(g), ax::ptr(pool));
+                          for (uint32_t i = 0; i < pad; ++i) b.db(0x90);
+                          b.align(asmjit::AlignMode::kData, 16);
+                          b.bind(pool);
+                          b.embedUInt64(0x8000000000000000);
+                          b.embedUInt64(0);
+                          b.movsd(A(x), ax::ptr(pool));
+                        });
+    }
+  }
+  // A jump table: entries are target - table, targets before and after it.
+  sameBytes("jump table",
+                    [&](Assembler& a) {
+                      Label before = a.newLabel(), table = a.newLabel(), after = a.newLabel();
+                      a.bind(before);
+                      a.lea(Gp{11, 8}, ripPtr(table));
+                      a.movsxd(Gp{0, 8}, ptr(11, 0, 2, 0));
+                      a.alu(Alu::Add, Gp{0, 8}, Gp{11, 8});
+                      a.jmp(Gp{0, 8});
+                      a.db(0x90);
+                      a.alignData(4);
+                      a.bind(table);
+                      a.labelDelta32(after, table);
+                      a.labelDelta32(before, table);
+                      a.labelDelta32(after, table);
+                      a.bind(after);
+                      a.ret();
+                    },
+                    [&](ax::Assembler& b) {
+                      asmjit::Label before = b.newLabel(), table = b.newLabel(), after = b.newLabel();
+                      b.bind(before);
+                      b.lea(ax::r11, ax::ptr(table));
+                      b.movsxd(ax::rax, ax::dword_ptr(ax::r11, ax::rax, 2));
+                      b.add(ax::rax, ax::r11);
+                      b.jmp(ax::rax);
+                      b.db(0x90);
+                      b.align(asmjit::AlignMode::kData, 4);
+                      b.bind(table);
+                      b.embedLabelDelta(after, table, 4);
+                      b.embedLabelDelta(before, table, 4);
+                      b.embedLabelDelta(after, table, 4);
+                      b.bind(after);
+                      b.ret();
+                    });
+}
+
+TEST(AssemblerX64, UnboundLabelIsReported) {
+  CodeBuffer buffer;
+  Assembler a(buffer);
+  Label nowhere = a.newLabel();
+  a.jmp(nowhere);
+  EXPECT_FALSE(buffer.resolveFixups());
+}
+
+TEST(AssemblerX64, BufferGrowsPastItsFirstCapacity) {
+  CodeBuffer buffer;
+  Assembler a(buffer);
+  Label top = a.newLabel();
+  a.bind(top);
+  for (int i = 0; i < 100000; ++i) a.mov(Gp{static_cast<uint8_t>(i % 16), 8}, ptr(5, -8 * (i % 64)));
+  a.jmp(top);
+  ASSERT_TRUE(buffer.resolveFixups());
+  // The last instruction is a near jump back to offset 0.
+  const uint32_t end = buffer.size();
+  int32_t rel;
+  std::memcpy(&rel, buffer.data() + end - 4, 4);
+  EXPECT_EQ(buffer.data()[end - 5], 0xE9);
+  EXPECT_EQ(static_cast<int64_t>(end) + rel, 0);
+}
+
+}  // namespace
+}  // namespace wisp::isa::x64

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 namespace wisp::isa {
@@ -15,7 +16,7 @@ class CodeBuffer {
  public:
   static constexpr uint32_t kUnbound = UINT32_MAX;
 
-  CodeBuffer() { bytes_.resize(4096); }
+  CodeBuffer() { grow(4096); }
 
   void clear() {
     size_ = 0;
@@ -24,18 +25,18 @@ class CodeBuffer {
   }
 
   uint32_t size() const { return size_; }
-  const uint8_t* data() const { return bytes_.data(); }
-  uint8_t* data() { return bytes_.data(); }
+  const uint8_t* data() const { return data_; }
+  uint8_t* data() { return data_; }
 
   // A cursor with room for at least `bytes` more; the writer hands back the advanced cursor
   // with `commit`. Every instruction asks for its maximum length first.
   uint8_t* reserve(uint32_t bytes) {
-    if (bytes_.size() - size_ < bytes) bytes_.resize(2 * bytes_.size() + bytes);
-    return bytes_.data() + size_;
+    if (capacity_ - size_ < bytes) [[unlikely]] grow(bytes);
+    return data_ + size_;
   }
-  void commit(const uint8_t* cursor) { size_ = static_cast<uint32_t>(cursor - bytes_.data()); }
+  void commit(const uint8_t* cursor) { size_ = static_cast<uint32_t>(cursor - data_); }
 
-  void patch32(uint32_t at, uint32_t value) { std::memcpy(bytes_.data() + at, &value, 4); }
+  void patch32(uint32_t at, uint32_t value) { std::memcpy(data_ + at, &value, 4); }
 
   uint32_t newLabel() {
     label_offsets_.push_back(kUnbound);
@@ -63,8 +64,20 @@ class CodeBuffer {
   struct Fixup {
     uint32_t at, label, base;
   };
-  std::vector<uint8_t> bytes_;
+  [[gnu::noinline]] void grow(uint32_t bytes) {
+    // Uninitialised growth: every byte below size_ is written before it is read.
+    const size_t capacity = 2 * static_cast<size_t>(capacity_) + bytes;
+    auto grown = std::make_unique_for_overwrite<uint8_t[]>(capacity);
+    if (size_) std::memcpy(grown.get(), data_, size_);
+    storage_ = std::move(grown);
+    data_ = storage_.get();
+    capacity_ = static_cast<uint32_t>(capacity);
+  }
+
+  std::unique_ptr<uint8_t[]> storage_;
+  uint8_t* data_ = nullptr;
   uint32_t size_ = 0;
+  uint32_t capacity_ = 0;
   std::vector<uint32_t> label_offsets_;
   std::vector<Fixup> fixups_;
 };

@@ -110,8 +110,7 @@ class Assembler {
   }
   void mov(Gp dst, int64_t imm);
   void mov(const Mem& dst, uint8_t size, int32_t imm) {  // mov dword/qword [m], simm32
-    rm(kOp(0xC7), size, 0, dst, 4);
-    imm32(imm);
+    buf_.commit(putImm32(rmOpen(kOp(0xC7), size, 0, dst, 4), imm));
   }
   void movzx(Gp dst, Gp src) {
     rr(kOp(src.size == 1 ? 0xB6 : 0xB7, 1), dst.size, dst.id, src.id,
@@ -161,22 +160,19 @@ class Assembler {
   }
   void alu(Alu op, const Mem& dst, uint8_t size, int32_t imm) {
     const bool short_imm = imm >= -128 && imm <= 127;
-    rm(kOp(short_imm ? 0x83 : 0x81), size, static_cast<uint8_t>(op), dst, short_imm ? 1 : 4);
-    if (short_imm) imm8(imm);
-    else imm32(imm);
+    uint8_t* p = rmOpen(kOp(short_imm ? 0x83 : 0x81), size, static_cast<uint8_t>(op), dst, short_imm ? 1 : 4);
+    buf_.commit(short_imm ? putImm8(p, imm) : putImm32(p, imm));
   }
   void test(Gp a, Gp b) { rr(kOp(0x85), a.size, b.id, a.id); }
   void imul(Gp dst, Gp src) { rr(kOp(0xAF, 1), dst.size, dst.id, src.id); }
   void imul(Gp dst, Gp src, int32_t imm) {
     const bool short_imm = imm >= -128 && imm <= 127;
-    rr(kOp(short_imm ? 0x6B : 0x69), dst.size, dst.id, src.id);
-    if (short_imm) imm8(imm);
-    else imm32(imm);
+    uint8_t* p = rrOpen(kOp(short_imm ? 0x6B : 0x69), dst.size, dst.id, src.id);
+    buf_.commit(short_imm ? putImm8(p, imm) : putImm32(p, imm));
   }
   void shift(Shift op, Gp dst, uint8_t count) {
     if (count == 1) return rr(kOp(0xD1), dst.size, static_cast<uint8_t>(op), dst.id);
-    rr(kOp(0xC1), dst.size, static_cast<uint8_t>(op), dst.id);
-    imm8(count);
+    buf_.commit(putImm8(rrOpen(kOp(0xC1), dst.size, static_cast<uint8_t>(op), dst.id), count));
   }
   void shiftByCl(Shift op, Gp dst) { rr(kOp(0xD3), dst.size, static_cast<uint8_t>(op), dst.id); }
   void neg(Gp dst) { rr(kOp(0xF7), dst.size, 3, dst.id); }
@@ -184,8 +180,8 @@ class Assembler {
   void idiv(Gp divisor) { rr(kOp(0xF7), divisor.size, 7, divisor.id); }
   void cdq() { db(0x99); }
   void cqo() { const uint8_t b[] = {0x48, 0x99}; emitBytes(b, 2); }
-  void btr(Gp dst, uint8_t bit) { rr(kOp(0xBA, 1), dst.size, 6, dst.id); imm8(bit); }
-  void btc(Gp dst, uint8_t bit) { rr(kOp(0xBA, 1), dst.size, 7, dst.id); imm8(bit); }
+  void btr(Gp dst, uint8_t bit) { buf_.commit(putImm8(rrOpen(kOp(0xBA, 1), dst.size, 6, dst.id), bit)); }
+  void btc(Gp dst, uint8_t bit) { buf_.commit(putImm8(rrOpen(kOp(0xBA, 1), dst.size, 7, dst.id), bit)); }
   void lzcnt(Gp dst, Gp src) { rr(kOp(0xBD, 1, 0xF3), dst.size, dst.id, src.id); }
   void tzcnt(Gp dst, Gp src) { rr(kOp(0xBC, 1, 0xF3), dst.size, dst.id, src.id); }
   void popcnt(Gp dst, Gp src) { rr(kOp(0xB8, 1, 0xF3), dst.size, dst.id, src.id); }
@@ -224,8 +220,7 @@ class Assembler {
   }
   // round ss/sd xmm, xmm, imm8 (66 0F 3A 0A/0B).
   void round(bool is64, Xmm dst, Xmm src, uint8_t mode) {
-    rr(kOp(is64 ? 0x0B : 0x0A, 3, 0x66), 4, dst.id, src.id);
-    imm8(mode);
+    buf_.commit(putImm8(rrOpen(kOp(is64 ? 0x0B : 0x0A, 3, 0x66), 4, dst.id, src.id), mode));
   }
   // Three-operand VEX.LIG forms: dst <- lhs op rhs (a register or memory).
   void vex(uint32_t op, Xmm dst, Xmm lhs, Xmm rhs);
@@ -238,12 +233,6 @@ class Assembler {
   }
 
  private:
-  void imm8(int32_t v) {
-    uint8_t* p = buf_.reserve(1);
-    *p = static_cast<uint8_t>(v);
-    buf_.commit(p + 1);
-  }
-  void imm32(int32_t v) { dd(static_cast<uint32_t>(v)); }
 
   // [prefix] [66 for 16-bit] [REX] [map] opcode: the head of every legacy form.
   // Byte registers 4..7 are spl, bpl, sil, dil only with a REX prefix (else ah..bh).
@@ -266,27 +255,41 @@ class Assembler {
     return p;
   }
 
-  // ModRM.reg = reg, ModRM.rm = a register.
-  void rr(uint32_t op, uint8_t size, uint8_t reg, uint8_t rm_reg, bool force_rex = false) {
+  // ModRM.reg = reg, ModRM.rm = a register; rrOpen leaves the cursor after the ModRM byte
+  // for an immediate, and the caller commits.
+  uint8_t* rrOpen(uint32_t op, uint8_t size, uint8_t reg, uint8_t rm_reg, bool force_rex = false) {
     uint8_t* p = buf_.reserve(16);
     p = head(p, op, size, reg, 0, rm_reg, force_rex);
     *p++ = static_cast<uint8_t>(0xC0 | ((reg & 7) << 3) | (rm_reg & 7));
-    buf_.commit(p);
+    return p;
+  }
+  void rr(uint32_t op, uint8_t size, uint8_t reg, uint8_t rm_reg, bool force_rex = false) {
+    buf_.commit(rrOpen(op, size, reg, rm_reg, force_rex));
+  }
+  static uint8_t* putImm8(uint8_t* p, int32_t v) {
+    *p = static_cast<uint8_t>(v);
+    return p + 1;
+  }
+  static uint8_t* putImm32(uint8_t* p, int32_t v) {
+    std::memcpy(p, &v, 4);
+    return p + 4;
   }
 
   // ModRM.reg = reg, ModRM.rm = memory; `trailing` immediate bytes follow (a RIP-relative
   // displacement counts from the instruction's end).
+  uint8_t* rmOpen(uint32_t op, uint8_t size, uint8_t reg, const Mem& m, uint8_t trailing = 0,
+                  bool force_rex = false) {
+    uint8_t* p = buf_.reserve(16);
+    if (m.label != Label::kInvalid) [[unlikely]] {
+      p = head(p, op, size, reg, 0, 0, force_rex);
+      return modrmRip(p, reg, m.label, trailing);
+    }
+    p = head(p, op, size, reg, m.has_index ? m.index : 0, m.base, force_rex);
+    return modrmMem(p, reg, m);
+  }
   void rm(uint32_t op, uint8_t size, uint8_t reg, const Mem& m, uint8_t trailing = 0,
           bool force_rex = false) {
-    uint8_t* p = buf_.reserve(16);
-    if (m.label != Label::kInvalid) {
-      p = head(p, op, size, reg, 0, 0, force_rex);
-      p = modrmRip(p, reg, m.label, trailing);
-    } else {
-      p = head(p, op, size, reg, m.has_index ? m.index : 0, m.base, force_rex);
-      p = modrmMem(p, reg, m);
-    }
-    buf_.commit(p);
+    buf_.commit(rmOpen(op, size, reg, m, trailing, force_rex));
   }
 
   static uint8_t* modrmMem(uint8_t* p, uint8_t reg, const Mem& m) {
@@ -385,10 +388,7 @@ inline void Assembler::mov(Gp dst, int64_t imm) {
 
 inline void Assembler::alu(Alu op, Gp dst, int32_t imm) {
   const auto ext = static_cast<uint8_t>(op);
-  if (imm >= -128 && imm <= 127) {
-    rr(kOp(0x83), dst.size, ext, dst.id);
-    return imm8(imm);
-  }
+  if (imm >= -128 && imm <= 127) return buf_.commit(putImm8(rrOpen(kOp(0x83), dst.size, ext, dst.id), imm));
   if (dst.id == 0) {  // the accumulator's short form (05, 0D, 25, 2D, 35, 3D id)
     uint8_t* p = buf_.reserve(8);
     if (dst.size == 8) *p++ = 0x48;
@@ -396,8 +396,7 @@ inline void Assembler::alu(Alu op, Gp dst, int32_t imm) {
     std::memcpy(p, &imm, 4);
     return buf_.commit(p + 4);
   }
-  rr(kOp(0x81), dst.size, ext, dst.id);
-  imm32(imm);
+  buf_.commit(putImm32(rrOpen(kOp(0x81), dst.size, ext, dst.id), imm));
 }
 
 inline void Assembler::vex(uint32_t op, Xmm dst, Xmm lhs, Xmm rhs) {

@@ -17,7 +17,7 @@ Gp gp16(Reg r) { return Gp{r.hwCode(), 2}; }
 Gp gpw(Reg r, bool w64) { return Gp{r.hwCode(), static_cast<uint8_t>(w64 ? 8 : 4)}; }
 Xmm xmm(Reg r) { return Xmm{r.hwCode()}; }
 
-Mem mem(const Address& a) {
+[[gnu::always_inline]] inline Mem mem(const Address& a) {
   return a.index.valid() ? ptr(a.base.hwCode(), a.index.hwCode(), a.shift, a.disp)
                          : ptr(a.base.hwCode(), a.disp);
 }

@@ -105,10 +105,6 @@ void FunctionCompiler::finishFunction() {
   masm_.patchFrameSize(frame_size_patch_, frame_size);
 }
 
-isa::Address FunctionCompiler::localAddress(uint32_t local) const {
-  return {x64::rbp, Reg(), local_homes_[local]};
-}
-
 void FunctionCompiler::loadVmctxField(Reg dst, uint32_t offset) {
   masm_.loadPtr(dst, {x64::kVmctxReg, Reg(), static_cast<int32_t>(offset)});
 }

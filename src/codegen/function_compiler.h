@@ -203,7 +203,9 @@ class FunctionCompiler {
   void spillRegisters();
   void materializeFlags();
   isa::Address slotAddress(int32_t slot) const { return isa::target::frameSlot(slot); }
-  isa::Address localAddress(uint32_t local) const;
+  isa::Address localAddress(uint32_t local) const {
+    return {isa::target::kFramePointer, isa::Reg(), local_homes_[local]};
+  }
   MoveLocation locationOf(const VarState& state) const;
 
   // ---- locals (local_state.h) ---------------------------------------------------------------
@@ -323,5 +325,42 @@ class FunctionCompiler {
   bool uses_memory_ = false;
   const char* unsupported_ = nullptr;
 };
+
+// The value stack's hottest operations, inline: one call each per wasm instruction.
+inline int32_t FunctionCompiler::nextSlot(wasm::ValType type) {
+  int32_t below = stack_.empty() ? locals_end_ : stack_.back().slot;
+  if (!controls_.empty()) below = std::max(below, controls_.back().slot_floor);
+  const int32_t slot = below + static_cast<int32_t>(isa::stackSlotSize(type));
+  max_slot_ = std::max(max_slot_, slot);
+  return slot;
+}
+
+inline void FunctionCompiler::push(VarState state) {
+  state.slot = nextSlot(state.type);
+  stack_.push_back(state);
+}
+
+inline void FunctionCompiler::pushReg(wasm::ValType type, isa::Reg reg) {
+  VarState s;
+  s.loc = VarState::Loc::Reg;
+  s.type = type;
+  s.reg = reg;
+  used_ = used_.with(reg);
+  push(s);
+}
+
+inline void FunctionCompiler::pushConst(wasm::ValType type, uint64_t bits) {
+  VarState s;
+  s.loc = VarState::Loc::Const;
+  s.type = type;
+  s.bits = bits;
+  push(s);
+}
+
+inline VarState FunctionCompiler::pop() {
+  VarState s = stack_.back();
+  stack_.pop_back();
+  return s;
+}
 
 }  // namespace wisp::codegen

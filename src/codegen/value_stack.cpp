@@ -11,42 +11,6 @@ using wasm::ValType;
 
 // ---- value stack ------------------------------------------------------------------------------
 
-int32_t FunctionCompiler::nextSlot(ValType type) {
-  int32_t below = stack_.empty() ? locals_end_ : stack_.back().slot;
-  if (!controls_.empty()) below = std::max(below, controls_.back().slot_floor);
-  const int32_t slot = below + static_cast<int32_t>(isa::stackSlotSize(type));
-  max_slot_ = std::max(max_slot_, slot);
-  return slot;
-}
-
-void FunctionCompiler::push(VarState state) {
-  state.slot = nextSlot(state.type);
-  stack_.push_back(state);
-}
-
-void FunctionCompiler::pushReg(ValType type, Reg reg) {
-  VarState s;
-  s.loc = VarState::Loc::Reg;
-  s.type = type;
-  s.reg = reg;
-  used_ = used_.with(reg);
-  push(s);
-}
-
-void FunctionCompiler::pushConst(ValType type, uint64_t bits) {
-  VarState s;
-  s.loc = VarState::Loc::Const;
-  s.type = type;
-  s.bits = bits;
-  push(s);
-}
-
-VarState FunctionCompiler::pop() {
-  VarState s = stack_.back();
-  stack_.pop_back();
-  return s;
-}
-
 void FunctionCompiler::popArgs(size_t n, VarState* out) {
   for (size_t i = 0; i < n; ++i) out[i] = stack_[stack_.size() - n + i];
   stack_.resize(stack_.size() - n);

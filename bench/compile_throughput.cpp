@@ -8,7 +8,9 @@
 // (the compiler splits the functions between threads). Reports wall-clock time (best and median
 // of the runs) and the process CPU time of the best run, and a split of the best run into the
 // decode of the sections and the rest (decoding again, outside the clock); --json prints one
-// JSON object for bench/run. The compiled module is freed outside the clock.
+// JSON object for bench/run, with every run's wall-clock seconds in run order ("seconds"), so
+// bench/run can pool the runs of several invocations. The compiled module is freed outside the
+// clock.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -137,6 +139,12 @@ int main(int argc, char** argv) {
   const auto deadline = Clock::now() + std::chrono::duration<double>(options.min_seconds);
   while (static_cast<int>(runs.size()) < options.min_runs || Clock::now() < deadline)
     runs.push_back(compileOnce(engine, bytes, options));
+  std::string seconds_json;  // in run order, before the sort
+  for (const Run& run : runs) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%s%.6f", seconds_json.empty() ? "" : ", ", run.seconds);
+    seconds_json += text;
+  }
   std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.seconds < b.seconds; });
   const Run& best = runs.front();
   const Run& median = runs[runs.size() / 2];
@@ -164,11 +172,11 @@ int main(int argc, char** argv) {
         "\"best_seconds\": %.6f, \"median_seconds\": %.6f, \"sections_decode_seconds\": %.6f, "
         "\"best_cpu_seconds\": %.6f, "
         "\"mbps_best\": %.2f, \"mbps_median\": %.2f, \"machine_code_bytes\": %llu, "
-        "\"machine_bytes_per_input_byte\": %.3f}\n",
+        "\"machine_bytes_per_input_byte\": %.3f, \"seconds\": [%s]}\n",
         options.path.c_str(), static_cast<unsigned long long>(code_bytes), functions,
         options.threads, threads, runs.size(), best.seconds, median.seconds, sections_seconds,
         best.cpu_seconds, mbps_best, mbps_median, static_cast<unsigned long long>(machine_bytes),
-        static_cast<double>(machine_bytes) / code_bytes);
+        static_cast<double>(machine_bytes) / code_bytes, seconds_json.c_str());
     return 0;
   }
   std::printf("module:       %s\n", options.path.c_str());

@@ -3,8 +3,11 @@
 # module, "NAME PATH": bench/gen_modules.py writes C for each shape and clang compiles it to
 # wasm32 (-O2). bench/run measures them next to bench/large_module.sh's generated module.
 #
-#   bench/modules.sh CACHE_DIR [SCALE]     SCALE: default 1 (2-4 MB of code section each);
-#                                          0.02 makes tiny ones for the smoke test
+#   bench/modules.sh [--check WISP] CACHE_DIR [SCALE]
+#
+# SCALE: default 1 (2-2.5 MB of code section each); 0.02 makes tiny ones. --check WISP then
+# validates each module with `WISP validate` and runs records with `WISP run` (its round trips
+# must all pass): the CTest smoke test bench/modules does that at 0.02 (a few seconds).
 #
 #   small    tens of thousands of small functions (an object model over many files: accessors,
 #            helpers, vtables); freestanding, never run
@@ -20,7 +23,13 @@
 # without binaryen's wasm-opt in PATH (clang 14 would otherwise run it on -O2 output, as bench/run
 # notes), so the modules are clang's own. Progress goes to stderr, the lines alone to stdout.
 set -euo pipefail
-cache=$(realpath -m "${1:?usage: bench/modules.sh CACHE_DIR [SCALE]}")
+usage="usage: bench/modules.sh [--check WISP] CACHE_DIR [SCALE]"
+check=
+if [[ ${1:-} == --check ]]; then
+  check=$(realpath "${2:?$usage}")
+  shift 2
+fi
+cache=$(realpath -m "${1:?$usage}")
 scale=${2:-1}
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -64,8 +73,13 @@ build() {  # SHAPE: generates, compiles and links $work/SHAPE-SCALE.wasm
 }
 
 for shape in small huge records; do
-  if [[ ! -f $work/$shape-$scale.wasm ]]; then
+  module=$work/$shape-$scale.wasm
+  if [[ ! -f $module ]]; then
     build "$shape" >&2  # not in a || list: set -e must hold inside build
   fi
-  echo "$shape $work/$shape-$scale.wasm"
+  if [[ -n $check ]]; then
+    "$check" validate "$module" >&2
+    if [[ $shape == records ]]; then "$check" run "$module" >&2; fi
+  fi
+  echo "$shape $module"
 done

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <barrier>
 #include <cstring>
+#include <limits>
 #include <thread>
 
 #include "codegen/function_compiler.h"
@@ -10,38 +12,35 @@
 
 namespace wisp::codegen {
 
+// The scheme (docs/compiler.md, "Layout and linking"):
+//  1. plan (serial): the functions of at least a chunk's size first, largest first, one chunk
+//     each; then the others in index order, in chunks of about kMaxChunkBytes of body. A big
+//     function handed out last would leave the other threads idle while it compiles; handed
+//     out first, the small chunks even out the end.
+//  2. compile (parallel): each thread takes the next chunk from a shared counter and compiles
+//     with its own scratch state into its own buffers, appending (no allocation per function
+//     once they have grown).
+//  3. lay out (serial, at the barrier): the first error in index order, else each function's
+//     offset in index order, where its trap sites and address map entries go in the CodeInfo
+//     tables, the executable memory and the tables. Linear and cheap.
+//  4. place (parallel): each thread copies the code it compiled into place, patches its call
+//     sites and fills its functions' CodeInfo entries.
+//  5. CodeInfo takes the tables whole: in index order, so already sorted.
+// The result depends only on the module, never on the thread count or timing.
+
 namespace {
 
 constexpr uint32_t kFunctionAlignment = 16;
 // Below this much code a second thread costs more than it saves.
 constexpr size_t kMinBytesPerThread = 64 * 1024;
+// A chunk is about this much body (a millisecond of compiling or less): big enough that the
+// shared counter is touched rarely, small enough that the threads finish close together.
+constexpr size_t kMaxChunkBytes = 16 * 1024;
+// In a smaller module the chunks shrink so that each thread still gets this many.
+constexpr size_t kChunksPerThread = 16;
 
 wasm::Error resourceError(std::string message) {
   return wasm::Error{wasm::ErrorKind::Resource, std::move(message), 0, wasm::kNoFunction};
-}
-
-// Compiles the defined functions on `threads` threads; each takes the next function from a
-// shared counter, with its own scratch state, so no lock is taken per function.
-std::vector<std::optional<wasm::Error>> compileAll(const ModuleContext& context,
-                                                   std::vector<CompiledFunction>& functions,
-                                                   uint32_t threads) {
-  const uint32_t first = context.module.imported_function_count;
-  const auto count = static_cast<uint32_t>(functions.size());
-  std::vector<std::optional<wasm::Error>> errors(count);
-  std::atomic<uint32_t> next{0};
-  std::atomic<bool> failed{false};
-  auto work = [&] {
-    CompilerScratch scratch;
-    for (uint32_t i = next++; i < count && !failed; i = next++) {
-      errors[i] = compileFunction(context, first + i, scratch, functions[i]);
-      if (errors[i]) failed = true;
-    }
-  };
-  std::vector<std::thread> pool;
-  for (uint32_t t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& thread : pool) thread.join();
-  return errors;
 }
 
 uint32_t threadCount(const wasm::Module& module, const CompileOptions& options) {
@@ -50,62 +49,294 @@ uint32_t threadCount(const wasm::Module& module, const CompileOptions& options) 
   return static_cast<uint32_t>(std::clamp<size_t>(std::min<size_t>(threads, by_size), 1, 64));
 }
 
+// The chunks in the order they are handed out: first the large functions one by one, then
+// ranges of defined function indices (the large functions inside them are skipped).
+struct WorkPlan {
+  size_t large_bytes = 0;        // a function this large or larger is a chunk of its own
+  std::vector<uint32_t> large;   // defined indices, largest body first
+  std::vector<std::pair<uint32_t, uint32_t>> ranges;  // [begin, end) of defined indices
+  uint32_t chunks() const { return static_cast<uint32_t>(large.size() + ranges.size()); }
+};
+
+WorkPlan planWork(const wasm::Module& module, uint32_t threads) {
+  const uint32_t first = module.imported_function_count;
+  const auto count = static_cast<uint32_t>(module.functions.size()) - first;
+  auto body = [&](uint32_t i) -> size_t { return module.functions[first + i].body_size; };
+  size_t total = 0;
+  for (uint32_t i = 0; i < count; ++i) total += body(i);
+  WorkPlan plan;
+  plan.large_bytes =
+      std::clamp<size_t>(total / (size_t{threads} * kChunksPerThread), 1, kMaxChunkBytes);
+  size_t in_chunk = 0;
+  uint32_t begin = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (body(i) >= plan.large_bytes) {
+      plan.large.push_back(i);
+      continue;
+    }
+    in_chunk += body(i);
+    if (in_chunk >= plan.large_bytes) {
+      plan.ranges.emplace_back(begin, i + 1);
+      begin = i + 1;
+      in_chunk = 0;
+    }
+  }
+  if (in_chunk > 0) plan.ranges.emplace_back(begin, count);
+  // Longest processing time first; equal sizes by index, so the plan is fixed.
+  std::sort(plan.large.begin(), plan.large.end(), [&](uint32_t a, uint32_t b) {
+    return body(a) != body(b) ? body(a) > body(b) : a < b;
+  });
+  return plan;
+}
+
+// What one thread compiled: every function's results appended to the same buffers, and one
+// record per function saying where they end (each begins where the previous one ended).
+// Aligned so that two threads' vectors never share a cache line.
+struct alignas(64) ThreadResults {
+  struct Function {
+    uint32_t index;  // defined index
+    uint32_t code_end, calls_end, traps_end, map_end;
+  };
+  std::vector<uint8_t> code;
+  std::vector<CallSite> calls;  // offsets relative to their function's start
+  std::vector<runtime::TrapSite> traps;
+  std::vector<runtime::AddressMapEntry> address_map;
+  std::vector<Function> functions;  // in the order compiled
+  // The lowest-numbered function this thread failed to compile, and why.
+  uint32_t error_function = std::numeric_limits<uint32_t>::max();
+  std::optional<wasm::Error> error;
+};
+
+template <typename T>
+uint32_t append(std::vector<T>& to, const std::vector<T>& from) {
+  to.insert(to.end(), from.begin(), from.end());
+  return static_cast<uint32_t>(to.size());
+}
+
+// Function names from the name section's entries (sorted by index): a thread places its
+// functions mostly in index order, so the next name is usually at or just after the last.
+class NameCursor {
+ public:
+  explicit NameCursor(const wasm::NameMap& names) : entries_(names.entries) {}
+  std::string_view operator()(uint32_t index) {
+    auto below = [](const wasm::NameMap::Entry& e, uint32_t i) { return e.index < i; };
+    if (at_ >= entries_.size() || entries_[at_].index > index ||
+        (at_ + 4 < entries_.size() && entries_[at_ + 4].index < index)) {
+      at_ = std::lower_bound(entries_.begin(), entries_.end(), index, below) - entries_.begin();
+    }
+    while (at_ < entries_.size() && entries_[at_].index < index) ++at_;
+    if (at_ < entries_.size() && entries_[at_].index == index) return entries_[at_].name;
+    return {};
+  }
+
+ private:
+  const std::vector<wasm::NameMap::Entry>& entries_;
+  size_t at_ = 0;
+};
+
+class ModuleBuild {
+ public:
+  ModuleBuild(const wasm::Module& module, std::span<const uint32_t> type_ids,
+              const CompileOptions& options)
+      : module_(module),
+        context_(module, type_ids, options),
+        first_(module.imported_function_count),
+        count_(static_cast<uint32_t>(module.functions.size()) - first_),
+        requested_threads_(threadCount(module, options)),
+        plan_(planWork(module, requested_threads_)),
+        threads_(std::clamp<uint32_t>(plan_.chunks(), 1, requested_threads_)),
+        threads_results_(threads_),
+        counts_(count_),
+        first_failure_(count_) {
+    code_->function_offsets.resize(count_);
+  }
+
+  wasm::Result<std::unique_ptr<runtime::CompiledCode>> run() {
+    std::barrier sync(threads_);
+    auto work = [&](uint32_t thread) {
+      compileChunks(thread);
+      sync.arrive_and_wait();
+      // On the calling thread, like the table of functions: the tables come from its malloc
+      // arena, where the previous module's were likely freed, so their pages are mapped
+      // already (on whichever thread arrived last, layOut took milliseconds in page faults).
+      if (thread == 0) layOut();
+      sync.arrive_and_wait();
+      if (!failure_) place(thread);
+    };
+    std::vector<std::thread> pool;
+    for (uint32_t t = 1; t < threads_; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (std::thread& thread : pool) thread.join();
+    if (failure_) return *failure_;
+
+    runtime::CodeInfo& info = code_->info;
+    info.assign(std::move(function_codes_), std::move(trap_sites_), std::move(address_map_));
+    if (auto finished = info.finish(); !finished) return resourceError(finished.error().message);
+    if (auto published = code_->memory.publish(); !published)
+      return resourceError(published.error().message);
+    return std::move(code_);
+  }
+
+ private:
+  // Per defined function, written by the thread that compiled it: first its counts of trap
+  // sites and address map entries, then (layOut) where they go in the tables.
+  struct Counts {
+    uint32_t traps, map;
+  };
+
+  void compileChunks(uint32_t thread) {
+    ThreadResults& mine = threads_results_[thread];
+    // Machine code is 2 to 5 times the wasm: room for a thread's share, so that the buffer
+    // is not copied as it grows (the pages reserved and not used are never touched).
+    mine.code.reserve(module_.code_section_size * 6 / threads_);
+    // The table of functions is as long as the module's: made here, while the other threads
+    // compile, rather than at the barrier (a fresh 10 MB costs milliseconds in page faults).
+    if (thread == 0) function_codes_.resize(count_);
+    std::vector<uint32_t>& sizes = code_->function_offsets;  // sizes until layOut()
+    CompilerScratch scratch;
+    CompiledFunction out;  // reused: its vectors keep their capacity
+    auto compile = [&](uint32_t i) {
+      // After a failure only lower-numbered functions matter: the lowest error is reported.
+      if (i > first_failure_.load(std::memory_order_relaxed)) return;
+      out.code.clear();
+      out.calls.clear();
+      out.traps.clear();
+      out.address_map.clear();
+      if (auto error = compileFunction(context_, first_ + i, scratch, out)) {
+        if (i < mine.error_function) {
+          mine.error_function = i;
+          mine.error = std::move(error);
+        }
+        uint32_t seen = first_failure_.load(std::memory_order_relaxed);
+        while (i < seen && !first_failure_.compare_exchange_weak(seen, i)) {}
+        return;
+      }
+      sizes[i] = static_cast<uint32_t>(out.code.size());
+      counts_[i] = {static_cast<uint32_t>(out.traps.size()),
+                    static_cast<uint32_t>(out.address_map.size())};
+      mine.functions.push_back({i, append(mine.code, out.code), append(mine.calls, out.calls),
+                                append(mine.traps, out.traps),
+                                append(mine.address_map, out.address_map)});
+    };
+    const uint32_t large = static_cast<uint32_t>(plan_.large.size());
+    for (uint32_t k = next_chunk_++; k < plan_.chunks(); k = next_chunk_++) {
+      if (k < large) {
+        compile(plan_.large[k]);
+        continue;
+      }
+      const auto [begin, end] = plan_.ranges[k - large];
+      for (uint32_t i = begin; i < end; ++i) {
+        if (module_.functions[first_ + i].body_size < plan_.large_bytes) compile(i);
+      }
+    }
+  }
+
+  // Serial, between the two parallel phases, while the other threads wait.
+  void layOut() {
+    if (const uint32_t failed = first_failure_.load(); failed < count_) {
+      for (ThreadResults& results : threads_results_) {
+        if (results.error_function != failed) continue;
+        if (results.error->kind == wasm::ErrorKind::Invalid) {
+          if (auto malformed = wasm::findMalformedBody(module_, first_ + failed)) {
+            failure_ = std::move(*malformed);
+            return;
+          }
+        }
+        failure_ = std::move(*results.error);
+        return;
+      }
+    }
+    // The functions one after another in index order, and their CodeInfo entries likewise.
+    std::vector<uint32_t>& offsets = code_->function_offsets;
+    size_t total = 0;
+    uint32_t trap_sites = 0, map_entries = 0;
+    for (uint32_t i = 0; i < count_; ++i) {
+      total = (total + kFunctionAlignment - 1) & ~size_t{kFunctionAlignment - 1};
+      const uint32_t size = offsets[i];
+      offsets[i] = static_cast<uint32_t>(total);
+      total += size;
+      const Counts counts = counts_[i];
+      counts_[i] = {trap_sites, map_entries};
+      trap_sites += counts.traps;
+      map_entries += counts.map;
+    }
+    if (total > std::numeric_limits<uint32_t>::max()) {
+      failure_ = resourceError("the module's machine code exceeds 4 GiB");
+      return;
+    }
+    auto memory = runtime::CodeMemory::allocate(total ? total : 1);
+    if (!memory) {
+      failure_ = resourceError(memory.error().message);
+      return;
+    }
+    code_->memory = std::move(memory.value());
+    base_ = code_->memory.writableBytes().data();
+    trap_sites_.resize(trap_sites);
+    address_map_.resize(map_entries);
+  }
+
+  // Parallel: a thread places the functions it compiled, from its own buffers.
+  void place(uint32_t thread) {
+    ThreadResults& mine = threads_results_[thread];
+    const std::vector<uint32_t>& offsets = code_->function_offsets;
+    NameCursor names(module_.function_names);
+    ThreadResults::Function from{0, 0, 0, 0, 0};  // where the next function's results begin
+    for (const ThreadResults::Function& to : mine.functions) {
+      const uint32_t i = to.index;
+      const uint32_t at = offsets[i];
+      const uint32_t size = to.code_end - from.code_end;
+      std::memcpy(base_ + at, mine.code.data() + from.code_end, size);
+      for (uint32_t k = from.calls_end; k < to.calls_end; ++k) {
+        const CallSite& call = mine.calls[k];
+        const uint32_t site = at + call.offset;
+        const int64_t target = offsets[call.callee - first_];
+        const auto displacement = static_cast<int32_t>(target - (int64_t{site} + 4));
+        std::memcpy(base_ + site, &displacement, 4);
+      }
+      function_codes_[i] = {first_ + i, at, at + size, std::string(names(first_ + i))};
+      runtime::TrapSite* trap = &trap_sites_[counts_[i].traps];
+      for (uint32_t k = from.traps_end; k < to.traps_end; ++k, ++trap) {
+        *trap = mine.traps[k];
+        trap->code_offset += at;
+      }
+      runtime::AddressMapEntry* entry = &address_map_[counts_[i].map];
+      for (uint32_t k = from.map_end; k < to.map_end; ++k, ++entry) {
+        *entry = mine.address_map[k];
+        entry->code_offset += at;
+      }
+      from = to;
+    }
+    mine = {};  // freed here, in parallel
+  }
+
+  const wasm::Module& module_;
+  const ModuleContext context_;
+  const uint32_t first_;
+  const uint32_t count_;
+  const uint32_t requested_threads_;
+  const WorkPlan plan_;
+  const uint32_t threads_;
+  std::vector<ThreadResults> threads_results_;
+  std::vector<Counts> counts_;
+  std::unique_ptr<runtime::CompiledCode> code_ = std::make_unique<runtime::CompiledCode>();
+  uint8_t* base_ = nullptr;
+  // The CodeInfo tables, in index order: sized by thread 0 and layOut(), filled by place().
+  std::vector<runtime::FunctionCode> function_codes_;
+  std::vector<runtime::TrapSite> trap_sites_;
+  std::vector<runtime::AddressMapEntry> address_map_;
+  std::optional<wasm::Error> failure_;
+  // Each on its own cache line: next_chunk_ is written per chunk, first_failure_ read per
+  // function.
+  alignas(64) std::atomic<uint32_t> next_chunk_{0};
+  alignas(64) std::atomic<uint32_t> first_failure_;
+};
+
 }  // namespace
 
 wasm::Result<std::unique_ptr<runtime::CompiledCode>> compileModule(
     const wasm::Module& module, std::span<const uint32_t> type_ids,
     const CompileOptions& options) {
-  ModuleContext context(module, type_ids, options);
-  const uint32_t first = module.imported_function_count;
-  const auto count = static_cast<uint32_t>(module.functions.size()) - first;
-  std::vector<CompiledFunction> functions(count);
-  const auto errors = compileAll(context, functions, threadCount(module, options));
-  for (uint32_t i = 0; i < count; ++i) {
-    if (!errors[i]) continue;
-    if (errors[i]->kind == wasm::ErrorKind::Invalid) {
-      if (auto malformed = wasm::findMalformedBody(module, first + i)) return *malformed;
-    }
-    return *errors[i];
-  }
-
-  // Lay the functions out one after another, then link the direct calls.
-  auto code = std::make_unique<runtime::CompiledCode>();
-  code->function_offsets.resize(count);
-  size_t total = 0;
-  for (uint32_t i = 0; i < count; ++i) {
-    total = (total + kFunctionAlignment - 1) & ~size_t{kFunctionAlignment - 1};
-    code->function_offsets[i] = static_cast<uint32_t>(total);
-    total += functions[i].code.size();
-  }
-  auto memory = runtime::CodeMemory::allocate(total ? total : 1);
-  if (!memory) return resourceError(memory.error().message);
-  code->memory = std::move(memory.value());
-  uint8_t* base = code->memory.writableBytes().data();
-  for (uint32_t i = 0; i < count; ++i) {
-    const CompiledFunction& f = functions[i];
-    const uint32_t at = code->function_offsets[i];
-    std::memcpy(base + at, f.code.data(), f.code.size());
-    for (const CallSite& call : f.calls) {
-      const uint32_t site = at + call.offset;
-      const int64_t target = code->function_offsets[call.callee - first];
-      const auto displacement = static_cast<int32_t>(target - (int64_t{site} + 4));
-      std::memcpy(base + site, &displacement, 4);
-    }
-    code->info.addFunction({first + i, at, at + static_cast<uint32_t>(f.code.size()),
-                            std::string(module.functionName(first + i))});
-    for (runtime::TrapSite site : f.traps) {
-      site.code_offset += at;
-      code->info.addTrapSite(site);
-    }
-    for (runtime::AddressMapEntry entry : f.address_map) {
-      entry.code_offset += at;
-      code->info.addAddressMapEntry(entry);
-    }
-  }
-  if (auto finished = code->info.finish(); !finished) return resourceError(finished.error().message);
-  if (auto published = code->memory.publish(); !published)
-    return resourceError(published.error().message);
-  return code;
+  return ModuleBuild(module, type_ids, options).run();
 }
 
 }  // namespace wisp::codegen

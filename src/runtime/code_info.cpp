@@ -20,6 +20,14 @@ void CodeInfo::addAddressMapEntry(AddressMapEntry entry) {
   finished_ = false;
 }
 
+void CodeInfo::assign(std::vector<FunctionCode> functions, std::vector<TrapSite> trap_sites,
+                      std::vector<AddressMapEntry> address_map) {
+  functions_ = std::move(functions);
+  trap_sites_ = std::move(trap_sites);
+  address_map_ = std::move(address_map);
+  finished_ = false;
+}
+
 namespace {
 // The compiler lays functions out in order, so the tables usually arrive sorted: checking is
 // linear, sorting a million address map entries is not.

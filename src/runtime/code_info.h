@@ -52,6 +52,10 @@ class CodeInfo {
   void addFunction(FunctionCode function);
   void addTrapSite(TrapSite site);
   void addAddressMapEntry(AddressMapEntry entry);
+  // The same in bulk, for a compiler that fills the tables itself (on several threads):
+  // replaces them whole. Any order; finish() sorts and checks.
+  void assign(std::vector<FunctionCode> functions, std::vector<TrapSite> trap_sites,
+              std::vector<AddressMapEntry> address_map);
   // Sorts everything and checks that function ranges do not overlap and that no two trap
   // sites share an offset. Queries are valid only after it succeeds.
   Result<void> finish();

@@ -70,6 +70,33 @@ TEST(CodeInfo, FinishRejectsOverlapsAndDuplicates) {
   EXPECT_FALSE(duplicate_sites.finish().ok());
 }
 
+TEST(CodeInfo, AssignTakesWholeTablesLikeTheAddCalls) {
+  CodeInfo added = twoFunctions();
+  ASSERT_TRUE(added.finish().ok());
+  CodeInfo assigned;
+  assigned.addFunction({9, 500, 600, "replaced"});
+  // Out of order, like twoFunctions(): finish() sorts.
+  assigned.assign({{7, 100, 200, "second"}, {3, 0, 100, "first"}},
+                  {{150, TrapKind::IntegerDivideByZero, 0x95}, {10, TrapKind::Unreachable, 0x11}},
+                  {{120, 0x90}, {0, 0x10}, {100, 0x80}});
+  EXPECT_FALSE(assigned.finished());
+  ASSERT_TRUE(assigned.finish().ok());
+  ASSERT_EQ(assigned.functions().size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(assigned.functions()[i].function_index, added.functions()[i].function_index);
+    EXPECT_EQ(assigned.functions()[i].name, added.functions()[i].name);
+  }
+  ASSERT_EQ(assigned.trapSites().size(), 2u);
+  EXPECT_EQ(assigned.trapSites()[0].code_offset, 10u);
+  ASSERT_EQ(assigned.addressMap().size(), 3u);
+  EXPECT_EQ(assigned.lookupFrame(110)->wasm_offset, 0x80u);
+  EXPECT_EQ(assigned.lookupFunction(550), nullptr);
+
+  CodeInfo overlapping;
+  overlapping.assign({{0, 0, 100, ""}, {1, 99, 120, ""}}, {}, {});
+  EXPECT_FALSE(overlapping.finish().ok());
+}
+
 TEST(CodeRegistry, MapsAddressesToRegisteredCode) {
   CodeInfo info = twoFunctions();
   ASSERT_TRUE(info.finish().ok());

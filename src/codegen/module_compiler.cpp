@@ -294,12 +294,12 @@ class ModuleBuild {
         std::memcpy(base_ + site, &displacement, 4);
       }
       function_codes_[i] = {first_ + i, at, at + size, std::string(names(first_ + i))};
-      runtime::TrapSite* trap = &trap_sites_[counts_[i].traps];
+      runtime::TrapSite* trap = trap_sites_.data() + counts_[i].traps;  // may be the end
       for (uint32_t k = from.traps_end; k < to.traps_end; ++k, ++trap) {
         *trap = mine.traps[k];
         trap->code_offset += at;
       }
-      runtime::AddressMapEntry* entry = &address_map_[counts_[i].map];
+      runtime::AddressMapEntry* entry = address_map_.data() + counts_[i].map;
       for (uint32_t k = from.map_end; k < to.map_end; ++k, ++entry) {
         *entry = mine.address_map[k];
         entry->code_offset += at;

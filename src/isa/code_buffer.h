@@ -20,6 +20,7 @@ class CodeBuffer {
 
   void clear() {
     size_ = 0;
+    broken_ = false;
     label_offsets_.clear();
     fixups_.clear();
   }
@@ -49,8 +50,13 @@ class CodeBuffer {
   // The 4 bytes at `at` become labelOffset(label) - base once the label is bound.
   void addFixup(uint32_t at, uint32_t label, uint32_t base) { fixups_.push_back({at, label, base}); }
 
-  // Writes every fixup; false if one names a label that was never bound (a compiler bug).
+  // A reference that cannot be encoded (a compiler bug): resolveFixups will fail.
+  void markBroken() { broken_ = true; }
+
+  // Writes every fixup; false if one names a label that was never bound, or a reference was
+  // marked broken (compiler bugs).
   bool resolveFixups() {
+    if (broken_) return false;
     for (const Fixup& f : fixups_) {
       const uint32_t target = label_offsets_[f.label];
       if (target == kUnbound) return false;
@@ -78,6 +84,7 @@ class CodeBuffer {
   uint8_t* data_ = nullptr;
   uint32_t size_ = 0;
   uint32_t capacity_ = 0;
+  bool broken_ = false;
   std::vector<uint32_t> label_offsets_;
   std::vector<Fixup> fixups_;
 };

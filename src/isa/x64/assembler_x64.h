@@ -91,7 +91,8 @@ class Assembler {
   void labelDelta32(Label target, Label base) {
     const uint32_t at = offset();
     dd(0);
-    if (!buf_.isBound(base.id)) return;  // the MacroAssembler binds the table's base first
+    // The MacroAssembler binds the table's base before its entries; anything else is a bug.
+    if (!buf_.isBound(base.id)) return buf_.markBroken();
     buf_.addFixup(at, target.id, buf_.labelOffset(base.id));
   }
 
@@ -235,6 +236,12 @@ class Assembler {
  private:
 
   // [prefix] [66 for 16-bit] [REX] [map] opcode: the head of every legacy form.
+  // VEX.pp: the mandatory prefix of the packed opcode (none, 66, F3, F2 -> 0..3).
+  static uint8_t vexPp(uint32_t op) {
+    const auto prefix = static_cast<uint8_t>(op >> 16);
+    return prefix == 0x66 ? 1 : prefix == 0xF3 ? 2 : prefix == 0xF2 ? 3 : 0;
+  }
+
   // Byte registers 4..7 are spl, bpl, sil, dil only with a REX prefix (else ah..bh).
   static bool byteNeedsRex(uint8_t id) { return id >= 4 && id < 8; }
 
@@ -401,10 +408,7 @@ inline void Assembler::alu(Alu op, Gp dst, int32_t imm) {
 
 inline void Assembler::vex(uint32_t op, Xmm dst, Xmm lhs, Xmm rhs) {
   uint8_t* p = buf_.reserve(8);
-  const auto pp_of = [](uint8_t prefix) -> uint8_t {
-    return prefix == 0x66 ? 1 : prefix == 0xF3 ? 2 : prefix == 0xF2 ? 3 : 0;
-  };
-  const uint8_t pp = pp_of(static_cast<uint8_t>(op >> 16));
+  const uint8_t pp = vexPp(op);
   const uint8_t r = static_cast<uint8_t>((~dst.id >> 3) & 1);
   const uint8_t vvvv = static_cast<uint8_t>(~lhs.id & 15);
   if (rhs.id < 8) {  // two-byte VEX: C5 R.vvvv.L.pp (map 0F)
@@ -422,8 +426,7 @@ inline void Assembler::vex(uint32_t op, Xmm dst, Xmm lhs, Xmm rhs) {
 
 inline void Assembler::vex(uint32_t op, Xmm dst, Xmm lhs, const Mem& rhs) {
   uint8_t* p = buf_.reserve(16);
-  const uint8_t prefix = static_cast<uint8_t>(op >> 16);
-  const uint8_t pp = prefix == 0x66 ? 1 : prefix == 0xF3 ? 2 : prefix == 0xF2 ? 3 : 0;
+  const uint8_t pp = vexPp(op);
   const uint8_t r = static_cast<uint8_t>((~dst.id >> 3) & 1);
   const uint8_t vvvv = static_cast<uint8_t>(~lhs.id & 15);
   const bool rip = rhs.label != Label::kInvalid;

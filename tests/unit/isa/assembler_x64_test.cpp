@@ -432,6 +432,18 @@ TEST(AssemblerX64, UnboundLabelIsReported) {
   EXPECT_FALSE(buffer.resolveFixups());
 }
 
+TEST(AssemblerX64, JumpTableEntryBeforeItsBaseIsReported) {
+  CodeBuffer buffer;
+  Assembler a(buffer);
+  Label table = a.newLabel(), target = a.newLabel();
+  a.bind(target);
+  a.labelDelta32(target, table);  // the base is not bound yet
+  a.bind(table);
+  EXPECT_FALSE(buffer.resolveFixups());
+  buffer.clear();  // a new function starts whole
+  EXPECT_TRUE(buffer.resolveFixups());
+}
+
 TEST(AssemblerX64, BufferGrowsPastItsFirstCapacity) {
   CodeBuffer buffer;
   Assembler a(buffer);

@@ -187,8 +187,11 @@ class ModuleBuild {
   void compileChunks(uint32_t thread) {
     ThreadResults& mine = threads_results_[thread];
     // Machine code is 2 to 5 times the wasm: room for a thread's share, so that the buffer
-    // is not copied as it grows (the pages reserved and not used are never touched).
-    mine.code.reserve(module_.code_section_size * 6 / threads_);
+    // is not copied as it grows (the pages reserved and not used are never touched). At most
+    // 30 MiB: glibc maps a block over 32 MiB afresh every time (its dynamic mmap threshold
+    // stops there), so its pages fault again in every module, 3 to 5 thousand for a 6 MB
+    // module; a smaller block it recycles once one like it was freed.
+    mine.code.reserve(std::min<size_t>(module_.code_section_size * 6 / threads_, size_t{30} << 20));
     // The table of functions is as long as the module's: made here, while the other threads
     // compile, rather than at the barrier (a fresh 10 MB costs milliseconds in page faults).
     if (thread == 0) function_codes_.resize(count_);

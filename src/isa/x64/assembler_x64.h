@@ -245,21 +245,22 @@ class Assembler {
   // Byte registers 4..7 are spl, bpl, sil, dil only with a REX prefix (else ah..bh).
   static bool byteNeedsRex(uint8_t id) { return id >= 4 && id < 8; }
 
+  // Written without branches on the common path (it runs for every instruction): the REX byte
+  // is stored always and kept when needed, the map's escape bytes and the opcode in one store.
   static uint8_t* head(uint8_t* p, uint32_t op, uint8_t size, uint8_t reg, uint8_t index,
                        uint8_t base, bool force_rex) {
-    if (const auto prefix = static_cast<uint8_t>(op >> 16)) *p++ = prefix;
-    if (size == 2) *p++ = 0x66;
-    const uint8_t rex = static_cast<uint8_t>((size == 8 ? 8 : 0) | ((reg >> 3) << 2) |
-                                             ((index >> 3) << 1) | (base >> 3));
-    if (rex || force_rex) *p++ = static_cast<uint8_t>(0x40 | rex);
-    switch ((op >> 8) & 3) {
-      case 1: *p++ = 0x0F; break;
-      case 2: *p++ = 0x0F; *p++ = 0x38; break;
-      case 3: *p++ = 0x0F; *p++ = 0x3A; break;
-      default: break;
-    }
-    *p++ = static_cast<uint8_t>(op);
-    return p;
+    if (const auto prefix = static_cast<uint8_t>(op >> 16)) [[unlikely]] *p++ = prefix;
+    if (size == 2) [[unlikely]] *p++ = 0x66;
+    const unsigned rex = (size & 8u) | ((reg >> 3) << 2) | ((index >> 3) << 1) | (base >> 3);
+    *p = static_cast<uint8_t>(0x40 | rex);
+    p += (rex | static_cast<unsigned>(force_rex)) != 0;
+    // Map 0: opcode; 1: 0F opcode; 2: 0F 38 opcode; 3: 0F 3A opcode.
+    static constexpr uint32_t kEscape[4] = {0, 0x0F, 0x380F, 0x3A0F};
+    static constexpr uint8_t kEscapeBytes[4] = {0, 1, 2, 2};
+    const uint32_t map = (op >> 8) & 3;
+    const uint32_t bytes = kEscape[map] | ((op & 0xFFu) << (8 * kEscapeBytes[map]));
+    std::memcpy(p, &bytes, 4);
+    return p + kEscapeBytes[map] + 1;
   }
 
   // ModRM.reg = reg, ModRM.rm = a register; rrOpen leaves the cursor after the ModRM byte
@@ -286,13 +287,16 @@ class Assembler {
   // displacement counts from the instruction's end).
   uint8_t* rmOpen(uint32_t op, uint8_t size, uint8_t reg, const Mem& m, uint8_t trailing = 0,
                   bool force_rex = false) {
+    if (m.label != Label::kInvalid) [[unlikely]] return rmOpenRip(op, size, reg, m.label, trailing, force_rex);
     uint8_t* p = buf_.reserve(16);
-    if (m.label != Label::kInvalid) [[unlikely]] {
-      p = head(p, op, size, reg, 0, 0, force_rex);
-      return modrmRip(p, reg, m.label, trailing);
-    }
     p = head(p, op, size, reg, m.has_index ? m.index : 0, m.base, force_rex);
     return modrmMem(p, reg, m);
+  }
+  [[gnu::noinline]] uint8_t* rmOpenRip(uint32_t op, uint8_t size, uint8_t reg, uint32_t label,
+                                       uint8_t trailing, bool force_rex) {
+    uint8_t* p = buf_.reserve(16);
+    p = head(p, op, size, reg, 0, 0, force_rex);
+    return modrmRip(p, reg, label, trailing);
   }
   void rm(uint32_t op, uint8_t size, uint8_t reg, const Mem& m, uint8_t trailing = 0,
           bool force_rex = false) {
@@ -304,21 +308,20 @@ class Assembler {
     // rbp and r13 as a base have no mod-00 form (it means RIP or no base): they take a disp8.
     const bool no_disp = m.disp == 0 && base != 5;
     const bool disp8 = m.disp >= -128 && m.disp <= 127;
-    const uint8_t mod = no_disp ? 0 : disp8 ? 1 : 2;
+    const unsigned mod = no_disp ? 0 : disp8 ? 1 : 2;
+    const unsigned modrm = (mod << 6) | ((reg & 7u) << 3);
     if (m.has_index || base == 4) {  // rsp and r12 as a base need a SIB byte
-      *p++ = static_cast<uint8_t>((mod << 6) | ((reg & 7) << 3) | 4);
-      const uint8_t index = m.has_index ? (m.index & 7) : 4;  // 4 in SIB.index: none
-      *p++ = static_cast<uint8_t>((m.shift << 6) | (index << 3) | base);
+      const unsigned index = m.has_index ? (m.index & 7u) : 4;  // 4 in SIB.index: none
+      p[0] = static_cast<uint8_t>(modrm | 4);
+      p[1] = static_cast<uint8_t>((unsigned{m.shift} << 6) | (index << 3) | base);
+      p += 2;
     } else {
-      *p++ = static_cast<uint8_t>((mod << 6) | ((reg & 7) << 3) | base);
+      *p++ = static_cast<uint8_t>(modrm | base);
     }
-    if (mod == 1) {
-      *p++ = static_cast<uint8_t>(m.disp);
-    } else if (mod == 2) {
-      std::memcpy(p, &m.disp, 4);
-      p += 4;
-    }
-    return p;
+    // The displacement's four bytes are stored always; 0, 1 or 4 of them are kept.
+    static constexpr uint8_t kDispBytes[3] = {0, 1, 4};
+    std::memcpy(p, &m.disp, 4);
+    return p + kDispBytes[mod];
   }
 
   uint8_t* modrmRip(uint8_t* p, uint8_t reg, uint32_t label, uint8_t trailing) {

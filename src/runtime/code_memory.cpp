@@ -26,7 +26,7 @@ Result<CodeMemory> CodeMemory::allocate(size_t size) {
     return Error{"code memory: size " + std::to_string(size) + " is too large"};
   }
   const size_t rounded = (size + page - 1) & ~(page - 1);
-  void* base = mmap(nullptr, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void* base = mmap(nullptr, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
   if (base == MAP_FAILED) {
     return systemError("code memory: mmap of " + std::to_string(rounded) + " bytes", errno);
   }

@@ -47,7 +47,8 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
       jump_table_(scratch.jump_table),
       moves_(scratch.moves),
       loop_scan_(scratch.loop_scan),
-      locals_(scratch.local_regs) {
+      locals_(scratch.local_regs),
+      traps_(scratch.traps) {
   stack_.clear();
   saved_params_.clear();
   local_homes_.clear();
@@ -56,6 +57,7 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
   merge_values_.clear();
   controls_.clear();
   moves_.clear();
+  traps_.clear();
 }
 
 // ---- frame ------------------------------------------------------------------------------------
@@ -174,25 +176,32 @@ void FunctionCompiler::checkInvariants() const {
 std::optional<wasm::Error> compileFunction(const ModuleContext& context, uint32_t function_index,
                                            CompilerScratch& scratch, CompiledFunction& out) {
   isa::CodeBuffer& code = scratch.code;
-  code.clear();
+  code.startFunction();
+  const size_t calls = out.calls.size(), traps = out.traps.size(), map = out.address_map.size();
+  auto fail = [&](wasm::Error error) {
+    code.discardFunction();
+    out.calls.resize(calls);
+    out.traps.resize(traps);
+    out.address_map.resize(map);
+    return error;
+  };
   FunctionCompiler compiler(context, function_index, scratch, code, out);
   wasm::FunctionDecoder<FunctionCompiler> decoder(context.module, function_index, scratch.decoder,
                                                   compiler);
   compiler.setDecoder(&decoder);
   const uint32_t body_offset = context.module.functions[function_index].body_offset;
-  if (auto error = decoder.decode()) return error;
+  if (auto error = decoder.decode()) return fail(std::move(*error));
   if (compiler.unsupported()) {
-    return wasm::Error{wasm::ErrorKind::Unsupported,
-                       std::string("Wisp does not compile ") +
-                           compiler.unsupported() + " yet",
-                       body_offset, function_index};
+    return fail(wasm::Error{wasm::ErrorKind::Unsupported,
+                            std::string("Wisp does not compile ") + compiler.unsupported() +
+                                " yet",
+                            body_offset, function_index});
   }
   if (compiler.masmUnhandled()) {
-    return wasm::Error{wasm::ErrorKind::Unsupported,
-                       "internal compiler error: " + *compiler.masmUnhandled(), body_offset,
-                       function_index};
+    return fail(wasm::Error{wasm::ErrorKind::Unsupported,
+                            "internal compiler error: " + *compiler.masmUnhandled(), body_offset,
+                            function_index});
   }
-  out.code.assign(code.data(), code.data() + code.size());
   return std::nullopt;
 }
 

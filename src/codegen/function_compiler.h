@@ -42,10 +42,12 @@ struct CallSite {
   uint32_t callee;  // function index (a defined function)
 };
 
+// What a thread's functions compiled to besides their code (which is in the scratch state's
+// CodeBuffer), appended function after function; code offsets are relative to each
+// function's start.
 struct CompiledFunction {
-  std::vector<uint8_t> code;
   std::vector<CallSite> calls;
-  std::vector<runtime::TrapSite> traps;  // code offsets relative to the function's start
+  std::vector<runtime::TrapSite> traps;
   std::vector<runtime::AddressMapEntry> address_map;
 };
 
@@ -59,9 +61,16 @@ struct ModuleContext {
   runtime::VMOffsets offsets;
 };
 
+// A trap's code, emitted after the function's body: where its branches go and what it reports.
+struct OutOfLineTrap {
+  isa::Label label;
+  runtime::TrapKind kind;
+  uint32_t wasm_offset;
+};
+
 // Reused across functions: the compiler allocates only when a function outgrows the last one.
 struct CompilerScratch {
-  isa::CodeBuffer code;  // cleared per function: its capacity is kept
+  isa::CodeBuffer code;  // a thread's functions one after another (startFunction)
   wasm::FunctionDecoderContext decoder;
   std::vector<VarState> stack;
   std::vector<VarState> saved_params;
@@ -74,11 +83,14 @@ struct CompilerScratch {
   std::vector<MergeValue> merge_values;
   std::vector<Control> controls;
   std::vector<isa::Label> jump_table;
+  std::vector<OutOfLineTrap> traps;
   ParallelMove moves;
   LoopScan loop_scan;
 };
 
-// Compiles one function; on failure the error names the function and instruction.
+// Compiles one function: its code goes after the functions in scratch.code, its other
+// results are appended to `out`. On failure the error names the function and instruction,
+// and neither keeps anything of it.
 std::optional<wasm::Error> compileFunction(const ModuleContext& context, uint32_t function_index,
                                            CompilerScratch& scratch, CompiledFunction& out);
 
@@ -155,11 +167,6 @@ class FunctionCompiler {
   void checkInvariants() const;
 
  private:
-  struct OutOfLineTrap {
-    isa::Label label;
-    runtime::TrapKind kind;
-    uint32_t wasm_offset;
-  };
 
   // ---- value stack ------------------------------------------------------------------------
   int32_t nextSlot(wasm::ValType type);
@@ -315,7 +322,7 @@ class FunctionCompiler {
   ParallelMove& moves_;
   LoopScan& loop_scan_;
   LocalState locals_;
-  std::vector<OutOfLineTrap> traps_;
+  std::vector<OutOfLineTrap>& traps_;
   isa::RegSet used_;
   int32_t locals_end_ = 0;   // the slot of the last local
   int32_t move_temp_slot_ = 0;  // a slot of the frame for parallel moves' cycles

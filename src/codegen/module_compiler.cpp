@@ -89,29 +89,22 @@ WorkPlan planWork(const wasm::Module& module, uint32_t threads) {
   return plan;
 }
 
-// What one thread compiled: every function's results appended to the same buffers, and one
-// record per function saying where they end (each begins where the previous one ended).
-// Aligned so that two threads' vectors never share a cache line.
+// What one thread compiled: every function's results appended to the same buffers (its code
+// to the scratch state's CodeBuffer, where the compiler wrote it), and one record per function
+// saying where they end (each begins where the previous one ended). Aligned so that two
+// threads' state never shares a cache line.
 struct alignas(64) ThreadResults {
   struct Function {
     uint32_t index;  // defined index
     uint32_t code_end, calls_end, traps_end, map_end;
   };
-  std::vector<uint8_t> code;
-  std::vector<CallSite> calls;  // offsets relative to their function's start
-  std::vector<runtime::TrapSite> traps;
-  std::vector<runtime::AddressMapEntry> address_map;
+  CompilerScratch scratch;
+  CompiledFunction out;  // calls, trap sites and address map, relative to their function
   std::vector<Function> functions;  // in the order compiled
   // The lowest-numbered function this thread failed to compile, and why.
   uint32_t error_function = std::numeric_limits<uint32_t>::max();
   std::optional<wasm::Error> error;
 };
-
-template <typename T>
-uint32_t append(std::vector<T>& to, const std::vector<T>& from) {
-  to.insert(to.end(), from.begin(), from.end());
-  return static_cast<uint32_t>(to.size());
-}
 
 // Function names from the name section's entries (sorted by index): a thread places its
 // functions mostly in index order, so the next name is usually at or just after the last.
@@ -145,10 +138,11 @@ class ModuleBuild {
         requested_threads_(threadCount(module, options)),
         plan_(planWork(module, requested_threads_)),
         threads_(std::clamp<uint32_t>(plan_.chunks(), 1, requested_threads_)),
-        threads_results_(threads_),
         counts_(count_),
         first_failure_(count_) {
     code_->function_offsets.resize(count_);
+    for (uint32_t t = 0; t < threads_; ++t)
+      threads_results_.push_back(std::make_unique<ThreadResults>());
   }
 
   wasm::Result<std::unique_ptr<runtime::CompiledCode>> run() {
@@ -185,26 +179,24 @@ class ModuleBuild {
   };
 
   void compileChunks(uint32_t thread) {
-    ThreadResults& mine = threads_results_[thread];
+    ThreadResults& mine = *threads_results_[thread];
+    CompilerScratch& scratch = mine.scratch;
+    CompiledFunction& out = mine.out;
     // Machine code is 2 to 5 times the wasm: room for a thread's share, so that the buffer
     // is not copied as it grows (the pages reserved and not used are never touched). At most
     // 30 MiB: glibc maps a block over 32 MiB afresh every time (its dynamic mmap threshold
     // stops there), so its pages fault again in every module, 3 to 5 thousand for a 6 MB
     // module; a smaller block it recycles once one like it was freed.
-    mine.code.reserve(std::min<size_t>(module_.code_section_size * 6 / threads_, size_t{30} << 20));
+    scratch.code.reserveTotal(
+        std::min<size_t>(module_.code_section_size * 6 / threads_, size_t{30} << 20));
     // The table of functions is as long as the module's: made here, while the other threads
     // compile, rather than at the barrier (a fresh 10 MB costs milliseconds in page faults).
     if (thread == 0) function_codes_.resize(count_);
     std::vector<uint32_t>& sizes = code_->function_offsets;  // sizes until layOut()
-    CompilerScratch scratch;
-    CompiledFunction out;  // reused: its vectors keep their capacity
     auto compile = [&](uint32_t i) {
       // After a failure only lower-numbered functions matter: the lowest error is reported.
       if (i > first_failure_.load(std::memory_order_relaxed)) return;
-      out.code.clear();
-      out.calls.clear();
-      out.traps.clear();
-      out.address_map.clear();
+      const size_t traps_begin = out.traps.size(), map_begin = out.address_map.size();
       if (auto error = compileFunction(context_, first_ + i, scratch, out)) {
         if (i < mine.error_function) {
           mine.error_function = i;
@@ -214,12 +206,13 @@ class ModuleBuild {
         while (i < seen && !first_failure_.compare_exchange_weak(seen, i)) {}
         return;
       }
-      sizes[i] = static_cast<uint32_t>(out.code.size());
-      counts_[i] = {static_cast<uint32_t>(out.traps.size()),
-                    static_cast<uint32_t>(out.address_map.size())};
-      mine.functions.push_back({i, append(mine.code, out.code), append(mine.calls, out.calls),
-                                append(mine.traps, out.traps),
-                                append(mine.address_map, out.address_map)});
+      sizes[i] = scratch.code.size();
+      counts_[i] = {static_cast<uint32_t>(out.traps.size() - traps_begin),
+                    static_cast<uint32_t>(out.address_map.size() - map_begin)};
+      mine.functions.push_back({i, scratch.code.totalSize(),
+                                static_cast<uint32_t>(out.calls.size()),
+                                static_cast<uint32_t>(out.traps.size()),
+                                static_cast<uint32_t>(out.address_map.size())});
     };
     const uint32_t large = static_cast<uint32_t>(plan_.large.size());
     for (uint32_t k = next_chunk_++; k < plan_.chunks(); k = next_chunk_++) {
@@ -237,15 +230,15 @@ class ModuleBuild {
   // Serial, between the two parallel phases, while the other threads wait.
   void layOut() {
     if (const uint32_t failed = first_failure_.load(); failed < count_) {
-      for (ThreadResults& results : threads_results_) {
-        if (results.error_function != failed) continue;
-        if (results.error->kind == wasm::ErrorKind::Invalid) {
+      for (const std::unique_ptr<ThreadResults>& results : threads_results_) {
+        if (results->error_function != failed) continue;
+        if (results->error->kind == wasm::ErrorKind::Invalid) {
           if (auto malformed = wasm::findMalformedBody(module_, first_ + failed)) {
             failure_ = std::move(*malformed);
             return;
           }
         }
-        failure_ = std::move(*results.error);
+        failure_ = std::move(*results->error);
         return;
       }
     }
@@ -280,7 +273,9 @@ class ModuleBuild {
 
   // Parallel: a thread places the functions it compiled, from its own buffers.
   void place(uint32_t thread) {
-    ThreadResults& mine = threads_results_[thread];
+    ThreadResults& mine = *threads_results_[thread];
+    const uint8_t* code = mine.scratch.code.allData();
+    const CompiledFunction& out = mine.out;
     const std::vector<uint32_t>& offsets = code_->function_offsets;
     NameCursor names(module_.function_names);
     ThreadResults::Function from{0, 0, 0, 0, 0};  // where the next function's results begin
@@ -288,9 +283,9 @@ class ModuleBuild {
       const uint32_t i = to.index;
       const uint32_t at = offsets[i];
       const uint32_t size = to.code_end - from.code_end;
-      std::memcpy(base_ + at, mine.code.data() + from.code_end, size);
+      std::memcpy(base_ + at, code + from.code_end, size);
       for (uint32_t k = from.calls_end; k < to.calls_end; ++k) {
-        const CallSite& call = mine.calls[k];
+        const CallSite& call = out.calls[k];
         const uint32_t site = at + call.offset;
         const int64_t target = offsets[call.callee - first_];
         const auto displacement = static_cast<int32_t>(target - (int64_t{site} + 4));
@@ -299,17 +294,17 @@ class ModuleBuild {
       function_codes_[i] = {first_ + i, at, at + size, std::string(names(first_ + i))};
       runtime::TrapSite* trap = trap_sites_.data() + counts_[i].traps;  // may be the end
       for (uint32_t k = from.traps_end; k < to.traps_end; ++k, ++trap) {
-        *trap = mine.traps[k];
+        *trap = out.traps[k];
         trap->code_offset += at;
       }
       runtime::AddressMapEntry* entry = address_map_.data() + counts_[i].map;
       for (uint32_t k = from.map_end; k < to.map_end; ++k, ++entry) {
-        *entry = mine.address_map[k];
+        *entry = out.address_map[k];
         entry->code_offset += at;
       }
       from = to;
     }
-    mine = {};  // freed here, in parallel
+    threads_results_[thread].reset();  // freed here, in parallel
   }
 
   const wasm::Module& module_;
@@ -319,7 +314,7 @@ class ModuleBuild {
   const uint32_t requested_threads_;
   const WorkPlan plan_;
   const uint32_t threads_;
-  std::vector<ThreadResults> threads_results_;
+  std::vector<std::unique_ptr<ThreadResults>> threads_results_;
   std::vector<Counts> counts_;
   std::unique_ptr<runtime::CompiledCode> code_ = std::make_unique<runtime::CompiledCode>();
   uint8_t* base_ = nullptr;

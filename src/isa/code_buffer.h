@@ -1,11 +1,18 @@
 // The bytes of one function (or trampoline) as an assembler writes them, with its labels and
 // the 32-bit fields that wait for a label's position. ISA-independent: a label is a position
 // once bound, and a fixup is "write label - base into the 4 bytes at `at`" (a rel32 branch, a
-// RIP-relative operand, an entry of a jump table). Kept in the compiler's scratch state and
-// cleared per function, so steady-state compilation allocates nothing here.
+// RIP-relative operand, an entry of a jump table).
+//
+// A compiling thread writes all its functions into one buffer, one after another
+// (startFunction): positions, labels and fixups count from the current function's start, and
+// the functions before it stay where they are until the module is laid out, so no function's
+// code is copied on its way to executable memory but the once.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -18,16 +25,32 @@ class CodeBuffer {
 
   CodeBuffer() { grow(4096); }
 
+  // Empty, its capacity kept.
   void clear() {
     size_ = 0;
+    startFunction();
+  }
+  // A new function after the bytes written so far.
+  void startFunction() {
+    origin_ = size_;
     broken_ = false;
     label_offsets_.clear();
     fixups_.clear();
   }
+  // Forgets the current function's bytes (it failed to compile).
+  void discardFunction() { size_ = origin_; }
+  // Room for `bytes` in all, so that the buffer is not copied as it grows.
+  void reserveTotal(size_t bytes) {
+    if (bytes > capacity_) grow(static_cast<uint32_t>(bytes - size_));
+  }
 
-  uint32_t size() const { return size_; }
-  const uint8_t* data() const { return data_; }
-  uint8_t* data() { return data_; }
+  // The current function's size and bytes.
+  uint32_t size() const { return size_ - origin_; }
+  const uint8_t* data() const { return data_ + origin_; }
+  uint8_t* data() { return data_ + origin_; }
+  // Every function's: the bytes since the last clear().
+  uint32_t totalSize() const { return size_; }
+  const uint8_t* allData() const { return data_; }
 
   // A cursor with room for at least `bytes` more; the writer hands back the advanced cursor
   // with `commit`. Every instruction asks for its maximum length first.
@@ -37,13 +60,13 @@ class CodeBuffer {
   }
   void commit(const uint8_t* cursor) { size_ = static_cast<uint32_t>(cursor - data_); }
 
-  void patch32(uint32_t at, uint32_t value) { std::memcpy(data_ + at, &value, 4); }
+  void patch32(uint32_t at, uint32_t value) { std::memcpy(data() + at, &value, 4); }
 
   uint32_t newLabel() {
     label_offsets_.push_back(kUnbound);
     return static_cast<uint32_t>(label_offsets_.size() - 1);
   }
-  void bind(uint32_t label) { label_offsets_[label] = size_; }
+  void bind(uint32_t label) { label_offsets_[label] = size(); }
   uint32_t labelOffset(uint32_t label) const { return label_offsets_[label]; }
   bool isBound(uint32_t label) const { return label_offsets_[label] != kUnbound; }
 
@@ -72,7 +95,12 @@ class CodeBuffer {
   };
   [[gnu::noinline]] void grow(uint32_t bytes) {
     // Uninitialised growth: every byte below size_ is written before it is read.
-    const size_t capacity = 2 * static_cast<size_t>(capacity_) + bytes;
+    // Positions are 32-bit: a buffer cannot pass 4 GiB (a module's code is refused before).
+    if (size_t{size_} + bytes > UINT32_MAX) {
+      std::fprintf(stderr, "wisp: a code buffer would pass 4 GiB\n");
+      std::abort();
+    }
+    const size_t capacity = std::min<size_t>(2 * static_cast<size_t>(capacity_) + bytes, UINT32_MAX);
     auto grown = std::make_unique_for_overwrite<uint8_t[]>(capacity);
     if (size_) std::memcpy(grown.get(), data_, size_);
     storage_ = std::move(grown);
@@ -82,7 +110,8 @@ class CodeBuffer {
 
   std::unique_ptr<uint8_t[]> storage_;
   uint8_t* data_ = nullptr;
-  uint32_t size_ = 0;
+  uint32_t origin_ = 0;  // where the current function begins
+  uint32_t size_ = 0;    // of every function's bytes
   uint32_t capacity_ = 0;
   bool broken_ = false;
   std::vector<uint32_t> label_offsets_;

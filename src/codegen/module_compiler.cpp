@@ -127,6 +127,16 @@ class NameCursor {
   size_t at_ = 0;
 };
 
+// Room for a thread's share of the module's calls, trap sites and address map entries, so that
+// the vectors are not copied as they grow (real modules have about one address map entry per
+// 10 bytes of code section and fewer of the others; pages reserved and never written cost
+// nothing).
+void reserveOutputs(CompiledFunction& out, size_t code_bytes) {
+  out.calls.reserve(code_bytes / 16);
+  out.traps.reserve(code_bytes / 16);
+  out.address_map.reserve(code_bytes / 8);
+}
+
 class ModuleBuild {
  public:
   ModuleBuild(const wasm::Module& module, std::span<const uint32_t> type_ids,
@@ -146,21 +156,11 @@ class ModuleBuild {
   }
 
   wasm::Result<std::unique_ptr<runtime::CompiledCode>> run() {
-    std::barrier sync(threads_);
-    auto work = [&](uint32_t thread) {
-      compileChunks(thread);
-      sync.arrive_and_wait();
-      // On the calling thread, like the table of functions: the tables come from its malloc
-      // arena, where the previous module's were likely freed, so their pages are mapped
-      // already (on whichever thread arrived last, layOut took milliseconds in page faults).
-      if (thread == 0) layOut();
-      sync.arrive_and_wait();
-      if (!failure_) place(thread);
-    };
-    std::vector<std::thread> pool;
-    for (uint32_t t = 1; t < threads_; ++t) pool.emplace_back(work, t);
-    work(0);
-    for (std::thread& thread : pool) thread.join();
+    if (threads_ == 1) {
+      compileInPlace();
+    } else {
+      compileInParallel();
+    }
     if (failure_) return *failure_;
 
     runtime::CodeInfo& info = code_->info;
@@ -178,6 +178,98 @@ class ModuleBuild {
     uint32_t traps, map;
   };
 
+  // One thread: the functions in index order, each compiled straight into its place in the
+  // executable memory (reserved for six times the code section, made present as the code
+  // grows), its trap sites and address map entries straight into the tables. Nothing is
+  // copied, and no buffer but the code's own pages is touched.
+  void compileInPlace() {
+    ThreadResults& mine = *threads_results_[0];
+    CompilerScratch& scratch = mine.scratch;
+    CompiledFunction& out = mine.out;
+    const size_t estimate = module_.code_section_size * 6 + 4096;
+    auto reserved = runtime::CodeMemory::reserve(estimate);
+    if (!reserved) {
+      failure_ = resourceError(reserved.error().message);
+      return;
+    }
+    runtime::CodeMemory& memory = code_->memory;
+    memory = std::move(reserved.value());
+    const size_t first_part = std::min<size_t>(estimate, size_t{1} << 20);
+    auto prepared = memory.prepare(first_part);
+    if (!prepared) {
+      failure_ = resourceError(prepared.error().message);
+      return;
+    }
+    auto grow = [](void* owner, size_t capacity) -> uint8_t* {
+      auto made = static_cast<runtime::CodeMemory*>(owner)->prepare(capacity);
+      return made ? made.value() : nullptr;
+    };
+    reserveOutputs(out, module_.code_section_size);
+    isa::CodeBuffer& code = scratch.code;
+    code.useStorage(prepared.value(), static_cast<uint32_t>(first_part), grow, &memory);
+    function_codes_.resize(count_);
+    std::vector<uint32_t>& offsets = code_->function_offsets;
+    NameCursor names(module_.function_names);
+    for (uint32_t i = 0; i < count_; ++i) {
+      code.alignFunctionStart(kFunctionAlignment);
+      const size_t calls_begin = out.calls.size(), traps_begin = out.traps.size(),
+                   map_begin = out.address_map.size();
+      if (auto error = compileFunction(context_, first_ + i, scratch, out)) {
+        code.releaseStorage();
+        reportFailure(i, std::move(*error));
+        return;
+      }
+      const uint32_t at = code.totalSize() - code.size();
+      offsets[i] = at;
+      for (size_t k = calls_begin; k < out.calls.size(); ++k) out.calls[k].offset += at;
+      for (size_t k = traps_begin; k < out.traps.size(); ++k) out.traps[k].code_offset += at;
+      for (size_t k = map_begin; k < out.address_map.size(); ++k)
+        out.address_map[k].code_offset += at;
+      function_codes_[i] = {first_ + i, at, code.totalSize(), std::string(names(first_ + i))};
+    }
+    uint8_t* base = code.allData();  // the mapping's start, wherever growing moved it
+    const uint32_t total = code.totalSize();
+    code.releaseStorage();
+    for (const CallSite& call : out.calls) {
+      const int64_t target = offsets[call.callee - first_];
+      const auto displacement = static_cast<int32_t>(target - (int64_t{call.offset} + 4));
+      std::memcpy(base + call.offset, &displacement, 4);
+    }
+    memory.trim(total);
+    trap_sites_ = std::move(out.traps);
+    address_map_ = std::move(out.address_map);
+  }
+
+  // The first failing function's error; an invalid body that a later look finds malformed
+  // is reported as malformed (the kinds of error the spec orders).
+  void reportFailure(uint32_t failed, wasm::Error error) {
+    if (error.kind == wasm::ErrorKind::Invalid) {
+      if (auto malformed = wasm::findMalformedBody(module_, first_ + failed)) {
+        failure_ = std::move(*malformed);
+        return;
+      }
+    }
+    failure_ = std::move(error);
+  }
+
+  void compileInParallel() {
+    std::barrier sync(threads_);
+    auto work = [&](uint32_t thread) {
+      compileChunks(thread);
+      sync.arrive_and_wait();
+      // On the calling thread, like the table of functions: the tables come from its malloc
+      // arena, where the previous module's were likely freed, so their pages are mapped
+      // already (on whichever thread arrived last, layOut took milliseconds in page faults).
+      if (thread == 0) layOut();
+      sync.arrive_and_wait();
+      if (!failure_) place(thread);
+    };
+    std::vector<std::thread> pool;
+    for (uint32_t t = 1; t < threads_; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (std::thread& thread : pool) thread.join();
+  }
+
   void compileChunks(uint32_t thread) {
     ThreadResults& mine = *threads_results_[thread];
     CompilerScratch& scratch = mine.scratch;
@@ -189,6 +281,7 @@ class ModuleBuild {
     // module; a smaller block it recycles once one like it was freed.
     scratch.code.reserveTotal(
         std::min<size_t>(module_.code_section_size * 6 / threads_, size_t{30} << 20));
+    reserveOutputs(out, module_.code_section_size / threads_);
     // The table of functions is as long as the module's: made here, while the other threads
     // compile, rather than at the barrier (a fresh 10 MB costs milliseconds in page faults).
     if (thread == 0) function_codes_.resize(count_);
@@ -232,13 +325,7 @@ class ModuleBuild {
     if (const uint32_t failed = first_failure_.load(); failed < count_) {
       for (const std::unique_ptr<ThreadResults>& results : threads_results_) {
         if (results->error_function != failed) continue;
-        if (results->error->kind == wasm::ErrorKind::Invalid) {
-          if (auto malformed = wasm::findMalformedBody(module_, first_ + failed)) {
-            failure_ = std::move(*malformed);
-            return;
-          }
-        }
-        failure_ = std::move(*results->error);
+        reportFailure(failed, std::move(*results->error));
         return;
       }
     }

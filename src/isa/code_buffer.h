@@ -39,6 +39,35 @@ class CodeBuffer {
   }
   // Forgets the current function's bytes (it failed to compile).
   void discardFunction() { size_ = origin_; }
+  // From here on the bytes go into memory the caller provides (executable memory to be, so
+  // that the code needs no copy): `grow` is asked for at least `capacity` bytes with the
+  // contents kept and says where they now are, or nullptr when it cannot.
+  using GrowFunction = uint8_t* (*)(void* owner, size_t capacity);
+  void useStorage(uint8_t* data, uint32_t capacity, GrowFunction grow, void* owner) {
+    storage_.reset();
+    data_ = data;
+    capacity_ = capacity;
+    grow_ = grow;
+    owner_ = owner;
+    clear();
+  }
+  // Back to a buffer of its own; the caller's memory is the caller's again.
+  void releaseStorage() {
+    data_ = nullptr;
+    capacity_ = 0;
+    grow_ = nullptr;
+    owner_ = nullptr;
+    clear();
+    grow(4096);
+  }
+  // Zeros up to the next multiple of `alignment` (a power of two) between functions.
+  void alignFunctionStart(uint32_t alignment) {
+    const uint32_t pad = (alignment - size_ % alignment) % alignment;
+    std::memset(reserve(pad), 0, pad);
+    size_ += pad;
+    origin_ = size_;
+  }
+
   // Room for `bytes` in all, so that the buffer is not copied as it grows.
   void reserveTotal(size_t bytes) {
     if (bytes > capacity_) grow(static_cast<uint32_t>(bytes - size_));
@@ -51,6 +80,7 @@ class CodeBuffer {
   // Every function's: the bytes since the last clear().
   uint32_t totalSize() const { return size_; }
   const uint8_t* allData() const { return data_; }
+  uint8_t* allData() { return data_; }
 
   // A cursor with room for at least `bytes` more; the writer hands back the advanced cursor
   // with `commit`. Every instruction asks for its maximum length first.
@@ -101,6 +131,15 @@ class CodeBuffer {
       std::abort();
     }
     const size_t capacity = std::min<size_t>(2 * static_cast<size_t>(capacity_) + bytes, UINT32_MAX);
+    if (grow_) {
+      data_ = grow_(owner_, capacity);
+      if (data_ == nullptr) {
+        std::fprintf(stderr, "wisp: out of memory for %zu bytes of code\n", capacity);
+        std::abort();
+      }
+      capacity_ = static_cast<uint32_t>(capacity);
+      return;
+    }
     auto grown = std::make_unique_for_overwrite<uint8_t[]>(capacity);
     if (size_) std::memcpy(grown.get(), data_, size_);
     storage_ = std::move(grown);
@@ -110,6 +149,8 @@ class CodeBuffer {
 
   std::unique_ptr<uint8_t[]> storage_;
   uint8_t* data_ = nullptr;
+  GrowFunction grow_ = nullptr;  // set while the bytes go into the caller's memory
+  void* owner_ = nullptr;
   uint32_t origin_ = 0;  // where the current function begins
   uint32_t size_ = 0;    // of every function's bytes
   uint32_t capacity_ = 0;

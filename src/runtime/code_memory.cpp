@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -33,9 +34,61 @@ Result<CodeMemory> CodeMemory::allocate(size_t size) {
   return CodeMemory(static_cast<uint8_t*>(base), rounded);
 }
 
+Result<CodeMemory> CodeMemory::reserve(size_t size) {
+  if (size == 0) return Error{"code memory: cannot reserve 0 bytes"};
+  const size_t page = pageSize();
+  if (size > SIZE_MAX - page) {
+    return Error{"code memory: size " + std::to_string(size) + " is too large"};
+  }
+  const size_t rounded = (size + page - 1) & ~(page - 1);
+  // MAP_NORESERVE: address space, not memory, until the pages are written.
+  void* base = mmap(nullptr, rounded, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (base == MAP_FAILED) {
+    return systemError("code memory: mmap of " + std::to_string(rounded) + " bytes", errno);
+  }
+  return CodeMemory(static_cast<uint8_t*>(base), rounded);
+}
+
+Result<uint8_t*> CodeMemory::prepare(size_t size) {
+  if (published_) return Error{"code memory: prepare after publish"};
+  const size_t page = pageSize();
+  if (size > SIZE_MAX - page) {
+    return Error{"code memory: size " + std::to_string(size) + " is too large"};
+  }
+  const size_t rounded = (size + page - 1) & ~(page - 1);
+  if (rounded > size_) {
+    void* moved = mremap(base_, size_, rounded, MREMAP_MAYMOVE);
+    if (moved == MAP_FAILED) {
+      return systemError("code memory: mremap to " + std::to_string(rounded) + " bytes", errno);
+    }
+    base_ = static_cast<uint8_t*>(moved);
+    size_ = rounded;
+  }
+  if (rounded > present_) {
+#ifdef MADV_POPULATE_WRITE
+    // One call instead of a page fault per page (the writer fills them all); an older kernel
+    // refuses it and the pages fault in as they are written.
+    madvise(base_ + present_, rounded - present_, MADV_POPULATE_WRITE);
+#endif
+    present_ = rounded;
+  }
+  return base_;
+}
+
+void CodeMemory::trim(size_t size) {
+  const size_t page = pageSize();
+  const size_t keep = std::max(page, (size + page - 1) & ~(page - 1));
+  if (keep >= size_) return;
+  munmap(base_ + keep, size_ - keep);
+  size_ = keep;
+  present_ = std::min(present_, keep);
+}
+
 CodeMemory::CodeMemory(CodeMemory&& other) noexcept
     : base_(std::exchange(other.base_, nullptr)),
       size_(std::exchange(other.size_, 0)),
+      present_(std::exchange(other.present_, 0)),
       published_(std::exchange(other.published_, false)) {}
 
 CodeMemory& CodeMemory::operator=(CodeMemory&& other) noexcept {
@@ -43,6 +96,7 @@ CodeMemory& CodeMemory::operator=(CodeMemory&& other) noexcept {
     release();
     base_ = std::exchange(other.base_, nullptr);
     size_ = std::exchange(other.size_, 0);
+    present_ = std::exchange(other.present_, 0);
     published_ = std::exchange(other.published_, false);
   }
   return *this;
@@ -55,6 +109,7 @@ void CodeMemory::release() {
   if (base_ != nullptr) munmap(base_, size_);
   base_ = nullptr;
   size_ = 0;
+  present_ = 0;
   published_ = false;
 }
 

@@ -13,8 +13,17 @@ namespace wisp::runtime {
 
 class CodeMemory {
  public:
-  // Maps `size` bytes rounded up to whole pages, read-write and not executable.
+  // Maps `size` bytes rounded up to whole pages, read-write and not executable, every page
+  // present (the caller writes all of it).
   static Result<CodeMemory> allocate(size_t size);
+  // Reserves `size` bytes of address space, read-write, for a writer that does not know its
+  // final size: no page is present until prepare() or a write makes it so.
+  static Result<CodeMemory> reserve(size_t size);
+  // Makes the first `size` bytes present and writable, moving the mapping if it must grow
+  // (the contents move with it; nothing may point into it yet). Returns the mapping's start.
+  Result<uint8_t*> prepare(size_t size);
+  // Gives back the pages past the first `size` bytes (what a reserving writer did not use).
+  void trim(size_t size);
 
   CodeMemory() = default;
   CodeMemory(CodeMemory&& other) noexcept;
@@ -49,6 +58,7 @@ class CodeMemory {
 
   uint8_t* base_ = nullptr;
   size_t size_ = 0;
+  size_t present_ = 0;  // of a reservation: the bytes prepare() made present
   bool published_ = false;
 };
 

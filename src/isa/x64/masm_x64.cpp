@@ -151,17 +151,18 @@ void MacroAssembler::move(Reg dst, Reg src, ValType type) {
 
 Label MacroAssembler::poolConstant(uint64_t lo, uint64_t hi) {
   for (uint32_t i = 0; i < pool_size_; ++i)
-    if (pool_[i].lo == lo && pool_[i].hi == hi) return pool_[i].label;
+    if (pool_[i].lo == lo && pool_[i].hi == hi) return Label{pool_[i].label};
   if (pool_size_ == kPoolCapacity) return Label();
-  pool_[pool_size_] = {lo, hi, a_.newLabel()};
-  return pool_[pool_size_++].label;
+  const Label label = a_.newLabel();
+  pool_[pool_size_++] = {lo, hi, label.id};
+  return label;
 }
 
 bool MacroAssembler::finish() {
   if (pool_size_ != 0) {
     a_.alignData(16);
     for (uint32_t i = 0; i < pool_size_; ++i) {
-      a_.bind(pool_[i].label);
+      a_.bind(Label{pool_[i].label});
       a_.dq(pool_[i].lo);
       a_.dq(pool_[i].hi);
     }

@@ -190,10 +190,10 @@ class MacroAssembler {
   Label poolConstant(uint64_t lo, uint64_t hi);
   struct PoolEntry {
     uint64_t lo, hi;
-    Label label;
+    uint32_t label;  // a Label's id: no initializer, so that the pool costs nothing to make
   };
   static constexpr uint32_t kPoolCapacity = 32;
-  PoolEntry pool_[kPoolCapacity];
+  PoolEntry pool_[kPoolCapacity];  // the first pool_size_ are set
   uint32_t pool_size_ = 0;
 
   Assembler a_;

@@ -9,6 +9,7 @@
 
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -458,6 +459,58 @@ TEST(AssemblerX64, BufferGrowsPastItsFirstCapacity) {
   std::memcpy(&rel, buffer.data() + end - 4, 4);
   EXPECT_EQ(buffer.data()[end - 5], 0xE9);
   EXPECT_EQ(static_cast<int64_t>(end) + rel, 0);
+}
+
+
+// A thread's functions one after another in one buffer, written into memory the caller
+// provides and grows (moving it): each function's positions count from its own start, and the
+// functions before it keep their bytes.
+TEST(AssemblerX64, FunctionsFollowEachOtherInTheCallersMemory) {
+  struct Owner {
+    std::vector<std::unique_ptr<uint8_t[]>> blocks;
+    size_t capacity = 64;
+    static uint8_t* grow(void* self, size_t capacity) {
+      auto* owner = static_cast<Owner*>(self);
+      auto block = std::make_unique<uint8_t[]>(capacity);
+      std::memcpy(block.get(), owner->blocks.back().get(), owner->capacity);
+      owner->capacity = capacity;
+      owner->blocks.push_back(std::move(block));
+      return owner->blocks.back().get();
+    }
+  } owner;
+  owner.blocks.push_back(std::make_unique<uint8_t[]>(owner.capacity));
+  CodeBuffer buffer;
+  buffer.useStorage(owner.blocks.back().get(), static_cast<uint32_t>(owner.capacity), Owner::grow,
+                    &owner);
+  std::vector<uint32_t> starts;
+  for (int function = 0; function < 3; ++function) {
+    buffer.alignFunctionStart(16);
+    buffer.startFunction();
+    starts.push_back(buffer.totalSize());
+    Assembler a(buffer);
+    Label top = a.newLabel();
+    a.bind(top);
+    EXPECT_EQ(a.offset(), 0u);
+    for (int i = 0; i < 1000; ++i) a.mov(Gp{static_cast<uint8_t>(i % 16), 8}, ptr(5, -8 * (i % 64)));
+    a.jmp(top);
+    ASSERT_TRUE(buffer.resolveFixups());
+  }
+  EXPECT_GT(owner.blocks.size(), 2u);  // it grew, so it moved
+  EXPECT_EQ(buffer.allData(), owner.blocks.back().get());
+  for (size_t f = 0; f < starts.size(); ++f) {
+    EXPECT_EQ(starts[f] % 16, 0u);
+    const uint32_t end = f + 1 < starts.size() ? starts[f + 1] : buffer.totalSize();
+    const uint8_t* code = buffer.allData();
+    // Padding between functions is zeros; each ends in a near jump back to its own start.
+    uint32_t last = end;
+    while (f + 1 < starts.size() && code[last - 1] == 0 && last - 1 > starts[f]) --last;
+    int32_t rel;
+    std::memcpy(&rel, code + last - 4, 4);
+    EXPECT_EQ(code[last - 5], 0xE9);
+    EXPECT_EQ(static_cast<int64_t>(last) + rel, starts[f]) << f;
+  }
+  buffer.releaseStorage();
+  EXPECT_EQ(buffer.totalSize(), 0u);
 }
 
 }  // namespace

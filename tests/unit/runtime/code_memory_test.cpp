@@ -87,6 +87,33 @@ TEST(CodeMemory, MoveTransfersOwnershipAndDestructorUnmaps) {
   EXPECT_EQ(permissionsAt(begin), "unmapped");
 }
 
+TEST(CodeMemory, AReservationGrowsKeepingItsContentsAndTrimsWhatWasNotUsed) {
+  Result<CodeMemory> memory = CodeMemory::reserve(4096);
+  ASSERT_TRUE(memory.ok()) << memory.error().message;
+  EXPECT_FALSE(CodeMemory::reserve(0).ok());
+  Result<uint8_t*> first = memory->prepare(100);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  for (int i = 0; i < 4096; ++i) first.value()[i] = static_cast<uint8_t>(i * 7);
+  // Past the reservation: the mapping grows (and may move), the bytes with it.
+  Result<uint8_t*> grown = memory->prepare(64 * 4096 + 1);
+  ASSERT_TRUE(grown.ok()) << grown.error().message;
+  EXPECT_EQ(memory->size(), 65u * 4096);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(grown.value()), memory->begin());
+  for (int i = 0; i < 4096; ++i) ASSERT_EQ(grown.value()[i], static_cast<uint8_t>(i * 7)) << i;
+  grown.value()[64 * 4096] = 1;  // the last byte asked for is there
+  EXPECT_EQ(permissionsAt(memory->begin() + 64 * 4096), "rw-p");
+  // What was not used goes back; what was is kept and published as usual.
+  const uintptr_t tail = memory->begin() + 2 * 4096;
+  memory->trim(4097);
+  EXPECT_EQ(memory->size(), 2u * 4096);
+  EXPECT_EQ(permissionsAt(tail), "unmapped");
+  const uint8_t return_7[] = {0xB8, 7, 0, 0, 0, 0xC3};  // mov eax, 7; ret
+  ASSERT_TRUE(memory->write(4096, return_7).ok());
+  ASSERT_TRUE(memory->publish().ok());
+  EXPECT_EQ(memory->entry<int()>(4096)(), 7);
+  EXPECT_FALSE(memory->prepare(10).ok());  // never writable again
+}
+
 TEST(CodeMemoryDeathTest, PublishedCodeIsNotWritable) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_DEATH(

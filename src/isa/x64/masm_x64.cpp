@@ -150,11 +150,34 @@ void MacroAssembler::move(Reg dst, Reg src, ValType type) {
 }
 
 Label MacroAssembler::poolConstant(uint64_t lo, uint64_t hi) {
-  for (uint32_t i = 0; i < pool_size_; ++i)
-    if (pool_[i].lo == lo && pool_[i].hi == hi) return Label{pool_[i].label};
+  auto slotOf = [](uint64_t lo, uint64_t hi) {
+    const uint64_t mixed = (lo ^ (hi * 0x9E3779B97F4A7C15ull)) * 0xFF51AFD7ED558CCDull;
+    return static_cast<uint32_t>(mixed >> 40) & (kPoolSlots - 1);
+  };
+  if (pool_size_ <= kPoolScanned) {
+    for (uint32_t i = 0; i < pool_size_; ++i)
+      if (pool_[i].lo == lo && pool_[i].hi == hi) return Label{pool_[i].label};
+  } else {
+    for (uint32_t slot = slotOf(lo, hi);; slot = (slot + 1) & (kPoolSlots - 1)) {
+      if (pool_slots_[slot] == 0) break;
+      const PoolEntry& entry = pool_[pool_slots_[slot] - 1];
+      if (entry.lo == lo && entry.hi == hi) return Label{entry.label};
+    }
+  }
   if (pool_size_ == kPoolCapacity) return Label();
   const Label label = a_.newLabel();
   pool_[pool_size_++] = {lo, hi, label.id};
+  auto insert = [&](uint32_t index) {
+    uint32_t slot = slotOf(pool_[index].lo, pool_[index].hi);
+    while (pool_slots_[slot] != 0) slot = (slot + 1) & (kPoolSlots - 1);
+    pool_slots_[slot] = static_cast<uint16_t>(index + 1);
+  };
+  if (pool_size_ == kPoolScanned + 1) {  // the hash is made now, of every entry so far
+    std::memset(pool_slots_, 0, sizeof pool_slots_);
+    for (uint32_t i = 0; i < pool_size_; ++i) insert(i);
+  } else if (pool_size_ > kPoolScanned + 1) {
+    insert(pool_size_ - 1);
+  }
   return label;
 }
 

@@ -192,9 +192,15 @@ class MacroAssembler {
     uint64_t lo, hi;
     uint32_t label;  // a Label's id: no initializer, so that the pool costs nothing to make
   };
-  static constexpr uint32_t kPoolCapacity = 32;
+  static constexpr uint32_t kPoolCapacity = 256;
   PoolEntry pool_[kPoolCapacity];  // the first pool_size_ are set
   uint32_t pool_size_ = 0;
+  // Past kPoolScanned entries a lookup goes through a hash of the constants (open
+  // addressing, 1 + the entry's index, 0 empty), made when the pool first grows that large:
+  // a function of a few constants never pays for it, one of hundreds does not scan them.
+  static constexpr uint32_t kPoolScanned = 16;
+  static constexpr uint32_t kPoolSlots = 2 * kPoolCapacity;
+  uint16_t pool_slots_[kPoolSlots];
 
   Assembler a_;
   CpuFeatures features_;

@@ -265,7 +265,7 @@ class Assembler {
 
   // ModRM.reg = reg, ModRM.rm = a register; rrOpen leaves the cursor after the ModRM byte
   // for an immediate, and the caller commits.
-  uint8_t* rrOpen(uint32_t op, uint8_t size, uint8_t reg, uint8_t rm_reg, bool force_rex = false) {
+  [[gnu::always_inline]] uint8_t* rrOpen(uint32_t op, uint8_t size, uint8_t reg, uint8_t rm_reg, bool force_rex = false) {
     uint8_t* p = buf_.reserve(16);
     p = head(p, op, size, reg, 0, rm_reg, force_rex);
     *p++ = static_cast<uint8_t>(0xC0 | ((reg & 7) << 3) | (rm_reg & 7));
@@ -285,7 +285,7 @@ class Assembler {
 
   // ModRM.reg = reg, ModRM.rm = memory; `trailing` immediate bytes follow (a RIP-relative
   // displacement counts from the instruction's end).
-  uint8_t* rmOpen(uint32_t op, uint8_t size, uint8_t reg, const Mem& m, uint8_t trailing = 0,
+  [[gnu::always_inline]] uint8_t* rmOpen(uint32_t op, uint8_t size, uint8_t reg, const Mem& m, uint8_t trailing = 0,
                   bool force_rex = false) {
     if (m.label != Label::kInvalid) [[unlikely]] return rmOpenRip(op, size, reg, m.label, trailing, force_rex);
     uint8_t* p = buf_.reserve(16);

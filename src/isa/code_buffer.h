@@ -89,6 +89,13 @@ class CodeBuffer {
     return data_ + size_;
   }
   void commit(const uint8_t* cursor) { size_ = static_cast<uint32_t>(cursor - data_); }
+  // For a writer whose fast path should call nothing (so it needs no frame): it checks for
+  // room, and when there is none, calls a slow path that makes room and starts over.
+  bool hasRoom(uint32_t bytes) const { return capacity_ - size_ >= bytes; }
+  uint8_t* cursor() { return data_ + size_; }  // where the next byte goes (after hasRoom)
+  [[gnu::noinline]] void makeRoom(uint32_t bytes) {
+    if (!hasRoom(bytes)) grow(bytes);
+  }
 
   void patch32(uint32_t at, uint32_t value) { std::memcpy(data() + at, &value, 4); }
 

@@ -98,6 +98,7 @@ struct alignas(64) ThreadResults {
     uint32_t index;  // defined index
     uint32_t code_end, calls_end, traps_end, map_end;
   };
+  runtime::CodeMemory code_memory;  // where scratch.code writes (when it could be reserved)
   CompilerScratch scratch;
   CompiledFunction out;  // calls, trap sites and address map, relative to their function
   std::vector<Function> functions;  // in the order compiled
@@ -131,6 +132,25 @@ class NameCursor {
 // the vectors are not copied as they grow (real modules have about one address map entry per
 // 10 bytes of code section and fewer of the others; pages reserved and never written cost
 // nothing).
+// Points `code` at a fresh reservation of `estimate` bytes (address space; no page present
+// until written), made present a step at a time as the code grows: one MADV_POPULATE_WRITE per
+// step instead of a page fault per page, and mremap past the estimate. False if the system
+// refuses the reservation.
+bool writeIntoReservation(size_t estimate, runtime::CodeMemory& memory, isa::CodeBuffer& code) {
+  auto reserved = runtime::CodeMemory::reserve(estimate);
+  if (!reserved) return false;
+  memory = std::move(reserved.value());
+  const size_t first_step = std::min<size_t>(estimate, size_t{1} << 20);
+  auto prepared = memory.prepare(first_step);
+  if (!prepared) return false;
+  auto grow = [](void* owner, size_t capacity) -> uint8_t* {
+    auto made = static_cast<runtime::CodeMemory*>(owner)->prepare(capacity);
+    return made ? made.value() : nullptr;
+  };
+  code.useStorage(prepared.value(), static_cast<uint32_t>(first_step), grow, &memory);
+  return true;
+}
+
 void reserveOutputs(CompiledFunction& out, size_t code_bytes) {
   out.calls.reserve(code_bytes / 16);
   out.traps.reserve(code_bytes / 16);
@@ -186,27 +206,13 @@ class ModuleBuild {
     ThreadResults& mine = *threads_results_[0];
     CompilerScratch& scratch = mine.scratch;
     CompiledFunction& out = mine.out;
-    const size_t estimate = module_.code_section_size * 6 + 4096;
-    auto reserved = runtime::CodeMemory::reserve(estimate);
-    if (!reserved) {
-      failure_ = resourceError(reserved.error().message);
-      return;
-    }
     runtime::CodeMemory& memory = code_->memory;
-    memory = std::move(reserved.value());
-    const size_t first_part = std::min<size_t>(estimate, size_t{1} << 20);
-    auto prepared = memory.prepare(first_part);
-    if (!prepared) {
-      failure_ = resourceError(prepared.error().message);
+    isa::CodeBuffer& code = scratch.code;
+    if (!writeIntoReservation(module_.code_section_size * 6 + 4096, memory, code)) {
+      failure_ = resourceError("cannot reserve memory for the module's code");
       return;
     }
-    auto grow = [](void* owner, size_t capacity) -> uint8_t* {
-      auto made = static_cast<runtime::CodeMemory*>(owner)->prepare(capacity);
-      return made ? made.value() : nullptr;
-    };
     reserveOutputs(out, module_.code_section_size);
-    isa::CodeBuffer& code = scratch.code;
-    code.useStorage(prepared.value(), static_cast<uint32_t>(first_part), grow, &memory);
     function_codes_.resize(count_);
     std::vector<uint32_t>& offsets = code_->function_offsets;
     NameCursor names(module_.function_names);
@@ -279,8 +285,11 @@ class ModuleBuild {
     // 30 MiB: glibc maps a block over 32 MiB afresh every time (its dynamic mmap threshold
     // stops there), so its pages fault again in every module, 3 to 5 thousand for a 6 MB
     // module; a smaller block it recycles once one like it was freed.
-    scratch.code.reserveTotal(
-        std::min<size_t>(module_.code_section_size * 6 / threads_, size_t{30} << 20));
+    if (!writeIntoReservation(module_.code_section_size * 6 / threads_ + 4096, mine.code_memory,
+                              scratch.code)) {
+      scratch.code.reserveTotal(
+          std::min<size_t>(module_.code_section_size * 6 / threads_, size_t{30} << 20));
+    }
     reserveOutputs(out, module_.code_section_size / threads_);
     // The table of functions is as long as the module's: made here, while the other threads
     // compile, rather than at the barrier (a fresh 10 MB costs milliseconds in page faults).

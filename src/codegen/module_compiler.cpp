@@ -140,14 +140,18 @@ bool writeIntoReservation(size_t estimate, runtime::CodeMemory& memory, isa::Cod
   auto reserved = runtime::CodeMemory::reserve(estimate);
   if (!reserved) return false;
   memory = std::move(reserved.value());
-  const size_t first_step = std::min<size_t>(estimate, size_t{1} << 20);
-  auto prepared = memory.prepare(first_step);
+  // Steps of 1 MiB: what is made present is zeroed by the kernel, so a step much larger than
+  // the code still to come is paid for and never used.
+  constexpr size_t kStep = size_t{1} << 20;
+  auto prepared = memory.prepare(kStep);
   if (!prepared) return false;
-  auto grow = [](void* owner, size_t capacity) -> uint8_t* {
-    auto made = static_cast<runtime::CodeMemory*>(owner)->prepare(capacity);
+  auto grow = [](void* owner, size_t at_least, size_t* capacity) -> uint8_t* {
+    auto* reservation = static_cast<runtime::CodeMemory*>(owner);
+    *capacity = std::max(at_least, reservation->presentBytes() + kStep);
+    auto made = reservation->prepare(*capacity);
     return made ? made.value() : nullptr;
   };
-  code.useStorage(prepared.value(), static_cast<uint32_t>(first_step), grow, &memory);
+  code.useStorage(prepared.value(), static_cast<uint32_t>(kStep), grow, &memory);
   return true;
 }
 

@@ -40,9 +40,10 @@ class CodeBuffer {
   // Forgets the current function's bytes (it failed to compile).
   void discardFunction() { size_ = origin_; }
   // From here on the bytes go into memory the caller provides (executable memory to be, so
-  // that the code needs no copy): `grow` is asked for at least `capacity` bytes with the
-  // contents kept and says where they now are, or nullptr when it cannot.
-  using GrowFunction = uint8_t* (*)(void* owner, size_t capacity);
+  // that the code needs no copy): `grow` is asked for room for at least `at_least` bytes with
+  // the contents kept, sets `capacity` to the room it made (growing costs no copy, so the
+  // owner chooses the step) and says where the bytes now are, or nullptr when it cannot.
+  using GrowFunction = uint8_t* (*)(void* owner, size_t at_least, size_t* capacity);
   void useStorage(uint8_t* data, uint32_t capacity, GrowFunction grow, void* owner) {
     storage_.reset();
     data_ = data;
@@ -137,16 +138,17 @@ class CodeBuffer {
       std::fprintf(stderr, "wisp: a code buffer would pass 4 GiB\n");
       std::abort();
     }
-    const size_t capacity = std::min<size_t>(2 * static_cast<size_t>(capacity_) + bytes, UINT32_MAX);
     if (grow_) {
-      data_ = grow_(owner_, capacity);
+      size_t capacity = 0;
+      data_ = grow_(owner_, size_t{size_} + bytes, &capacity);
       if (data_ == nullptr) {
-        std::fprintf(stderr, "wisp: out of memory for %zu bytes of code\n", capacity);
+        std::fprintf(stderr, "wisp: out of memory for %zu bytes of code\n", size_t{size_} + bytes);
         std::abort();
       }
-      capacity_ = static_cast<uint32_t>(capacity);
+      capacity_ = static_cast<uint32_t>(std::min<size_t>(capacity, UINT32_MAX));
       return;
     }
+    const size_t capacity = std::min<size_t>(2 * static_cast<size_t>(capacity_) + bytes, UINT32_MAX);
     auto grown = std::make_unique_for_overwrite<uint8_t[]>(capacity);
     if (size_) std::memcpy(grown.get(), data_, size_);
     storage_ = std::move(grown);

@@ -22,6 +22,7 @@ class CodeMemory {
   // Makes the first `size` bytes present and writable, moving the mapping if it must grow
   // (the contents move with it; nothing may point into it yet). Returns the mapping's start.
   Result<uint8_t*> prepare(size_t size);
+  size_t presentBytes() const { return present_; }
   // Gives back the pages past the first `size` bytes (what a reserving writer did not use).
   void trim(size_t size);
 

@@ -469,11 +469,12 @@ TEST(AssemblerX64, FunctionsFollowEachOtherInTheCallersMemory) {
   struct Owner {
     std::vector<std::unique_ptr<uint8_t[]>> blocks;
     size_t capacity = 64;
-    static uint8_t* grow(void* self, size_t capacity) {
+    static uint8_t* grow(void* self, size_t at_least, size_t* granted) {
       auto* owner = static_cast<Owner*>(self);
+      const size_t capacity = at_least + 100;  // the owner's step
       auto block = std::make_unique<uint8_t[]>(capacity);
       std::memcpy(block.get(), owner->blocks.back().get(), owner->capacity);
-      owner->capacity = capacity;
+      owner->capacity = *granted = capacity;
       owner->blocks.push_back(std::move(block));
       return owner->blocks.back().get();
     }

@@ -1,14 +1,22 @@
 // Wisp's x86-64 encoder against asmjit, the oracle: every form the encoder has, over every
 // register (and operand width), the immediates and memory operands that change an encoding,
 // and the label forms (short and near branches both ways, RIP-relative operands, jump-table
-// entries), must give asmjit's bytes exactly.
+// entries), must give asmjit's bytes exactly; and where capstone is there (the disassembly
+// tests' library), the bytes of every instruction form must decode back, all of them, as
+// instructions (a check of both encoders by a third party).
 #include "isa/x64/assembler_x64.h"
 
 #include <asmjit/x86.h>
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
+
+#if WISP_ENCODER_DECODE_BACK
+#include "x64_disassembler.h"
+#endif
 
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,8 +63,34 @@ bool sameBytes(const std::string& what, const std::function<void(Assembler&)>& o
   EXPECT_EQ(wisp_bytes, asmjit_bytes) << what;
   return wisp_bytes == asmjit_bytes;
 }
-#define EXPECT_SAME_BYTES(what, ours, theirs) \
-  if (!sameBytes(what, [&](Assembler& a) { ours; }, [&](ax::Assembler& b) { theirs; })) return
+
+// The bytes decode as instructions to the last byte (nothing invalid, nothing left over).
+bool decodesBack(const std::string& what, const std::function<void(Assembler&)>& ours) {
+#if WISP_ENCODER_DECODE_BACK
+  static const disas::X64Disassembler disassembler;
+  const std::vector<uint8_t> bytes = withWisp(ours);
+  uint64_t at = 0;
+  while (at < bytes.size()) {
+    const std::optional<disas::Instruction> instruction = disassembler.decodeAt(bytes, at);
+    if (!instruction || instruction->bytes.empty()) {
+      ADD_FAILURE() << what << ": capstone cannot decode " << hex(bytes) << "at byte " << at;
+      return false;
+    }
+    at = instruction->end();
+  }
+  EXPECT_EQ(at, bytes.size()) << what;
+  return at == bytes.size();
+#else
+  (void)what;
+  (void)ours;
+  return true;
+#endif
+}
+
+#define EXPECT_SAME_BYTES(what, ours, theirs)                                                  \
+  if (!sameBytes(what, [&](Assembler& a) { ours; }, [&](ax::Assembler& b) { theirs; }) ||     \
+      !decodesBack(what, [&](Assembler& a) { ours; }))                                         \
+  return
 
 ax::Gp A(Gp g) {
   switch (g.size) {
@@ -424,6 +458,15 @@ TEST(AssemblerX64, RipRelativeOperandsAndData) {
                       b.ret();
                     });
 }
+
+#if WISP_ENCODER_DECODE_BACK
+// The decode-back check itself: bytes that are no instruction fail it.
+TEST(AssemblerX64, DecodeBackRefusesWhatIsNoInstruction) {
+  EXPECT_TRUE(decodesBack("mov", [](Assembler& a) { a.mov(Gp{0, 8}, Gp{1, 8}); }));
+  EXPECT_NONFATAL_FAILURE(
+      decodesBack("a lone REX.W", [](Assembler& a) { a.db(0x48); }), "capstone cannot decode");
+}
+#endif
 
 TEST(AssemblerX64, UnboundLabelIsReported) {
   CodeBuffer buffer;

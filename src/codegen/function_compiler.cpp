@@ -48,7 +48,8 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
       moves_(scratch.moves),
       loop_scan_(scratch.loop_scan),
       locals_(scratch.local_regs),
-      traps_(scratch.traps) {
+      traps_(scratch.traps),
+      entry_(scratch.entry) {
   stack_.clear();
   saved_params_.clear();
   local_homes_.clear();
@@ -74,11 +75,18 @@ void FunctionCompiler::startFunction(std::span<const ValType> locals) {
   max_slot_ = locals_end_;
   const uint32_t param_count = static_cast<uint32_t>(type_.params().size());
 
-  frame_size_patch_ = masm_.enterFrame();
-  loadVmctxField(x64::rax, runtime::VMOffsets::kLimitsOffset);
-  masm_.checkStackLimit(x64::rax, runtime::RuntimeLimits::kStackLimitOffset,
-                        trapLabel(runtime::TrapKind::StackOverflow));
-  masm_.storePtr(slotAddress(FrameLayout::kVmctxSlot), x64::kVmctxReg);
+  const isa::Label overflow = trapLabel(runtime::TrapKind::StackOverflow);
+  if (entry_.valid) {
+    frame_size_patch_ = masm_.replay(entry_.snippet, overflow) + entry_.frame_size_patch;
+  } else {
+    const uint32_t start = masm_.offset();
+    frame_size_patch_ = masm_.enterFrame();
+    loadVmctxField(x64::rax, runtime::VMOffsets::kLimitsOffset);
+    masm_.checkStackLimit(x64::rax, runtime::RuntimeLimits::kStackLimitOffset, overflow);
+    masm_.storePtr(slotAddress(FrameLayout::kVmctxSlot), x64::kVmctxReg);
+    entry_.valid = masm_.capture(start, overflow, entry_.snippet);
+    entry_.frame_size_patch = frame_size_patch_ - start;
+  }
   // Register parameters stay in their registers (their homes are written when they leave).
   for (uint32_t i = 0; i < param_count; ++i) {
     if (!sig_.params[i].inRegister()) continue;

@@ -84,6 +84,13 @@ struct CompilerScratch {
   std::vector<Control> controls;
   std::vector<isa::Label> jump_table;
   std::vector<OutOfLineTrap> traps;
+  // A function's entry up to the frame's zeroing is the same bytes in every function of a
+  // module but for the frame size and the stack-overflow branch: written once, then copied.
+  struct {
+    bool valid = false;
+    isa::CodeSnippet snippet;
+    uint32_t frame_size_patch = 0;  // from the snippet's start
+  } entry;
   ParallelMove moves;
   LoopScan loop_scan;
 };
@@ -323,6 +330,7 @@ class FunctionCompiler {
   LoopScan& loop_scan_;
   LocalState locals_;
   std::vector<OutOfLineTrap>& traps_;
+  decltype(CompilerScratch::entry)& entry_;
   isa::RegSet used_;
   int32_t locals_end_ = 0;   // the slot of the last local
   int32_t move_temp_slot_ = 0;  // a slot of the frame for parallel moves' cycles

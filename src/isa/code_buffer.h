@@ -19,6 +19,16 @@
 
 namespace wisp::isa {
 
+// Bytes written once and copied into later functions: the same sequence but for one label
+// its 32-bit references name (CodeBuffer::capture, replay).
+struct CodeSnippet {
+  std::vector<uint8_t> bytes;
+  struct Reference {
+    uint32_t at, base;  // relative to the snippet's start
+  };
+  std::vector<Reference> references;
+};
+
 class CodeBuffer {
  public:
   static constexpr uint32_t kUnbound = UINT32_MAX;
@@ -110,6 +120,28 @@ class CodeBuffer {
 
   // The 4 bytes at `at` become labelOffset(label) - base once the label is bound.
   void addFixup(uint32_t at, uint32_t label, uint32_t base) { fixups_.push_back({at, label, base}); }
+
+  // The current function's bytes from `from` on, with their references, all of which must
+  // name `label`; false if one names another (the caller then keeps writing afresh).
+  bool capture(uint32_t from, uint32_t label, CodeSnippet& out) const {
+    out.bytes.assign(data() + from, data() + size());
+    out.references.clear();
+    for (const Fixup& f : fixups_) {
+      if (f.at < from) continue;
+      if (f.label != label) return false;
+      out.references.push_back({f.at - from, f.base - from});
+    }
+    return true;
+  }
+  // Appends a captured snippet, its references now to `label`; returns where it starts.
+  uint32_t replay(const CodeSnippet& snippet, uint32_t label) {
+    const uint32_t at = size();
+    const auto length = static_cast<uint32_t>(snippet.bytes.size());
+    std::memcpy(reserve(length), snippet.bytes.data(), length);
+    size_ += length;
+    for (const CodeSnippet::Reference& r : snippet.references) addFixup(at + r.at, label, at + r.base);
+    return at;
+  }
 
   // A reference that cannot be encoded (a compiler bug): resolveFixups will fail.
   void markBroken() { broken_ = true; }

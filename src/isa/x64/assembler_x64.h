@@ -65,6 +65,7 @@ class Assembler {
   explicit Assembler(CodeBuffer& buffer) : buf_(buffer) {}
 
   CodeBuffer& buffer() { return buf_; }
+  const CodeBuffer& buffer() const { return buf_; }
   uint32_t offset() const { return buf_.size(); }
 
   // ---- labels -------------------------------------------------------------------------

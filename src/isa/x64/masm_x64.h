@@ -152,6 +152,13 @@ class MacroAssembler {
   void select(wasm::ValType type, Reg dst, Reg cond, Reg if_true, Reg if_false);
 
   // ---- control ------------------------------------------------------------------------
+  // A sequence emitted once and copied later (CodeBuffer::capture and replay).
+  bool capture(uint32_t from, Label label, CodeSnippet& out) const {
+    return a_.buffer().capture(from, label.id, out);
+  }
+  uint32_t replay(const CodeSnippet& snippet, Label label) {
+    return a_.buffer().replay(snippet, label.id);
+  }
   Label newLabel() { return a_.newLabel(); }
   void bind(Label label) { a_.bind(label); }
   void jump(Label label) { a_.jmp(label); }

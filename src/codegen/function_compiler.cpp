@@ -49,7 +49,8 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
       loop_scan_(scratch.loop_scan),
       locals_(scratch.local_regs),
       traps_(scratch.traps),
-      entry_(scratch.entry) {
+      entry_(scratch.entry),
+      instance_reload_(scratch.instance_reload) {
   stack_.clear();
   saved_params_.clear();
   local_homes_.clear();
@@ -120,11 +121,21 @@ void FunctionCompiler::loadVmctxField(Reg dst, uint32_t offset) {
 }
 
 void FunctionCompiler::reloadInstanceRegisters(bool vmctx_changed) {
+  if (!uses_memory_) {
+    if (vmctx_changed) masm_.loadPtr(x64::kVmctxReg, slotAddress(FrameLayout::kVmctxSlot));
+    return;
+  }
+  auto& reload = instance_reload_[vmctx_changed];
+  if (reload.valid) {
+    masm_.replay(reload.snippet, isa::Label());
+    return;
+  }
+  const uint32_t start = masm_.offset();
   if (vmctx_changed) masm_.loadPtr(x64::kVmctxReg, slotAddress(FrameLayout::kVmctxSlot));
-  if (!uses_memory_) return;
   loadVmctxField(x64::kMemoryBaseReg, context_.offsets.memory(0));
   masm_.loadPtr(x64::kMemoryBaseReg,
                 {x64::kMemoryBaseReg, Reg(), runtime::VMMemory::kBaseOffset});
+  reload.valid = masm_.capture(start, isa::Label(), reload.snippet);
 }
 
 isa::Label FunctionCompiler::trapLabel(runtime::TrapKind kind) {

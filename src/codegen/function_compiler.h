@@ -91,6 +91,13 @@ struct CompilerScratch {
     isa::CodeSnippet snippet;
     uint32_t frame_size_patch = 0;  // from the snippet's start
   } entry;
+  // The reload of the pinned registers after a call (and of the memory base at entry), without
+  // and with the context's own: the same bytes throughout a module. So a scratch state serves
+  // one module's compile.
+  struct {
+    bool valid = false;
+    isa::CodeSnippet snippet;
+  } instance_reload[2];
   ParallelMove moves;
   LoopScan loop_scan;
 };
@@ -331,6 +338,7 @@ class FunctionCompiler {
   LocalState locals_;
   std::vector<OutOfLineTrap>& traps_;
   decltype(CompilerScratch::entry)& entry_;
+  decltype(CompilerScratch::instance_reload)& instance_reload_;
   isa::RegSet used_;
   int32_t locals_end_ = 0;   // the slot of the last local
   int32_t move_temp_slot_ = 0;  // a slot of the frame for parallel moves' cycles

@@ -20,43 +20,38 @@ size_t pageSize() {
 
 }  // namespace
 
-Result<CodeMemory> CodeMemory::allocate(size_t size) {
-  if (size == 0) return Error{"code memory: cannot allocate 0 bytes"};
+// `size` rounded up to whole pages, or the error that it cannot be.
+static Result<size_t> pageRounded(size_t size) {
   const size_t page = pageSize();
   if (size > SIZE_MAX - page) {
     return Error{"code memory: size " + std::to_string(size) + " is too large"};
   }
-  const size_t rounded = (size + page - 1) & ~(page - 1);
-  void* base = mmap(nullptr, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-  if (base == MAP_FAILED) {
-    return systemError("code memory: mmap of " + std::to_string(rounded) + " bytes", errno);
-  }
-  return CodeMemory(static_cast<uint8_t*>(base), rounded);
+  return (size + page - 1) & ~(page - 1);
 }
 
-Result<CodeMemory> CodeMemory::reserve(size_t size) {
-  if (size == 0) return Error{"code memory: cannot reserve 0 bytes"};
-  const size_t page = pageSize();
-  if (size > SIZE_MAX - page) {
-    return Error{"code memory: size " + std::to_string(size) + " is too large"};
-  }
-  const size_t rounded = (size + page - 1) & ~(page - 1);
-  // MAP_NORESERVE: address space, not memory, until the pages are written.
-  void* base = mmap(nullptr, rounded, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+// A private read-write anonymous mapping of `size` bytes (page-rounded) with `flags` added.
+Result<CodeMemory> CodeMemory::map(size_t size, int flags, const char* verb) {
+  if (size == 0) return Error{std::string("code memory: cannot ") + verb + " 0 bytes"};
+  auto rounded = pageRounded(size);
+  if (!rounded) return rounded.error();
+  void* base = mmap(nullptr, *rounded, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
   if (base == MAP_FAILED) {
-    return systemError("code memory: mmap of " + std::to_string(rounded) + " bytes", errno);
+    return systemError("code memory: mmap of " + std::to_string(*rounded) + " bytes", errno);
   }
-  return CodeMemory(static_cast<uint8_t*>(base), rounded);
+  return CodeMemory(static_cast<uint8_t*>(base), *rounded);
 }
+
+Result<CodeMemory> CodeMemory::allocate(size_t size) { return map(size, MAP_POPULATE, "allocate"); }
+
+// MAP_NORESERVE: address space, not memory, until the pages are written.
+Result<CodeMemory> CodeMemory::reserve(size_t size) { return map(size, MAP_NORESERVE, "reserve"); }
 
 Result<uint8_t*> CodeMemory::prepare(size_t size) {
   if (published_) return Error{"code memory: prepare after publish"};
-  const size_t page = pageSize();
-  if (size > SIZE_MAX - page) {
-    return Error{"code memory: size " + std::to_string(size) + " is too large"};
-  }
-  const size_t rounded = (size + page - 1) & ~(page - 1);
+  auto rounded_or = pageRounded(size);
+  if (!rounded_or) return rounded_or.error();
+  const size_t rounded = *rounded_or;
   if (rounded > size_) {
     void* moved = mremap(base_, size_, rounded, MREMAP_MAYMOVE);
     if (moved == MAP_FAILED) {

@@ -55,6 +55,7 @@ class CodeMemory {
 
  private:
   CodeMemory(uint8_t* base, size_t size) : base_(base), size_(size) {}
+  static Result<CodeMemory> map(size_t size, int flags, const char* verb);
   void release();
 
   uint8_t* base_ = nullptr;

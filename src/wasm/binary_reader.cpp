@@ -1,10 +1,18 @@
 #include "wasm/binary_reader.h"
 
+#include <cstring>
+
 namespace wisp::wasm {
 
 bool isValidUtf8(const uint8_t* data, size_t size) {
   size_t i = 0;
   while (i < size) {
+    // Names are mostly ASCII: eight bytes at a time while no high bit is set.
+    uint64_t eight;
+    if (size - i >= 8 && (std::memcpy(&eight, data + i, 8), (eight & 0x8080808080808080ull) == 0)) {
+      i += 8;
+      continue;
+    }
     const uint8_t b = data[i];
     if (b < 0x80) {
       ++i;

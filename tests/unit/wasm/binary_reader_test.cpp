@@ -99,6 +99,20 @@ TEST(BinaryReader, ValidatesUtf8) {
   EXPECT_FALSE(valid({0xF4, 0x90, 0x80, 0x80}));   // above U+10FFFF
   EXPECT_FALSE(valid({0x80}));                     // lone continuation
   EXPECT_FALSE(valid({0xE2, 0x82}));               // truncated
+  // Past the eight-byte ASCII path: a bad byte at every position of a longer name, and a good
+  // multi-byte character straddling an eight-byte boundary.
+  for (size_t at = 0; at < 20; ++at) {
+    std::vector<uint8_t> name(20, 'x');
+    name[at] = 0xFF;
+    EXPECT_FALSE(valid(name)) << at;
+    name[at] = 0xC3;
+    if (at + 1 < name.size()) {
+      name[at + 1] = 0xA9;
+      EXPECT_TRUE(valid(name)) << at;
+    } else {
+      EXPECT_FALSE(valid(name)) << at;  // truncated at the end
+    }
+  }
 }
 
 }  // namespace

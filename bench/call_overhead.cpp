@@ -1,7 +1,10 @@
 // Micro-benchmarks (Google Benchmark) of the boundaries between host and wasm, through the
-// public API:
+// public API, next to their floor:
+//   - a native indirect call to a no-op (through a function pointer the compiler cannot see
+//     through), what every crossing is compared with;
 //   - host -> wasm no-op call, typed (Func::typed: the native-to-wasm trampoline) and dynamic
-//     (Func::call with Vals: the array-to-wasm trampoline);
+//     (Func::call with Vals and a span for the results: the array-to-wasm trampoline; the
+//     vector-returning Func::call once more for comparison);
 //   - wasm -> host no-op call: a wasm loop calls an imported host function N times; reported
 //     per call, for a typed host function (Func::wrap) and a dynamic one (Func::create), next to
 //     the same loop without the call;
@@ -18,6 +21,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -218,6 +222,16 @@ void checkOk(benchmark::State& state, bool ok) {
   if (!ok) state.SkipWithError("the call failed (trap or error)");
 }
 
+// ---- the floor ---------------------------------------------------------------------------
+
+[[gnu::noinline]] void nativeNop() { asm volatile(""); }
+
+void Native_IndirectCall_Nop(benchmark::State& state) {
+  void (*volatile target)() = &nativeNop;  // loaded each time: a real indirect call
+  for (auto _ : state) target();
+}
+BENCHMARK(Native_IndirectCall_Nop);
+
 // ---- host -> wasm ------------------------------------------------------------------------
 
 void HostToWasm_Typed_Nop(benchmark::State& state) {
@@ -235,7 +249,8 @@ void HostToWasm_Dynamic_Nop(benchmark::State& state) {
   CallsFixture fixture(HostKind::Typed);
   wisp::Func nop = fixture.func("nop");
   for (auto _ : state) {
-    if (!nop.call({}).ok()) return checkOk(state, false);
+    if (!nop.call(std::span<const wisp::Val>(), std::span<wisp::Val>()).ok())
+      return checkOk(state, false);
   }
 }
 BENCHMARK(HostToWasm_Dynamic_Nop);
@@ -259,6 +274,20 @@ void HostToWasm_Dynamic_AddI32(benchmark::State& state) {
   CallsFixture fixture(HostKind::Typed);
   wisp::Func add = fixture.func("add");
   int32_t x = 0;
+  wisp::Val out[1];
+  for (auto _ : state) {
+    if (!add.call({wisp::Val(x), wisp::Val(int32_t{1})}, out).ok()) return checkOk(state, false);
+    x = out[0].i32();
+  }
+  if (x != static_cast<int32_t>(state.iterations())) state.SkipWithError("wrong sum");
+}
+BENCHMARK(HostToWasm_Dynamic_AddI32);
+
+// The convenience that returns the results in a vector: one allocation a call.
+void HostToWasm_DynamicVector_AddI32(benchmark::State& state) {
+  CallsFixture fixture(HostKind::Typed);
+  wisp::Func add = fixture.func("add");
+  int32_t x = 0;
   for (auto _ : state) {
     auto result = add.call({wisp::Val(x), wisp::Val(int32_t{1})});
     if (!result.ok()) return checkOk(state, false);
@@ -266,7 +295,7 @@ void HostToWasm_Dynamic_AddI32(benchmark::State& state) {
   }
   if (x != static_cast<int32_t>(state.iterations())) state.SkipWithError("wrong sum");
 }
-BENCHMARK(HostToWasm_Dynamic_AddI32);
+BENCHMARK(HostToWasm_DynamicVector_AddI32);
 
 // ---- wasm -> host ------------------------------------------------------------------------
 

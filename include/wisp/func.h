@@ -6,6 +6,9 @@
 //   auto log = Func::wrap(store, [](int32_t x) { std::printf("%d\n", x); }); // typed host function
 //   auto dyn = Func::create(store, type, [](std::span<const Val> args, std::span<Val> results) {...});
 //
+//   Val out[1];
+//   Result<void> r = func.call({Val(1), Val(int64_t{2})}, out);             // dynamic, no allocation
+//
 // A call that traps returns an Error of kind Trap with the Trap (kind, message, backtrace).
 // Host functions trap by returning an Error (a Result<T> instead of T), or by calling
 // wisp::trap(), which leaves at once (see there). Exceptions thrown by a host function become
@@ -48,8 +51,14 @@ class Func {
 
   // Checks the arguments against the signature (count, types, store) and calls.
   Result<std::vector<Val>> call(std::span<const Val> args) const;
+  // The same, writing the results into `results`, which must have room for exactly as many as
+  // the function returns: no allocation per call.
+  Result<void> call(std::span<const Val> args, std::span<Val> results) const;
   Result<std::vector<Val>> call(std::initializer_list<Val> args) const {
     return call(std::span<const Val>(args.begin(), args.size()));
+  }
+  Result<void> call(std::initializer_list<Val> args, std::span<Val> results) const {
+    return call(std::span<const Val>(args.begin(), args.size()), results);
   }
 
   // A typed view for fast calls, e.g. typed<int32_t(int32_t, int64_t)>(store); fails when the
@@ -89,28 +98,13 @@ class TypedFunc<R(Params...)> {
   static_assert(std::is_void_v<R> || detail::kIsNativeType<R>,
                 "typed calls return void, an integer, float or double");
 
+  // Straight into the native-to-wasm trampoline: on success nothing but its status check.
   Result<R> call(Params... params) const {
-    using Entry = R (*)(void* callee_vmctx, void* callee_code, Params...);
-    struct Call {
-      Entry entry;
-      void* vmctx;
-      void* code;
-      std::tuple<Params...> args;
-      std::conditional_t<std::is_void_v<R>, char, R> result{};
-    } call{reinterpret_cast<Entry>(entry_), vmctx_, code_, {params...}};
-    auto body = [](void* context) {
-      Call& c = *static_cast<Call*>(context);
-      std::apply(
-          [&](Params... args) {
-            if constexpr (std::is_void_v<R>) c.entry(c.vmctx, c.code, args...);
-            else c.result = c.entry(c.vmctx, c.code, args...);
-          },
-          c.args);
-    };
-    if (std::optional<Trap> trapped = detail::callCatchingTraps(store_, body, &call))
-      return Error::fromTrap(std::move(*trapped));
+    const detail::StatusReturn<R> out = invoke(params...);
+    if (detail::statusOf<R>(out) != detail::kStatusReturned) [[unlikely]]
+      return callFailed(detail::statusOf<R>(out), params...);
     if constexpr (std::is_void_v<R>) return {};
-    else return call.result;
+    else return out.value;
   }
 
   Func func() const { return func_; }
@@ -119,6 +113,26 @@ class TypedFunc<R(Params...)> {
   friend class Func;
   TypedFunc(Func func, void* entry, void* vmctx, void* code)
       : func_(func), store_(func.store_), entry_(entry), vmctx_(vmctx), code_(code) {}
+
+  detail::StatusReturn<R> invoke(Params... params) const {
+    using Entry = detail::StatusReturn<R> (*)(void* callee_vmctx, void* callee_code, Params...);
+    return reinterpret_cast<Entry>(entry_)(vmctx_, code_, params...);
+  }
+
+  // A trap, or a thread that has not run wasm yet: prepared once, then the call runs again.
+  [[gnu::noinline, gnu::cold]] Result<R> callFailed(uint64_t status, Params... params) const {
+    if (status == detail::kStatusThreadNotReady) {
+      if (Result<void> prepared = detail::prepareThreadForCalls(); !prepared)
+        return prepared.error();
+      const detail::StatusReturn<R> out = invoke(params...);
+      status = detail::statusOf<R>(out);
+      if (status == detail::kStatusReturned) {
+        if constexpr (std::is_void_v<R>) return {};
+        else return out.value;
+      }
+    }
+    return detail::trappedCallError();
+  }
 
   Func func_;
   detail::StoreState* store_;

@@ -109,7 +109,9 @@ class [[nodiscard]] Result {
 template <>
 class [[nodiscard]] Result<void> {
  public:
-  Result() = default;
+  // User-provided, so `return {};` sets the optional's flag alone: a defaulted constructor
+  // would make value-initialization zero the whole Error first (some 150 bytes a call).
+  Result() noexcept {}
   Result(Error error) : error_(std::move(error)) {}
 
   bool ok() const { return !error_.has_value(); }

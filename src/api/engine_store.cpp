@@ -53,15 +53,13 @@ StoreState::StoreState(std::shared_ptr<EngineState> engine)
     : runtime::Store(engine->types(), toRuntimeMode(engine->config().bounds_checks)),
       engine_(std::move(engine)) {}
 
-trampoline::ArrayToWasmFn StoreState::arrayToWasm(uint32_t type_id) {
-  if (type_id < array_to_wasm_.size() && array_to_wasm_[type_id] != nullptr)
-    return array_to_wasm_[type_id];
+DynamicEntry StoreState::makeDynamicEntry(uint32_t type_id) {
   const wasm::FuncType* type = types().lookup(type_id);
-  if (type == nullptr) return nullptr;
-  trampoline::ArrayToWasmFn entry = engine_->trampolines().arrayToWasm(*type);
-  if (type_id >= array_to_wasm_.size()) array_to_wasm_.resize(type_id + 1, nullptr);
-  array_to_wasm_[type_id] = entry;
-  return entry;
+  if (type == nullptr) return {};
+  const DynamicEntry made{type, engine_->trampolines().arrayToWasm(*type)};
+  if (type_id >= dynamic_entries_.size()) dynamic_entries_.resize(type_id + 1);
+  dynamic_entries_[type_id] = made;
+  return made;
 }
 
 void* StoreState::nativeToWasm(uint32_t type_id) {

@@ -20,12 +20,15 @@ struct DynamicHostState {
   Func::Callback callback;
 };
 
-// Converts, calls and converts back; returns instead of trapping so that everything it owns
-// is destroyed before the trap leaves by longjmp.
-[[gnu::noinline]] void runDynamicHost(runtime::VMHostFuncContext* context,
-                                      runtime::ValRaw* values, std::optional<Trap>* trap) {
+// Converts, calls and converts back. A trap is recorded and reported as a status, so the
+// wasm-to-array trampoline leaves the wasm frames once everything here has been destroyed.
+uint64_t dynamicHostEntry(runtime::VMHostFuncContext* context, runtime::ValRaw* values) {
   auto& state = *static_cast<DynamicHostState*>(context->host_data);
   const wasm::FuncType& type = state.type;
+  auto trapped = [](Trap&& trap) {
+    detail::recordHostTrap(std::move(trap));
+    return detail::kStatusTrapped;
+  };
   std::vector<Val> params;
   params.reserve(type.param_count);
   for (uint32_t i = 0; i < type.param_count; ++i)
@@ -35,33 +38,22 @@ struct DynamicHostState {
   for (wasm::ValType t : type.results()) results.push_back(Val::zero(detail::fromWasm(t)));
   try {
     Result<void> outcome = state.callback(params, results);
-    if (!outcome) {
-      trap->emplace(detail::trapFromError(std::move(outcome.error())));
-      return;
-    }
+    if (!outcome) return trapped(detail::trapFromError(std::move(outcome.error())));
   } catch (const std::exception& e) {
-    trap->emplace(detail::trapFromException(e.what()));
-    return;
+    return trapped(detail::trapFromException(e.what()));
   } catch (...) {
-    trap->emplace(detail::trapFromException(nullptr));
-    return;
+    return trapped(detail::trapFromException(nullptr));
   }
   for (size_t i = 0; i < results.size(); ++i) {
     if (auto mismatch = detail::valMismatch(results[i], type.results()[i], state.store)) {
       Trap bad;
       bad.kind = TrapKind::HostError;
       bad.message = "host function result " + std::to_string(i) + ": " + *mismatch;
-      trap->emplace(std::move(bad));
-      return;
+      return trapped(std::move(bad));
     }
     values[i] = detail::toRaw(results[i]);
   }
-}
-
-void dynamicHostEntry(runtime::VMHostFuncContext* context, runtime::ValRaw* values) {
-  std::optional<Trap> trap;
-  runDynamicHost(context, values, &trap);
-  if (trap) detail::raiseHostTrap(std::move(*trap));
+  return detail::kStatusReturned;
 }
 
 std::string describeTypes(std::span<const wasm::ValType> types) {
@@ -79,10 +71,7 @@ std::string describeTypes(std::span<const wasm::ValType> types) {
 
 namespace detail {
 
-void raiseHostTrap(Trap&& trap) {
-  runtime::Trap converted = toRuntime(std::move(trap));
-  runtime::raiseTrap(std::move(converted));
-}
+void recordHostTrap(Trap&& trap) { runtime::recordTrap(toRuntime(std::move(trap))); }
 
 Trap trapFromError(Error&& error) {
   if (error.trap) return std::move(*error.trap);
@@ -100,12 +89,17 @@ Trap trapFromException(const char* what) {
   return trap;
 }
 
-std::optional<Trap> callCatchingTraps(StoreState* store, void (*body)(void*), void* context) {
-  std::optional<runtime::Trap> trap =
-      runtime::catchTraps(store->limits(), [&] { body(context); });
-  if (!trap) return std::nullopt;
-  return fromRuntime(std::move(*trap));
+Result<void> prepareThreadForCalls() {
+  if (runtime::Result<void> prepared = runtime::prepareThread(); !prepared) {
+    Trap trap;
+    trap.kind = TrapKind::HostError;
+    trap.message = prepared.error().message;
+    return Error::fromTrap(std::move(trap));
+  }
+  return {};
 }
+
+Error trappedCallError() { return Error::fromTrap(fromRuntime(runtime::takeTrap())); }
 
 void* funcRefVmctx(runtime::VMFuncRef* ref) { return ref->vmctx; }
 void* funcRefCode(runtime::VMFuncRef* ref) { return ref->code; }
@@ -152,25 +146,31 @@ FuncType Func::type() const {
   return type != nullptr ? detail::fromWasm(*type) : FuncType{};
 }
 
-Result<std::vector<Val>> Func::call(std::span<const Val> args) const {
+Result<void> Func::call(std::span<const Val> args, std::span<Val> results) const {
   detail::StoreState& store = *store_;
-  const wasm::FuncType* type = store.types().lookup(ref_->type_id);
-  if (type == nullptr) return detail::argumentError("call of a function of unknown type");
-  const std::span<const wasm::ValType> params = type->params();
+  const detail::DynamicEntry callee = store.dynamicEntry(ref_->type_id);
+  if (callee.type == nullptr) return detail::argumentError("call of a function of unknown type");
+  const wasm::FuncType& type = *callee.type;
+  const std::span<const wasm::ValType> params = type.params();
+  const std::span<const wasm::ValType> result_types = type.results();
   if (args.size() != params.size()) {
     return detail::argumentError("expected " + std::to_string(params.size()) + " arguments " +
                                  describeTypes(params) + ", got " + std::to_string(args.size()));
+  }
+  if (results.size() != result_types.size()) {
+    return detail::argumentError("expected room for " + std::to_string(result_types.size()) +
+                                 " results " + describeTypes(result_types) + ", got " +
+                                 std::to_string(results.size()));
   }
   for (size_t i = 0; i < args.size(); ++i) {
     if (auto mismatch = detail::valMismatch(args[i], params[i], &store))
       return detail::argumentError("argument " + std::to_string(i) + ": " + *mismatch);
   }
-  trampoline::ArrayToWasmFn entry = store.arrayToWasm(ref_->type_id);
-  if (entry == nullptr)
-    return detail::argumentError("no array-to-wasm trampoline for " + type->toString());
+  if (callee.entry == nullptr)
+    return detail::argumentError("no array-to-wasm trampoline for " + type.toString());
 
   // Arguments in, results out, in the same slots; most calls fit on the stack.
-  const size_t slot_count = std::max<size_t>({params.size(), type->results().size(), 1});
+  const size_t slot_count = std::max<size_t>({params.size(), result_types.size(), 1});
   std::array<runtime::ValRaw, 8> inline_slots;
   std::vector<runtime::ValRaw> heap_slots;
   runtime::ValRaw* values = inline_slots.data();
@@ -180,15 +180,24 @@ Result<std::vector<Val>> Func::call(std::span<const Val> args) const {
   }
   for (size_t i = 0; i < args.size(); ++i) values[i] = detail::toRaw(args[i]);
 
-  runtime::VMFuncRef* ref = ref_;
-  std::optional<runtime::Trap> trapped = runtime::catchTraps(
-      store.limits(), [entry, ref, values] { entry(ref->vmctx, ref->code, values); });
-  if (trapped) return Error::fromTrap(detail::fromRuntime(std::move(*trapped)));
+  runtime::EntryStatus status = callee.entry(ref_->vmctx, ref_->code, values);
+  if (status == runtime::EntryStatus::ThreadNotReady) [[unlikely]] {
+    if (Result<void> prepared = detail::prepareThreadForCalls(); !prepared) return prepared;
+    status = callee.entry(ref_->vmctx, ref_->code, values);
+  }
+  if (status != runtime::EntryStatus::Returned) [[unlikely]]
+    return detail::trappedCallError();
 
-  std::vector<Val> results;
-  results.reserve(type->results().size());
-  for (size_t i = 0; i < type->results().size(); ++i)
-    results.push_back(detail::fromRaw(type->results()[i], values[i], &store));
+  for (size_t i = 0; i < result_types.size(); ++i)
+    results[i] = detail::fromRaw(result_types[i], values[i], &store);
+  return {};
+}
+
+Result<std::vector<Val>> Func::call(std::span<const Val> args) const {
+  const detail::DynamicEntry callee = store_->dynamicEntry(ref_->type_id);
+  const size_t result_count = callee.type != nullptr ? callee.type->results().size() : 0;
+  std::vector<Val> results(result_count);
+  if (Result<void> called = call(args, results); !called) return called.error();
   return results;
 }
 

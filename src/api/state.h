@@ -11,6 +11,7 @@
 #include "runtime/instance.h"
 #include "runtime/profiling.h"
 #include "runtime/store.h"
+#include "runtime/trap_handler.h"
 #include "runtime/type_registry.h"
 #include "trampoline/trampolines.h"
 #include "wisp/wisp.h"
@@ -26,7 +27,11 @@ class EngineState {
                                        config.cpu_features.bmi1, config.cpu_features.sse41,
                                        config.cpu_features.avx}),
         profiler_(profilerFor(config.profiler)),
-        trampolines_(profiler_) {}
+        trampolines_(profiler_) {
+    // Once per engine, not per call: a failure shows when a thread first calls into wasm
+    // (runtime::prepareThread reports it).
+    (void)runtime::installTrapHandlers();
+  }
 
   const Config& config() const { return config_; }
   // What the CPU has and the configuration allows: what compiled code may use.
@@ -55,6 +60,12 @@ class EngineState {
   trampoline::TrampolineCache trampolines_;
 };
 
+// What a dynamic call needs of the callee's type: the type and its array-to-wasm trampoline.
+struct DynamicEntry {
+  const wasm::FuncType* type = nullptr;
+  trampoline::ArrayToWasmFn entry = nullptr;
+};
+
 // Every runtime::Store the API creates is a StoreState, so a runtime extern's store pointer
 // leads back to the API's state with a static_cast (see storeStateOf).
 class StoreState final : public runtime::Store {
@@ -65,13 +76,19 @@ class StoreState final : public runtime::Store {
   const std::shared_ptr<EngineState>& engineShared() const { return engine_; }
 
   // Host-to-wasm trampolines by canonical type id, cached per store so a call looks them up
-  // without a lock or hashing. Null when the engine cannot make one.
-  trampoline::ArrayToWasmFn arrayToWasm(uint32_t type_id);
+  // without a lock or hashing. Null when the engine cannot make one (or the id is unknown).
+  DynamicEntry dynamicEntry(uint32_t type_id) {
+    if (type_id < dynamic_entries_.size() && dynamic_entries_[type_id].entry != nullptr) [[likely]]
+      return dynamic_entries_[type_id];
+    return makeDynamicEntry(type_id);
+  }
   void* nativeToWasm(uint32_t type_id);
 
  private:
+  DynamicEntry makeDynamicEntry(uint32_t type_id);
+
   std::shared_ptr<EngineState> engine_;
-  std::vector<trampoline::ArrayToWasmFn> array_to_wasm_;  // by type id
+  std::vector<DynamicEntry> dynamic_entries_;  // by type id
   std::vector<void*> native_to_wasm_;
 };
 

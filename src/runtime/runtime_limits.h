@@ -15,7 +15,9 @@ struct RuntimeLimits {
   // on a thread sets it from that thread's stack (see stack_bounds.h) and clears it on return.
   uintptr_t stack_limit = 0;
   // The stack pointer at the call into wasm, stored by the host-to-wasm trampolines just before
-  // they call. The stack walk stops at it: frames at or above belong to the host.
+  // they call. The stack walk stops at it: frames at or above belong to the host. With
+  // last_wasm_entry_fp and last_wasm_entry_landing_pc below, it is also where a trap resumes:
+  // the innermost entry on these limits (see EntryRecord).
   uintptr_t last_wasm_entry_sp = 0;
   // The frame pointer and return address of the wasm frame that called out to the host, stored
   // by the wasm-to-host trampolines. A backtrace taken in host code (raiseTrap) or across a
@@ -26,6 +28,11 @@ struct RuntimeLimits {
   // the checks. The runtime only carries the values.
   int64_t fuel = 0;
   uint64_t epoch_deadline = UINT64_MAX;
+  // The innermost entry's frame pointer and its landing pad: a trap sets rsp, rbp and the PC to
+  // last_wasm_entry_sp, last_wasm_entry_fp and last_wasm_entry_landing_pc, and the landing pad
+  // returns to the host with EntryStatus::Trapped.
+  uintptr_t last_wasm_entry_fp = 0;
+  uintptr_t last_wasm_entry_landing_pc = 0;
 
   // Byte offsets of the fields, for code that addresses them from a base register.
   static const uint32_t kStackLimitOffset;
@@ -34,6 +41,8 @@ struct RuntimeLimits {
   static const uint32_t kLastWasmExitPcOffset;
   static const uint32_t kFuelOffset;
   static const uint32_t kEpochDeadlineOffset;
+  static const uint32_t kLastWasmEntryFpOffset;
+  static const uint32_t kLastWasmEntryLandingPcOffset;
 };
 
 inline constexpr uint32_t RuntimeLimits::kStackLimitOffset = offsetof(RuntimeLimits, stack_limit);
@@ -47,6 +56,11 @@ inline constexpr uint32_t RuntimeLimits::kFuelOffset = offsetof(RuntimeLimits, f
 inline constexpr uint32_t RuntimeLimits::kEpochDeadlineOffset =
     offsetof(RuntimeLimits, epoch_deadline);
 
+inline constexpr uint32_t RuntimeLimits::kLastWasmEntryFpOffset =
+    offsetof(RuntimeLimits, last_wasm_entry_fp);
+inline constexpr uint32_t RuntimeLimits::kLastWasmEntryLandingPcOffset =
+    offsetof(RuntimeLimits, last_wasm_entry_landing_pc);
+
 static_assert(std::is_standard_layout_v<RuntimeLimits>, "compiled code addresses fields by offset");
 static_assert(sizeof(uintptr_t) == 8, "the layout below assumes a 64-bit target");
 static_assert(RuntimeLimits::kStackLimitOffset == 0);
@@ -55,6 +69,71 @@ static_assert(RuntimeLimits::kLastWasmExitFpOffset == 16);
 static_assert(RuntimeLimits::kLastWasmExitPcOffset == 24);
 static_assert(RuntimeLimits::kFuelOffset == 32);
 static_assert(RuntimeLimits::kEpochDeadlineOffset == 40);
-static_assert(sizeof(RuntimeLimits) == 48);
+static_assert(RuntimeLimits::kLastWasmEntryFpOffset == 48);
+static_assert(RuntimeLimits::kLastWasmEntryLandingPcOffset == 56);
+static_assert(sizeof(RuntimeLimits) == 64);
+
+// What a host-to-wasm entry returns next to its result (the trampolines put it in a register of
+// its own, see isa::target::entryStatusRegister): the success path costs one register move.
+enum class EntryStatus : uint64_t {
+  Returned = 0,
+  Trapped = 1,         // the trap's details wait in the thread's trap record (takeTrap)
+  ThreadNotReady = 2,  // nothing ran: prepareThread() first, then call again
+};
+
+// One host-to-wasm entry, in the entry's own frame: the trampoline links it into the thread's
+// chain (ThreadEntryState::innermost), saves the limits' fields it overwrites, and puts them back
+// on the way out, whether wasm returned or trapped. So entries nest (host -> wasm -> host ->
+// wasm, on the same limits or another store's), and the stack walk reaches every activation.
+struct EntryRecord {
+  RuntimeLimits* limits;
+  EntryRecord* previous;  // the next older entry on this thread, or null
+  uintptr_t saved_stack_limit;
+  uintptr_t saved_entry_sp;
+  uintptr_t saved_entry_fp;
+  uintptr_t saved_entry_landing_pc;
+  uintptr_t saved_exit_fp;
+  uintptr_t saved_exit_pc;
+
+  static constexpr uint32_t kLimitsOffset = 0;
+  static constexpr uint32_t kPreviousOffset = 8;
+  static constexpr uint32_t kSavedStackLimitOffset = 16;
+  static constexpr uint32_t kSavedEntrySpOffset = 24;
+  static constexpr uint32_t kSavedEntryFpOffset = 32;
+  static constexpr uint32_t kSavedEntryLandingPcOffset = 40;
+  static constexpr uint32_t kSavedExitFpOffset = 48;
+  static constexpr uint32_t kSavedExitPcOffset = 56;
+};
+static_assert(offsetof(EntryRecord, previous) == EntryRecord::kPreviousOffset);
+static_assert(offsetof(EntryRecord, saved_stack_limit) == EntryRecord::kSavedStackLimitOffset);
+static_assert(offsetof(EntryRecord, saved_entry_sp) == EntryRecord::kSavedEntrySpOffset);
+static_assert(offsetof(EntryRecord, saved_entry_fp) == EntryRecord::kSavedEntryFpOffset);
+static_assert(offsetof(EntryRecord, saved_entry_landing_pc) ==
+              EntryRecord::kSavedEntryLandingPcOffset);
+static_assert(offsetof(EntryRecord, saved_exit_fp) == EntryRecord::kSavedExitFpOffset);
+static_assert(offsetof(EntryRecord, saved_exit_pc) == EntryRecord::kSavedExitPcOffset);
+static_assert(sizeof(EntryRecord) == 64);
+
+// The per-thread state the trampolines read through the thread pointer (initial-exec TLS at a
+// fixed offset, threadEntryStateOffset() in trap_handler.h). `ready` is 0 until prepareThread()
+// has set up the thread (alternate signal stack, stack bounds, backtrace buffer): an entry on an
+// unready thread returns EntryStatus::ThreadNotReady before doing anything.
+struct ThreadEntryState {
+  EntryRecord* innermost;
+  uintptr_t stack_low;    // the thread's stack: [stack_low, stack_low + stack_size)
+  uintptr_t stack_size;
+  uintptr_t stack_limit;  // for limits whose stack_limit is 0, when entered on that stack
+  uint64_t ready;
+
+  static constexpr uint32_t kInnermostOffset = 0;
+  static constexpr uint32_t kStackLowOffset = 8;
+  static constexpr uint32_t kStackSizeOffset = 16;
+  static constexpr uint32_t kStackLimitOffset = 24;
+  static constexpr uint32_t kReadyOffset = 32;
+};
+static_assert(offsetof(ThreadEntryState, stack_low) == ThreadEntryState::kStackLowOffset);
+static_assert(offsetof(ThreadEntryState, stack_size) == ThreadEntryState::kStackSizeOffset);
+static_assert(offsetof(ThreadEntryState, stack_limit) == ThreadEntryState::kStackLimitOffset);
+static_assert(offsetof(ThreadEntryState, ready) == ThreadEntryState::kReadyOffset);
 
 }  // namespace wisp::runtime

@@ -1,6 +1,6 @@
 #include "runtime/trap_handler.h"
 
-#include <setjmp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -16,10 +16,7 @@
 #include "runtime/backtrace.h"
 #include "runtime/code_registry.h"
 #include "runtime/stack_bounds.h"
-
-#if !defined(__x86_64__) || !defined(__linux__)
-#error "the trap handler reads x86-64 Linux signal contexts; port machineStateOf() first"
-#endif
+#include "runtime/trap_handler_machine.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define WISP_ASAN 1
@@ -36,6 +33,9 @@ namespace wisp::runtime {
 
 namespace {
 
+using machine::currentStackPointer;
+using machine::MachineState;
+
 constexpr int kHandledSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE};
 constexpr size_t kHandledSignalCount = sizeof(kHandledSignals) / sizeof(kHandledSignals[0]);
 // Deeper frames (runaway recursion) are dropped and the trap says so.
@@ -43,36 +43,21 @@ constexpr size_t kMaxBacktraceFrames = 1024;
 
 struct sigaction g_previous_actions[kHandledSignalCount];
 
-// One catchTraps on the stack. Lives in catchTrapsImpl's frame; the handler reaches it through
-// t_innermost and only reads or writes plain fields.
-struct Activation {
-  sigjmp_buf jump_buffer;
-  RuntimeLimits* limits = nullptr;
-  Activation* previous = nullptr;  // the next older activation on this thread
-  // catchTrapsImpl's frame: the wasm frames of this activation lie below it and above the
-  // next newer activation's frame, which bounds the stack walk when entry SPs are missing.
-  uintptr_t frame_address = 0;
-  // The limits' fields at entry, restored at exit. For an older activation on the same limits
-  // these are its wasm entry SP and exit FP/PC, which the stack walk needs.
-  uintptr_t saved_stack_limit = 0;
-  uintptr_t saved_entry_sp = 0;
-  uintptr_t saved_exit_fp = 0;
-  uintptr_t saved_exit_pc = 0;
-  uintptr_t stack_low = 0;  // this thread's stack bottom (0 if unknown), for stack overflows
+// Read by the trampolines through the thread pointer and by the signal handler: plain data in
+// initial-exec TLS, so neither needs lazy initialization or allocation to reach it.
+__attribute__((tls_model("initial-exec"))) constinit thread_local ThreadEntryState t_entry{};
 
-  // Filled by the handler or raiseTrap just before jumping here.
+// The trap on its way from where it happened to takeTrap(), written by the handler (so plain
+// data too) and by host code.
+struct TrapRecord {
   TrapKind kind = TrapKind::Unreachable;
-  uintptr_t trap_sp = 0;          // stack pointer at the trap
-  RawBacktrace* backtrace = nullptr;  // the thread's buffer, cleared before each capture
   bool has_backtrace = false;
-  std::optional<Trap> raised;     // set by raiseTrap(Trap&&) only
+  uintptr_t trap_sp = 0;               // the stack pointer at the trap, for ASan
+  RawBacktrace* backtrace = nullptr;   // the thread's buffer, cleared before each capture
 };
+__attribute__((tls_model("initial-exec"))) constinit thread_local TrapRecord t_trap{};
 
-// Read by the signal handler: a plain pointer in initial-exec TLS, so the handler's access needs
-// no lazy initialization and no allocation.
-__attribute__((tls_model("initial-exec"))) thread_local Activation* t_innermost = nullptr;
-
-// Everything else per thread, set up by the first catchTraps on the thread.
+// Everything else per thread, set up by prepareThread().
 class ThreadTrapState {
  public:
   Result<void> prepare() {
@@ -80,98 +65,81 @@ class ThreadTrapState {
     if (auto installed = alternate_stack_.ensureInstalled(); !installed) return installed;
     frames_ = std::make_unique<RawFrame[]>(kMaxBacktraceFrames);
     backtrace_.emplace(frames_.get(), kMaxBacktraceFrames);
+    t_trap.backtrace = &*backtrace_;
     if (Result<StackBounds> bounds = currentThreadStackBounds()) {
-      stack_low_ = bounds->low;
-      stack_high_ = bounds->high;
+      t_entry.stack_low = bounds->low;
+      t_entry.stack_size = bounds->high - bounds->low;
       if (Result<uintptr_t> limit = computeStackLimit(*bounds)) {
-        stack_limit_ = *limit;
+        t_entry.stack_limit = *limit;
       } else {
         // A small stack: keep half of what is left for the host rather than fail.
-        const auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-        stack_limit_ = bounds->low + (here - bounds->low) / 2;
+        const uintptr_t here = currentStackPointer();
+        t_entry.stack_limit = bounds->low + (here - bounds->low) / 2;
       }
     }
     prepared_ = true;
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    t_entry.ready = 1;
     return {};
   }
-
-  RawBacktrace* backtrace() { return &*backtrace_; }
-  uintptr_t stackLow() const { return stack_low_; }
-  // The limit for wasm entered at `sp`; 0 (none) when `sp` is not on the thread's own stack,
-  // e.g. on a coroutine stack whose bounds only its owner knows.
-  uintptr_t stackLimitFor(uintptr_t sp) const {
-    return sp >= stack_low_ && sp < stack_high_ ? stack_limit_ : 0;
+  ~ThreadTrapState() {
+    t_entry.ready = 0;
+    t_trap.backtrace = nullptr;
   }
+
+  // Set by recordTrap and raiseTrap(Trap&&): a trap with a message of its own.
+  std::optional<Trap> raised;
 
  private:
   bool prepared_ = false;
   AlternateSignalStack alternate_stack_;
   std::unique_ptr<RawFrame[]> frames_;
   std::optional<RawBacktrace> backtrace_;
-  uintptr_t stack_low_ = 0;  // 0, 0: unknown
-  uintptr_t stack_high_ = 0;
-  uintptr_t stack_limit_ = 0;
 };
 
 thread_local ThreadTrapState t_thread_state;
 
-struct MachineState {
-  uintptr_t pc;
-  uintptr_t fp;
-  uintptr_t sp;
-};
-
-MachineState machineStateOf(const ucontext_t& context) {
-  const greg_t* registers = context.uc_mcontext.gregs;
-  return {static_cast<uintptr_t>(registers[REG_RIP]), static_cast<uintptr_t>(registers[REG_RBP]),
-          static_cast<uintptr_t>(registers[REG_RSP])};
-}
-
-inline uintptr_t currentStackPointer() {
-  uintptr_t sp;
-  asm volatile("mov %%rsp, %0" : "=r"(sp));
-  return sp;
-}
-
-// The wasm entry SP and exit FP/PC of `activation`. They are in its limits while it is the
-// newest activation on those limits; once a newer one on the same limits exists, that one's
-// saved copy holds them (the closest such one to `activation`, which saved them last).
+// The wasm entry SP and exit FP/PC of the activation `entry` began. They are in its limits while
+// it is the newest entry on those limits; once a newer one on the same limits exists, that one's
+// record holds them (the closest such one to `entry`, which saved them last).
 struct WasmState {
   uintptr_t entry_sp;
   uintptr_t exit_fp;
   uintptr_t exit_pc;
 };
 
-WasmState wasmStateOf(const Activation& activation, const Activation* innermost) noexcept {
-  WasmState state{activation.limits->last_wasm_entry_sp, activation.limits->last_wasm_exit_fp,
-                  activation.limits->last_wasm_exit_pc};
-  for (const Activation* newer = innermost; newer != &activation; newer = newer->previous) {
-    if (newer->limits == activation.limits) {
+WasmState wasmStateOf(const EntryRecord& entry, const EntryRecord* innermost) noexcept {
+  const RuntimeLimits& limits = *entry.limits;
+  WasmState state{limits.last_wasm_entry_sp, limits.last_wasm_exit_fp, limits.last_wasm_exit_pc};
+  for (const EntryRecord* newer = innermost; newer != &entry; newer = newer->previous) {
+    if (newer->limits == entry.limits) {
       state = {newer->saved_entry_sp, newer->saved_exit_fp, newer->saved_exit_pc};
     }
   }
   return state;
 }
 
-// Fills the innermost activation's backtrace with every activation's wasm frames, newest first.
-// The newest stretch starts at (pc, fp); each older one at its activation's exit FP/PC.
-void captureBacktrace(Activation& innermost, uintptr_t pc, bool pc_is_return_address,
+// Fills the thread's backtrace with every activation's wasm frames, newest first. The newest
+// stretch starts at (pc, fp); each older one at its activation's exit FP/PC. Each activation's
+// frames lie between its entry's stack pointer and the next newer entry's record.
+void captureBacktrace(const EntryRecord& innermost, uintptr_t pc, bool pc_is_return_address,
                       uintptr_t fp, uintptr_t sp) noexcept {
-  RawBacktrace& out = *innermost.backtrace;
+  if (t_trap.backtrace == nullptr) return;
+  RawBacktrace& out = *t_trap.backtrace;
   out.clear();
-  innermost.has_backtrace = true;
+  t_trap.has_backtrace = true;
   uintptr_t lower = sp;
-  for (const Activation* activation = &innermost; activation != nullptr;
-       activation = activation->previous) {
-    const WasmState state = wasmStateOf(*activation, &innermost);
-    if (activation != &innermost) {
+  for (const EntryRecord* entry = &innermost; entry != nullptr; entry = entry->previous) {
+    const WasmState state = wasmStateOf(*entry, &innermost);
+    if (entry != &innermost) {
       pc = state.exit_pc;
       fp = state.exit_fp;
       pc_is_return_address = true;
     }
-    const uintptr_t upper = state.entry_sp != 0 ? state.entry_sp : activation->frame_address;
+    const auto record_address = reinterpret_cast<uintptr_t>(entry);
+    const uintptr_t upper = state.entry_sp != 0 ? state.entry_sp : record_address;
     if (pc != 0 && !captureWasmFrames(pc, pc_is_return_address, fp, lower, upper, out)) return;
-    lower = activation->frame_address;
+    lower = record_address;
   }
 }
 
@@ -183,8 +151,8 @@ bool looksLikeStackOverflow(uintptr_t fault_address, uintptr_t sp, uintptr_t sta
 }
 
 // The trap a fault at `state.pc` means, or nullopt if the fault is not a wasm trap.
-std::optional<TrapKind> classifyFault(int signal, const siginfo_t& info, const MachineState& state,
-                                      const Activation& activation) noexcept {
+std::optional<TrapKind> classifyFault(int signal, const siginfo_t& info,
+                                      const MachineState& state) noexcept {
   if (info.si_code <= 0) return std::nullopt;  // sent by kill/raise/sigqueue, not a fault
   std::optional<RegisteredCode> code = lookupCode(state.pc);
   if (!code) return std::nullopt;
@@ -197,7 +165,7 @@ std::optional<TrapKind> classifyFault(int signal, const siginfo_t& info, const M
     case SIGSEGV:
     case SIGBUS: {
       const auto address = reinterpret_cast<uintptr_t>(info.si_addr);
-      return looksLikeStackOverflow(address, state.sp, activation.stack_low)
+      return looksLikeStackOverflow(address, state.sp, t_entry.stack_low)
                  ? TrapKind::StackOverflow
                  : TrapKind::MemoryOutOfBounds;
     }
@@ -217,19 +185,27 @@ void forwardToPreviousHandler(int signal, siginfo_t* info, void* context) {
   while (slot < kHandledSignalCount && kHandledSignals[slot] != signal) ++slot;
   const struct sigaction& previous = g_previous_actions[slot];
   const bool sent = info->si_code <= 0;
-  if ((previous.sa_flags & SA_SIGINFO) && previous.sa_sigaction != nullptr) {
-    previous.sa_sigaction(signal, info, context);
-    return;
-  }
-  if (!(previous.sa_flags & SA_SIGINFO) && previous.sa_handler != SIG_DFL &&
-      previous.sa_handler != SIG_IGN) {
-    previous.sa_handler(signal);
+  const bool has_handler = (previous.sa_flags & SA_SIGINFO)
+                               ? previous.sa_sigaction != nullptr
+                               : previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN;
+  if (has_handler) {
+    // Run it with the mask its own sigaction would have given it (the kernel applied ours), so a
+    // handler installed with SA_NODEFER that leaves by siglongjmp does not leave the signal
+    // blocked.
+    sigset_t mask = static_cast<const ucontext_t*>(context)->uc_sigmask;
+    for (int s = 1; s < NSIG; ++s) {
+      if (sigismember(&previous.sa_mask, s) == 1) sigaddset(&mask, s);
+    }
+    if (!(previous.sa_flags & SA_NODEFER)) sigaddset(&mask, signal);
+    pthread_sigmask(SIG_SETMASK, &mask, nullptr);
+    if (previous.sa_flags & SA_SIGINFO) previous.sa_sigaction(signal, info, context);
+    else previous.sa_handler(signal);
     return;
   }
   if (previous.sa_handler == SIG_IGN && sent) return;
   // Default action: restore it. Returning re-executes the faulting instruction, which now
   // kills the process (with a core dump) as it would have without Wisp; a sent signal is
-  // raised again (SA_NODEFER: it is not blocked here, so it is delivered at once).
+  // raised again, and delivered when the handler returns and the mask is restored.
   struct sigaction default_action {};
   default_action.sa_handler = SIG_DFL;
   sigemptyset(&default_action.sa_mask);
@@ -239,15 +215,18 @@ void forwardToPreviousHandler(int signal, siginfo_t* info, void* context) {
 
 void handleTrapSignal(int signal, siginfo_t* info, void* context) {
   const int saved_errno = errno;
-  Activation* activation = t_innermost;
-  if (activation != nullptr) {
-    const MachineState state = machineStateOf(*static_cast<const ucontext_t*>(context));
-    if (std::optional<TrapKind> kind = classifyFault(signal, *info, state, *activation)) {
-      activation->kind = *kind;
-      activation->trap_sp = state.sp;
-      captureBacktrace(*activation, state.pc, /*pc_is_return_address=*/false, state.fp, state.sp);
+  const EntryRecord* innermost = t_entry.innermost;
+  if (innermost != nullptr) {
+    const MachineState state = machine::stateOf(context);
+    if (std::optional<TrapKind> kind = classifyFault(signal, *info, state)) {
+      t_trap.kind = *kind;
+      t_trap.trap_sp = state.sp;
+      captureBacktrace(*innermost, state.pc, /*pc_is_return_address=*/false, state.fp, state.sp);
+      // Returning resumes at the landing pad: the kernel puts back the signal mask of the
+      // interrupted code and, the stack pointer being off the alternate stack, leaves it.
+      machine::resumeAtLandingPad(context, *innermost->limits);
       errno = saved_errno;
-      siglongjmp(activation->jump_buffer, 1);
+      return;
     }
   }
   errno = saved_errno;
@@ -265,9 +244,9 @@ Result<void> installHandlersOnce() {
     }
     struct sigaction action {};
     action.sa_sigaction = handleTrapSignal;
-    // SA_NODEFER: the handler leaves by siglongjmp without restoring the signal mask (sigsetjmp
-    // with savemask 0 keeps catchTraps free of system calls), so the signal must not stay blocked.
-    action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    // The handler returns (to the landing pad or to the fault), so the kernel's own mask
+    // handling is right: no SA_NODEFER.
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK;
     sigemptyset(&action.sa_mask);
     if (sigaction(kHandledSignals[i], &action, nullptr) != 0) {
       return systemError("trap handler: sigaction of signal " + std::to_string(kHandledSignals[i]),
@@ -277,57 +256,48 @@ Result<void> installHandlersOnce() {
   return {};
 }
 
-// Links the activation in on construction; unlinks it and restores the limits on destruction,
-// whether the body returned, trapped, or threw.
-class ActivationScope {
+// The fields an entry overwrites, saved in its record; put back by the destructor whether the
+// body returned, trapped, or threw.
+class EntryScope {
  public:
-  ActivationScope(Activation& activation, RuntimeLimits& limits, ThreadTrapState& thread)
-      : activation_(activation) {
-    activation.limits = &limits;
-    activation.previous = t_innermost;
-    activation.saved_stack_limit = limits.stack_limit;
-    activation.saved_entry_sp = limits.last_wasm_entry_sp;
-    activation.saved_exit_fp = limits.last_wasm_exit_fp;
-    activation.saved_exit_pc = limits.last_wasm_exit_pc;
-    activation.stack_low = thread.stackLow();
-    activation.backtrace = thread.backtrace();
-    if (limits.stack_limit == 0) limits.stack_limit = thread.stackLimitFor(activation.frame_address);
-    limits.last_wasm_entry_sp = 0;
+  EntryScope(EntryRecord& record, RuntimeLimits& limits) : record_(record) {
+    record.limits = &limits;
+    record.previous = t_entry.innermost;
+    record.saved_stack_limit = limits.stack_limit;
+    record.saved_entry_sp = limits.last_wasm_entry_sp;
+    record.saved_entry_fp = limits.last_wasm_entry_fp;
+    record.saved_entry_landing_pc = limits.last_wasm_entry_landing_pc;
+    record.saved_exit_fp = limits.last_wasm_exit_fp;
+    record.saved_exit_pc = limits.last_wasm_exit_pc;
+    if (limits.stack_limit == 0) {
+      const uintptr_t here = currentStackPointer();
+      if (here - t_entry.stack_low < t_entry.stack_size) limits.stack_limit = t_entry.stack_limit;
+    }
+    // A body of host code has no wasm exit yet: a backtrace taken in it has no newest stretch.
     limits.last_wasm_exit_fp = 0;
     limits.last_wasm_exit_pc = 0;
-    t_innermost = &activation;
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    t_entry.innermost = &record;
     std::atomic_signal_fence(std::memory_order_seq_cst);
   }
-  ~ActivationScope() {
-    RuntimeLimits& limits = *activation_.limits;
-    limits.stack_limit = activation_.saved_stack_limit;
-    limits.last_wasm_entry_sp = activation_.saved_entry_sp;
-    limits.last_wasm_exit_fp = activation_.saved_exit_fp;
-    limits.last_wasm_exit_pc = activation_.saved_exit_pc;
-    t_innermost = activation_.previous;
+  ~EntryScope() {
+    RuntimeLimits& limits = *record_.limits;
+    limits.stack_limit = record_.saved_stack_limit;
+    limits.last_wasm_entry_sp = record_.saved_entry_sp;
+    limits.last_wasm_entry_fp = record_.saved_entry_fp;
+    limits.last_wasm_entry_landing_pc = record_.saved_entry_landing_pc;
+    limits.last_wasm_exit_fp = record_.saved_exit_fp;
+    limits.last_wasm_exit_pc = record_.saved_exit_pc;
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    t_entry.innermost = record_.previous;
     std::atomic_signal_fence(std::memory_order_seq_cst);
   }
-  ActivationScope(const ActivationScope&) = delete;
-  ActivationScope& operator=(const ActivationScope&) = delete;
+  EntryScope(const EntryScope&) = delete;
+  EntryScope& operator=(const EntryScope&) = delete;
 
  private:
-  Activation& activation_;
+  EntryRecord& record_;
 };
-
-Trap trapOf(Activation& activation) {
-  Trap trap;
-  if (activation.raised) {
-    trap = std::move(*activation.raised);
-    activation.raised.reset();
-  } else {
-    trap = makeTrap(activation.kind);
-  }
-  if (trap.backtrace.empty() && activation.has_backtrace) {
-    trap.backtrace = resolveBacktrace(*activation.backtrace);
-    trap.backtrace_truncated = activation.backtrace->truncated();
-  }
-  return trap;
-}
 
 Trap hostErrorTrap(std::string message) {
   Trap trap = makeTrap(TrapKind::HostError);
@@ -335,25 +305,29 @@ Trap hostErrorTrap(std::string message) {
   return trap;
 }
 
-[[noreturn]] void jumpToInnermost(Activation& activation) {
-  activation.trap_sp = currentStackPointer();
-  siglongjmp(activation.jump_buffer, 1);
-}
-
-Activation& innermostOrAbort(const char* what) {
-  Activation* activation = t_innermost;
-  if (activation == nullptr) {
-    std::fprintf(stderr, "wisp: %s outside catchTraps: nothing can catch the trap\n", what);
+const EntryRecord& innermostOrAbort(const char* what) {
+  const EntryRecord* innermost = t_entry.innermost;
+  if (innermost == nullptr) {
+    std::fprintf(stderr, "wisp: %s outside any call into wasm: nothing can catch the trap\n", what);
     std::abort();
   }
-  return *activation;
+  return *innermost;
 }
 
 // The backtrace of a trap raised by host code: wasm frames from the last exit to the host on.
-void captureFromLastExit(Activation& activation) {
-  const RuntimeLimits& limits = *activation.limits;
-  captureBacktrace(activation, limits.last_wasm_exit_pc, /*pc_is_return_address=*/true,
+void captureFromLastExit(const EntryRecord& innermost) {
+  const RuntimeLimits& limits = *innermost.limits;
+  captureBacktrace(innermost, limits.last_wasm_exit_pc, /*pc_is_return_address=*/true,
                    limits.last_wasm_exit_fp, currentStackPointer());
+}
+
+void recordFromHost(const EntryRecord& innermost, Trap&& trap) {
+  t_trap.kind = trap.kind;
+  t_trap.has_backtrace = false;
+  t_trap.trap_sp = currentStackPointer();
+  const bool needs_backtrace = trap.backtrace.empty();
+  t_thread_state.raised = std::move(trap);
+  if (needs_backtrace) captureFromLastExit(innermost);
 }
 
 }  // namespace
@@ -363,55 +337,91 @@ Result<void> installTrapHandlers() {
   return result;
 }
 
-bool insideCatchTraps() { return t_innermost != nullptr; }
+Result<void> prepareThread() {
+  if (t_entry.ready) return {};
+  if (Result<void> installed = installTrapHandlers(); !installed) {
+    return Error{"cannot catch traps: " + installed.error().message};
+  }
+  if (Result<void> prepared = t_thread_state.prepare(); !prepared) {
+    return Error{"cannot catch traps on this thread: " + prepared.error().message};
+  }
+  return {};
+}
+
+int32_t threadEntryStateOffset() {
+  static const int32_t offset = [] {
+    const auto delta = static_cast<intptr_t>(reinterpret_cast<uintptr_t>(&t_entry) -
+                                             machine::threadPointer());
+    if (delta < INT32_MIN || delta > INT32_MAX) {
+      std::fprintf(stderr, "wisp: the thread entry state is out of reach of the thread pointer\n");
+      std::abort();
+    }
+    return static_cast<int32_t>(delta);
+  }();
+  return offset;
+}
+
+bool insideCatchTraps() { return t_entry.innermost != nullptr; }
+
+Trap takeTrap() {
+#if defined(WISP_ASAN)
+  // The frames the landing skipped may have left ASan redzones poisoned; ASan cannot know that
+  // they are gone.
+  const uintptr_t here = currentStackPointer();
+  if (t_trap.trap_sp != 0 && t_trap.trap_sp < here) {
+    __asan_unpoison_memory_region(reinterpret_cast<void*>(t_trap.trap_sp), here - t_trap.trap_sp);
+  }
+#endif
+  ThreadTrapState& thread = t_thread_state;
+  Trap trap;
+  if (thread.raised) {
+    trap = std::move(*thread.raised);
+    thread.raised.reset();
+  } else {
+    trap = makeTrap(t_trap.kind);
+  }
+  if (trap.backtrace.empty() && t_trap.has_backtrace && t_trap.backtrace != nullptr) {
+    trap.backtrace = resolveBacktrace(*t_trap.backtrace);
+    trap.backtrace_truncated = t_trap.backtrace->truncated();
+  }
+  t_trap.has_backtrace = false;
+  t_trap.trap_sp = 0;
+  return trap;
+}
+
+void recordTrap(Trap&& trap) { recordFromHost(innermostOrAbort("recordTrap"), std::move(trap)); }
 
 namespace detail {
 
 std::optional<Trap> catchTrapsImpl(RuntimeLimits& limits, void (*body)(void*), void* context) {
-  if (Result<void> installed = installTrapHandlers(); !installed) {
-    return hostErrorTrap("cannot catch traps: " + installed.error().message);
+  if (Result<void> prepared = prepareThread(); !prepared) {
+    return hostErrorTrap(prepared.error().message);
   }
-  ThreadTrapState& thread = t_thread_state;
-  if (Result<void> prepared = thread.prepare(); !prepared) {
-    return hostErrorTrap("cannot catch traps on this thread: " + prepared.error().message);
+  EntryStatus status;
+  {
+    EntryRecord record;
+    EntryScope scope(record, limits);
+    status = wisp_enter_with_landing_pad(&limits, body, context);
   }
-
-  Activation activation;
-  activation.frame_address = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-  ActivationScope scope(activation, limits, thread);
-  // savemask 0: no sigprocmask system call per entry (see SA_NODEFER above).
-  if (sigsetjmp(activation.jump_buffer, 0) == 0) {
-    body(context);
-    return std::nullopt;
-  }
-#if defined(WISP_ASAN)
-  // The frames we jumped over may have left ASan redzones poisoned; ASan's own longjmp hook
-  // cannot clear them when the jump starts on the alternate signal stack.
-  const uintptr_t here = currentStackPointer();
-  if (activation.trap_sp != 0 && activation.trap_sp < here) {
-    __asan_unpoison_memory_region(reinterpret_cast<void*>(activation.trap_sp),
-                                  here - activation.trap_sp);
-  }
-#endif
-  return trapOf(activation);
+  if (status == EntryStatus::Returned) return std::nullopt;
+  return takeTrap();
 }
 
 }  // namespace detail
 
 void raiseTrap(TrapKind kind) {
-  Activation& activation = innermostOrAbort("raiseTrap");
-  activation.kind = kind;
-  captureFromLastExit(activation);
-  jumpToInnermost(activation);
+  const EntryRecord& innermost = innermostOrAbort("raiseTrap");
+  t_trap.kind = kind;
+  t_trap.trap_sp = currentStackPointer();
+  t_thread_state.raised.reset();
+  captureFromLastExit(innermost);
+  wisp_jump_to_landing_pad(innermost.limits);
 }
 
 void raiseTrap(Trap&& trap) {
-  Activation& activation = innermostOrAbort("raiseTrap");
-  activation.kind = trap.kind;
-  const bool needs_backtrace = trap.backtrace.empty();
-  activation.raised = std::move(trap);
-  if (needs_backtrace) captureFromLastExit(activation);
-  jumpToInnermost(activation);
+  const EntryRecord& innermost = innermostOrAbort("raiseTrap");
+  recordFromHost(innermost, std::move(trap));
+  wisp_jump_to_landing_pad(innermost.limits);
 }
 
 }  // namespace wisp::runtime

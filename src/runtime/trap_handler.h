@@ -1,35 +1,44 @@
-// Catching traps: the one place where the host enters wasm and gets a Trap back instead of a
-// crash.
+// Catching traps: how a call from the host into wasm comes back with a Trap instead of a crash.
 //
-//   std::optional<Trap> trap = catchTraps(limits, [&] { entry_trampoline(callee, args); });
+// Every entry into wasm catches traps. The host-to-wasm trampolines (trampoline/trampolines.h)
+// are the entries the API uses; catchTraps() below is one for any host body (runtime code and
+// tests). An entry
+//  - links an EntryRecord in its own frame into this thread's chain (ThreadEntryState::innermost,
+//    read through the thread pointer), saving the limits' fields it overwrites there;
+//  - records its stack pointer, frame pointer and landing pad in RuntimeLimits
+//    (last_wasm_entry_sp/fp/landing_pc);
+//  - on the way out, by return or by trap, puts the limits and the chain back.
+// No setjmp, and nothing per call in C++: the success path is the trampoline's own moves.
 //
-// catchTraps pushes an activation on a per-thread list (entries nest: host -> wasm -> host ->
-// wasm), records a jump point (sigsetjmp), runs the body and pops the activation. A trap ends
-// the body early and lands back in the innermost catchTraps:
+// A trap ends the innermost entry, which returns EntryStatus::Trapped; takeTrap() then gives the
+// Trap (kind, message, wasm backtrace), recorded before the landing:
 //  - a fault in registered wasm code (code_registry.h): the signal handler maps the faulting
 //    PC to a trap kind (the trap site registered at that PC, e.g. a ud2; otherwise SIGSEGV or
 //    SIGBUS means an out-of-bounds memory access, or stack overflow when the fault address is
 //    at the end of the thread's stack; SIGFPE means an integer divide by zero or overflow),
-//    walks the wasm frames, and jumps to the activation;
-//  - raiseTrap(), called by host code (builtins, imports) running inside the body.
-// A fault anywhere else is not ours: the previous handler runs (or the default action, which
-// re-raises the fault and kills the process exactly as it would without Wisp). So is SIGILL in
-// wasm code with no trap site registered: that is a compiler bug, and should crash loudly.
+//    walks the wasm frames, records the trap, rewrites the interrupted context to the landing
+//    pad (pc, sp, fp of the innermost entry) and returns: the kernel restores the signal mask
+//    and leaves the alternate signal stack as it does for any handler;
+//  - a host function called from wasm records the trap (recordTrap) and returns a non-zero
+//    status to its wasm-to-host trampoline, which jumps to the landing pad: the host's own
+//    frames have all returned, so their destructors ran;
+//  - raiseTrap(), for host code that must leave at once (wisp::trap()): records the trap and
+//    resumes at the landing pad directly, skipping the frames in between without running their
+//    destructors (as longjmp would, though nothing was saved for it at the entry).
+// A fault anywhere else is not ours: the previous handler runs, with the signal mask it asked
+// for (or the default action, which re-raises the fault and kills the process exactly as it
+// would without Wisp). So is SIGILL in wasm code with no trap site registered: that is a
+// compiler bug, and should crash loudly.
 //
-// Contract with compiled code and trampolines (see runtime_limits.h):
-//  - The body should be a single call into wasm through a host-to-wasm trampoline that stores
-//    the stack pointer at its call into RuntimeLimits::last_wasm_entry_sp; a wasm-to-host
-//    trampoline stores last_wasm_exit_fp/pc. catchTraps saves these fields on entry, clears
-//    them, and restores them on exit, so nested activations on the same limits each see their
-//    own values and a backtrace can walk every activation's wasm frames.
-//  - If limits.stack_limit is 0, the outermost catchTraps on the limits sets it from the
-//    thread's stack (stack_bounds.h; only when running on that stack, not on a coroutine's)
-//    and resets it to 0 on exit.
-//  - Jumping out (siglongjmp) skips the destructors of everything between the trap and the
-//    catchTraps: wasm frames have none, and host code that can trap (a builtin calling
-//    raiseTrap) must not hold objects that own resources across the call.
-// Signals are handled on a per-thread alternate stack (alternate_signal_stack.h), so a thread
-// that overflowed its stack still reports the trap. x86-64 Linux only for now.
+// Preparation, once: installTrapHandlers() per process (each Engine asks at creation), and
+// prepareThread() per thread (alternate signal stack, stack bounds, backtrace buffer). An entry
+// on a thread not prepared yet runs nothing and returns EntryStatus::ThreadNotReady; the caller
+// prepares the thread and calls again.
+//
+// Stack limit: if limits.stack_limit is 0, an entry sets it for the call from the thread's
+// stack (stack_bounds.h; only when running on that stack, not on a coroutine's) and puts the 0
+// back on exit. Signals are handled on a per-thread alternate stack (alternate_signal_stack.h),
+// so a thread that overflowed its stack still reports the trap. x86-64 Linux only for now.
 #pragma once
 
 #include <optional>
@@ -42,16 +51,33 @@
 namespace wisp::runtime {
 
 // Installs the handlers for SIGSEGV, SIGBUS, SIGILL and SIGFPE, once per process (thread-safe;
-// later calls return the first result). catchTraps calls it, so calling it is optional.
+// later calls return the first result).
 Result<void> installTrapHandlers();
+
+// Makes the calling thread able to run wasm: the handlers, an alternate signal stack, its
+// stack bounds and backtrace buffer. Cheap after the first call on a thread.
+Result<void> prepareThread();
+
+// The offset of this thread's ThreadEntryState from the thread pointer: the same on every
+// thread (initial-exec TLS), so the trampolines address it as a constant.
+int32_t threadEntryStateOffset();
+
+// The trap that ended the innermost entry with EntryStatus::Trapped, exactly once per trap.
+Trap takeTrap();
+
+// For host code called from wasm that is about to return a trapped status to its wasm-to-host
+// trampoline: records the trap for takeTrap(), with a backtrace from the wasm frame that last
+// called out to the host (last_wasm_exit_fp/pc). A trap that already has a backtrace (one an
+// inner entry returned, passed on) keeps it.
+void recordTrap(Trap&& trap);
 
 namespace detail {
 std::optional<Trap> catchTrapsImpl(RuntimeLimits& limits, void (*body)(void*), void* context);
 }  // namespace detail
 
-// Runs `body`; returns the trap that ended it, or nullopt when it returned normally. If this
-// thread cannot catch traps (handlers or the alternate stack could not be set up), the body
-// does not run and the result is a HostError trap saying why.
+// Runs `body` as an entry on `limits`; returns the trap that ended it, or nullopt when it
+// returned normally. If this thread cannot catch traps (handlers or the alternate stack could
+// not be set up), the body does not run and the result is a HostError trap saying why.
 template <typename Body>
 std::optional<Trap> catchTraps(RuntimeLimits& limits, Body&& body) {
   static_assert(std::is_invocable_v<Body&>, "catchTraps runs body()");
@@ -61,16 +87,16 @@ std::optional<Trap> catchTraps(RuntimeLimits& limits, Body&& body) {
       const_cast<void*>(static_cast<const void*>(&body)));
 }
 
-// Ends the innermost catchTraps on this thread with a trap of `kind`; the backtrace starts at
-// the wasm frame that last called out to the host (last_wasm_exit_fp/pc). For builtins and host
-// functions called from compiled code. Outside any catchTraps it aborts with a message.
+// Ends the innermost entry on this thread with a trap of `kind` at once; the backtrace starts
+// at the wasm frame that last called out to the host (last_wasm_exit_fp/pc). Outside any entry
+// it aborts with a message.
 [[noreturn]] void raiseTrap(TrapKind kind);
-// Re-raises an existing trap (e.g. one an inner catchTraps returned) to the innermost catchTraps,
-// keeping its message and backtrace; an empty backtrace is captured as for raiseTrap(kind).
-// Takes an rvalue: the caller's copy is never destroyed, so it must be moved-from.
+// Raises an existing trap (e.g. one an inner entry returned), keeping its message and
+// backtrace; an empty backtrace is captured as for raiseTrap(kind). Takes an rvalue: the
+// caller's copy is never destroyed, so it must be moved-from.
 [[noreturn]] void raiseTrap(Trap&& trap);
 
-// True while the calling thread is inside catchTraps.
+// True while the calling thread is inside an entry into wasm (or catchTraps).
 bool insideCatchTraps();
 
 }  // namespace wisp::runtime

@@ -1,18 +1,22 @@
 // The trampolines of ../shared/seed/trampoline.rs, built over the MacroAssembler.
 #include "trampoline/trampolines.h"
 
-
 #include <cstring>
 
 #include "isa/masm.h"
 #include "runtime/runtime_limits.h"
+#include "runtime/trap_handler.h"
 
 namespace wisp::trampoline {
 
 using isa::Address;
 using isa::Reg;
+using runtime::EntryRecord;
+using runtime::EntryStatus;
+using runtime::RuntimeLimits;
+using runtime::ThreadEntryState;
 using wasm::ValType;
-namespace x64 = isa::x64;
+namespace target = isa::target;
 
 namespace {
 
@@ -20,69 +24,178 @@ constexpr int32_t kValRawSize = sizeof(runtime::ValRaw);
 
 Address at(Reg base, int64_t disp) { return {base, Reg(), static_cast<int32_t>(disp)}; }
 
-// The callee-saved registers of System V other than rbp, pushed by host-to-wasm trampolines
-// because wasm code preserves only its pinned registers.
-constexpr Reg kSaved[] = {x64::rbx, x64::r12, x64::r13, x64::r14, x64::r15};
+// ---- host-to-wasm entries -------------------------------------------------------------------
+//
+// The frame of an entry, from its frame pointer down:
+//   [fp + 8]              return address into the host
+//   [fp]                  the host's frame pointer
+//   [fp - 8 * saved]      target::kHostCalleeSaved
+//   [fp - kRecordBelowFp] the EntryRecord (64 bytes)
+//   [fp - kSlotBelowFp]   one word: array-to-wasm keeps the values pointer there
+//   [sp, ...)             the outgoing stack area of the wasm call
+// The entry links the record into the thread's chain and points the limits' entry SP, FP and
+// landing pad at itself; a trap anywhere below resumes at the landing pad with sp and fp as
+// they were at the call, and the way out restores everything the normal return restores.
+constexpr int32_t kSavedBytes = 8 * static_cast<int32_t>(std::size(target::kHostCalleeSaved));
+constexpr int32_t kRecordBelowFp = kSavedBytes + static_cast<int32_t>(sizeof(EntryRecord));
+constexpr int32_t kSlotBelowFp = kRecordBelowFp + 8;
+// rsp is 8 mod 16 at the entry; after the frame pointer, the saved registers, the record and
+// the slot it is 16-aligned, ready for the 16-aligned outgoing area.
+static_assert((8 + 8 + kSlotBelowFp) % 16 == 0);
 
-// push rbp; mov rbp, rsp; push the callee-saved registers. rsp is then 8 mod 16.
-void enterHostToWasm(isa::MacroAssembler& masm) {
-  masm.push(x64::rbp);
-  masm.move(x64::rbp, x64::rsp, ValType::I64);
-  for (Reg r : kSaved) masm.push(r);
+// The limits fields an entry overwrites, and where its record keeps their previous values.
+struct SavedField {
+  uint32_t limits_offset;
+  uint32_t record_offset;
+};
+constexpr SavedField kSavedFields[] = {
+    {RuntimeLimits::kStackLimitOffset, EntryRecord::kSavedStackLimitOffset},
+    {RuntimeLimits::kLastWasmEntrySpOffset, EntryRecord::kSavedEntrySpOffset},
+    {RuntimeLimits::kLastWasmEntryFpOffset, EntryRecord::kSavedEntryFpOffset},
+    {RuntimeLimits::kLastWasmEntryLandingPcOffset, EntryRecord::kSavedEntryLandingPcOffset},
+    {RuntimeLimits::kLastWasmExitFpOffset, EntryRecord::kSavedExitFpOffset},
+    {RuntimeLimits::kLastWasmExitPcOffset, EntryRecord::kSavedExitPcOffset},
+};
+
+Address recordField(uint32_t offset) {
+  return at(target::kFramePointer, -kRecordBelowFp + static_cast<int32_t>(offset));
+}
+int32_t threadField(uint32_t offset) {
+  return runtime::threadEntryStateOffset() + static_cast<int32_t>(offset);
 }
 
-void leaveHostToWasm(isa::MacroAssembler& masm) {
-  masm.leaPtr(x64::rsp, at(x64::rbp, -8 * static_cast<int32_t>(std::size(kSaved))));
-  for (size_t i = std::size(kSaved); i-- > 0;) masm.pop(kSaved[i]);
-  masm.pop(x64::rbp);
+struct EntryLabels {
+  isa::Label landing, restore, leave, not_ready;
+};
+
+// Sets up the frame above and the entry record, with the callee's vmctx already in the pinned
+// register; `outgoing` is the wasm call's stack area. Leaves rsp as it is at the call.
+EntryLabels enterHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing) {
+  EntryLabels labels{masm.newLabel(), masm.newLabel(), masm.newLabel(), masm.newLabel()};
+  const Reg limits = target::kEntryTemps[0], t1 = target::kEntryTemps[1],
+            t2 = target::kEntryTemps[2];
+  masm.push(target::kFramePointer);
+  masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
+  for (Reg r : target::kHostCalleeSaved) masm.push(r);
+  masm.adjustStack(kSlotBelowFp - kSavedBytes + static_cast<int32_t>(outgoing));
+  // A thread that has never been prepared returns at once; the host prepares it and calls again.
+  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kReadyOffset));
+  masm.branchIfZero(t1, ValType::I64, labels.not_ready);
+
+  masm.move(target::kVmctxReg, vmctx_arg, ValType::I64);
+  masm.loadPtr(limits, at(target::kVmctxReg, runtime::VMOffsets::kLimitsOffset));
+  masm.storePtr(recordField(EntryRecord::kLimitsOffset), limits);
+  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kInnermostOffset));
+  masm.storePtr(recordField(EntryRecord::kPreviousOffset), t1);
+  masm.leaPtr(t1, recordField(0));
+  masm.storeThreadLocal(threadField(ThreadEntryState::kInnermostOffset), t1);
+  static_assert(kSavedFields[0].limits_offset == RuntimeLimits::kStackLimitOffset);
+  masm.loadPtr(t2, at(limits, RuntimeLimits::kStackLimitOffset));
+  masm.storePtr(recordField(EntryRecord::kSavedStackLimitOffset), t2);
+  for (const SavedField& field : std::span(kSavedFields).subspan(1)) {
+    masm.loadPtr(t1, at(limits, field.limits_offset));
+    masm.storePtr(recordField(field.record_offset), t1);
+  }
+  // No stack limit yet (the outermost entry on these limits): the thread's, if we run on the
+  // thread's own stack; on another (a coroutine's), none.
+  const isa::Label have_limit = masm.newLabel();
+  masm.branchIfNonZero(t2, ValType::I64, have_limit);
+  masm.move(t1, target::kStackPointer, ValType::I64);
+  masm.loadThreadLocal(t2, threadField(ThreadEntryState::kStackLowOffset));
+  masm.intBinop(wasm::Opcode::I64Sub, t1, t1, t2);
+  masm.loadThreadLocal(t2, threadField(ThreadEntryState::kStackSizeOffset));
+  masm.branchCompare(isa::Cond::GeU, t1, t2, ValType::I64, have_limit);
+  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kStackLimitOffset));
+  masm.storePtr(at(limits, RuntimeLimits::kStackLimitOffset), t1);
+  masm.bind(have_limit);
+
+  masm.storePtr(at(limits, RuntimeLimits::kLastWasmEntrySpOffset), target::kStackPointer);
+  masm.storePtr(at(limits, RuntimeLimits::kLastWasmEntryFpOffset), target::kFramePointer);
+  masm.leaLabel(t1, labels.landing);
+  masm.storePtr(at(limits, RuntimeLimits::kLastWasmEntryLandingPcOffset), t1);
+  return labels;
+}
+
+// After the wasm call returned: status Returned, the limits and the thread's chain as they were,
+// the host's registers back. The landing pad joins with status Trapped; an unready thread
+// leaves with ThreadNotReady before anything was recorded.
+void leaveHostToWasm(isa::MacroAssembler& masm, const EntryLabels& labels, Reg status) {
+  const Reg limits = target::kEntryTemps[0], t1 = target::kEntryTemps[1];
+  masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::Returned));
+  masm.bind(labels.restore);
+  masm.loadPtr(limits, recordField(EntryRecord::kLimitsOffset));
+  for (const SavedField& field : kSavedFields) {
+    masm.loadPtr(t1, recordField(field.record_offset));
+    masm.storePtr(at(limits, field.limits_offset), t1);
+  }
+  masm.loadPtr(t1, recordField(EntryRecord::kPreviousOffset));
+  masm.storeThreadLocal(threadField(ThreadEntryState::kInnermostOffset), t1);
+  masm.bind(labels.leave);
+  masm.leaPtr(target::kStackPointer, at(target::kFramePointer, -kSavedBytes));
+  for (size_t i = std::size(target::kHostCalleeSaved); i-- > 0;)
+    masm.pop(target::kHostCalleeSaved[i]);
+  masm.pop(target::kFramePointer);
   masm.ret();
+  // Reached from a trap with sp and fp as they were at the call (see RuntimeLimits).
+  masm.bind(labels.landing);
+  masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::Trapped));
+  masm.jump(labels.restore);
+  masm.bind(labels.not_ready);
+  masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::ThreadNotReady));
+  masm.jump(labels.leave);
 }
 
-// Stores rsp, as it will be at the call into wasm, in the callee's runtime limits.
-void recordEntrySp(isa::MacroAssembler& masm) {
-  masm.loadPtr(x64::kScratchGp, at(x64::kVmctxReg, runtime::VMOffsets::kLimitsOffset));
-  masm.storePtr(at(x64::kScratchGp, runtime::RuntimeLimits::kLastWasmEntrySpOffset), x64::rsp);
-}
+// ---- wasm-to-host exits ---------------------------------------------------------------------
 
-// Stores the wasm caller's frame pointer and return address (this frame's saved rbp and
-// return address) in the limits that the host context (r14) points to.
+// Stores the wasm caller's frame pointer and return address (this frame's saved frame pointer
+// and return address) in the limits that the host context (the pinned vmctx register) points to.
 void recordExit(isa::MacroAssembler& masm) {
-  masm.loadPtr(x64::rax, at(x64::kVmctxReg, runtime::VMHostFuncContext::kLimitsOffset));
-  masm.loadPtr(x64::kScratchGp, at(x64::rbp, 0));
-  masm.storePtr(at(x64::rax, runtime::RuntimeLimits::kLastWasmExitFpOffset), x64::kScratchGp);
-  masm.loadPtr(x64::kScratchGp, at(x64::rbp, 8));
-  masm.storePtr(at(x64::rax, runtime::RuntimeLimits::kLastWasmExitPcOffset), x64::kScratchGp);
+  const Reg limits = target::kTrampolineTempGp, value = target::kScratchGp;
+  masm.loadPtr(limits, at(target::kVmctxReg, runtime::VMHostFuncContext::kLimitsOffset));
+  masm.loadPtr(value, at(target::kFramePointer, 0));
+  masm.storePtr(at(limits, RuntimeLimits::kLastWasmExitFpOffset), value);
+  masm.loadPtr(value, at(target::kFramePointer, 8));
+  masm.storePtr(at(limits, RuntimeLimits::kLastWasmExitPcOffset), value);
+}
+
+// The host function returned a non-zero status: it recorded a trap. Resume at the innermost
+// entry's landing pad (of the limits the host context points to, which the System V callee
+// preserved), dropping the wasm frames in between: they own nothing.
+void emitUnwindToEntry(isa::MacroAssembler& masm) {
+  const Reg limits = target::kScratchGp;
+  masm.loadPtr(limits, at(target::kVmctxReg, runtime::VMHostFuncContext::kLimitsOffset));
+  masm.loadPtr(target::kStackPointer, at(limits, RuntimeLimits::kLastWasmEntrySpOffset));
+  masm.loadPtr(target::kFramePointer, at(limits, RuntimeLimits::kLastWasmEntryFpOffset));
+  masm.loadPtr(limits, at(limits, RuntimeLimits::kLastWasmEntryLandingPcOffset));
+  masm.jumpRegister(limits);
 }
 
 uint32_t align16(uint32_t n) { return (n + 15) & ~15u; }
 
-// array-to-wasm: void(VMContext* vmctx, void* code, ValRaw* values).
+// array-to-wasm: EntryStatus(VMContext* vmctx, void* code, ValRaw* values).
 void emitArrayToWasm(isa::MacroAssembler& masm, const wasm::FuncType& type) {
-  const isa::ABISig wasm_sig = isa::computeSignature(type, x64::kWasmConvention);
-  enterHostToWasm(masm);
-  // [rbp - 48] keeps the values pointer across the call; the outgoing area lies below it.
-  const uint32_t area = wasm_sig.stackAreaBytes();
-  masm.adjustStack(static_cast<int32_t>(8 + area));
-  masm.storePtr(at(x64::rbp, -48), x64::rdx);
-  masm.move(x64::kVmctxReg, x64::rdi, ValType::I64);
-  masm.move(x64::rax, x64::rsi, ValType::I64);
-  masm.move(x64::r10, x64::rdx, ValType::I64);
-  recordEntrySp(masm);
+  const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
+  const std::span<const Reg> host_args = target::kSysVConvention.gp_params;
+  const Reg values = target::kTrampolineTempGp;
+  const EntryLabels labels = enterHostToWasm(masm, host_args[0], wasm_sig.stackAreaBytes());
+  masm.storePtr(at(target::kFramePointer, -kSlotBelowFp), host_args[2]);
+  masm.move(target::kCallTargetGp, host_args[1], ValType::I64);
+  masm.move(values, host_args[2], ValType::I64);
   for (size_t k = 0; k < wasm_sig.params.size(); ++k) {
     const isa::ABIArg& p = wasm_sig.params[k];
-    const Address slot = at(x64::r10, kValRawSize * static_cast<int64_t>(k));
+    const Address slot = at(values, kValRawSize * static_cast<int64_t>(k));
     if (p.inRegister()) masm.load(p.reg, slot, p.type);
-    else masm.copySlot(at(x64::rsp, p.stack_offset), slot, p.type);
+    else masm.copySlot(at(target::kStackPointer, p.stack_offset), slot, p.type);
   }
-  masm.callRegister(x64::rax);
-  masm.loadPtr(x64::rcx, at(x64::rbp, -48));
+  masm.callRegister(target::kCallTargetGp);
+  masm.loadPtr(values, at(target::kFramePointer, -kSlotBelowFp));
   for (size_t k = 0; k < wasm_sig.results.size(); ++k) {
     const isa::ABIArg& r = wasm_sig.results[k];
-    const Address slot = at(x64::rcx, kValRawSize * static_cast<int64_t>(k));
+    const Address slot = at(values, kValRawSize * static_cast<int64_t>(k));
     if (r.inRegister()) masm.store(slot, r.reg, r.type);
-    else masm.copySlot(slot, at(x64::rsp, wasm_sig.stack_param_bytes + r.stack_offset), r.type);
+    else masm.copySlot(slot, at(target::kStackPointer, wasm_sig.stack_param_bytes + r.stack_offset), r.type);
   }
-  leaveHostToWasm(masm);
+  leaveHostToWasm(masm, labels, target::entryStatusRegister(false));
 }
 
 wasm::FuncType withLeadingPointers(const wasm::FuncType& type, uint32_t pointers) {
@@ -93,67 +206,80 @@ wasm::FuncType withLeadingPointers(const wasm::FuncType& type, uint32_t pointers
   return native;
 }
 
-// native-to-wasm: R(VMContext* vmctx, void* code, Params...) in System V.
+// The register of a native signature's status word (see target::entryStatusRegister).
+Reg statusRegisterOf(const isa::ABISig& native_sig) {
+  return target::entryStatusRegister(!native_sig.results.empty() &&
+                                     native_sig.results[0].reg.isGp());
+}
+
+// native-to-wasm: {R, uint64_t status}(VMContext* vmctx, void* code, Params...) in System V
+// (a bare status for no result).
 void emitNativeToWasm(isa::MacroAssembler& masm, const wasm::FuncType& type) {
-  const isa::ABISig wasm_sig = isa::computeSignature(type, x64::kWasmConvention);
+  const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
   const isa::ABISig native_sig =
-      isa::computeSignature(withLeadingPointers(type, 2), x64::kSysVConvention);
-  enterHostToWasm(masm);
-  const uint32_t area = wasm_sig.stackAreaBytes();
-  masm.adjustStack(static_cast<int32_t>(8 + area));
-  masm.move(x64::kVmctxReg, x64::rdi, ValType::I64);
-  masm.move(x64::rax, x64::rsi, ValType::I64);
-  recordEntrySp(masm);
+      isa::computeSignature(withLeadingPointers(type, 2), target::kSysVConvention);
+  const EntryLabels labels =
+      enterHostToWasm(masm, native_sig.params[0].reg, wasm_sig.stackAreaBytes());
+  masm.move(target::kCallTargetGp, native_sig.params[1].reg, ValType::I64);
   // The System V registers shift down by the two pointers; in order, no move clobbers a
   // source still to be read.
   for (size_t k = 0; k < wasm_sig.params.size(); ++k) {
     const isa::ABIArg& dst = wasm_sig.params[k];
     const isa::ABIArg& src = native_sig.params[k + 2];
-    const Address src_stack = at(x64::rbp, 16 + src.stack_offset);
+    const Address src_stack = at(target::kFramePointer, 16 + src.stack_offset);
     if (dst.inRegister() && src.inRegister()) masm.move(dst.reg, src.reg, dst.type);
     else if (dst.inRegister()) masm.load(dst.reg, src_stack, dst.type);
-    else if (src.inRegister()) masm.store(at(x64::rsp, dst.stack_offset), src.reg, dst.type);
-    else masm.copySlot(at(x64::rsp, dst.stack_offset), src_stack, dst.type);
+    else if (src.inRegister()) masm.store(at(target::kStackPointer, dst.stack_offset), src.reg, dst.type);
+    else masm.copySlot(at(target::kStackPointer, dst.stack_offset), src_stack, dst.type);
   }
-  masm.callRegister(x64::rax);
-  // One result at most: rax or xmm0 in both conventions.
-  leaveHostToWasm(masm);
+  masm.callRegister(target::kCallTargetGp);
+  // One result at most: the same register in both conventions.
+  leaveHostToWasm(masm, labels, statusRegisterOf(native_sig));
 }
 
-// wasm-to-array: the host function's context is in r14; arguments in the wasm convention.
+// wasm-to-array: the host function's context is in the vmctx register; arguments in the wasm
+// convention. The callback returns a status: non-zero when it recorded a trap.
 void emitWasmToArray(isa::MacroAssembler& masm, const wasm::FuncType& type) {
-  const isa::ABISig wasm_sig = isa::computeSignature(type, x64::kWasmConvention);
-  masm.push(x64::rbp);
-  masm.move(x64::rbp, x64::rsp, ValType::I64);
+  const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
+  const std::span<const Reg> host_args = target::kSysVConvention.gp_params;
+  const isa::Label unwind = masm.newLabel();
+  masm.push(target::kFramePointer);
+  masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
   recordExit(masm);
   const size_t slots = std::max(type.params().size(), type.results().size());
   masm.adjustStack(static_cast<int32_t>(align16(static_cast<uint32_t>(slots) * kValRawSize)));
   for (size_t k = 0; k < wasm_sig.params.size(); ++k) {
     const isa::ABIArg& p = wasm_sig.params[k];
-    const Address slot = at(x64::rsp, kValRawSize * static_cast<int64_t>(k));
+    const Address slot = at(target::kStackPointer, kValRawSize * static_cast<int64_t>(k));
     if (p.inRegister()) masm.store(slot, p.reg, p.type);
-    else masm.copySlot(slot, at(x64::rbp, 16 + p.stack_offset), p.type);
+    else masm.copySlot(slot, at(target::kFramePointer, 16 + p.stack_offset), p.type);
   }
-  masm.loadPtr(x64::rax, at(x64::kVmctxReg, runtime::VMHostFuncContext::kCallbackOffset));
-  masm.move(x64::rdi, x64::kVmctxReg, ValType::I64);
-  masm.move(x64::rsi, x64::rsp, ValType::I64);
-  masm.callRegister(x64::rax);
+  masm.loadPtr(target::kCallTargetGp,
+               at(target::kVmctxReg, runtime::VMHostFuncContext::kCallbackOffset));
+  masm.move(host_args[0], target::kVmctxReg, ValType::I64);
+  masm.move(host_args[1], target::kStackPointer, ValType::I64);
+  masm.callRegister(target::kCallTargetGp);
+  masm.branchIfNonZero(target::entryStatusRegister(false), ValType::I64, unwind);
   for (size_t k = 0; k < wasm_sig.results.size(); ++k) {
     const isa::ABIArg& r = wasm_sig.results[k];
-    const Address slot = at(x64::rsp, kValRawSize * static_cast<int64_t>(k));
+    const Address slot = at(target::kStackPointer, kValRawSize * static_cast<int64_t>(k));
     if (r.inRegister()) masm.load(r.reg, slot, r.type);
-    else masm.copySlot(at(x64::rbp, 16 + wasm_sig.stack_param_bytes + r.stack_offset), slot, r.type);
+    else masm.copySlot(at(target::kFramePointer, 16 + wasm_sig.stack_param_bytes + r.stack_offset), slot, r.type);
   }
   masm.leaveFrameAndReturn();
+  masm.bind(unwind);
+  emitUnwindToEntry(masm);
 }
 
-// wasm-to-native: calls R(VMHostFuncContext*, Params...) in System V.
+// wasm-to-native: calls {R, uint64_t status}(VMHostFuncContext*, Params...) in System V (a bare
+// status for no result).
 void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
-  const isa::ABISig wasm_sig = isa::computeSignature(type, x64::kWasmConvention);
+  const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
   const isa::ABISig native_sig =
-      isa::computeSignature(withLeadingPointers(type, 1), x64::kSysVConvention);
-  masm.push(x64::rbp);
-  masm.move(x64::rbp, x64::rsp, ValType::I64);
+      isa::computeSignature(withLeadingPointers(type, 1), target::kSysVConvention);
+  const isa::Label unwind = masm.newLabel();
+  masm.push(target::kFramePointer);
+  masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
   recordExit(masm);
   masm.adjustStack(static_cast<int32_t>(align16(native_sig.stack_param_bytes)));
   // The general registers shift up by one (the context comes first): move from the last
@@ -161,21 +287,25 @@ void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   for (size_t k = wasm_sig.params.size(); k-- > 0;) {
     const isa::ABIArg& src = wasm_sig.params[k];
     const isa::ABIArg& dst = native_sig.params[k + 1];
-    const Address src_stack = at(x64::rbp, 16 + src.stack_offset);
-    const Address dst_stack = at(x64::rsp, dst.stack_offset);
+    const Address src_stack = at(target::kFramePointer, 16 + src.stack_offset);
+    const Address dst_stack = at(target::kStackPointer, dst.stack_offset);
     if (dst.inRegister() && src.inRegister()) masm.move(dst.reg, src.reg, dst.type);
     else if (dst.inRegister()) masm.load(dst.reg, src_stack, dst.type);
     else if (src.inRegister()) masm.store(dst_stack, src.reg, dst.type);
     else masm.copySlot(dst_stack, src_stack, dst.type);
   }
-  masm.loadPtr(x64::rax, at(x64::kVmctxReg, runtime::VMHostFuncContext::kCallbackOffset));
-  masm.move(x64::rdi, x64::kVmctxReg, ValType::I64);
-  masm.callRegister(x64::rax);
+  masm.loadPtr(target::kCallTargetGp,
+               at(target::kVmctxReg, runtime::VMHostFuncContext::kCallbackOffset));
+  masm.move(native_sig.params[0].reg, target::kVmctxReg, ValType::I64);
+  masm.callRegister(target::kCallTargetGp);
+  masm.branchIfNonZero(statusRegisterOf(native_sig), ValType::I64, unwind);
   // One result at most, in the same register in both conventions; an i32 from C may carry
   // garbage above its low half, which wasm code would see (as an address index, say).
   if (!native_sig.results.empty() && native_sig.results[0].type == ValType::I32)
     masm.zeroExtendI32(native_sig.results[0].reg);
   masm.leaveFrameAndReturn();
+  masm.bind(unwind);
+  emitUnwindToEntry(masm);
 }
 
 std::string keyOf(int kind, const wasm::FuncType& type) {

@@ -1,15 +1,23 @@
 // The crossings between host and guest (../shared/seed/trampoline.rs), generated per signature
 // through the MacroAssembler and cached per engine:
 //  - array-to-wasm: the host calls any wasm function with its arguments in an array of ValRaw;
-//    the results come back in the same array.
-//  - native-to-wasm: the host calls with the platform C convention and real parameter types:
-//      R trampoline(VMContext* callee_vmctx, void* callee_code, Params...)
+//    the results come back in the same array:
+//      EntryStatus trampoline(VMContext* callee_vmctx, void* callee_code, ValRaw* values)
+//  - native-to-wasm: the host calls with the platform C convention and real parameter types,
+//    and gets the status next to the result, as the C struct {R value; uint64_t status} (a bare
+//    status for no result):
+//      {R, status} trampoline(VMContext* callee_vmctx, void* callee_code, Params...)
 //  - wasm-to-array: wasm calls a dynamic host function (VMHostFuncContext::callback is an
 //    ArrayCallback).
 //  - wasm-to-native: wasm calls a typed host function (callback takes
-//    (VMHostFuncContext*, Params...) and returns the single result).
-// Host-to-wasm trampolines save the callee-saved registers, load the pinned vmctx register and
-// record RuntimeLimits::last_wasm_entry_sp; wasm-to-host ones record last_wasm_exit_fp/pc.
+//    (VMHostFuncContext*, Params...) and returns {R, status}, or a bare status).
+// Host-to-wasm trampolines are the entries that catch traps: they save the callee-saved
+// registers, link an EntryRecord in their frame into the thread's chain, and record their
+// stack pointer, frame pointer and landing pad in RuntimeLimits (the previous values saved in
+// the record and restored on the way out). A trap resumes at the innermost entry's landing pad,
+// which returns EntryStatus::Trapped (see runtime/trap_handler.h). Wasm-to-host ones record
+// last_wasm_exit_fp/pc; when the host function returns a non-zero status (it recorded a trap),
+// they jump to the innermost entry's landing pad.
 #pragma once
 
 #include <cstdint>
@@ -21,13 +29,14 @@
 
 #include "runtime/code_memory.h"
 #include "runtime/profiling.h"
+#include "runtime/runtime_limits.h"
 #include "runtime/vmcontext.h"
 #include "wasm/types.h"
 
 namespace wisp::trampoline {
 
-using ArrayToWasmFn = void (*)(runtime::VMContext* callee_vmctx, void* callee_code,
-                               runtime::ValRaw* values);
+using ArrayToWasmFn = runtime::EntryStatus (*)(runtime::VMContext* callee_vmctx,
+                                               void* callee_code, runtime::ValRaw* values);
 
 class TrampolineCache {
  public:

@@ -137,6 +137,19 @@ std::string listCode(const X64Disassembler& disassembler, std::span<const uint8_
       mask_from = insn->imm_offset;
       mask_size = insn->imm_size;
     }
+    // mov r64, fs:[disp32] / mov fs:[disp32], r64: 64 REX 8B/89 ModRM SIB disp32.
+    if (notes.thread_entry_state_offset && insn->bytes.size() == 9 && insn->bytes[0] == 0x64) {
+      const int32_t disp = readInt32(insn->bytes, 5);
+      const size_t open = operands.find("fs:[");
+      const size_t close = operands.find(']', open);
+      if (open != std::string::npos && close != std::string::npos) {
+        const int64_t field = int64_t{disp} - *notes.thread_entry_state_offset;
+        operands = operands.substr(0, open) + "fs:[<thread entry state> + " +
+                   hex(static_cast<uint64_t>(field)) + "]" + operands.substr(close + 1);
+        mask_from = 5;
+        mask_size = 4;
+      }
+    }
     if (insn->rip_target && *insn->rip_target < code.size()) {
       if (insn->mnemonic == "lea") pending_table = *insn->rip_target;
       else data_start = std::min(data_start, *insn->rip_target);

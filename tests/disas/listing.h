@@ -23,6 +23,10 @@ struct ListingNotes {
   // nullopt (or no callback) shows it as "host function". Either way the address is masked, as
   // it varies from run to run; other 64-bit immediates are constants and stay.
   std::function<std::optional<std::string>(uint64_t address)> host_function;
+  // Where this thread's entry state lies from the thread pointer (trampolines address it as
+  // fs:[offset + field]): such operands show as fs:[<thread entry state> + field], with the
+  // displacement masked, as the offset depends on the binary's TLS layout.
+  std::optional<int32_t> thread_entry_state_offset;
   // Comments by instruction offset, printed after the instruction.
   std::map<uint64_t, std::vector<std::string>> comments;
 };

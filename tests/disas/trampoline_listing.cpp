@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "listing.h"
+#include "runtime/trap_handler.h"
 #include "trampoline/trampolines.h"
 
 namespace wisp::disas {
@@ -60,7 +61,9 @@ std::string listTrampolines(const X64Disassembler& disassembler) {
         text += ";; (the cache made no trampoline)\n";
         continue;
       }
-      text += listCode(disassembler, cache.codeOf(entry), {});
+      ListingNotes notes;
+      notes.thread_entry_state_offset = runtime::threadEntryStateOffset();
+      text += listCode(disassembler, cache.codeOf(entry), notes);
     }
   }
   return text;

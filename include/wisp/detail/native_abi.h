@@ -89,52 +89,75 @@ inline void* hostData(runtime::VMHostFuncContext* context) {
   return data;
 }
 
-// Ends the wasm call that called the host function with `trap` (never returns).
-[[noreturn]] void raiseHostTrap(Trap&& trap);
+// ---- crossing statuses ------------------------------------------------------------------------
+//
+// A host-to-wasm entry and a typed host function return a status word next to their result,
+// as this struct: System V returns it in registers (the status in the general register the
+// result does not take), so the success path costs one register move. The values are
+// runtime::EntryStatus's.
+inline constexpr uint64_t kStatusReturned = 0;
+inline constexpr uint64_t kStatusTrapped = 1;
+inline constexpr uint64_t kStatusThreadNotReady = 2;
+
+template <typename R>
+struct WithStatus {
+  R value;
+  uint64_t status;
+};
+template <typename R>
+using StatusReturn = std::conditional_t<std::is_void_v<R>, uint64_t, WithStatus<R>>;
+
+template <typename R>
+uint64_t statusOf(const StatusReturn<R>& out) {
+  if constexpr (std::is_void_v<R>) return out;
+  else return out.status;
+}
+
+// Hands `trap` to the innermost call into wasm, for a host function about to return
+// kStatusTrapped to its trampoline.
+void recordHostTrap(Trap&& trap);
 Trap trapFromError(Error&& error);
 Trap trapFromException(const char* what);
 
-// Compiled code calls `entry` through the wasm-to-native trampoline. The callable runs in
-// `run`, whose frame (and every object the callable left behind) is gone before a trap
-// leaves through raiseHostTrap, which skips destructors on its way out.
+// Compiled code calls `entry` through the wasm-to-native trampoline. A trap (an Error returned,
+// an exception thrown) is recorded and reported as a status, so the trampoline leaves the wasm
+// frames only after every host frame has returned normally.
 template <typename F, typename R, typename... Params>
 struct NativeHostGlue {
   using Value = typename HostReturn<R>::Value;
-  using Slot = std::conditional_t<std::is_void_v<Value>, char, Value>;
+  using Out = StatusReturn<Value>;
 
-  [[gnu::noinline]] static void run(runtime::VMHostFuncContext* context, Slot* out,
-                                    std::optional<Trap>* trap, Params... params) {
+  static Out trapped(Trap&& trap) {
+    recordHostTrap(std::move(trap));
+    if constexpr (std::is_void_v<Value>) return kStatusTrapped;
+    else return Out{Value{}, kStatusTrapped};
+  }
+
+  static Out entry(runtime::VMHostFuncContext* context, Params... params) {
     F& callable = *static_cast<F*>(hostData(context));
     try {
       if constexpr (HostReturn<R>::kFallible) {
         R result = callable(params...);
-        if (!result.ok()) {
-          trap->emplace(trapFromError(std::move(result.error())));
-          return;
-        }
-        if constexpr (!std::is_void_v<Value>) *out = *result;
+        if (!result.ok()) return trapped(trapFromError(std::move(result.error())));
+        if constexpr (std::is_void_v<Value>) return kStatusReturned;
+        else return Out{*result, kStatusReturned};
       } else if constexpr (std::is_void_v<Value>) {
         callable(params...);
+        return kStatusReturned;
       } else {
-        *out = callable(params...);
+        return Out{callable(params...), kStatusReturned};
       }
     } catch (const std::exception& e) {
-      trap->emplace(trapFromException(e.what()));
+      return trapped(trapFromException(e.what()));
     } catch (...) {
-      trap->emplace(trapFromException(nullptr));
+      return trapped(trapFromException(nullptr));
     }
-  }
-
-  static Value entry(runtime::VMHostFuncContext* context, Params... params) {
-    Slot out{};
-    std::optional<Trap> trap;
-    run(context, &out, &trap, params...);
-    if (trap) raiseHostTrap(std::move(*trap));
-    if constexpr (!std::is_void_v<Value>) return out;
   }
 };
 
-// Runs body(context) so that a trap ends it and comes back as a value; the typed-call path.
-std::optional<Trap> callCatchingTraps(StoreState* store, void (*body)(void*), void* context);
+// The slow paths of a typed call, out of line: prepares the thread (an error if it cannot run
+// wasm), and takes the trap that ended a call.
+Result<void> prepareThreadForCalls();
+Error trappedCallError();
 
 }  // namespace wisp::detail

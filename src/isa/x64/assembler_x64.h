@@ -116,6 +116,11 @@ class Assembler {
   void mov(const Mem& dst, uint8_t size, int32_t imm) {  // mov dword/qword [m], simm32
     buf_.commit(putImm32(rmOpen(kOp(0xC7), size, 0, dst, 4), imm));
   }
+  // mov r64, fs:[disp32] and mov fs:[disp32], r64: a thread-local variable at a fixed offset
+  // from the thread pointer (initial-exec TLS). 64 REX.W 8B/89 /r with a SIB of no base and no
+  // index, so the displacement is absolute within the segment.
+  void movFromFs(Gp dst, int32_t disp) { fsAbsolute(0x8B, dst.id, disp); }
+  void movToFs(int32_t disp, Gp src) { fsAbsolute(0x89, src.id, disp); }
   void movzx(Gp dst, Gp src) {
     rr(kOp(src.size == 1 ? 0xB6 : 0xB7, 1), dst.size, dst.id, src.id,
        src.size == 1 && byteNeedsRex(src.id));
@@ -384,6 +389,17 @@ class Assembler {
     else buf_.addFixup(at, label, end);
     std::memcpy(p, &disp, 4);
     return p + 4;
+  }
+
+  void fsAbsolute(uint8_t opcode, uint8_t reg, int32_t disp) {
+    uint8_t* p = buf_.reserve(9);
+    *p++ = 0x64;
+    *p++ = static_cast<uint8_t>(0x48 | ((reg >> 3) << 2));
+    *p++ = opcode;
+    *p++ = static_cast<uint8_t>(((reg & 7) << 3) | 4);
+    *p++ = 0x25;
+    std::memcpy(p, &disp, 4);
+    buf_.commit(p + 4);
   }
 
   void opPlusReg(uint8_t opcode, uint8_t reg) {

@@ -298,6 +298,9 @@ void MacroAssembler::storePtr(const Address& addr, Reg src) {
 void MacroAssembler::leaPtr(Reg dst, const Address& addr) {
   a_.lea(gpw(dst, true), mem(addr));
 }
+void MacroAssembler::loadThreadLocal(Reg dst, int32_t offset) { a_.movFromFs(gp64(dst), offset); }
+void MacroAssembler::storeThreadLocal(int32_t offset, Reg src) { a_.movToFs(offset, gp64(src)); }
+void MacroAssembler::leaLabel(Reg dst, Label label) { a_.lea(gp64(dst), ripPtr(label)); }
 void MacroAssembler::addPtrImm(Reg dst, int32_t imm) { a_.alu(Alu::Add, gp64(dst), imm); }
 void MacroAssembler::addPtr(Reg dst, Reg src) { a_.alu(Alu::Add, gp64(dst), gp64(src)); }
 
@@ -1150,6 +1153,7 @@ uint32_t MacroAssembler::callRelative() {
 }
 
 void MacroAssembler::callRegister(Reg target) { a_.call(gp64(target)); }
+void MacroAssembler::jumpRegister(Reg target) { a_.jmp(gp64(target)); }
 
 void MacroAssembler::callAbsolute(const void* function) {
   a_.mov(gp64(kScratchGp), reinterpret_cast<uint64_t>(function));

@@ -97,6 +97,11 @@ class MacroAssembler {
   void loadPtr(Reg dst, const Address& addr);
   void storePtr(const Address& addr, Reg src);
   void leaPtr(Reg dst, const Address& addr);
+  // A word of this thread's initial-exec TLS at `offset` from the thread pointer.
+  void loadThreadLocal(Reg dst, int32_t offset);
+  void storeThreadLocal(int32_t offset, Reg src);
+  // dst = the address of `label` (a code address of this buffer, e.g. a landing pad).
+  void leaLabel(Reg dst, Label label);
   void addPtrImm(Reg dst, int32_t imm);
   void addPtr(Reg dst, Reg src);
   void zeroSlots(int32_t first_offset, uint32_t bytes, Reg tmp);  // [rbp - first .. + bytes)
@@ -177,6 +182,7 @@ class MacroAssembler {
   // ---- calls --------------------------------------------------------------------------
   // call rel32 with a zero displacement; returns the displacement's offset for linking.
   uint32_t callRelative();
+  void jumpRegister(Reg target);
   void callRegister(Reg target);
   void callAbsolute(const void* function);  // through the scratch register
   void adjustStack(int32_t bytes);          // rsp -= bytes (negative frees)

@@ -38,6 +38,31 @@ static_assert(!kAllocatableFp.has(kScratchFp));
 // since Wisp's wasm convention preserves only the pinned ones).
 inline constexpr Reg kSysVCalleeSaved[] = {rbx, rbp, r12, r13, r14, r15};
 
+// The stack pointer.
+inline constexpr Reg kStackPointer = rsp;
+
+// Roles in the trampolines, whose registers are fixed by the two conventions they join:
+//  - kHostCalleeSaved: what System V makes a callee preserve besides the frame pointer; a
+//    host-to-wasm entry saves them all (wasm code preserves only its pinned registers).
+//  - kEntryTemps: callee-saved in System V, so free once the entry has saved them, and neither
+//    pinned nor an argument or result register of either convention: they survive the
+//    argument moves (but not the call into wasm).
+//  - kCallTargetGp: holds the callee's address; no argument register of either convention.
+//  - kTrampolineTempGp: a second temporary that is no argument or result register.
+inline constexpr Reg kHostCalleeSaved[] = {rbx, r12, r13, r14, r15};
+inline constexpr Reg kEntryTemps[] = {rbx, r12, r13};
+inline constexpr Reg kCallTargetGp = rax;
+inline constexpr Reg kTrampolineTempGp = r10;
+static_assert(!kPinned.has(kCallTargetGp) && !kPinned.has(kTrampolineTempGp));
+static_assert(kTrampolineTempGp != kScratchGp);
+
+// A host-to-wasm entry returns a status word next to its result, as the C struct
+// {result; uint64_t status} is returned in System V: in rdx after a general-register result,
+// in rax after a float result or alone. Typed host functions return their status the same way.
+inline constexpr Reg entryStatusRegister(bool result_in_general_register) {
+  return result_in_general_register ? rdx : rax;
+}
+
 }  // namespace wisp::isa::x64
 
 #include "isa/abi.h"

@@ -282,6 +282,21 @@ TEST(AssemblerX64, MemoryForms) {
   }
 }
 
+// Thread-local words at a fixed offset from the thread pointer, as the host-to-wasm
+// trampolines read and write their thread's entry state.
+TEST(AssemblerX64, ThreadPointerRelativeForms) {
+  for (uint8_t r = 0; r < 16; ++r) {
+    for (int32_t disp : {0, 8, -16, -4096, 0x12345, INT32_MIN}) {
+      const std::string where = "fs:[" + std::to_string(disp) + "] r" + std::to_string(r);
+      ax::Mem m = ax::ptr(static_cast<uint64_t>(static_cast<int64_t>(disp)), 8);
+      m.setSegment(ax::fs);
+      m.setAddrType(ax::Mem::AddrType::kAbs);
+      EXPECT_SAME_BYTES("load " + where, a.movFromFs(Gp{r, 8}, disp), b.mov(ax::gpq(r), m));
+      EXPECT_SAME_BYTES("store " + where, a.movToFs(disp, Gp{r, 8}), b.mov(m, ax::gpq(r)));
+    }
+  }
+}
+
 TEST(AssemblerX64, FloatForms) {
   struct Scalar {
     uint8_t opcode;

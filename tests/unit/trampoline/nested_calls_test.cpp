@@ -28,10 +28,13 @@ constexpr std::string_view kModule = R"(
 
 constexpr int32_t kRecoveredValue = 7;
 constexpr int32_t kReenterOuter = 100;  // reenter(x >= 100) calls outer(x - 100) instead
+constexpr int32_t kHostTraps = 50;      // reenter(50) traps in the host function itself
+constexpr const char* kHostTrapMessage = "the host function gave up";
 
 enum class HostKind { Typed, Dynamic };          // Func::wrap or Func::create
 enum class CallKind { Dynamic, Typed };          // Func::call or typed<>()
 enum class OnInnerTrap { Recover, Propagate };  // return kRecoveredValue or the error
+enum class HostTrap { ByError, ByTrapCall };     // return an Error or call wisp::trap()
 
 struct NestingCase {
   HostKind host;
@@ -59,6 +62,10 @@ class NestedCallsTest : public ::testing::TestWithParam<NestingCase> {
   // The body of the host function: calls back into wasm and reacts to a trap there.
   Result<int32_t> reenter(int32_t x) {
     ++host_calls_;
+    if (x == kHostTraps) {
+      if (host_trap_ == HostTrap::ByTrapCall) wisp::trap(kHostTrapMessage);
+      return Error(ErrorKind::Argument, kHostTrapMessage);
+    }
     Result<int32_t> r = x >= kReenterOuter ? call("outer", x - kReenterOuter) : call("inner", x);
     if (r.ok()) return r;
     inner_errors_.push_back(r.error());
@@ -100,6 +107,7 @@ class NestedCallsTest : public ::testing::TestWithParam<NestingCase> {
   Linker linker_{engine_};
   std::optional<Instance> instance_;
   OnInnerTrap on_inner_trap_ = OnInnerTrap::Recover;
+  HostTrap host_trap_ = HostTrap::ByError;
   int host_calls_ = 0;
   std::vector<Error> inner_errors_;
 };
@@ -155,6 +163,37 @@ TEST_P(NestedCallsTest, ThreeLevelsDeepTheTrapPropagatesToTheTop) {
   ASSERT_EQ(inner_errors_.size(), 2u);
   for (const Error& e : inner_errors_) EXPECT_EQ(e.trap->kind, TrapKind::IntegerDivideByZero);
   expectCleanCalls();
+}
+
+// outer(250) -> host -> outer(150) -> host -> outer(50) -> host, which traps: the trap ends the
+// third activation only. The host function that entered it sees the trap and recovers, and the
+// two outer activations finish normally.
+TEST_P(NestedCallsTest, HostTrapThreeActivationsDeepEndsOnlyItsOwnActivation) {
+  on_inner_trap_ = OnInnerTrap::Recover;
+  std::vector<HostTrap> ways = {HostTrap::ByError};
+  // wisp::trap() skips the destructors of the frames it leaves: only the typed host function's
+  // glue holds nothing that would leak.
+  if (GetParam().host == HostKind::Typed) ways.push_back(HostTrap::ByTrapCall);
+  for (HostTrap way : ways) {
+    SCOPED_TRACE(way == HostTrap::ByError ? "Error returned" : "wisp::trap()");
+    host_trap_ = way;
+    host_calls_ = 0;
+    inner_errors_.clear();
+    Result<int32_t> result = call("outer", 2 * kReenterOuter + kHostTraps);
+    ASSERT_TRUE(result.ok()) << result.error().describe();
+    EXPECT_EQ(*result, kRecoveredValue + 1000 + 1000);
+    EXPECT_EQ(host_calls_, 3);
+    ASSERT_EQ(inner_errors_.size(), 1u);
+    ASSERT_EQ(inner_errors_[0].kind, ErrorKind::Trap) << inner_errors_[0].describe();
+    const Trap& trap = *inner_errors_[0].trap;
+    EXPECT_EQ(trap.kind, TrapKind::HostError);
+    EXPECT_EQ(trap.message, kHostTrapMessage);
+    // The backtrace starts at the wasm frame that called the trapping host function and goes
+    // on through the two older activations, each at its call to the host.
+    ASSERT_EQ(trap.backtrace.size(), 3u) << trap.describe();
+    for (const Frame& frame : trap.backtrace) EXPECT_EQ(frame.function_name, "outer");
+    expectCleanCalls();
+  }
 }
 
 TEST_P(NestedCallsTest, ManyRoundsLeaveNothingBehind) {

@@ -4,6 +4,14 @@
 // process goes on running calls correctly, round after round, with the traps interleaved;
 // with either kind of bounds checks.
 #include <gtest/gtest.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
+
+#include <cstdlib>
+#include <memory>
+#include <stdexcept>
+#include <string>
 
 #include "api_test_support.h"
 #include "wasm/module.h"
@@ -200,6 +208,133 @@ TEST_P(TrapRecoveryTest, TypedCallsTrapAndRecoverToo) {
     ASSERT_TRUE(loaded.ok()) << loaded.error().describe();
     EXPECT_EQ(*loaded, 0x11);
   }
+}
+
+// ---- traps from host functions, and faults in host code --------------------------------------
+
+// fail(x) calls a host function that traps (returns an Error); touch(x) calls one that returns
+// x + 1 (and may fault in host code first); oob(a) loads from linear memory.
+constexpr std::string_view kHostModule = R"(
+(module
+  (import "host" "fail" (func $fail (param i32) (result i32)))
+  (import "host" "touch" (func $touch (param i32) (result i32)))
+  (memory 1)
+  (func (export "fail") (param $x i32) (result i32) (call $fail (local.get $x)))
+  (func (export "touch") (param $x i32) (result i32) (call $touch (local.get $x)))
+  (func (export "oob") (param $a i32) (result i32) (i32.load (local.get $a)))
+)
+)";
+
+// A thing whose every instance must be destroyed: leaked host frames would show in ASan's leak
+// check, at the end of the process.
+struct Owned {
+  std::unique_ptr<int> value = std::make_unique<int>(7);
+};
+
+// Traps of every way in a loop: a fault in wasm (typed and dynamic calls), a host function's
+// Error, a host function's exception. Nothing may stay behind: under ASan the leak checker
+// sees every allocation a trap could strand (trap messages, backtraces, host state).
+TEST(TrapLoop, TenThousandTrapsLeakNothing) {
+  Engine engine;
+  Store store(engine);
+  Linker linker(engine);
+  Result<Func> fail = Func::wrap(store, [](int32_t x) -> Result<int32_t> {
+    Owned owned;  // destroyed before the trap leaves: the host frame returns normally
+    if (x % 2) throw std::runtime_error("thrown on purpose");
+    return Error(ErrorKind::Argument, "failed on purpose " + std::to_string(*owned.value + x));
+  });
+  Result<Func> touch = Func::wrap(store, [](int32_t x) { return x + 1; });
+  ASSERT_TRUE(fail.ok() && touch.ok());
+  ASSERT_TRUE(linker.define("host", "fail", *fail).ok());
+  ASSERT_TRUE(linker.define("host", "touch", *touch).ok());
+  std::optional<Instance> instance = instantiateWat(store, linker, kHostModule);
+  ASSERT_TRUE(instance);
+  auto typed_oob = instance->getFunc("oob")->typed<int32_t(int32_t)>(store);
+  auto typed_fail = instance->getFunc("fail")->typed<int32_t(int32_t)>(store);
+  ASSERT_TRUE(typed_oob.ok() && typed_fail.ok());
+  Func dynamic_oob = *instance->getFunc("oob");
+  Func dynamic_fail = *instance->getFunc("fail");
+  constexpr int kTraps = 10000;
+  int traps = 0;
+  for (int i = 0; i < kTraps; ++i) {
+    Val out[1];
+    Error error;
+    switch (i % 4) {
+      case 0: error = typed_oob->call(kPageSize).error(); break;
+      case 1: error = dynamic_oob.call({Val(-8)}, out).error(); break;
+      case 2: error = typed_fail->call(i).error(); break;   // even: an Error
+      case 3: error = dynamic_fail.call({Val(i)}, out).error(); break;  // odd: an exception
+    }
+    ASSERT_EQ(error.kind, ErrorKind::Trap) << "call " << i << ": " << error.describe();
+    const TrapKind expected = i % 4 < 2 ? TrapKind::MemoryOutOfBounds : TrapKind::HostError;
+    ASSERT_EQ(error.trap->kind, expected) << "call " << i;
+    ASSERT_EQ(error.trap->backtrace.size(), 1u) << error.trap->describe();
+    ++traps;
+  }
+  EXPECT_EQ(traps, kTraps);
+  auto touched = instance->getFunc("touch")->typed<int32_t(int32_t)>(store);
+  ASSERT_TRUE(touched.ok());
+  Result<int32_t> after = touched->call(41);
+  ASSERT_TRUE(after.ok()) << after.error().describe();
+  EXPECT_EQ(*after, 42);
+}
+
+// A SIGSEGV in a host function called from wasm is the host's: the handler the host installed
+// (before Wisp's) gets it, recovers with siglongjmp, and the wasm call goes on; wasm traps
+// still work afterwards. The host's handler uses SA_NODEFER and a siglongjmp that keeps the
+// mask, so this also checks that Wisp runs it with the mask its sigaction asked for (else
+// SIGSEGV would stay blocked and the next fault kill the process). In a child process, so the
+// handlers it installs stay there.
+sigjmp_buf g_host_recovery;
+volatile sig_atomic_t g_host_faults = 0;
+
+void hostFaultHandler(int, siginfo_t*, void*) {
+  g_host_faults = g_host_faults + 1;
+  siglongjmp(g_host_recovery, 1);
+}
+
+int faultInHostFunctionsThenTrap() {
+  struct sigaction action {};
+  action.sa_sigaction = hostFaultHandler;
+  action.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&action.sa_mask);
+  if (sigaction(SIGSEGV, &action, nullptr) != 0) return 10;
+  Engine engine;  // installs Wisp's handlers, which chain to the host's
+  Store store(engine);
+  Linker linker(engine);
+  void* page = mmap(nullptr, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  Result<Func> touch = Func::wrap(store, [page](int32_t x) -> int32_t {
+    if (sigsetjmp(g_host_recovery, 0) == 0) {
+      *static_cast<volatile int*>(page) = x;  // faults; the host's handler jumps back
+      return -1;
+    }
+    return x + 1;
+  });
+  Result<Func> fail = Func::wrap(store, [](int32_t x) { return x; });
+  if (!touch.ok() || !fail.ok()) return 11;
+  if (!linker.define("host", "touch", *touch).ok() || !linker.define("host", "fail", *fail).ok())
+    return 12;
+  Result<Module> module = Module::compile(engine, watToWasm(kHostModule));
+  if (!module.ok()) return 13;
+  Result<Instance> instance = linker.instantiate(store, *module);
+  if (!instance.ok()) return 14;
+  auto touched = instance->getFunc("touch")->typed<int32_t(int32_t)>(store);
+  auto oob = instance->getFunc("oob")->typed<int32_t(int32_t)>(store);
+  if (!touched.ok() || !oob.ok()) return 15;
+  for (int32_t round = 0; round < 3; ++round) {
+    Result<int32_t> r = touched->call(round * 10);
+    if (!r.ok() || *r != round * 10 + 1) return 20 + round;
+    Result<int32_t> trapped = oob->call(kPageSize);
+    if (trapped.ok() || !trapped.error().trap ||
+        trapped.error().trap->kind != TrapKind::MemoryOutOfBounds)
+      return 30 + round;
+  }
+  return g_host_faults == 3 ? 0 : 40;
+}
+
+TEST(HostSignalDeathTest, FaultInHostFunctionGoesToTheHostsHandler) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(std::exit(faultInHostFunctionsThenTrap()), ::testing::ExitedWithCode(0), "");
 }
 
 INSTANTIATE_TEST_SUITE_P(BothBoundsChecks, TrapRecoveryTest,

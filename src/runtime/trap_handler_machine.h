@@ -1,0 +1,45 @@
+// What the trap handler needs from the machine: the registers of an interrupted context, how to
+// resume it elsewhere, the thread pointer, and two small routines that no C++ can express (an
+// entry for any host body, and the jump to a landing pad). One implementation per ISA and OS;
+// trap_handler_x64.cpp is x86-64 Linux's.
+#pragma once
+
+#include <cstdint>
+
+#include "runtime/runtime_limits.h"
+
+namespace wisp::runtime::machine {
+
+struct MachineState {
+  uintptr_t pc;
+  uintptr_t fp;
+  uintptr_t sp;
+};
+
+// The interrupted registers of a signal's context (the handler's third argument).
+MachineState stateOf(const void* signal_context);
+// Makes the signal's context resume at the landing pad the limits name: when the handler
+// returns, the thread continues there with the entry's stack and frame pointers.
+void resumeAtLandingPad(void* signal_context, const RuntimeLimits& limits);
+
+uintptr_t threadPointer();
+
+#if defined(__x86_64__)
+inline uintptr_t currentStackPointer() {
+  uintptr_t sp;
+  asm volatile("mov %%rsp, %0" : "=r"(sp));
+  return sp;
+}
+#endif
+
+}  // namespace wisp::runtime::machine
+
+extern "C" {
+// Saves the callee-saved registers, records its stack pointer, frame pointer and landing pad in
+// `limits`, and calls body(context): EntryStatus::Returned when the body returned, Trapped when
+// a trap resumed at the landing pad. The caller saves and restores the limits' fields.
+wisp::runtime::EntryStatus wisp_enter_with_landing_pad(wisp::runtime::RuntimeLimits* limits,
+                                                       void (*body)(void*), void* context);
+// Resumes at the landing pad of `limits` (stack pointer, frame pointer, pc); never returns.
+[[noreturn]] void wisp_jump_to_landing_pad(const wisp::runtime::RuntimeLimits* limits);
+}

@@ -113,9 +113,9 @@ wasm_func_t* wasm_func_new(wasm_store_t* store, const wasm_functype_t* type,
 wasm_func_t* wasm_func_new_with_env(wasm_store_t* store, const wasm_functype_t* type,
                                     wasm_func_callback_with_env_t callback, void* env,
                                     void (*finalizer)(void*)) {
-  if (callback == nullptr) return nullptr;
   // Made first, so the environment is finalized even when the function cannot be made.
   auto host = std::make_shared<HostCallback>(store, nullptr, callback, env, finalizer);
+  if (callback == nullptr) return nullptr;
   return newHostFunc(store, type, std::move(host));
 }
 

@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev           # unit tests
   libbenchmark-dev                    # benchmarks
   libcli11-dev nlohmann-json3-dev     # the wisp command line
+  pkgconf                             # the installed package's pkg-config test (tests/capi)
   clang lld wasi-libc libclang-rt-14-dev-wasm32  # C to wasm32-wasi for the WASI tests
   libclang-rt-14-dev                  # libFuzzer for the fuzzers
   binaryen nodejs                     # differential fuzzing (fuzz/diff.sh): wasm-opt and V8

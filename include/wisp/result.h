@@ -39,6 +39,7 @@ struct Frame {
   uint32_t function_index = 0;
   std::string function_name;  // from the name section; may be empty
   uint32_t wasm_offset = kUnknownOffset;  // byte offset in the module binary
+  uint32_t function_offset = kUnknownOffset;  // the same from the start of the function's body
 };
 
 struct Trap {

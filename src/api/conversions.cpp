@@ -70,7 +70,8 @@ Trap fromRuntime(runtime::Trap&& trap) {
   out.message = std::move(trap.message);
   out.backtrace.reserve(trap.backtrace.size());
   for (runtime::Frame& frame : trap.backtrace)
-    out.backtrace.push_back({frame.function_index, std::move(frame.function_name), frame.wasm_offset});
+    out.backtrace.push_back({frame.function_index, std::move(frame.function_name), frame.wasm_offset,
+                             frame.function_offset});
   out.backtrace_truncated = trap.backtrace_truncated;
   return out;
 }
@@ -83,7 +84,8 @@ runtime::Trap toRuntime(Trap&& trap) {
   out.kind = static_cast<runtime::TrapKind>(trap.kind);
   out.message = std::move(trap.message);
   for (Frame& frame : frames)
-    out.backtrace.push_back({frame.function_index, std::move(frame.function_name), frame.wasm_offset});
+    out.backtrace.push_back({frame.function_index, std::move(frame.function_name), frame.wasm_offset,
+                             frame.function_offset});
   out.backtrace_truncated = trap.backtrace_truncated;
   return out;
 }

@@ -42,7 +42,7 @@ std::string Trap::describe() const {
   runtime::Trap copy;
   copy.kind = static_cast<runtime::TrapKind>(kind);
   copy.message = message;
-  for (const Frame& f : backtrace) copy.backtrace.push_back({f.function_index, f.function_name, f.wasm_offset});
+  for (const Frame& f : backtrace) copy.backtrace.push_back({f.function_index, f.function_name, f.wasm_offset, f.function_offset});
   copy.backtrace_truncated = backtrace_truncated;
   return copy.describe();
 }

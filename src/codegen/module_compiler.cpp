@@ -187,6 +187,8 @@ class ModuleBuild {
     }
     if (failure_) return *failure_;
 
+    for (uint32_t i = 0; i < count_; ++i)
+      function_codes_[i].body_offset = module_.functions[first_ + i].body_offset;
     runtime::CodeInfo& info = code_->info;
     info.assign(std::move(function_codes_), std::move(trap_sites_), std::move(address_map_));
     if (auto finished = info.finish(); !finished) return resourceError(finished.error().message);

@@ -48,6 +48,9 @@ std::vector<Frame> resolveBacktrace(const RawBacktrace& raw) {
     } else if (std::optional<FrameLocation> location = code->info->lookupFrame(offset)) {
       frame.wasm_offset = location->wasm_offset;
     }
+    if (frame.wasm_offset != kUnknownWasmOffset && function->body_offset != kUnknownWasmOffset &&
+        frame.wasm_offset >= function->body_offset)
+      frame.function_offset = frame.wasm_offset - function->body_offset;
     frames.push_back(std::move(frame));
   }
   return frames;

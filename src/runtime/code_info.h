@@ -24,6 +24,9 @@ struct FunctionCode {
   uint32_t code_begin = 0;      // [code_begin, code_end) in the module's code
   uint32_t code_end = 0;
   std::string name;             // from the name section; may be empty
+  // Where the function's body (its locals, then its code) starts in the module binary, so a
+  // backtrace can give offsets within the function as well.
+  uint32_t body_offset = kUnknownWasmOffset;
 };
 
 // An instruction that traps on purpose (ud2 for `unreachable` or an out-of-line trap stub, a

@@ -41,6 +41,7 @@ struct Frame {
   uint32_t function_index = 0;
   std::string function_name;  // from the name section; empty when there is none
   uint32_t wasm_offset = kUnknownWasmOffset;  // byte offset in the module binary
+  uint32_t function_offset = kUnknownWasmOffset;  // the same from the start of the function's body
 
   bool operator==(const Frame&) const = default;
 };

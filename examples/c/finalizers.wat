@@ -1,0 +1,6 @@
+;; One of everything a store holds, for host info.
+(module
+  (func (export "f"))
+  (global (export "g") (mut i32) (i32.const 0))
+  (table (export "t") 1 funcref)
+  (memory (export "m") 1))

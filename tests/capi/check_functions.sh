@@ -44,7 +44,7 @@ case $mode in
       -L"$prefix/lib" -lwisp -Wl,-rpath,"$prefix/lib"
     # shellcheck disable=SC2086
     cc -std=c11 -Wall -Wextra -Werror $flags -I"$prefix/include" "$program" -o "$build_dir/static" \
-      "$prefix/lib/libwisp.a" -lasmjit -lstdc++ -lm -lpthread
+      "$prefix/lib/libwisp.a" -lstdc++ -lm -lpthread
     "$build_dir/shared"
     "$build_dir/static"
     ;;

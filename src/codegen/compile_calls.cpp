@@ -87,9 +87,12 @@ void FunctionCompiler::visitCallIndirect(uint32_t type_index, uint32_t table_ind
   element.shift = 3;
   masm_.loadPtr(ref, element);
   masm_.branchIfZero(ref, ValType::I64, trapLabel(TrapKind::IndirectCallToNull));
-  masm_.branchCompareMemImm32(isa::Cond::Ne, {ref, Reg(), VMFuncRef::kTypeIdOffset},
-                              static_cast<int32_t>(context_.type_ids[type_index]),
-                              trapLabel(TrapKind::IndirectCallTypeMismatch));
+  // The id is of this engine: a relocation lets a serialized module's code use another's.
+  const uint32_t id_at = masm_.branchCompareMemPatchableImm32(
+      isa::Cond::Ne, {ref, Reg(), VMFuncRef::kTypeIdOffset},
+      static_cast<int32_t>(context_.type_ids[type_index]),
+      trapLabel(TrapKind::IndirectCallTypeMismatch));
+  out_.relocations.push_back({id_at, runtime::RelocationKind::TypeId, type_index});
   freeReg(index);
   const isa::ABISig& sig = context_.signatures[type_index];
   emitCall(type, sig, [&] {

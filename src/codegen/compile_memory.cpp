@@ -132,7 +132,8 @@ void FunctionCompiler::visitMemorySize(uint32_t memory) {
 }
 
 // Calls a builtin with the C convention: (vmctx, immediates..., the top `args` values...).
-void FunctionCompiler::callBuiltin(const void* function, std::span<const VarState> args,
+void FunctionCompiler::callBuiltin(runtime::builtins::Builtin builtin,
+                                   std::span<const VarState> args,
                                    std::span<const uint64_t> immediates, ValType result,
                                    TrapKind trap_on_failure, bool checks_status) {
   // Everything caller-saved must be in memory across the call.
@@ -143,7 +144,9 @@ void FunctionCompiler::callBuiltin(const void* function, std::span<const VarStat
   for (uint64_t imm : immediates) masm_.moveImm(x64::kSysVGpParams[next++], ValType::I64, imm);
   for (const VarState& arg : args) loadInto(arg, x64::kSysVGpParams[next++]);
   recordAddress();
-  masm_.callAbsolute(function);
+  out_.relocations.push_back({masm_.callAbsolute(runtime::builtins::address(builtin)),
+                              runtime::RelocationKind::BuiltinAddress,
+                              static_cast<uint32_t>(builtin)});
   // memory.grow may move a memory whose accesses are checked explicitly.
   if (context_.options.explicit_bounds_checks) reloadInstanceRegisters(false);
   const Reg c_result = isa::target::kSysVConvention.gp_results[0];
@@ -160,7 +163,7 @@ void FunctionCompiler::visitMemoryGrow(uint32_t memory) {
   VarState args[1];
   popArgs(1, args);
   const uint64_t imms[] = {memory};
-  callBuiltin(reinterpret_cast<const void*>(&runtime::builtins::memoryGrow), args, imms,
+  callBuiltin(runtime::builtins::Builtin::MemoryGrow, args, imms,
               ValType::I32, TrapKind::MemoryOutOfBounds, false);
 }
 
@@ -170,14 +173,14 @@ void FunctionCompiler::visitMemoryInit(uint32_t segment, uint32_t memory) {
   VarState args[3];
   popArgs(3, args);
   const uint64_t imms[] = {memory, segment};
-  callBuiltin(reinterpret_cast<const void*>(&runtime::builtins::memoryInit), args, imms,
+  callBuiltin(runtime::builtins::Builtin::MemoryInit, args, imms,
               ValType::Bottom, TrapKind::MemoryOutOfBounds, true);
 }
 
 void FunctionCompiler::visitDataDrop(uint32_t segment) {
   if (dead_) return;
   const uint64_t imms[] = {segment};
-  callBuiltin(reinterpret_cast<const void*>(&runtime::builtins::dataDrop), {}, imms,
+  callBuiltin(runtime::builtins::Builtin::DataDrop, {}, imms,
               ValType::Bottom, TrapKind::MemoryOutOfBounds, false);
 }
 
@@ -187,7 +190,7 @@ void FunctionCompiler::visitMemoryCopy(uint32_t dst_memory, uint32_t src_memory)
   VarState args[3];
   popArgs(3, args);
   const uint64_t imms[] = {dst_memory, src_memory};
-  callBuiltin(reinterpret_cast<const void*>(&runtime::builtins::memoryCopy), args, imms,
+  callBuiltin(runtime::builtins::Builtin::MemoryCopy, args, imms,
               ValType::Bottom, TrapKind::MemoryOutOfBounds, true);
 }
 
@@ -197,7 +200,7 @@ void FunctionCompiler::visitMemoryFill(uint32_t memory) {
   VarState args[3];
   popArgs(3, args);
   const uint64_t imms[] = {memory};
-  callBuiltin(reinterpret_cast<const void*>(&runtime::builtins::memoryFill), args, imms,
+  callBuiltin(runtime::builtins::Builtin::MemoryFill, args, imms,
               ValType::Bottom, TrapKind::MemoryOutOfBounds, true);
 }
 

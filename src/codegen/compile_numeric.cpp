@@ -293,15 +293,17 @@ void FunctionCompiler::emitUnop(Opcode op, ValType in, ValType out) {
 // ceil, floor, trunc and nearest on a CPU without SSE4.1: the C library's functions, which
 // round exactly as wasm does (nearest: ties to even, as nearbyint in the default mode).
 void FunctionCompiler::emitRoundingCall(Opcode op, ValType type) {
-  const void* function = runtime::builtins::roundingFunction(op);
-  if (function == nullptr) return markUnsupported(op);
+  const std::optional<runtime::builtins::Builtin> builtin = runtime::builtins::roundingBuiltin(op);
+  if (!builtin) return markUnsupported(op);
   spillRegisters();
   flushLocals();
   const VarState arg = pop();
   const Reg param = isa::target::kSysVConvention.fp_params[0];
   loadInto(arg, param);
   recordAddress();
-  masm_.callAbsolute(function);
+  out_.relocations.push_back({masm_.callAbsolute(runtime::builtins::address(*builtin)),
+                              runtime::RelocationKind::BuiltinAddress,
+                              static_cast<uint32_t>(*builtin)});
   if (context_.options.explicit_bounds_checks) reloadInstanceRegisters(false);
   pushReg(type, isa::target::kSysVConvention.fp_results[0]);
 }

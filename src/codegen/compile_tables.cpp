@@ -80,7 +80,7 @@ void FunctionCompiler::visitTableGrow(uint32_t table) {
   VarState args[2];
   popArgs(2, args);
   const uint64_t imms[] = {table};
-  callBuiltin(reinterpret_cast<const void*>(&runtime::builtins::tableGrow), args, imms,
+  callBuiltin(runtime::builtins::Builtin::TableGrow, args, imms,
               ValType::I32, TrapKind::TableOutOfBounds, false);
 }
 
@@ -90,7 +90,7 @@ void FunctionCompiler::visitTableFill(uint32_t table) {
   VarState args[3];
   popArgs(3, args);
   const uint64_t imms[] = {table};
-  callBuiltin(reinterpret_cast<const void*>(&runtime::builtins::tableFill), args, imms,
+  callBuiltin(runtime::builtins::Builtin::TableFill, args, imms,
               ValType::Bottom, TrapKind::TableOutOfBounds, true);
 }
 
@@ -100,7 +100,7 @@ void FunctionCompiler::visitTableCopy(uint32_t dst_table, uint32_t src_table) {
   VarState args[3];
   popArgs(3, args);
   const uint64_t imms[] = {dst_table, src_table};
-  callBuiltin(reinterpret_cast<const void*>(&runtime::builtins::tableCopy), args, imms,
+  callBuiltin(runtime::builtins::Builtin::TableCopy, args, imms,
               ValType::Bottom, TrapKind::TableOutOfBounds, true);
 }
 
@@ -110,14 +110,14 @@ void FunctionCompiler::visitTableInit(uint32_t segment, uint32_t table) {
   VarState args[3];
   popArgs(3, args);
   const uint64_t imms[] = {table, segment};
-  callBuiltin(reinterpret_cast<const void*>(&runtime::builtins::tableInit), args, imms,
+  callBuiltin(runtime::builtins::Builtin::TableInit, args, imms,
               ValType::Bottom, TrapKind::TableOutOfBounds, true);
 }
 
 void FunctionCompiler::visitElemDrop(uint32_t segment) {
   if (dead_) return;
   const uint64_t imms[] = {segment};
-  callBuiltin(reinterpret_cast<const void*>(&runtime::builtins::elemDrop), {}, imms,
+  callBuiltin(runtime::builtins::Builtin::ElemDrop, {}, imms,
               ValType::Bottom, TrapKind::TableOutOfBounds, false);
 }
 

@@ -196,12 +196,14 @@ std::optional<wasm::Error> compileFunction(const ModuleContext& context, uint32_
                                            CompilerScratch& scratch, CompiledFunction& out) {
   isa::CodeBuffer& code = scratch.code;
   code.startFunction();
-  const size_t calls = out.calls.size(), traps = out.traps.size(), map = out.address_map.size();
+  const size_t calls = out.calls.size(), traps = out.traps.size(), map = out.address_map.size(),
+               relocations = out.relocations.size();
   auto fail = [&](wasm::Error error) {
     code.discardFunction();
     out.calls.resize(calls);
     out.traps.resize(traps);
     out.address_map.resize(map);
+    out.relocations.resize(relocations);
     return error;
   };
   FunctionCompiler compiler(context, function_index, scratch, code, out);

@@ -31,6 +31,8 @@
 #include "isa/abi.h"
 #include "isa/masm.h"
 #include "runtime/code_info.h"
+#include "runtime/builtins.h"
+#include "runtime/relocation.h"
 #include "runtime/vmcontext.h"
 #include "wasm/function_decoder.h"
 #include "wasm/module.h"
@@ -49,6 +51,7 @@ struct CompiledFunction {
   std::vector<CallSite> calls;
   std::vector<runtime::TrapSite> traps;
   std::vector<runtime::AddressMapEntry> address_map;
+  std::vector<runtime::Relocation> relocations;
 };
 
 // What every function of a module shares: computed once per module.
@@ -292,7 +295,7 @@ class FunctionCompiler {
   }
   void reloadInstanceRegisters(bool vmctx_changed);
   void loadVmctxField(isa::Reg dst, uint32_t offset);
-  void callBuiltin(const void* function, std::span<const VarState> args,
+  void callBuiltin(runtime::builtins::Builtin builtin, std::span<const VarState> args,
                    std::span<const uint64_t> leading_immediates, wasm::ValType result,
                    runtime::TrapKind trap_on_failure, bool checks_status);
   void emitCall(const wasm::FuncType& type, const isa::ABISig& sig, auto&& emit_call_instruction,

@@ -96,7 +96,7 @@ WorkPlan planWork(const wasm::Module& module, uint32_t threads) {
 struct alignas(64) ThreadResults {
   struct Function {
     uint32_t index;  // defined index
-    uint32_t code_end, calls_end, traps_end, map_end;
+    uint32_t code_end, calls_end, traps_end, map_end, relocations_end;
   };
   runtime::CodeMemory code_memory;  // where scratch.code writes (when it could be reserved)
   CompilerScratch scratch;
@@ -159,6 +159,7 @@ void reserveOutputs(CompiledFunction& out, size_t code_bytes) {
   out.calls.reserve(code_bytes / 16);
   out.traps.reserve(code_bytes / 16);
   out.address_map.reserve(code_bytes / 8);
+  out.relocations.reserve(code_bytes / 256);
 }
 
 class ModuleBuild {
@@ -186,6 +187,15 @@ class ModuleBuild {
       compileInParallel();
     }
     if (failure_) return *failure_;
+    if (threads_ > 1) {
+      std::vector<runtime::Relocation>& all = code_->relocations;
+      for (const std::vector<runtime::Relocation>& placed : placed_relocations_)
+        all.insert(all.end(), placed.begin(), placed.end());
+      std::sort(all.begin(), all.end(), [](const runtime::Relocation& a,
+                                           const runtime::Relocation& b) {
+        return a.code_offset < b.code_offset;
+      });
+    }
 
     for (uint32_t i = 0; i < count_; ++i)
       function_codes_[i].body_offset = module_.functions[first_ + i].body_offset;
@@ -225,7 +235,7 @@ class ModuleBuild {
     for (uint32_t i = 0; i < count_; ++i) {
       code.alignFunctionStart(kFunctionAlignment);
       const size_t calls_begin = out.calls.size(), traps_begin = out.traps.size(),
-                   map_begin = out.address_map.size();
+                   map_begin = out.address_map.size(), relocations_begin = out.relocations.size();
       if (auto error = compileFunction(context_, first_ + i, scratch, out)) {
         code.releaseStorage();
         reportFailure(i, std::move(*error));
@@ -237,6 +247,8 @@ class ModuleBuild {
       for (size_t k = traps_begin; k < out.traps.size(); ++k) out.traps[k].code_offset += at;
       for (size_t k = map_begin; k < out.address_map.size(); ++k)
         out.address_map[k].code_offset += at;
+      for (size_t k = relocations_begin; k < out.relocations.size(); ++k)
+        out.relocations[k].code_offset += at;
       function_codes_[i] = {first_ + i, at, code.totalSize(), std::string(names(first_ + i))};
     }
     uint8_t* base = code.allData();  // the mapping's start, wherever growing moved it
@@ -250,6 +262,7 @@ class ModuleBuild {
     memory.trim(total);
     trap_sites_ = std::move(out.traps);
     address_map_ = std::move(out.address_map);
+    code_->relocations = std::move(out.relocations);
   }
 
   // The first failing function's error; an invalid body that a later look finds malformed
@@ -265,6 +278,7 @@ class ModuleBuild {
   }
 
   void compileInParallel() {
+    placed_relocations_.resize(threads_);
     std::barrier sync(threads_);
     auto work = [&](uint32_t thread) {
       compileChunks(thread);
@@ -320,7 +334,8 @@ class ModuleBuild {
       mine.functions.push_back({i, scratch.code.totalSize(),
                                 static_cast<uint32_t>(out.calls.size()),
                                 static_cast<uint32_t>(out.traps.size()),
-                                static_cast<uint32_t>(out.address_map.size())});
+                                static_cast<uint32_t>(out.address_map.size()),
+                                static_cast<uint32_t>(out.relocations.size())});
     };
     const uint32_t large = static_cast<uint32_t>(plan_.large.size());
     for (uint32_t k = next_chunk_++; k < plan_.chunks(); k = next_chunk_++) {
@@ -380,7 +395,9 @@ class ModuleBuild {
     const CompiledFunction& out = mine.out;
     const std::vector<uint32_t>& offsets = code_->function_offsets;
     NameCursor names(module_.function_names);
-    ThreadResults::Function from{0, 0, 0, 0, 0};  // where the next function's results begin
+    std::vector<runtime::Relocation>& relocations = placed_relocations_[thread];
+    relocations.reserve(out.relocations.size());
+    ThreadResults::Function from{0, 0, 0, 0, 0, 0};  // where the next function's results begin
     for (const ThreadResults::Function& to : mine.functions) {
       const uint32_t i = to.index;
       const uint32_t at = offsets[i];
@@ -404,6 +421,10 @@ class ModuleBuild {
         *entry = out.address_map[k];
         entry->code_offset += at;
       }
+      for (uint32_t k = from.relocations_end; k < to.relocations_end; ++k) {
+        relocations.push_back(out.relocations[k]);
+        relocations.back().code_offset += at;
+      }
       from = to;
     }
     threads_results_[thread].reset();  // freed here, in parallel
@@ -424,6 +445,8 @@ class ModuleBuild {
   std::vector<runtime::FunctionCode> function_codes_;
   std::vector<runtime::TrapSite> trap_sites_;
   std::vector<runtime::AddressMapEntry> address_map_;
+  // Per thread, the relocations of the functions it placed, module-relative.
+  std::vector<std::vector<runtime::Relocation>> placed_relocations_;
   std::optional<wasm::Error> failure_;
   // Each on its own cache line: next_chunk_ is written per chunk, first_failure_ read per
   // function.

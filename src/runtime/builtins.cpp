@@ -103,18 +103,42 @@ double f64Trunc(double x) { return rounded<double, std::trunc>(x); }
 double f64Nearest(double x) { return rounded<double, std::nearbyint>(x); }
 }  // namespace
 
-const void* roundingFunction(wasm::Opcode op) {
+const void* address(Builtin builtin) {
+  switch (builtin) {
+    case Builtin::MemoryGrow: return reinterpret_cast<const void*>(&memoryGrow);
+    case Builtin::MemoryFill: return reinterpret_cast<const void*>(&memoryFill);
+    case Builtin::MemoryCopy: return reinterpret_cast<const void*>(&memoryCopy);
+    case Builtin::MemoryInit: return reinterpret_cast<const void*>(&memoryInit);
+    case Builtin::DataDrop: return reinterpret_cast<const void*>(&dataDrop);
+    case Builtin::TableGrow: return reinterpret_cast<const void*>(&tableGrow);
+    case Builtin::TableFill: return reinterpret_cast<const void*>(&tableFill);
+    case Builtin::TableCopy: return reinterpret_cast<const void*>(&tableCopy);
+    case Builtin::TableInit: return reinterpret_cast<const void*>(&tableInit);
+    case Builtin::ElemDrop: return reinterpret_cast<const void*>(&elemDrop);
+    case Builtin::F32Ceil: return reinterpret_cast<const void*>(&f32Ceil);
+    case Builtin::F32Floor: return reinterpret_cast<const void*>(&f32Floor);
+    case Builtin::F32Trunc: return reinterpret_cast<const void*>(&f32Trunc);
+    case Builtin::F32Nearest: return reinterpret_cast<const void*>(&f32Nearest);
+    case Builtin::F64Ceil: return reinterpret_cast<const void*>(&f64Ceil);
+    case Builtin::F64Floor: return reinterpret_cast<const void*>(&f64Floor);
+    case Builtin::F64Trunc: return reinterpret_cast<const void*>(&f64Trunc);
+    case Builtin::F64Nearest: return reinterpret_cast<const void*>(&f64Nearest);
+  }
+  return nullptr;
+}
+
+std::optional<Builtin> roundingBuiltin(wasm::Opcode op) {
   using wasm::Opcode;
   switch (op) {
-    case Opcode::F32Ceil: return reinterpret_cast<const void*>(&f32Ceil);
-    case Opcode::F32Floor: return reinterpret_cast<const void*>(&f32Floor);
-    case Opcode::F32Trunc: return reinterpret_cast<const void*>(&f32Trunc);
-    case Opcode::F32Nearest: return reinterpret_cast<const void*>(&f32Nearest);
-    case Opcode::F64Ceil: return reinterpret_cast<const void*>(&f64Ceil);
-    case Opcode::F64Floor: return reinterpret_cast<const void*>(&f64Floor);
-    case Opcode::F64Trunc: return reinterpret_cast<const void*>(&f64Trunc);
-    case Opcode::F64Nearest: return reinterpret_cast<const void*>(&f64Nearest);
-    default: return nullptr;
+    case Opcode::F32Ceil: return Builtin::F32Ceil;
+    case Opcode::F32Floor: return Builtin::F32Floor;
+    case Opcode::F32Trunc: return Builtin::F32Trunc;
+    case Opcode::F32Nearest: return Builtin::F32Nearest;
+    case Opcode::F64Ceil: return Builtin::F64Ceil;
+    case Opcode::F64Floor: return Builtin::F64Floor;
+    case Opcode::F64Trunc: return Builtin::F64Trunc;
+    case Opcode::F64Nearest: return Builtin::F64Nearest;
+    default: return std::nullopt;
   }
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "runtime/vmcontext.h"
 #include "wasm/opcodes.h"
@@ -32,9 +33,37 @@ Status tableInit(VMContext* vmctx, uint32_t table, uint32_t segment, uint32_t ds
                  uint32_t n);
 void elemDrop(VMContext* vmctx, uint32_t segment);
 
-// ceil, floor, trunc and nearest for CPUs without SSE4.1 (SSE2 has no rounding instruction).
-// They take the value alone: they touch no instance state. The one that implements `op`, or
-// nullptr for any other opcode.
-const void* roundingFunction(wasm::Opcode op);
+// Every builtin by a stable number, which compiled code records next to each call (a
+// relocation) so that a serialized module's calls can be pointed at this process's copy.
+enum class Builtin : uint32_t {
+  MemoryGrow,
+  MemoryFill,
+  MemoryCopy,
+  MemoryInit,
+  DataDrop,
+  TableGrow,
+  TableFill,
+  TableCopy,
+  TableInit,
+  ElemDrop,
+  // ceil, floor, trunc and nearest for CPUs without SSE4.1 (SSE2 has no rounding
+  // instruction). They take the value alone: they touch no instance state.
+  F32Ceil,
+  F32Floor,
+  F32Trunc,
+  F32Nearest,
+  F64Ceil,
+  F64Floor,
+  F64Trunc,
+  F64Nearest,
+};
+inline constexpr uint32_t kBuiltinCount = static_cast<uint32_t>(Builtin::F64Nearest) + 1;
+
+// The address of `builtin` in this process.
+const void* address(Builtin builtin);
+
+// The rounding builtin that implements `op` (ceil, floor, trunc or nearest), or nothing for
+// any other opcode.
+std::optional<Builtin> roundingBuiltin(wasm::Opcode op);
 
 }  // namespace wisp::runtime::builtins

@@ -7,6 +7,7 @@
 
 #include "runtime/code_info.h"
 #include "runtime/code_memory.h"
+#include "runtime/relocation.h"
 
 namespace wisp::runtime {
 
@@ -16,6 +17,9 @@ struct CompiledCode {
   // Entry of each defined function (index - imported function count), in the wasm calling
   // convention, as an offset into `memory`.
   std::vector<uint32_t> function_offsets;
+  // Every value of this process in the code (builtin addresses, canonical type ids), sorted by
+  // offset: what serialization needs to move the code to another process.
+  std::vector<Relocation> relocations;
 
   void* functionEntry(uint32_t defined_index) const {
     return reinterpret_cast<void*>(memory.begin() + function_offsets[defined_index]);

@@ -113,6 +113,14 @@ class Assembler {
        src.size == 1 && byteNeedsRex(src.id));
   }
   void mov(Gp dst, int64_t imm);
+  // mov r64, imm64 (REX.W B8+r) whatever the value, so the immediate can be rewritten later.
+  void movImm64(Gp dst, uint64_t imm) {
+    uint8_t* p = buf_.reserve(16);
+    *p++ = static_cast<uint8_t>(0x48 | (dst.id >> 3));
+    *p++ = static_cast<uint8_t>(0xB8 | (dst.id & 7));
+    std::memcpy(p, &imm, 8);
+    buf_.commit(p + 8);
+  }
   void mov(const Mem& dst, uint8_t size, int32_t imm) {  // mov dword/qword [m], simm32
     buf_.commit(putImm32(rmOpen(kOp(0xC7), size, 0, dst, 4), imm));
   }
@@ -174,6 +182,11 @@ class Assembler {
     const bool short_imm = imm >= -128 && imm <= 127;
     uint8_t* p = rmOpen(kOp(short_imm ? 0x83 : 0x81), size, static_cast<uint8_t>(op), dst, short_imm ? 1 : 4);
     buf_.commit(short_imm ? putImm8(p, imm) : putImm32(p, imm));
+  }
+  // The same with a 4-byte immediate even when a short one would do, so the immediate can be
+  // rewritten in place later (a relocation).
+  void aluImm32(Alu op, const Mem& dst, uint8_t size, int32_t imm) {
+    buf_.commit(putImm32(rmOpen(kOp(0x81), size, static_cast<uint8_t>(op), dst, 4), imm));
   }
   void test(Gp a, Gp b) { rr(kOp(0x85), a.size, b.id, a.id); }
   void imul(Gp dst, Gp src) { rr(kOp(0xAF, 1), dst.size, dst.id, src.id); }

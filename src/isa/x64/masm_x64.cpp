@@ -1128,6 +1128,14 @@ void MacroAssembler::branchCompareMemImm32(Cond cond, const Address& lhs, int32_
   a_.j(condCode(cond), target);
 }
 
+uint32_t MacroAssembler::branchCompareMemPatchableImm32(Cond cond, const Address& lhs,
+                                                        int32_t imm, Label target) {
+  a_.aluImm32(Alu::Cmp, mem(lhs), 4, imm);
+  const uint32_t at = offset() - 4;
+  a_.j(condCode(cond), target);
+  return at;
+}
+
 void MacroAssembler::jumpTable(Reg index, const std::vector<Label>& targets) {
   Label table = a_.newLabel();
   a_.lea(gp64(kScratchGp), ripPtr(table));
@@ -1155,9 +1163,11 @@ uint32_t MacroAssembler::callRelative() {
 void MacroAssembler::callRegister(Reg target) { a_.call(gp64(target)); }
 void MacroAssembler::jumpRegister(Reg target) { a_.jmp(gp64(target)); }
 
-void MacroAssembler::callAbsolute(const void* function) {
-  a_.mov(gp64(kScratchGp), reinterpret_cast<uint64_t>(function));
+uint32_t MacroAssembler::callAbsolute(const void* function) {
+  a_.movImm64(gp64(kScratchGp), reinterpret_cast<uint64_t>(function));
+  const uint32_t at = offset() - 8;
   a_.call(gp64(kScratchGp));
+  return at;
 }
 
 void MacroAssembler::adjustStack(int32_t bytes) {

@@ -140,7 +140,7 @@ class MacroAssembler {
   void floatBinop(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs, Reg gp_tmp);
   void floatUnop(wasm::Opcode op, Reg dst, Reg src);
   // Without SSE4.1, ceil, floor, trunc and nearest have no instruction: the compiler calls the
-  // C function roundingFunction() gives, with the value in the first float argument register.
+  // C function runtime::builtins::roundingBuiltin() names, with the value in the first float argument register.
   bool floatUnopNeedsCall(wasm::Opcode op) const;
   void floatCompare(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs, Reg gp_tmp);
   // lt, gt, le and ge alone into the flags (eq and ne need the parity flag as well, so they
@@ -173,6 +173,10 @@ class MacroAssembler {
   void branchCompare(Cond cond, Reg lhs, Reg rhs, wasm::ValType type, Label target);
   void branchCompareMem32(Cond cond, Reg lhs, const Address& rhs, Label target);
   void branchCompareMemImm32(Cond cond, const Address& lhs, int32_t imm, Label target);
+  // The same with the immediate always 4 bytes; returns the immediate's code offset, for a
+  // relocation that rewrites it.
+  uint32_t branchCompareMemPatchableImm32(Cond cond, const Address& lhs, int32_t imm,
+                                          Label target);
   void branchCompareMem64(Cond cond, Reg lhs, const Address& rhs, Label target);
   // A jump through a table of labels indexed by `index` (already known to be in range).
   void jumpTable(Reg index, const std::vector<Label>& targets);
@@ -184,7 +188,9 @@ class MacroAssembler {
   uint32_t callRelative();
   void jumpRegister(Reg target);
   void callRegister(Reg target);
-  void callAbsolute(const void* function);  // through the scratch register
+  // Through the scratch register, the address always 8 bytes; returns the address's code
+  // offset, for a relocation that rewrites it.
+  uint32_t callAbsolute(const void* function);
   void adjustStack(int32_t bytes);          // rsp -= bytes (negative frees)
 
  private:

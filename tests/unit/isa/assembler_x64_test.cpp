@@ -240,6 +240,8 @@ TEST(AssemblerX64, ConstantsIntoRegisters) {
                         a.mov(Gp{d, 4}, static_cast<uint32_t>(c)), b.mov(ax::gpd(d), static_cast<uint32_t>(c)));
       EXPECT_SAME_BYTES("mov r64 " + std::to_string(d) + ", " + std::to_string(c),
                         a.mov(Gp{d, 8}, static_cast<int64_t>(c)), b.mov(ax::gpq(d), c));
+      EXPECT_SAME_BYTES("movabs r64 " + std::to_string(d) + ", " + std::to_string(c),
+                        a.movImm64(Gp{d, 8}, c), b.movabs(ax::gpq(d), c));
     }
   }
 }
@@ -278,6 +280,8 @@ TEST(AssemblerX64, MemoryForms) {
       EXPECT_SAME_BYTES("mov m32, imm " + where, a.mov(m, 4, imm), b.mov(A(m, 4), imm));
       EXPECT_SAME_BYTES("mov m64, imm " + where, a.mov(m, 8, imm), b.mov(A(m, 8), imm));
       EXPECT_SAME_BYTES("cmp m32, imm " + where, a.alu(Alu::Cmp, m, 4, imm), b.cmp(A(m, 4), imm));
+      EXPECT_SAME_BYTES("cmp m32, imm32 " + where, a.aluImm32(Alu::Cmp, m, 4, imm),
+                        b.long_().cmp(A(m, 4), imm));
     }
   }
 }

@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev           # unit tests
   libbenchmark-dev                    # benchmarks
   libcli11-dev nlohmann-json3-dev     # the wisp command line
+  libxxhash-dev                       # checksums of serialized modules (header only)
   pkgconf                             # the installed package's pkg-config test (tests/capi)
   clang lld wasi-libc libclang-rt-14-dev-wasm32  # C to wasm32-wasi for the WASI tests
   libclang-rt-14-dev                  # libFuzzer for the fuzzers

@@ -142,11 +142,26 @@ int main(int argc, char** argv) {
          wasm_module_new(store, &junk) != NULL);
   wasm_byte_vec_delete(&junk);
 
-  /* No ahead-of-time format yet: nothing to serialize, nothing to load. */
+  /* Ahead of time: the compiled module as bytes, loaded back without compiling; the loaded
+     module describes the same exports. A corrupted file is refused. */
   wasm_byte_vec_t serialized;
   wasm_module_serialize(module, &serialized);
-  printf("serialized: %zu bytes, deserialized: %d\n", serialized.size,
-         wasm_module_deserialize(store, &serialized) != NULL);
+  wasm_module_t* loaded = wasm_module_deserialize(store, &serialized);
+  printf("serialized: %s, deserialized: %d\n", serialized.size > 0 ? "some bytes" : "nothing",
+         loaded != NULL);
+  if (loaded != NULL) {
+    wasm_exporttype_vec_t original_exports, loaded_exports;
+    wasm_module_exports(module, &original_exports);
+    wasm_module_exports(loaded, &loaded_exports);
+    printf("loaded exports: %zu of %zu\n", loaded_exports.size, original_exports.size);
+    wasm_exporttype_vec_delete(&loaded_exports);
+    wasm_exporttype_vec_delete(&original_exports);
+    wasm_module_delete(loaded);
+  }
+  if (serialized.size > 0) {
+    serialized.data[serialized.size / 2] ^= 0x40;
+    printf("corrupted deserialized: %d\n", wasm_module_deserialize(store, &serialized) != NULL);
+  }
   wasm_byte_vec_delete(&serialized);
 
   wasm_module_delete(module);

@@ -62,6 +62,9 @@ enum class ErrorKind : uint8_t {
   Resource,     // the system refused memory, or an implementation limit was reached
   Trap,         // wasm trapped (also during instantiation); see Error::trap
   Argument,     // the API was called with values of the wrong number, type or store
+  // A serialized module that cannot be loaded: not one, truncated or corrupted, or made by
+  // another version of Wisp, for another ISA or with settings this engine does not have.
+  Deserialize,
 };
 
 const char* errorKindName(ErrorKind kind);

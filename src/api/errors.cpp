@@ -14,6 +14,7 @@ const char* errorKindName(ErrorKind kind) {
     case ErrorKind::Resource: return "resource error";
     case ErrorKind::Trap: return "trap";
     case ErrorKind::Argument: return "bad argument";
+    case ErrorKind::Deserialize: return "cannot load serialized module";
   }
   return "error";
 }

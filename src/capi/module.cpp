@@ -89,13 +89,27 @@ void wasm_module_exports(const wasm_module_t* module, wasm_exporttype_vec_t* out
   }
 }
 
-// Wisp has no ahead-of-time compiled format yet (wisp/module.h has no Module::serialize):
-// nothing to write, nothing to read.
-void wasm_module_serialize(const wasm_module_t*, wasm_byte_vec_t* out) {
-  wasm_byte_vec_new_empty(out);
+// The header has no way to report why: a module that cannot be written gives an empty vector,
+// a file that cannot be loaded (corrupted, truncated, another version, ISA or engine setting)
+// gives NULL. Module::serialize/deserialize say which in C++.
+void wasm_module_serialize(const wasm_module_t* module, wasm_byte_vec_t* out) {
+  if (out == nullptr) return;
+  wisp::Result<std::vector<uint8_t>> bytes =
+      module != nullptr ? module->module().serialize() : std::vector<uint8_t>{};
+  if (!bytes || bytes->empty()) {
+    wasm_byte_vec_new_empty(out);
+    return;
+  }
+  wasm_byte_vec_new(out, bytes->size(), reinterpret_cast<const wasm_byte_t*>(bytes->data()));
 }
 
-wasm_module_t* wasm_module_deserialize(wasm_store_t*, const wasm_byte_vec_t*) { return nullptr; }
+wasm_module_t* wasm_module_deserialize(wasm_store_t* store, const wasm_byte_vec_t* serialized) {
+  if (store == nullptr || serialized == nullptr) return nullptr;
+  wisp::Result<wisp::Module> module =
+      wisp::Module::deserialize(store->store.engine(), bytesOf(*serialized));
+  if (!module) return nullptr;
+  return newModule(std::move(*module));
+}
 
 wasm_shared_module_t* wasm_module_share(const wasm_module_t* module) {
   return module != nullptr ? new wasm_shared_module_t{module->module()} : nullptr;

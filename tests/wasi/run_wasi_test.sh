@@ -8,6 +8,8 @@
 #   WISP        the wisp binary          WASI_CC    clang able to target wasm32-wasi
 #   SOURCE_DIR  tests/wasi               WORK_DIR   a scratch folder for this test (emptied)
 #   HOST_CC     a native C compiler, for the large-output reference hash
+#   AHEAD_OF_TIME  when 1, every PROGRAM.wasm is first compiled with `wisp compile` and
+#                  `wisp run` runs PROGRAM.cwisp instead: the same output is expected
 # Exits 0 on success, 1 on a mismatch, 77 (skipped) when clang or wasi-libc is missing.
 set -euo pipefail
 
@@ -69,9 +71,20 @@ status=0
 # in $status.
 stdin_file=/dev/null
 run() {
-  echo "+ wisp run $*" >&2
+  local args=("$@") i
+  if [[ ${AHEAD_OF_TIME:-0} == 1 ]]; then
+    for i in "${!args[@]}"; do
+      if [[ ${args[i]} == *.wasm && -f ${args[i]} ]]; then
+        echo "+ wisp compile ${args[i]} -o ${args[i]%.wasm}.cwisp" >&2
+        "$WISP" compile "${args[i]}" -o "${args[i]%.wasm}.cwisp" || fail "wisp compile ${args[i]}"
+        args[i]=${args[i]%.wasm}.cwisp
+        break
+      fi
+    done
+  fi
+  echo "+ wisp run ${args[*]}" >&2
   set +e
-  "$WISP" run "$@" <"$stdin_file" >"$WORK_DIR/stdout" 2>"$WORK_DIR/stderr"
+  "$WISP" run "${args[@]}" <"$stdin_file" >"$WORK_DIR/stdout" 2>"$WORK_DIR/stderr"
   status=$?
   set -e
   if [[ -s "$WORK_DIR/stderr" ]]; then
@@ -97,6 +110,18 @@ expect_stdout() {
 expect_stdout_text() {
   printf '%s' "$1" >"$WORK_DIR/expected.txt"
   expect_stdout "$WORK_DIR/expected.txt"
+}
+
+# wisp_compile [WISP COMPILE ARGUMENTS...]: runs `wisp compile ...` as run() runs `wisp run`.
+wisp_compile() {
+  echo "+ wisp compile $*" >&2
+  set +e
+  "$WISP" compile "$@" </dev/null >"$WORK_DIR/stdout" 2>"$WORK_DIR/stderr"
+  status=$?
+  set -e
+  if [[ -s "$WORK_DIR/stderr" ]]; then
+    sed 's/^/  stderr: /' "$WORK_DIR/stderr" >&2
+  fi
 }
 
 expect_stderr_contains() {
@@ -158,7 +183,13 @@ case "$name" in
     compile args_env
     run --env GREETING=hello --env EMPTY= --env "SPACED=a b  c" args_env.wasm one "two words" "" --three
     expect_status 0
-    expect_stdout args_env.stdout
+    if [[ ${AHEAD_OF_TIME:-0} == 1 ]]; then  # argv[0] is the file that was run
+      sed 's/^argv\[0\]=\[args_env\.wasm\]$/argv[0]=[args_env.cwisp]/' \
+        "$SOURCE_DIR/expected/args_env.stdout" >"$WORK_DIR/args_env.stdout"
+      expect_stdout "$WORK_DIR/args_env.stdout"
+    else
+      expect_stdout args_env.stdout
+    fi
     ;;
 
   exit_code)
@@ -203,7 +234,12 @@ case "$name" in
     expected=$("$WORK_DIR/large_output_native" | sha256sum | cut -d' ' -f1)
     echo "+ wisp run large_output.wasm | sha256sum" >&2
     start=$(date +%s%N)
-    { "$WISP" run large_output.wasm </dev/null 2>"$WORK_DIR/stderr"; echo $? >"$WORK_DIR/status"; } |
+    program=large_output.wasm
+    if [[ ${AHEAD_OF_TIME:-0} == 1 ]]; then
+      "$WISP" compile large_output.wasm -o large_output.cwisp || fail "wisp compile large_output.wasm"
+      program=large_output.cwisp
+    fi
+    { "$WISP" run "$program" </dev/null 2>"$WORK_DIR/stderr"; echo $? >"$WORK_DIR/status"; } |
       sha256sum | cut -d' ' -f1 >"$WORK_DIR/sha256"
     elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
     status=$(cat "$WORK_DIR/status")
@@ -279,6 +315,56 @@ case "$name" in
     run --invoke add_offset reactor.wasm 2 3
     expect_status 0
     expect_stdout_text $'add_offset(2, 3) with offset 1000\n1005\n'
+    ;;
+
+  compile_cli)
+    # `wisp compile` and what `wisp run` says about compiled modules it cannot load.
+    compile hello
+    wisp_compile hello.wasm -o hello.cwisp
+    expect_status 0
+    run hello.cwisp
+    expect_status 0
+    expect_stdout hello.stdout
+    # The same module compiles to the same file.
+    wisp_compile hello.wasm -o again.cwisp
+    cmp hello.cwisp again.cwisp || fail "two compilations of hello.wasm differ"
+    wisp_compile missing.wasm -o missing.cwisp
+    expect_status 1
+    expect_stderr_contains "cannot read 'missing.wasm'"
+    wisp_compile hello.wasm
+    expect_status 2
+    expect_stderr_contains "--output is required"
+    wisp_compile hello.cwisp -o twice.cwisp
+    expect_status 1
+    expect_stderr_contains "hello.cwisp is a compiled module already"
+    wisp_compile hello.wasm -o "$WORK_DIR/no-such-dir/hello.cwisp"
+    expect_status 1
+    expect_stderr_contains "cannot write '$WORK_DIR/no-such-dir/hello.cwisp'"
+    # Cut short, changed, or for other settings: refused, saying why.
+    head -c 100 hello.cwisp >cut.cwisp
+    run cut.cwisp
+    expect_status 1
+    expect_stderr_contains "cut.cwisp: cannot load serialized module at byte 0x10"
+    expect_stderr_contains "(truncated)"
+    python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[len(b) // 2] ^= 1; open(sys.argv[2], "wb").write(b)' \
+      hello.cwisp changed.cwisp
+    run changed.cwisp
+    expect_status 1
+    expect_stderr_contains "corrupted: the checksum of its contents does not match"
+    run --bounds-checks explicit hello.cwisp
+    expect_status 1
+    expect_stderr_contains "compiled for guard-region memories, this engine uses explicit bounds checks"
+    wisp_compile --bounds-checks explicit hello.wasm -o explicit.cwisp
+    expect_status 0
+    run --bounds-checks explicit explicit.cwisp
+    expect_status 0
+    expect_stdout hello.stdout
+    # Code for the baseline CPU runs on this one.
+    wisp_compile --cpu-features baseline hello.wasm -o baseline.cwisp
+    expect_status 0
+    run baseline.cwisp
+    expect_status 0
+    expect_stdout hello.stdout
     ;;
 
   *)

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "compile_command.h"
 #include "run_command.h"
 #include "validate_command.h"
 #include "wast_command.h"
@@ -48,6 +49,9 @@ int runCli(int argc, char** argv) {
                    "oldest x86-64: tests the fallback paths)")
       ->check(CLI::IsMember({"host", "baseline"}));
 
+  wisp::cli::CompileOptions compile_options;
+  CLI::App* compile = wisp::cli::addCompileSubcommand(app, compile_options);
+
   wisp::cli::RunOptions run_options;
   CLI::App* run = wisp::cli::addRunSubcommand(app, run_options);
 
@@ -59,6 +63,7 @@ int runCli(int argc, char** argv) {
   }
 
   if (*run) return wisp::cli::runRun(run_options);
+  if (*compile) return wisp::cli::runCompile(compile_options);
   if (*validate) return wisp::cli::runValidate(validate_files);
   if (*wast) return wisp::cli::runWast(wast_options);
   return kUsageError;  // unreachable: require_subcommand(1)

@@ -1,6 +1,7 @@
 #include "run_command.h"
 
 #include <cstdio>
+#include <map>
 #include <variant>
 
 #include <CLI/CLI.hpp>
@@ -119,8 +120,16 @@ CLI::App* addRunSubcommand(CLI::App& app, RunOptions& options) {
          "(jit-PID.dump, for perf inject --jit); none is the default")
       ->check(CLI::IsMember({"none", "perfmap", "jitdump"}))
       ->type_name("STRATEGY");
+  run->add_option("--bounds-checks", options.bounds_checks,
+                  "guard (the default: guard pages) or explicit (every access checked); a "
+                  "module from `wisp compile` must have been compiled for the same")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, BoundsChecks>{{"guard", BoundsChecks::GuardRegion},
+                                              {"explicit", BoundsChecks::Explicit}},
+          CLI::ignore_case));
   run->add_option("FILE", options.file,
-                  "A .wasm binary, followed by the program's or the function's ARGS...")
+                  "A .wasm binary (or a module `wisp compile` wrote), followed by the program's or the "
+                  "function's ARGS...")
       ->required();
   // Everything after FILE is an argument, even when it looks like an option ("-inf"); a
   // positional ARGS option would take only some of them, out of order.
@@ -144,9 +153,14 @@ int runRun(const RunOptions& options) {
 
   Config config;
   config.profiler = options.profile;
+  config.bounds_checks = options.bounds_checks;
   Engine engine(config);
   Store store(engine, limits);
-  Result<Module> module = Module::compile(engine, std::get<std::vector<uint8_t>>(bytes));
+  // A file `wisp compile` wrote is loaded without compiling; anything else is a .wasm binary.
+  const std::vector<uint8_t>& file_bytes = std::get<std::vector<uint8_t>>(bytes);
+  Result<Module> module = Module::isSerialized(file_bytes)
+                              ? Module::deserialize(engine, file_bytes)
+                              : Module::compile(engine, file_bytes);
   if (!module) return failWithError(options, module.error());
 
   // The host imports a module may use: WASI, when it asks for it. A WASI command run through

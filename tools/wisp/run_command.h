@@ -35,6 +35,8 @@ struct RunOptions {
   std::optional<std::string> max_memory;
   // --profile: the engine's Config::profiler.
   ProfilingStrategy profile = ProfilingStrategy::None;
+  // --bounds-checks: the engine's Config::bounds_checks (a compiled module must match it).
+  BoundsChecks bounds_checks = BoundsChecks::GuardRegion;
 };
 
 // Adds the `run` subcommand to `app`, filling `options` when it parses.

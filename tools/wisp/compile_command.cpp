@@ -1,0 +1,102 @@
+#include "compile_command.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <span>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "file_bytes.h"
+#include "wisp/wisp.h"
+
+namespace wisp::cli {
+namespace {
+
+template <typename... Args>
+int fail(const char* format, Args... args) {
+  std::fprintf(stderr, "wisp compile: ");
+  std::fprintf(stderr, format, args...);
+  std::fprintf(stderr, "\n");
+  return 1;
+}
+
+// Writes through a temporary file renamed over `path`, so a failure never leaves a partial
+// module where a complete one is expected. Empty on success, else why.
+std::string writeFileAtomically(const std::string& path, std::span<const uint8_t> bytes) {
+  const std::string temporary = path + ".tmp-" + std::to_string(getpid());
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return "cannot write '" + path + "': " + std::strerror(errno);
+  size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string why = std::strerror(n < 0 ? errno : EIO);
+      ::close(fd);
+      ::unlink(temporary.c_str());
+      return "cannot write '" + path + "': " + why;
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0 || ::rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(temporary.c_str());
+    return "cannot write '" + path + "': " + why;
+  }
+  return {};
+}
+
+}  // namespace
+
+CLI::App* addCompileSubcommand(CLI::App& app, CompileOptions& options) {
+  CLI::App* compile = app.add_subcommand(
+      "compile", "Compile a .wasm module ahead of time; `wisp run` loads the result without "
+                 "compiling");
+  compile->add_option("FILE", options.input, "A .wasm binary")->required();
+  compile->add_option("-o,--output", options.output, "Where to write the compiled module")
+      ->required()
+      ->type_name("FILE.cwisp");
+  compile
+      ->add_option("--bounds-checks", options.bounds_checks,
+                   "guard (the default: guard pages) or explicit (every access checked); "
+                   "`wisp run` must use the same")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, BoundsChecks>{{"guard", BoundsChecks::GuardRegion},
+                                              {"explicit", BoundsChecks::Explicit}},
+          CLI::ignore_case));
+  compile
+      ->add_option("--cpu-features", options.cpu_level,
+                   "host (the default: the optional instructions this CPU has) or baseline "
+                   "(SSE2 only: the file runs on every x86-64 CPU)")
+      ->check(CLI::IsMember({"host", "baseline"}));
+  return compile;
+}
+
+int runCompile(const CompileOptions& options) {
+  auto bytes = readFileBytes(options.input);
+  if (auto* message = std::get_if<std::string>(&bytes)) return fail("%s", message->c_str());
+  const std::vector<uint8_t>& wasm = std::get<std::vector<uint8_t>>(bytes);
+  if (Module::isSerialized(wasm))
+    return fail("%s is a compiled module already, not a .wasm binary", options.input.c_str());
+
+  Config config;
+  config.bounds_checks = options.bounds_checks;
+  if (options.cpu_level == "baseline") config.cpu_features = CpuFeatures::baseline();
+  Engine engine(config);
+  Result<Module> module = Module::compile(engine, wasm);
+  if (!module) return fail("%s: %s", options.input.c_str(), module.error().describe().c_str());
+  Result<std::vector<uint8_t>> serialized = module->serialize();
+  if (!serialized)
+    return fail("%s: %s", options.input.c_str(), serialized.error().describe().c_str());
+  if (std::string why = writeFileAtomically(options.output, *serialized); !why.empty())
+    return fail("%s", why.c_str());
+  return 0;
+}
+
+}  // namespace wisp::cli

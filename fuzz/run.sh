@@ -4,8 +4,9 @@
 #   fuzz/run.sh [SECONDS]     fuzz for SECONDS (default 60), then check for slow inputs
 #
 # Environment:
-#   WISP_FUZZ_TARGET  decode (the default: decoder and validator, decode_fuzzer.cpp) or compile
-#                     (decode, validate, compile and instantiate, compile_fuzzer.cpp)
+#   WISP_FUZZ_TARGET  decode (the default: decoder and validator, decode_fuzzer.cpp), compile
+#                     (decode, validate, compile and instantiate, compile_fuzzer.cpp) or
+#                     deserialize (the loader of serialized modules, deserialize_fuzzer.cpp)
 #   WISP_TESTSUITE    the spec suite's .wast files to seed from (default ../shared/wasm-testsuite)
 #   WISP_FUZZ_FORK    fuzzing processes in parallel (default 1; the machine is shared)
 #
@@ -21,7 +22,9 @@ case ${WISP_FUZZ_TARGET:-decode} in
   decode) target=decode_fuzzer; slow_ms_per_kb=10; slow_base_ms=2 ;;
   # Compiling and instantiating (an 8 GiB reservation per memory) cost more per input.
   compile) target=compile_fuzzer; slow_ms_per_kb=100; slow_base_ms=50 ;;
-  *) echo "run.sh: WISP_FUZZ_TARGET must be decode or compile, not '$WISP_FUZZ_TARGET'" >&2; exit 2 ;;
+  # Loading maps executable memory: a few system calls per input, whatever its size.
+  deserialize) target=deserialize_fuzzer; slow_ms_per_kb=10; slow_base_ms=20 ;;
+  *) echo "run.sh: WISP_FUZZ_TARGET must be decode, compile or deserialize, not '$WISP_FUZZ_TARGET'" >&2; exit 2 ;;
 esac
 forks=${WISP_FUZZ_FORK:-1}
 testsuite=${WISP_TESTSUITE:-$root/../shared/wasm-testsuite}
@@ -35,6 +38,7 @@ max_len=32768
 CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DWISP_FUZZ=ON -DWISP_TESTS=OFF -DWISP_BENCH=OFF >/dev/null
 cmake --build "$build" --target "$target" -j2
+[[ $target == deserialize_fuzzer ]] && cmake --build "$build" --target wisp_cli -j2
 
 # Seeds: every binary module the spec suite's .wast files contain, with a leading feature byte
 # 0 (WebAssembly 2.0, see decode_fuzzer.cpp). Made once; delete build-fuzz/seeds to redo.
@@ -53,6 +57,26 @@ if [[ ! -d $seeds ]]; then
   done
   mv "$seeds.tmp" "$seeds"
   echo "run.sh: $(ls "$seeds" | wc -l) seeds from $testsuite"
+fi
+
+# The loader's seeds: the same modules compiled by `wisp compile`, with a leading 1 (checksum
+# made right after mutation, see deserialize_fuzzer.cpp). Serialized modules are larger than
+# their wasm: machine code and tables besides it.
+if [[ $target == deserialize_fuzzer ]]; then
+  max_len=131072
+  wasm_seeds=$seeds
+  seeds=$build/seeds-deserialize
+  if [[ ! -d $seeds ]]; then
+    mkdir -p "$seeds.tmp"
+    for seed in "$wasm_seeds"/*; do
+      tail -c +2 "$seed" >"$seeds.tmp/in.wasm"
+      "$build/wisp" compile "$seeds.tmp/in.wasm" -o "$seeds.tmp/out.cwisp" 2>/dev/null || continue
+      { printf '\x01'; cat "$seeds.tmp/out.cwisp"; } >"$seeds.tmp/$(basename "$seed").cwisp"
+    done
+    rm -f "$seeds.tmp/in.wasm" "$seeds.tmp/out.cwisp"
+    mv "$seeds.tmp" "$seeds"
+    echo "run.sh: $(ls "$seeds" | wc -l) serialized seeds"
+  fi
 fi
 
 corpus=$build/corpus-$target

@@ -193,16 +193,19 @@ class Reader {
     at_ += size;
     return out;
   }
-  // A table's entry count, refused when the rest of the file cannot hold that many entries
-  // (so a corrupted count never allocates).
-  uint32_t count(size_t entry_size, const char* what) {
+  // A table: its entry count, then the entries, as bytes; refused when the rest of the file
+  // cannot hold that many entries (so a corrupted count never allocates). Entries are then read
+  // with load() without a check per field: millions of address map entries in a large module.
+  std::span<const uint8_t> table(size_t entry_size, const char* what) {
     const uint32_t n = u32(what);
-    if (error_) return 0;
+    if (error_) return {};
     if (n > remaining() / entry_size) {
       fail(std::string("truncated in ") + what + " (" + std::to_string(n) + " entries said)");
-      return 0;
+      return {};
     }
-    return n;
+    std::span<const uint8_t> out = file_.subspan(at_, n * entry_size);
+    at_ += out.size();
+    return out;
   }
 
  private:
@@ -215,6 +218,13 @@ constexpr size_t kFunctionEntrySize = 8;
 constexpr size_t kTrapSiteEntrySize = 9;
 constexpr size_t kAddressMapEntrySize = 8;
 constexpr size_t kRelocationEntrySize = 9;
+
+template <typename T>
+T load(const uint8_t* at) {
+  T v;
+  std::memcpy(&v, at, sizeof v);
+  return v;
+}
 
 uint64_t checksum(std::span<const uint8_t> payload) {
   return XXH3_64bits(payload.data(), payload.size());
@@ -369,18 +379,29 @@ Result<Module> Module::deserialize(const Engine& engine, std::span<const uint8_t
 
   auto code = std::make_unique<runtime::CompiledCode>();
   std::vector<runtime::FunctionCode> functions;
-  const uint32_t function_count = r.count(kFunctionEntrySize, "the function table");
-  if (r.ok() && function_count != defined)
-    r.fail("the function table has " + std::to_string(function_count) +
-           " entries, the module defines " + std::to_string(defined) + " functions");
+  const std::span<const uint8_t> function_table = r.table(kFunctionEntrySize, "the function table");
+  const std::span<const uint8_t> trap_table = r.table(kTrapSiteEntrySize, "the trap table");
+  const std::span<const uint8_t> map_table = r.table(kAddressMapEntrySize, "the address map");
+  const std::span<const uint8_t> relocation_table = r.table(kRelocationEntrySize, "the relocations");
+  if (!r.ok()) return r.takeError();
+  if (r.remaining() != 0)
+    return deserializeError(std::to_string(r.remaining()) + " bytes follow the last table");
+
+  const size_t function_count = function_table.size() / kFunctionEntrySize;
+  if (function_count != defined)
+    return deserializeError("the function table has " + std::to_string(function_count) +
+                            " entries, the module defines " + std::to_string(defined) +
+                            " functions");
   functions.reserve(function_count);
   code->function_offsets.reserve(function_count);
-  for (uint32_t i = 0; i < function_count && r.ok(); ++i) {
-    const uint32_t begin = r.u32("the function table"), end = r.u32("the function table");
-    if (r.ok() && (begin >= end || end > code_size)) {
-      r.fail("function " + std::to_string(first + i) + "'s code [" + std::to_string(begin) +
-             ", " + std::to_string(end) + ") is not within the " + std::to_string(code_size) +
-             " bytes of code");
+  for (uint32_t i = 0; i < function_count; ++i) {
+    const uint8_t* entry = function_table.data() + i * kFunctionEntrySize;
+    const auto begin = load<uint32_t>(entry), end = load<uint32_t>(entry + 4);
+    if (begin >= end || end > code_size) {
+      return deserializeError("function " + std::to_string(first + i) + "'s code [" +
+                              std::to_string(begin) + ", " + std::to_string(end) +
+                              ") is not within the " + std::to_string(code_size) +
+                              " bytes of code");
     }
     const std::string* name = module->function_names.find(first + i);
     functions.push_back({first + i, begin, end, name ? *name : std::string(),
@@ -388,32 +409,34 @@ Result<Module> Module::deserialize(const Engine& engine, std::span<const uint8_t
     code->function_offsets.push_back(begin);
   }
 
-  std::vector<runtime::TrapSite> traps(r.count(kTrapSiteEntrySize, "the trap table"));
-  for (runtime::TrapSite& t : traps) {
-    t.code_offset = r.u32("the trap table");
-    const uint8_t kind = r.u8("the trap table");
-    t.wasm_offset = r.u32("the trap table");
-    if (!r.ok()) break;
-    if (kind >= runtime::kTrapKindCount) r.fail("a trap site has unknown kind " + std::to_string(kind));
-    if (t.code_offset >= code_size) r.fail("a trap site is past the end of the code");
+  std::vector<runtime::TrapSite> traps(trap_table.size() / kTrapSiteEntrySize);
+  for (size_t i = 0; i < traps.size(); ++i) {
+    const uint8_t* entry = trap_table.data() + i * kTrapSiteEntrySize;
+    runtime::TrapSite& t = traps[i];
+    t.code_offset = load<uint32_t>(entry);
+    const uint8_t kind = entry[4];
+    t.wasm_offset = load<uint32_t>(entry + 5);
+    if (kind >= runtime::kTrapKindCount)
+      return deserializeError("a trap site has unknown kind " + std::to_string(kind));
+    if (t.code_offset >= code_size)
+      return deserializeError("a trap site is past the end of the code");
     t.kind = static_cast<runtime::TrapKind>(kind);
   }
-  std::vector<runtime::AddressMapEntry> map(r.count(kAddressMapEntrySize, "the address map"));
-  for (runtime::AddressMapEntry& e : map) {
-    e.code_offset = r.u32("the address map");
-    e.wasm_offset = r.u32("the address map");
-    if (r.ok() && e.code_offset > code_size) r.fail("an address map entry is past the end of the code");
+  std::vector<runtime::AddressMapEntry> map(map_table.size() / kAddressMapEntrySize);
+  for (size_t i = 0; i < map.size(); ++i) {
+    const uint8_t* entry = map_table.data() + i * kAddressMapEntrySize;
+    map[i].code_offset = load<uint32_t>(entry);
+    map[i].wasm_offset = load<uint32_t>(entry + 4);
+    if (map[i].code_offset > code_size)
+      return deserializeError("an address map entry is past the end of the code");
   }
-  std::vector<runtime::Relocation> relocations(r.count(kRelocationEntrySize, "the relocations"));
-  for (runtime::Relocation& rel : relocations) {
-    rel.code_offset = r.u32("the relocations");
-    rel.kind = static_cast<runtime::RelocationKind>(r.u8("the relocations"));
-    rel.target = r.u32("the relocations");
+  std::vector<runtime::Relocation> relocations(relocation_table.size() / kRelocationEntrySize);
+  for (size_t i = 0; i < relocations.size(); ++i) {
+    const uint8_t* entry = relocation_table.data() + i * kRelocationEntrySize;
+    relocations[i].code_offset = load<uint32_t>(entry);
+    relocations[i].kind = static_cast<runtime::RelocationKind>(entry[4]);
+    relocations[i].target = load<uint32_t>(entry + 5);
   }
-  if (!r.ok()) return r.takeError();
-  if (r.remaining() != 0)
-    return deserializeError(std::to_string(r.remaining()) + " bytes follow the last table");
-
   std::vector<uint32_t> type_ids;
   type_ids.reserve(module->types.size());
   for (const wasm::FuncType& type : module->types) type_ids.push_back(state->types().intern(type));

@@ -30,6 +30,19 @@ FuncType fromWasm(const wasm::FuncType& type) {
   return out;
 }
 
+wasm::Features toWasm(const Features& f) {
+  wasm::Features out;
+  out.simd = f.simd;
+  out.relaxed_simd = f.relaxed_simd;
+  out.tail_call = f.tail_call;
+  out.extended_const = f.extended_const;
+  out.multi_memory = f.multi_memory;
+  out.memory64 = f.memory64;
+  out.threads = f.threads;
+  out.exceptions = f.exceptions;
+  return out;
+}
+
 wasm::Limits toWasm(const Limits& limits) {
   return {limits.min, limits.max.value_or(0), limits.max.has_value()};
 }

@@ -6,10 +6,12 @@
 
 #include "api/state.h"
 #include "runtime/trap.h"
+#include "wasm/features.h"
 #include "wasm/types.h"
 
 namespace wisp::detail {
 
+wasm::Features toWasm(const Features& features);
 inline wasm::ValType toWasm(ValType type) { return static_cast<wasm::ValType>(type); }
 inline ValType fromWasm(wasm::ValType type) { return static_cast<ValType>(type); }
 wasm::FuncType toWasm(const FuncType& type);

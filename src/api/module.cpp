@@ -14,19 +14,6 @@ constexpr bool kHaveCompiler = true;
 constexpr bool kHaveCompiler = false;
 #endif
 
-wasm::Features toWasm(const Features& f) {
-  wasm::Features out;
-  out.simd = f.simd;
-  out.relaxed_simd = f.relaxed_simd;
-  out.tail_call = f.tail_call;
-  out.extended_const = f.extended_const;
-  out.multi_memory = f.multi_memory;
-  out.memory64 = f.memory64;
-  out.threads = f.threads;
-  out.exceptions = f.exceptions;
-  return out;
-}
-
 Error fromDecodeError(const wasm::Error& e) {
   Error error;
   switch (e.kind) {
@@ -61,7 +48,7 @@ ExternType externTypeOf(const wasm::Module& module, wasm::ExternKind kind, uint3
 }  // namespace
 
 Result<void> Module::validate(const Engine& engine, std::span<const uint8_t> bytes) {
-  auto decoded = wasm::decodeModule(bytes, {.features = toWasm(engine.config().features)});
+  auto decoded = wasm::decodeModule(bytes, {.features = detail::toWasm(engine.config().features)});
   if (!decoded) return fromDecodeError(decoded.error());
   return {};
 }
@@ -70,7 +57,7 @@ Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> by
   const std::shared_ptr<detail::EngineState>& state = detail::Access::engine(engine);
   // The compiler validates each body in the same pass that compiles it; when there is no
   // compiler, the decoder validates them.
-  auto decoded = wasm::decodeModule(bytes, {.features = toWasm(state->config().features),
+  auto decoded = wasm::decodeModule(bytes, {.features = detail::toWasm(state->config().features),
                                             .validate_functions = !kHaveCompiler});
   if (!decoded) return fromDecodeError(decoded.error());
   std::unique_ptr<wasm::Module> module = std::move(*decoded);

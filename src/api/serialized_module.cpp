@@ -21,6 +21,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "api/conversions.h"
 #include "api/state.h"
 #include "runtime/compiled_module.h"
 #include "runtime/relocation.h"
@@ -102,19 +103,6 @@ std::string missingBits(const Bits& bits, uint32_t needed, uint32_t have) {
     if ((needed & ~have) >> i & 1) out += (out.empty() ? "" : ", ") + std::string(bits[i].name);
   }
   if (needed & ~known) out += (out.empty() ? "" : ", ") + std::string("features unknown to it");
-  return out;
-}
-
-wasm::Features toWasm(const Features& f) {
-  wasm::Features out;
-  out.simd = f.simd;
-  out.relaxed_simd = f.relaxed_simd;
-  out.tail_call = f.tail_call;
-  out.extended_const = f.extended_const;
-  out.multi_memory = f.multi_memory;
-  out.memory64 = f.memory64;
-  out.threads = f.threads;
-  out.exceptions = f.exceptions;
   return out;
 }
 
@@ -370,7 +358,7 @@ Result<Module> Module::deserialize(const Engine& engine, std::span<const uint8_t
   const auto code_size = static_cast<uint32_t>(code_bytes.size());
 
   auto decoded = wasm::decodeModule(
-      wasm_bytes, {.features = toWasm(config.features), .validate_functions = false});
+      wasm_bytes, {.features = detail::toWasm(config.features), .validate_functions = false});
   if (!decoded)
     return deserializeError("its wasm binary does not decode: " + decoded.error().message);
   std::unique_ptr<wasm::Module> module = std::move(*decoded);

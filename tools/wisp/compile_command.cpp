@@ -6,12 +6,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <map>
 #include <span>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "engine_options.h"
 #include "file_bytes.h"
 #include "wisp/wisp.h"
 
@@ -62,19 +62,10 @@ CLI::App* addCompileSubcommand(CLI::App& app, CompileOptions& options) {
   compile->add_option("-o,--output", options.output, "Where to write the compiled module")
       ->required()
       ->type_name("FILE.cwisp");
-  compile
-      ->add_option("--bounds-checks", options.bounds_checks,
-                   "guard (the default: guard pages) or explicit (every access checked); "
-                   "`wisp run` must use the same")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, BoundsChecks>{{"guard", BoundsChecks::GuardRegion},
-                                              {"explicit", BoundsChecks::Explicit}},
-          CLI::ignore_case));
-  compile
-      ->add_option("--cpu-features", options.cpu_level,
-                   "host (the default: the optional instructions this CPU has) or baseline "
-                   "(SSE2 only: the file runs on every x86-64 CPU)")
-      ->check(CLI::IsMember({"host", "baseline"}));
+  addBoundsChecksOption(*compile, options.bounds_checks, "; `wisp run` must use the same");
+  addCpuFeaturesOption(*compile, options.cpu_level,
+                       "host (the default: the optional instructions this CPU has) or baseline "
+                       "(SSE2 only: the file runs on every x86-64 CPU)");
   return compile;
 }
 

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "compile_command.h"
+#include "engine_options.h"
 #include "run_command.h"
 #include "validate_command.h"
 #include "wast_command.h"
@@ -38,16 +39,10 @@ int runCli(int argc, char** argv) {
   wast->add_option("--wast2json", wast_options.wast2json.program,
                    "The wast2json program to run")
       ->capture_default_str();
-  const std::map<std::string, wisp::BoundsChecks> bounds_modes = {
-      {"guard", wisp::BoundsChecks::GuardRegion}, {"explicit", wisp::BoundsChecks::Explicit}};
-  wast->add_option("--bounds-checks", wast_options.bounds_checks,
-                   "guard (the default: guard pages) or explicit (every access checked, no "
-                   "guard region)")
-      ->transform(CLI::CheckedTransformer(bounds_modes, CLI::ignore_case));
-  wast->add_option("--cpu-features", wast_options.cpu_level,
-                   "host (the default: whatever this CPU has) or baseline (SSE2 only, as the "
-                   "oldest x86-64: tests the fallback paths)")
-      ->check(CLI::IsMember({"host", "baseline"}));
+  wisp::cli::addBoundsChecksOption(*wast, wast_options.bounds_checks, ", no guard region");
+  wisp::cli::addCpuFeaturesOption(*wast, wast_options.cpu_level,
+                                  "host (the default: whatever this CPU has) or baseline (SSE2 "
+                                  "only, as the oldest x86-64: tests the fallback paths)");
 
   wisp::cli::CompileOptions compile_options;
   CLI::App* compile = wisp::cli::addCompileSubcommand(app, compile_options);

@@ -1,11 +1,11 @@
 #include "run_command.h"
 
 #include <cstdio>
-#include <map>
 #include <variant>
 
 #include <CLI/CLI.hpp>
 
+#include "engine_options.h"
 #include "file_bytes.h"
 #include "run_values.h"
 #include "wasi/wasi_abi.h"
@@ -120,13 +120,8 @@ CLI::App* addRunSubcommand(CLI::App& app, RunOptions& options) {
          "(jit-PID.dump, for perf inject --jit); none is the default")
       ->check(CLI::IsMember({"none", "perfmap", "jitdump"}))
       ->type_name("STRATEGY");
-  run->add_option("--bounds-checks", options.bounds_checks,
-                  "guard (the default: guard pages) or explicit (every access checked); a "
-                  "module from `wisp compile` must have been compiled for the same")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, BoundsChecks>{{"guard", BoundsChecks::GuardRegion},
-                                              {"explicit", BoundsChecks::Explicit}},
-          CLI::ignore_case));
+  addBoundsChecksOption(*run, options.bounds_checks,
+                        "; a module from `wisp compile` must have been compiled for the same");
   run->add_option("FILE", options.file,
                   "A .wasm binary (or a module `wisp compile` wrote), followed by the program's or the "
                   "function's ARGS...")

@@ -1,0 +1,18 @@
+// Command-line options that choose engine settings, shared by the commands that compile.
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "wisp/engine.h"
+
+namespace wisp::cli {
+
+// --bounds-checks guard|explicit; `note` ends the help text (what else the choice means).
+CLI::Option* addBoundsChecksOption(CLI::App& command, BoundsChecks& mode, const std::string& note);
+
+// --cpu-features host|baseline into `level`.
+CLI::Option* addCpuFeaturesOption(CLI::App& command, std::string& level, const std::string& help);
+
+}  // namespace wisp::cli

@@ -14,6 +14,7 @@
 // "corrupted"), then the checksum, the version and settings, then every offset and count
 // against the sizes it must fit; only then is code copied into executable memory, its
 // relocations pointed at this process's builtins and this engine's type ids, and published.
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -396,6 +397,14 @@ Result<Module> Module::deserialize(const Engine& engine, std::span<const uint8_t
                          module->functions[first + i].body_offset});
     code->function_offsets.push_back(begin);
   }
+
+  // serialize() writes the code up to the last function's end, no further: a file with more
+  // (or less) would not come out of serialize() again as it went in.
+  uint32_t last_end = 0;
+  for (const runtime::FunctionCode& f : functions) last_end = std::max(last_end, f.code_end);
+  if (last_end != code_size)
+    return deserializeError("the functions' code ends at byte " + std::to_string(last_end) +
+                            " of the " + std::to_string(code_size) + " bytes of code");
 
   std::vector<runtime::TrapSite> traps(trap_table.size() / kTrapSiteEntrySize);
   for (size_t i = 0; i < traps.size(); ++i) {

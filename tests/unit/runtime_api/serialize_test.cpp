@@ -131,6 +131,22 @@ void resum(std::vector<uint8_t>& bytes) {
   std::memcpy(bytes.data() + 24, &sum, 8);
 }
 
+// Where the function table starts: past the version, the settings, the wasm binary and the code
+// (each a u64 length and its bytes, but the settings).
+size_t functionTableOffset(const std::vector<uint8_t>& bytes) {
+  size_t at = kHeaderSize;
+  auto skipBytes = [&] {
+    uint64_t length = 0;
+    std::memcpy(&length, bytes.data() + at, 8);
+    at += 8 + length;
+  };
+  skipBytes();     // version
+  at += 1 + 4 + 4;  // bounds checks, CPU features, wasm features
+  skipBytes();     // wasm
+  skipBytes();     // code
+  return at;
+}
+
 TEST(Serialize, ALoadedModuleRunsAsTheCompiledOneInAnotherEngine) {
   for (const bool baseline : {false, true}) {
     SCOPED_TRACE(baseline ? "baseline CPU" : "host CPU");
@@ -260,6 +276,26 @@ TEST(Serialize, SettingsThatChangeCodeMustMatch) {
   Engine more(more_features);
   EXPECT_TRUE(Module::deserialize(more, serialized(host, kModule)).ok());
   EXPECT_NE(refusal(host, serialized(more, kModule)).find("tail-call"), std::string::npos);
+}
+
+// Found by fuzz/deserialize_fuzzer: a function table whose last function ends before the code
+// does loaded, and its module then serialized to a file it refused (trap sites past the code).
+TEST(Serialize, CodeBeyondTheLastFunctionIsRefused) {
+  Engine engine;
+  std::vector<uint8_t> bytes = serialized(engine, kModule);
+  const size_t table = functionTableOffset(bytes);
+  uint32_t count = 0;
+  std::memcpy(&count, bytes.data() + table, 4);
+  ASSERT_GT(count, 0u);
+  const size_t last_end = table + 4 + (count - 1) * 8 + 4;
+  uint32_t end = 0;
+  std::memcpy(&end, bytes.data() + last_end, 4);
+  --end;
+  std::memcpy(bytes.data() + last_end, &end, 4);
+  resum(bytes);
+  EXPECT_NE(refusal(engine, bytes).find("the functions' code ends at byte " + std::to_string(end)),
+            std::string::npos)
+      << refusal(engine, bytes);
 }
 
 // With the checksum made right, edits reach the structural checks: each is refused or (when it

@@ -68,6 +68,18 @@ struct Config {
   // Threads that compile a module's functions; 0: one per hardware thread.
   uint32_t compile_threads = 0;
   ProfilingStrategy profiler = ProfilingStrategy::None;
+  // Fuel metering, as Wasmtime's Config::consume_fuel: each instruction costs one unit of the
+  // store's fuel (Store::setFuel), except nop, block, loop, else and end, which cost nothing.
+  // Compiled code charges a straight-line run of instructions as it begins and checks at
+  // function entries and loop headers: a call that has used more than it was given traps
+  // there with TrapKind::OutOfFuel ("all fuel consumed"). Changes the code (a few percent).
+  bool consume_fuel = false;
+  // Epoch interruption, as Wasmtime's Config::epoch_interruption: compiled code compares the
+  // engine's epoch (Engine::incrementEpoch, from any thread) with the store's deadline
+  // (Store::setEpochDeadline) at function entries and loop headers; once reached, the store's
+  // callback may set a later deadline, else the call traps with TrapKind::Interrupted
+  // ("interrupt"). The cheaper way to bound time. Changes the code.
+  bool epoch_interruption = false;
 };
 
 class Engine {
@@ -77,6 +89,11 @@ class Engine {
   const Config& config() const;
   // The CPU features compiled code uses: the configuration's, less those the CPU lacks.
   CpuFeatures cpuFeatures() const;
+
+  // Advances the epoch by one, from any thread (a timer's, typically): code running in any of
+  // the engine's stores whose deadline this reaches stops at its next check.
+  void incrementEpoch();
+  uint64_t epoch() const;
 
  private:
   friend struct detail::Access;

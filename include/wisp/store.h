@@ -5,10 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 
 #include "wisp/engine.h"
+#include "wisp/result.h"
 #include "wisp/forward.h"
 
 namespace wisp {
@@ -45,6 +47,20 @@ class Store {
   // keep their size.
   void setLimits(const StoreLimits& limits);
   StoreLimits limits() const;
+
+  // Fuel (Config::consume_fuel): what calls into wasm may still consume; it carries over from
+  // call to call. Both fail with an Argument error when the engine does not consume fuel.
+  Result<void> setFuel(uint64_t fuel);
+  Result<uint64_t> getFuel() const;
+
+  // Epochs (Config::epoch_interruption): calls stop once the engine's epoch is `ticks` past
+  // its value now. Until this is called the deadline is never reached.
+  void setEpochDeadline(uint64_t ticks);
+  // Called when the deadline is reached: returns how many ticks past the current epoch the
+  // next deadline is (the call goes on), or nullopt (it traps with Interrupted). It runs on
+  // the thread running wasm, between two wasm instructions, and must not call into wasm.
+  // Without one, reaching the deadline traps.
+  void setEpochDeadlineCallback(std::function<std::optional<uint64_t>()> callback);
 
  private:
   friend struct detail::Access;

@@ -1,4 +1,7 @@
 // Engine and Store: the shared state behind them.
+#include <algorithm>
+
+#include "api/conversions.h"
 #include "api/state.h"
 
 namespace wisp {
@@ -35,6 +38,9 @@ CpuFeatures Engine::cpuFeatures() const {
   return {f.popcnt, f.lzcnt, f.bmi1, f.sse41, f.avx};
 }
 
+void Engine::incrementEpoch() { state_->epoch().fetch_add(1, std::memory_order_relaxed); }
+uint64_t Engine::epoch() const { return state_->epoch().load(std::memory_order_relaxed); }
+
 Store::Store(const Engine& engine)
     : state_(std::make_unique<detail::StoreState>(detail::Access::engine(engine))) {}
 Store::Store(const Engine& engine, const StoreLimits& limits) : Store(engine) { setLimits(limits); }
@@ -47,11 +53,34 @@ Engine Store::engine() const { return detail::Access::makeEngine(state_->engineS
 void Store::setLimits(const StoreLimits& limits) { state_->setStoreLimits(toRuntime(limits)); }
 StoreLimits Store::limits() const { return fromRuntime(state_->storeLimits()); }
 
+Result<void> Store::setFuel(uint64_t fuel) {
+  if (!state_->engine().config().consume_fuel)
+    return detail::argumentError("setFuel: the engine does not consume fuel (Config::consume_fuel)");
+  const uint64_t given = std::min<uint64_t>(fuel, INT64_MAX);
+  state_->limits().fuel = -static_cast<int64_t>(given);
+  return {};
+}
+
+Result<uint64_t> Store::getFuel() const {
+  if (!state_->engine().config().consume_fuel)
+    return detail::argumentError("getFuel: the engine does not consume fuel (Config::consume_fuel)");
+  const int64_t fuel = state_->limits().fuel;
+  return fuel < 0 ? static_cast<uint64_t>(-fuel) : uint64_t{0};
+}
+
+void Store::setEpochDeadline(uint64_t ticks) { state_->setEpochDeadline(ticks); }
+
+void Store::setEpochDeadlineCallback(std::function<std::optional<uint64_t>()> callback) {
+  state_->setEpochDeadlineCallback(std::move(callback));
+}
+
 namespace detail {
 
 StoreState::StoreState(std::shared_ptr<EngineState> engine)
     : runtime::Store(engine->types(), toRuntimeMode(engine->config().bounds_checks)),
-      engine_(std::move(engine)) {}
+      engine_(std::move(engine)) {
+  limits().epoch_counter = &engine_->epoch();
+}
 
 DynamicEntry StoreState::makeDynamicEntry(uint32_t type_id) {
   const wasm::FuncType* type = types().lookup(type_id);

@@ -76,6 +76,8 @@ Result<Module> Module::compile(const Engine& engine, std::span<const uint8_t> by
     options.threads = config.compile_threads;
     options.explicit_bounds_checks = config.bounds_checks == BoundsChecks::Explicit;
     options.cpu_features = state->cpuFeatures();
+    options.consume_fuel = config.consume_fuel;
+    options.epoch_interruption = config.epoch_interruption;
     auto compiled_code = codegen::compileModule(*module, type_ids, options);
     if (!compiled_code) return fromDecodeError(compiled_code.error());
     code = std::move(*compiled_code);

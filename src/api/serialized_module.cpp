@@ -87,6 +87,34 @@ constexpr WasmFeatureBit kWasmFeatureBits[] = {
     {"exceptions", &Features::exceptions},
 };
 
+// The engine settings that change the code, which must be the same where it runs.
+constexpr uint8_t kExplicitChecksBit = 1, kFuelBit = 2, kEpochsBit = 4;
+
+uint8_t codeSettings(const Config& config) {
+  return (config.bounds_checks == BoundsChecks::Explicit ? kExplicitChecksBit : 0) |
+         (config.consume_fuel ? kFuelBit : 0) | (config.epoch_interruption ? kEpochsBit : 0);
+}
+
+// Why code compiled with `file` settings cannot run in an engine with `engine`'s; empty if it can.
+std::string codeSettingsMismatch(uint8_t file, uint8_t engine) {
+  if (file & ~(kExplicitChecksBit | kFuelBit | kEpochsBit))
+    return "compiled with settings this Wisp does not know";
+  auto with = [](bool on, const char* what) { return std::string(on ? "with " : "without ") + what; };
+  if ((file ^ engine) & kExplicitChecksBit) {
+    const auto mode = [](uint8_t bits) {
+      return bits & kExplicitChecksBit ? "explicit bounds checks" : "guard-region memories";
+    };
+    return std::string("compiled for ") + mode(file) + ", this engine uses " + mode(engine);
+  }
+  if ((file ^ engine) & kFuelBit)
+    return "compiled " + with(file & kFuelBit, "fuel metering") + ", this engine is " +
+           with(engine & kFuelBit, "it") + " (Config::consume_fuel)";
+  if ((file ^ engine) & kEpochsBit)
+    return "compiled " + with(file & kEpochsBit, "epoch interruption") + ", this engine is " +
+           with(engine & kEpochsBit, "it") + " (Config::epoch_interruption)";
+  return {};
+}
+
 template <typename Bits, typename Set>
 uint32_t toBits(const Bits& bits, const Set& set) {
   uint32_t out = 0;
@@ -241,7 +269,7 @@ Result<std::vector<uint8_t>> Module::serialize() const {
 
   const std::string_view version = WISP_VERSION_STRING;
   w.bytes({reinterpret_cast<const uint8_t*>(version.data()), version.size()});
-  w.u8(config.bounds_checks == BoundsChecks::Explicit ? 1 : 0);
+  w.u8(codeSettings(config));
   w.u32(toBits(kCpuFeatureBits, engine_->cpuFeatures()));
   w.u32(toBits(kWasmFeatureBits, config.features));
   w.bytes(compiled.module->bytes);
@@ -331,17 +359,13 @@ Result<Module> Module::deserialize(const Engine& engine, std::span<const uint8_t
                             std::string(reinterpret_cast<const char*>(version.data()), version.size()) +
                             ", this is Wisp " + std::string(this_version) +
                             " (compile the module again)");
-  const uint8_t explicit_checks = r.u8("the settings");
+  const uint8_t settings = r.u8("the settings");
   const uint32_t cpu_bits = r.u32("the settings");
   const uint32_t wasm_bits = r.u32("the settings");
   if (!r.ok()) return r.takeError();
   const Config& config = state->config();
-  const bool engine_explicit = config.bounds_checks == BoundsChecks::Explicit;
-  if (explicit_checks > 1 || (explicit_checks == 1) != engine_explicit)
-    return deserializeError(std::string("compiled for ") +
-                            (explicit_checks ? "explicit bounds checks" : "guard-region memories") +
-                            ", this engine uses " +
-                            (engine_explicit ? "explicit bounds checks" : "guard-region memories"));
+  if (std::string mismatch = codeSettingsMismatch(settings, codeSettings(config)); !mismatch.empty())
+    return deserializeError(mismatch);
   if (std::string missing = missingBits(kCpuFeatureBits, cpu_bits,
                                         toBits(kCpuFeatureBits, state->cpuFeatures()));
       !missing.empty())

@@ -2,6 +2,7 @@
 // one friend through which the library reaches handles' private parts.
 #pragma once
 
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -40,6 +41,8 @@ class EngineState {
   trampoline::TrampolineCache& trampolines() { return trampolines_; }
   // Where to report compiled code; null when not profiling (or the profile cannot be written).
   runtime::ProfilingAgent* profiler() const { return profiler_; }
+  // Engine::incrementEpoch's counter, read by compiled code through each store's limits.
+  std::atomic<uint64_t>& epoch() { return epoch_; }
 
  private:
   // The process's agent for `strategy`, opened here (so a file that cannot be written is
@@ -58,6 +61,7 @@ class EngineState {
   runtime::ProfilingAgent* profiler_;  // process-wide, never destroyed
   runtime::TypeRegistry types_;
   trampoline::TrampolineCache trampolines_;
+  std::atomic<uint64_t> epoch_{0};
 };
 
 // What a dynamic call needs of the callee's type: the type and its array-to-wasm trampoline.

@@ -55,6 +55,14 @@ void FunctionCompiler::emitCall(const wasm::FuncType& type, const isa::ABISig& s
 
 void FunctionCompiler::visitCall(uint32_t function_index, const wasm::FuncType& type) {
   if (dead_) return;
+  // A run ends at a call, so the callee (a host function reading the fuel, say) sees what the
+  // caller consumed.
+  endFuelRun();
+  emitDirectCall(function_index, type);
+  beginFuelRun();
+}
+
+void FunctionCompiler::emitDirectCall(uint32_t function_index, const wasm::FuncType& type) {
   const isa::ABISig& sig = context_.signatures[module_.functions[function_index].type_index];
   if (function_index >= module_.imported_function_count) {
     emitCall(type, sig, [&] {
@@ -74,6 +82,13 @@ void FunctionCompiler::visitCall(uint32_t function_index, const wasm::FuncType& 
 void FunctionCompiler::visitCallIndirect(uint32_t type_index, uint32_t table_index,
                                          const wasm::FuncType& type) {
   if (dead_) return;
+  endFuelRun();
+  emitIndirectCall(type_index, table_index, type);
+  beginFuelRun();
+}
+
+void FunctionCompiler::emitIndirectCall(uint32_t type_index, uint32_t table_index,
+                                        const wasm::FuncType& type) {
   // The index and the callee's VMFuncRef live in rax and r10, which carry no arguments.
   const Reg index = popToSpecificReg(x64::rax);
   spillRegisters();

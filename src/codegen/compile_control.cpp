@@ -270,6 +270,7 @@ void FunctionCompiler::chooseLoopLocals() {
 
 void FunctionCompiler::visitLoop(const wasm::ControlFrame& frame, bool reachable) {
   if (dead_) return pushControl(Opcode::Loop, frame, false);
+  endFuelRun();
   spillAll();
   pushControl(Opcode::Loop, frame, reachable);
   // Branches back to the header bring the params to the slots a fresh push would give them.
@@ -286,10 +287,12 @@ void FunctionCompiler::visitLoop(const wasm::ControlFrame& frame, bool reachable
   chooseLoopLocals();
   fixMergeState(c);
   masm_.bind(c.label);
+  checkInterruption();
 }
 
 void FunctionCompiler::visitIf(const wasm::ControlFrame& frame, bool reachable) {
   if (dead_) return pushControl(Opcode::If, frame, false);
+  endFuelRun();
   // The decoder has popped the condition from its stack; it is our top entry. Spilling emits
   // only moves, so a condition in the flags survives until the branch.
   const VarState cond = peek();
@@ -311,11 +314,13 @@ void FunctionCompiler::visitIf(const wasm::ControlFrame& frame, bool reachable) 
   c.saved_params_begin = static_cast<uint32_t>(saved_params_.size());
   for (uint32_t i = c.height; i < stack_.size(); ++i) saved_params_.push_back(stack_[i]);
   if (c.param_count > 0) c.slot_floor = c.label_base = std::max(c.slot_floor, stack_.back().slot);
+  beginFuelRun();
 }
 
 void FunctionCompiler::visitElse(const wasm::ControlFrame&, bool) {
   Control& c = controls_.back();
   if (c.dead_on_entry) return;
+  endFuelRun();
   if (!dead_) {
     moveToTarget(c);
     masm_.jump(c.label);
@@ -324,6 +329,7 @@ void FunctionCompiler::visitElse(const wasm::ControlFrame&, bool) {
   adoptElseState(c);
   c.kind = Opcode::Else;
   dead_ = unsupported_ != nullptr;
+  beginFuelRun();
 }
 
 void FunctionCompiler::visitEnd(const wasm::ControlFrame&, bool) {
@@ -332,6 +338,7 @@ void FunctionCompiler::visitEnd(const wasm::ControlFrame&, bool) {
     controls_.pop_back();
     return;
   }
+  endFuelRun();
   if (c.kind == Opcode::Call) {  // the function body
     if (!dead_) emitReturn();
     controls_.pop_back();
@@ -340,6 +347,7 @@ void FunctionCompiler::visitEnd(const wasm::ControlFrame&, bool) {
   if (c.kind == Opcode::Loop) {
     // The end of a loop is no target: the code after it continues from the body's state.
     controls_.pop_back();
+    beginFuelRun();
     return;
   }
   if (c.kind == Opcode::If) {
@@ -366,6 +374,7 @@ void FunctionCompiler::visitEnd(const wasm::ControlFrame&, bool) {
   controls_.pop_back();
   if (was_if) saved_params_.resize(saved_begin);
   dead_ = !live || unsupported_ != nullptr;
+  beginFuelRun();
 }
 
 // ---- branches -----------------------------------------------------------------------------------
@@ -384,6 +393,7 @@ void FunctionCompiler::becomeDead() {
 
 void FunctionCompiler::visitUnreachable() {
   if (dead_) return;
+  endFuelRun();
   const uint32_t at = masm_.trapInstruction();
   out_.traps.push_back({at, runtime::TrapKind::Unreachable, wasmOffset()});
   becomeDead();
@@ -391,12 +401,19 @@ void FunctionCompiler::visitUnreachable() {
 
 void FunctionCompiler::visitBr(uint32_t depth) {
   if (dead_) return;
+  endFuelRun();
   branchTo(controlAt(depth));
   becomeDead();
 }
 
 void FunctionCompiler::visitBrIf(uint32_t depth) {
   if (dead_) return;
+  endFuelRun();  // patches an earlier instruction: the flags of the condition stay
+  emitBrIf(depth);
+  beginFuelRun();  // the fall-through path
+}
+
+void FunctionCompiler::emitBrIf(uint32_t depth) {
   // The condition as a flags condition: a fused comparison, or `test reg, reg`.
   isa::Cond taken;
   if (peek().loc == VarState::Loc::Flags) {
@@ -434,6 +451,7 @@ void FunctionCompiler::visitBrIf(uint32_t depth) {
 
 void FunctionCompiler::visitBrTable(std::span<const uint32_t> depths, uint32_t default_depth) {
   if (dead_) return;
+  endFuelRun();
   // The jump through the table overwrites the index register: it must be our own.
   const Reg index = popToReg();
   materializeFlags();
@@ -466,6 +484,7 @@ void FunctionCompiler::visitBrTable(std::span<const uint32_t> depths, uint32_t d
 
 void FunctionCompiler::visitReturn() {
   if (dead_) return;
+  endFuelRun();
   emitReturn();
   becomeDead();
 }

@@ -49,6 +49,8 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
       loop_scan_(scratch.loop_scan),
       locals_(scratch.local_regs),
       traps_(scratch.traps),
+      epoch_checks_(scratch.epoch_checks),
+      epoch_saved_locals_(scratch.epoch_saved_locals),
       entry_(scratch.entry),
       instance_reload_(scratch.instance_reload) {
   stack_.clear();
@@ -60,6 +62,8 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
   controls_.clear();
   moves_.clear();
   traps_.clear();
+  epoch_checks_.clear();
+  epoch_saved_locals_.clear();
 }
 
 // ---- frame ------------------------------------------------------------------------------------
@@ -103,9 +107,12 @@ void FunctionCompiler::startFunction(std::span<const ValType> locals) {
   body.label_base = body.slot_floor = locals_end_;
   body.label = masm_.newLabel();
   controls_.push_back(body);
+  checkInterruption();
 }
 
 void FunctionCompiler::finishFunction() {
+  endFuelRun();  // one left open by an instruction Wisp cannot compile
+  emitEpochCheckSlowPaths();
   for (const OutOfLineTrap& trap : traps_) {
     masm_.bind(trap.label);
     const uint32_t at = masm_.trapInstruction();
@@ -152,6 +159,74 @@ uint32_t FunctionCompiler::wasmOffset() const {
 
 void FunctionCompiler::recordAddress() {
   out_.address_map.push_back({masm_.offset(), wasmOffset()});
+}
+
+// ---- interruption ---------------------------------------------------------------------------
+
+void FunctionCompiler::beginFuelRun() {
+  if (!context_.options.consume_fuel || dead_) return;
+  fuel_patch_ = masm_.addFuelPatchable({isa::target::kVmctxReg, Reg(),
+                                        static_cast<int32_t>(runtime::VMOffsets::kLimitsOffset)},
+                                       static_cast<int32_t>(runtime::RuntimeLimits::kFuelOffset));
+  fuel_run_start_ = decoder_ ? decoder_->fuelInstructions() : 0;
+}
+
+void FunctionCompiler::endFuelRun() {
+  if (fuel_patch_ == kNoFuelRun) return;
+  const uint64_t now = decoder_ ? decoder_->fuelInstructions() : 0;
+  // A body is at most 4 GiB of one-byte instructions, but a run's count must fit the
+  // immediate; a run that long is split by no boundary only in a malicious module.
+  const uint64_t run = std::min<uint64_t>(now - fuel_run_start_, INT32_MAX);
+  masm_.patchFuel(fuel_patch_, static_cast<uint32_t>(run));
+  fuel_patch_ = kNoFuelRun;
+}
+
+void FunctionCompiler::checkInterruption() {
+  if (dead_) return;
+  if (context_.options.consume_fuel) {
+    beginFuelRun();
+    masm_.branchIfFuelExhausted(trapLabel(runtime::TrapKind::OutOfFuel));
+  }
+  if (!context_.options.epoch_interruption) return;
+  Reg limits = tryAllocFree(isa::RegClass::Gp);
+  if (!limits.valid()) limits = allocReg(isa::RegClass::Gp);
+  loadVmctxField(limits, runtime::VMOffsets::kLimitsOffset);
+  EpochCheck check{masm_.newLabel(), masm_.newLabel(), trapLabel(runtime::TrapKind::Interrupted),
+                   static_cast<uint32_t>(epoch_saved_locals_.size()), 0};
+  masm_.branchIfEpochReached(limits, static_cast<int32_t>(runtime::RuntimeLimits::kEpochCounterOffset),
+                             static_cast<int32_t>(runtime::RuntimeLimits::kEpochDeadlineOffset),
+                             check.slow);
+  freeReg(limits);
+  masm_.bind(check.resume);
+  locals_.forEach([&](uint32_t local, Reg reg, bool) { epoch_saved_locals_.push_back({local, reg}); });
+  check.saved_end = static_cast<uint32_t>(epoch_saved_locals_.size());
+  epoch_checks_.push_back(check);
+}
+
+// Every allocatable register is caller-saved in the C convention, and the only values in
+// registers at an entry or a loop header are locals (the stack is spilled there): their homes
+// hold them across the builtin's call.
+void FunctionCompiler::emitEpochCheckSlowPaths() {
+  using runtime::builtins::Builtin;
+  for (const EpochCheck& check : epoch_checks_) {
+    masm_.bind(check.slow);
+    for (uint32_t i = check.saved_begin; i < check.saved_end; ++i) {
+      const LocalInRegister& saved = epoch_saved_locals_[i];
+      masm_.store(localAddress(saved.local), saved.reg, local_types_[saved.local]);
+    }
+    masm_.move(isa::target::kSysVConvention.gp_params[0], isa::target::kVmctxReg, ValType::I64);
+    out_.relocations.push_back({masm_.callAbsolute(runtime::builtins::address(Builtin::EpochDeadline)),
+                                runtime::RelocationKind::BuiltinAddress,
+                                static_cast<uint32_t>(Builtin::EpochDeadline)});
+    masm_.branchIfNonZero(isa::target::kSysVConvention.gp_results[0], ValType::I32, check.trap);
+    for (uint32_t i = check.saved_begin; i < check.saved_end; ++i) {
+      const LocalInRegister& saved = epoch_saved_locals_[i];
+      masm_.load(saved.reg, localAddress(saved.local), local_types_[saved.local]);
+    }
+    // The callback may have grown a memory, which moves an explicitly checked one.
+    reloadInstanceRegisters(false);
+    masm_.jump(check.resume);
+  }
 }
 
 // ---- invariants -----------------------------------------------------------------------------

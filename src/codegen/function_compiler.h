@@ -71,6 +71,21 @@ struct OutOfLineTrap {
   uint32_t wasm_offset;
 };
 
+// An epoch check's slow path, emitted after the body: the registers of the locals that hold one
+// go to their homes around the call of the epoch builtin, which may extend the deadline (back
+// to `resume`) or not (to `trap`).
+struct EpochCheck {
+  isa::Label slow;
+  isa::Label resume;
+  isa::Label trap;
+  uint32_t saved_begin;  // the locals in registers, in CompilerScratch::epoch_saved_locals
+  uint32_t saved_end;
+};
+struct LocalInRegister {
+  uint32_t local;
+  isa::Reg reg;
+};
+
 // Reused across functions: the compiler allocates only when a function outgrows the last one.
 struct CompilerScratch {
   isa::CodeBuffer code;  // a thread's functions one after another (startFunction)
@@ -87,6 +102,8 @@ struct CompilerScratch {
   std::vector<Control> controls;
   std::vector<isa::Label> jump_table;
   std::vector<OutOfLineTrap> traps;
+  std::vector<EpochCheck> epoch_checks;
+  std::vector<LocalInRegister> epoch_saved_locals;
   // A function's entry up to the frame's zeroing is the same bytes in every function of a
   // module but for the frame size and the stack-overflow branch: written once, then copied.
   struct {
@@ -281,6 +298,21 @@ class FunctionCompiler {
   void becomeDead();
   void emitReturn();
   bool dead() const { return dead_; }
+  void emitBrIf(uint32_t depth);
+  void emitDirectCall(uint32_t function_index, const wasm::FuncType& type);
+  void emitIndirectCall(uint32_t type_index, uint32_t table_index, const wasm::FuncType& type);
+
+  // ---- interruption (Config::consume_fuel, Config::epoch_interruption) ---------------------
+  // A straight-line run of code is charged as it begins, by an add whose immediate
+  // endFuelRun patches with the number of instructions the decoder counted in between. Runs
+  // end where control may leave or arrive (branches, calls, labels) and begin after them.
+  // Nothing is emitted at the end, so a condition in the flags survives to its branch.
+  void beginFuelRun();
+  void endFuelRun();
+  // At function entries and loop headers: a run begins and is checked for fuel, and the epoch
+  // is compared with the deadline.
+  void checkInterruption();
+  void emitEpochCheckSlowPaths();
 
   // ---- helpers ------------------------------------------------------------------------------
   isa::Label trapLabel(runtime::TrapKind kind);
@@ -325,6 +357,9 @@ class FunctionCompiler {
   isa::MacroAssembler masm_;
   CompiledFunction& out_;
   const wasm::FunctionDecoder<FunctionCompiler>* decoder_ = nullptr;
+  static constexpr uint32_t kNoFuelRun = UINT32_MAX;
+  uint32_t fuel_patch_ = kNoFuelRun;  // the open run's immediate
+  uint64_t fuel_run_start_ = 0;       // the decoder's fuel count when it began
 
   std::vector<VarState>& stack_;
   std::vector<VarState>& saved_params_;
@@ -340,6 +375,8 @@ class FunctionCompiler {
   LoopScan& loop_scan_;
   LocalState locals_;
   std::vector<OutOfLineTrap>& traps_;
+  std::vector<EpochCheck>& epoch_checks_;
+  std::vector<LocalInRegister>& epoch_saved_locals_;
   decltype(CompilerScratch::entry)& entry_;
   decltype(CompilerScratch::instance_reload)& instance_reload_;
   isa::RegSet used_;

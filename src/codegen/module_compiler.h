@@ -20,6 +20,10 @@ struct CompileOptions {
   // The optional instructions the code may use: the engine's, which are the CPU's unless the
   // configuration lowers them (CompileOptions alone defaults to the CPU's).
   isa::CpuFeatures cpu_features = isa::hostCpuFeatures();
+  // Fuel metering and epoch checks (Config::consume_fuel, Config::epoch_interruption; the
+  // protocol is in runtime/runtime_limits.h).
+  bool consume_fuel = false;
+  bool epoch_interruption = false;
 };
 
 // `type_ids` gives the engine-canonical signature id of each of the module's types; compiled

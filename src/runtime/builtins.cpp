@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "runtime/instance.h"
+#include "runtime/store.h"
 #include "runtime/trap.h"
 
 namespace wisp::runtime::builtins {
@@ -103,6 +104,11 @@ double f64Trunc(double x) { return rounded<double, std::trunc>(x); }
 double f64Nearest(double x) { return rounded<double, std::nearbyint>(x); }
 }  // namespace
 
+Status epochDeadline(VMContext* vmctx) {
+  return Instance::fromVmctx(vmctx).store().extendEpochDeadline() ? kOk
+                                                                  : trapStatus(TrapKind::Interrupted);
+}
+
 const void* address(Builtin builtin) {
   switch (builtin) {
     case Builtin::MemoryGrow: return reinterpret_cast<const void*>(&memoryGrow);
@@ -123,6 +129,7 @@ const void* address(Builtin builtin) {
     case Builtin::F64Floor: return reinterpret_cast<const void*>(&f64Floor);
     case Builtin::F64Trunc: return reinterpret_cast<const void*>(&f64Trunc);
     case Builtin::F64Nearest: return reinterpret_cast<const void*>(&f64Nearest);
+    case Builtin::EpochDeadline: return reinterpret_cast<const void*>(&epochDeadline);
   }
   return nullptr;
 }

@@ -33,6 +33,10 @@ Status tableInit(VMContext* vmctx, uint32_t table, uint32_t segment, uint32_t ds
                  uint32_t n);
 void elemDrop(VMContext* vmctx, uint32_t segment);
 
+// The engine's epoch has reached the store's deadline (Config::epoch_interruption): the
+// store's callback may set a later one (ok), else Interrupted.
+Status epochDeadline(VMContext* vmctx);
+
 // Every builtin by a stable number, which compiled code records next to each call (a
 // relocation) so that a serialized module's calls can be pointed at this process's copy.
 enum class Builtin : uint32_t {
@@ -56,8 +60,10 @@ enum class Builtin : uint32_t {
   F64Floor,
   F64Trunc,
   F64Nearest,
+  // Appended, never inserted: serialized modules name builtins by these numbers.
+  EpochDeadline,
 };
-inline constexpr uint32_t kBuiltinCount = static_cast<uint32_t>(Builtin::F64Nearest) + 1;
+inline constexpr uint32_t kBuiltinCount = static_cast<uint32_t>(Builtin::EpochDeadline) + 1;
 
 // The address of `builtin` in this process.
 const void* address(Builtin builtin);

@@ -3,6 +3,7 @@
 // prologue, the trampolines and the trap handler's stack walk all change with it.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -24,15 +25,21 @@ struct RuntimeLimits {
   // nested activation resumes the walk there, skipping host frames that may lack frame pointers.
   uintptr_t last_wasm_exit_fp = 0;
   uintptr_t last_wasm_exit_pc = 0;
-  // Fuel metering and epoch interruption; the compiler defines the exact protocol when it emits
-  // the checks. The runtime only carries the values.
+  // Fuel metering (Config::consume_fuel): fuel consumed minus fuel given, so negative while
+  // some is left. Compiled code adds each straight-line run's instruction count as the run
+  // begins, and at function entries and loop headers traps with OutOfFuel once it is above 0.
   int64_t fuel = 0;
+  // Epoch interruption (Config::epoch_interruption): at function entries and loop headers,
+  // compiled code compares the engine's epoch (*epoch_counter, below) with this deadline and,
+  // once reached, calls the epoch builtin (which may extend it, or trap with Interrupted).
   uint64_t epoch_deadline = UINT64_MAX;
   // The innermost entry's frame pointer and its landing pad: a trap sets rsp, rbp and the PC to
   // last_wasm_entry_sp, last_wasm_entry_fp and last_wasm_entry_landing_pc, and the landing pad
   // returns to the host with EntryStatus::Trapped.
   uintptr_t last_wasm_entry_fp = 0;
   uintptr_t last_wasm_entry_landing_pc = 0;
+  // The engine's epoch, which any thread may advance (Engine::incrementEpoch).
+  const std::atomic<uint64_t>* epoch_counter = nullptr;
 
   // Byte offsets of the fields, for code that addresses them from a base register.
   static const uint32_t kStackLimitOffset;
@@ -43,6 +50,7 @@ struct RuntimeLimits {
   static const uint32_t kEpochDeadlineOffset;
   static const uint32_t kLastWasmEntryFpOffset;
   static const uint32_t kLastWasmEntryLandingPcOffset;
+  static const uint32_t kEpochCounterOffset;
 };
 
 inline constexpr uint32_t RuntimeLimits::kStackLimitOffset = offsetof(RuntimeLimits, stack_limit);
@@ -60,6 +68,7 @@ inline constexpr uint32_t RuntimeLimits::kLastWasmEntryFpOffset =
     offsetof(RuntimeLimits, last_wasm_entry_fp);
 inline constexpr uint32_t RuntimeLimits::kLastWasmEntryLandingPcOffset =
     offsetof(RuntimeLimits, last_wasm_entry_landing_pc);
+inline constexpr uint32_t RuntimeLimits::kEpochCounterOffset = offsetof(RuntimeLimits, epoch_counter);
 
 static_assert(std::is_standard_layout_v<RuntimeLimits>, "compiled code addresses fields by offset");
 static_assert(sizeof(uintptr_t) == 8, "the layout below assumes a 64-bit target");
@@ -71,7 +80,10 @@ static_assert(RuntimeLimits::kFuelOffset == 32);
 static_assert(RuntimeLimits::kEpochDeadlineOffset == 40);
 static_assert(RuntimeLimits::kLastWasmEntryFpOffset == 48);
 static_assert(RuntimeLimits::kLastWasmEntryLandingPcOffset == 56);
-static_assert(sizeof(RuntimeLimits) == 64);
+static_assert(RuntimeLimits::kEpochCounterOffset == 64);
+static_assert(sizeof(RuntimeLimits) == 72);
+static_assert(sizeof(std::atomic<uint64_t>) == 8 && std::atomic<uint64_t>::is_always_lock_free,
+              "compiled code reads the epoch with a plain load");
 
 // What a host-to-wasm entry returns next to its result (the trampolines put it in a register of
 // its own, see isa::target::entryStatusRegister): the success path costs one register move.

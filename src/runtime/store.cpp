@@ -27,6 +27,20 @@ Store::Store(TypeRegistry& types, BoundsCheckMode bounds_check_mode)
 
 Store::~Store() = default;
 
+void Store::setEpochDeadline(uint64_t ticks) {
+  const uint64_t now =
+      limits_.epoch_counter ? limits_.epoch_counter->load(std::memory_order_relaxed) : 0;
+  limits_.epoch_deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
+}
+
+bool Store::extendEpochDeadline() {
+  if (!epoch_deadline_callback_) return false;
+  const std::optional<uint64_t> ticks = epoch_deadline_callback_();
+  if (!ticks) return false;
+  setEpochDeadline(*ticks);
+  return true;
+}
+
 bool Store::allowsMemoryPages(uint64_t pages) const {
   const std::optional<uint64_t>& limit = store_limits_.max_memory_bytes;
   return !limit || pages <= *limit / LinearMemory::kPageSize;  // no overflow for any u64 pages

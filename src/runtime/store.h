@@ -11,6 +11,7 @@
 
 #include <any>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -50,6 +51,18 @@ class Store {
   ~Store();
 
   RuntimeLimits& limits() { return limits_; }
+
+  // Epoch interruption: once the engine's epoch reaches limits().epoch_deadline, compiled code
+  // asks here whether to go on. Without a callback it does not (the call traps with
+  // Interrupted); a callback returns how many ticks past the current epoch the next deadline
+  // is, or nullopt to trap. It runs on the thread running wasm, and must not call into wasm.
+  using EpochDeadlineCallback = std::function<std::optional<uint64_t>()>;
+  void setEpochDeadlineCallback(EpochDeadlineCallback callback) {
+    epoch_deadline_callback_ = std::move(callback);
+  }
+  // Sets the deadline `ticks` past the current epoch (saturating).
+  void setEpochDeadline(uint64_t ticks);
+  bool extendEpochDeadline();
   TypeRegistry& types() { return *types_; }
   BoundsCheckMode boundsCheckMode() const { return bounds_check_mode_; }
 
@@ -77,6 +90,7 @@ class Store {
 
  private:
   RuntimeLimits limits_;
+  EpochDeadlineCallback epoch_deadline_callback_;
   TypeRegistry* types_;
   BoundsCheckMode bounds_check_mode_;
   StoreLimits store_limits_;

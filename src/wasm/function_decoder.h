@@ -230,6 +230,10 @@ class FunctionDecoder {
 
   // Offset in the module of the instruction being decoded (for address maps and errors).
   size_t instructionOffset() const { return instruction_offset_; }
+  // How many instructions so far cost fuel (Config::consume_fuel), the one being decoded
+  // included: all but nop, block, loop, else and end, which compile to no code of their own.
+  // Runs of code are charged by the difference between two readings.
+  uint64_t fuelInstructions() const { return fuel_instructions_; }
   // The first byte of the next instruction (0 at the end), for one-instruction lookahead.
   uint8_t nextOpcodeByte() const { return reader_.peekU8(); }
   // The bytes not yet decoded, for a visitor's look ahead (a loop's body, from visitLoop).
@@ -450,6 +454,7 @@ class FunctionDecoder {
       // Most instructions are one-byte numeric ones typed by the table alone: one lookup by
       // byte decides, before the general path below (which would end the same way).
       if (const Sig sig = simpleCoreSig(byte); sig != Sig::Special) {
+        ++fuel_instructions_;
         decodeSimple(operandSig(sig));
         if (ok() && reachable()) visitor_.visitNumeric(coreOpcode(byte));
         continue;
@@ -469,6 +474,8 @@ class FunctionDecoder {
         endFunction();
         return;
       }
+      fuel_instructions_ += op != Opcode::Nop && op != Opcode::Block && op != Opcode::Loop &&
+                            op != Opcode::Else && op != Opcode::End;
       // Prefixed (SIMD) instructions typed by the table alone skip the big switch as well
       // (decodeInstruction would end in the same two lines).
       const OpcodeInfo& info = opcodeInfo(op);
@@ -1003,6 +1010,7 @@ class FunctionDecoder {
   std::vector<ValType>& popped_;
   Visitor& visitor_;
   size_t instruction_offset_ = 0;
+  uint64_t fuel_instructions_ = 0;
 };
 
 }  // namespace wisp::wasm

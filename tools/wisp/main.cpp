@@ -43,6 +43,9 @@ int runCli(int argc, char** argv) {
   wisp::cli::addCpuFeaturesOption(*wast, wast_options.cpu_level,
                                   "host (the default: whatever this CPU has) or baseline (SSE2 "
                                   "only, as the oldest x86-64: tests the fallback paths)");
+  wast->add_flag("--interruption-checks", wast_options.interruption_checks,
+                 "Compile with fuel metering and epoch checks (unlimited fuel, no deadline): "
+                 "the results must be the same");
 
   wisp::cli::CompileOptions compile_options;
   CLI::App* compile = wisp::cli::addCompileSubcommand(app, compile_options);

@@ -18,6 +18,9 @@ struct WastOptions {
   // The engine's bounds checks and CPU features, so the suite can run in each mode.
   BoundsChecks bounds_checks = BoundsChecks::GuardRegion;
   std::string cpu_level = "host";  // "host" or "baseline" (CpuFeatures::baseline())
+  // Fuel metering and epoch checks compiled in (unlimited fuel, no deadline): the code with
+  // them must compute exactly what it does without.
+  bool interruption_checks = false;
 };
 
 // Returns the exit code: 0 iff every file could be run and no command failed.

@@ -130,6 +130,28 @@ void MacroAssembler::checkStackLimit(Reg limits_reg, int32_t limit_offset, Label
   a_.j(CondCode::B, overflow);
 }
 
+// ---- interruption -----------------------------------------------------------------------
+
+uint32_t MacroAssembler::addFuelPatchable(const Address& limits_field, int32_t fuel_offset) {
+  a_.mov(gp64(kScratchGp), mem(limits_field));
+  a_.aluImm32(Alu::Add, ptr(kScratchGp.hwCode(), fuel_offset), 8, 0);
+  return offset() - 4;
+}
+
+void MacroAssembler::patchFuel(uint32_t patch_at, uint32_t fuel) {
+  a_.buffer().patch32(patch_at, fuel);
+}
+
+void MacroAssembler::branchIfFuelExhausted(Label target) { a_.j(CondCode::G, target); }
+
+void MacroAssembler::branchIfEpochReached(Reg limits_reg, int32_t counter_offset,
+                                          int32_t deadline_offset, Label target) {
+  a_.mov(gp64(kScratchGp), ptr(limits_reg.hwCode(), counter_offset));
+  a_.mov(gp64(kScratchGp), ptr(kScratchGp.hwCode(), 0));
+  a_.alu(Alu::Cmp, gp64(kScratchGp), ptr(limits_reg.hwCode(), deadline_offset));
+  a_.j(CondCode::AE, target);
+}
+
 // ---- moves ------------------------------------------------------------------------------
 
 void MacroAssembler::zeroExtendI32(Reg reg) { a_.mov(gp32(reg), gp32(reg)); }

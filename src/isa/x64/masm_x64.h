@@ -81,6 +81,19 @@ class MacroAssembler {
   // Branches to `overflow` when rsp is below the limit stored at [limits_reg + offset].
   void checkStackLimit(Reg limits_reg, int32_t limit_offset, Label overflow);
 
+  // ---- interruption -------------------------------------------------------------------
+  // Adds a straight-line run's fuel to the counter at [[limits_field] + fuel_offset] (the
+  // limits' address read into the scratch register): the immediate is 0 here and patched by
+  // patchFuel once the run's length is known; returns where it is. Its flags tell
+  // branchIfFuelExhausted, right after, whether the counter went above zero.
+  uint32_t addFuelPatchable(const Address& limits_field, int32_t fuel_offset);
+  void patchFuel(uint32_t patch_at, uint32_t fuel);
+  void branchIfFuelExhausted(Label target);
+  // Branches to `target` when the epoch counter that [limits_reg + counter_offset] points to
+  // has reached the deadline at [limits_reg + deadline_offset] (unsigned).
+  void branchIfEpochReached(Reg limits_reg, int32_t counter_offset, int32_t deadline_offset,
+                            Label target);
+
   // ---- moves --------------------------------------------------------------------------
   void move(Reg dst, Reg src, wasm::ValType type);
   void moveImm(Reg dst, wasm::ValType type, uint64_t bits);  // a constant into any register

@@ -32,8 +32,10 @@ void FunctionCompiler::emitCall(const wasm::FuncType& type, const isa::ABISig& s
     storeTo(s, {x64::rsp, Reg(), static_cast<int32_t>(arg.stack_offset)});
   }
   stack_.resize(first);
+  storeFuelToMemory();
   recordAddress();
   emit_call_instruction();
+  loadFuelFromMemory();
   // A callee in another instance changes both pinned registers; any callee may grow (and, with
   // explicit bounds checks, move) the memory.
   reloadInstanceRegisters(vmctx_changed || context_.options.explicit_bounds_checks);

@@ -81,7 +81,7 @@ void FunctionCompiler::fixMergeState(Control& t) {
         v.reg = s.reg;
       } else {
         const RegSet allocatable = isa::isFpType(s.type) ? isa::target::kAllocatableFp
-                                                         : isa::target::kAllocatableGp;
+                                                         : allocatable_gp_;
         const RegSet free = allocatable - used_ - taken;
         if (!free.empty()) v.reg = free.first();
       }
@@ -257,7 +257,7 @@ void FunctionCompiler::chooseLoopLocals() {
   for (uint32_t k = 0; k < count; ++k) {
     const uint32_t local = candidates[k];
     const bool fp = isa::isFpType(local_types_[local]);
-    const RegSet allocatable = fp ? isa::target::kAllocatableFp : isa::target::kAllocatableGp;
+    const RegSet allocatable = fp ? isa::target::kAllocatableFp : allocatable_gp_;
     if ((allocatable - used_).count() <= (fp ? kLoopFreeFp : kLoopFreeGp)) continue;
     const Reg reg = tryAllocFree(fp ? RegClass::Fp : RegClass::Gp);
     masm_.load(reg, localAddress(local), local_types_[local]);
@@ -287,7 +287,7 @@ void FunctionCompiler::visitLoop(const wasm::ControlFrame& frame, bool reachable
   chooseLoopLocals();
   fixMergeState(c);
   masm_.bind(c.label);
-  checkInterruption();
+  checkInterruption(false);
 }
 
 void FunctionCompiler::visitIf(const wasm::ControlFrame& frame, bool reachable) {
@@ -507,6 +507,7 @@ void FunctionCompiler::emitReturn() {
     moves_.add(dst, locationOf(s), s.type);
   }
   emitMoves();
+  storeFuelToMemory();
   masm_.leaveFrameAndReturn();
 }
 

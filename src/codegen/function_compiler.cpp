@@ -51,6 +51,9 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
       traps_(scratch.traps),
       epoch_checks_(scratch.epoch_checks),
       epoch_saved_locals_(scratch.epoch_saved_locals),
+      allocatable_gp_(context.options.consume_fuel
+                          ? isa::target::kAllocatableGp.without(isa::target::kFuelGp)
+                          : isa::target::kAllocatableGp),
       entry_(scratch.entry),
       instance_reload_(scratch.instance_reload) {
   stack_.clear();
@@ -107,7 +110,7 @@ void FunctionCompiler::startFunction(std::span<const ValType> locals) {
   body.label_base = body.slot_floor = locals_end_;
   body.label = masm_.newLabel();
   controls_.push_back(body);
-  checkInterruption();
+  checkInterruption(true);
 }
 
 void FunctionCompiler::finishFunction() {
@@ -115,6 +118,10 @@ void FunctionCompiler::finishFunction() {
   emitEpochCheckSlowPaths();
   for (const OutOfLineTrap& trap : traps_) {
     masm_.bind(trap.label);
+    // What the function consumed, for Store::getFuel after the trap (the stack check comes
+    // before the entry loads the counter).
+    if (context_.options.consume_fuel && trap.kind != runtime::TrapKind::StackOverflow)
+      storeFuelToMemory();
     const uint32_t at = masm_.trapInstruction();
     out_.traps.push_back({at, trap.kind, trap.wasm_offset});
   }
@@ -165,10 +172,10 @@ void FunctionCompiler::recordAddress() {
 
 void FunctionCompiler::beginFuelRun() {
   if (!context_.options.consume_fuel || dead_) return;
-  fuel_patch_ = masm_.addFuelPatchable({isa::target::kVmctxReg, Reg(),
-                                        static_cast<int32_t>(runtime::VMOffsets::kLimitsOffset)},
-                                       static_cast<int32_t>(runtime::RuntimeLimits::kFuelOffset));
+  fuel_add_begin_ = masm_.offset();
+  fuel_patch_ = masm_.addFuelPatchable(isa::target::kFuelGp);
   fuel_run_start_ = decoder_ ? decoder_->fuelInstructions() : 0;
+  fuel_add_end_ = masm_.offset();
 }
 
 void FunctionCompiler::endFuelRun() {
@@ -177,14 +184,35 @@ void FunctionCompiler::endFuelRun() {
   // A body is at most 4 GiB of one-byte instructions, but a run's count must fit the
   // immediate; a run that long is split by no boundary only in a malicious module.
   const uint64_t run = std::min<uint64_t>(now - fuel_run_start_, INT32_MAX);
-  masm_.patchFuel(fuel_patch_, static_cast<uint32_t>(run));
-  fuel_patch_ = kNoFuelRun;
+  // An empty run (between `br_if` and `end`, say) whose add was the last code emitted leaves no
+  // code; otherwise the add stays, with its count.
+  const bool empty_at_end = run == 0 && fuel_add_end_ == masm_.offset() &&
+                            (out_.address_map.empty() || out_.address_map.back().code_offset < fuel_add_begin_);
+  if (!empty_at_end || !masm_.takeBackTail(fuel_add_begin_))
+    masm_.patchFuel(fuel_patch_, static_cast<uint32_t>(run));
+  fuel_patch_ = fuel_add_end_ = kNoFuelRun;
 }
 
-void FunctionCompiler::checkInterruption() {
+void FunctionCompiler::storeFuelToMemory() {
+  if (!context_.options.consume_fuel) return;
+  masm_.storeFuel(isa::target::kFuelGp,
+                  {isa::target::kVmctxReg, Reg(), static_cast<int32_t>(runtime::VMOffsets::kLimitsOffset)},
+                  static_cast<int32_t>(runtime::RuntimeLimits::kFuelOffset));
+}
+
+void FunctionCompiler::loadFuelFromMemory() {
+  if (!context_.options.consume_fuel) return;
+  masm_.loadFuel(isa::target::kFuelGp,
+                 {isa::target::kVmctxReg, Reg(), static_cast<int32_t>(runtime::VMOffsets::kLimitsOffset)},
+                 static_cast<int32_t>(runtime::RuntimeLimits::kFuelOffset));
+}
+
+void FunctionCompiler::checkInterruption(bool at_entry) {
   if (dead_) return;
   if (context_.options.consume_fuel) {
+    if (at_entry) loadFuelFromMemory();
     beginFuelRun();
+    fuel_add_end_ = kNoFuelRun;  // its flags are checked: it stays even when the run is empty
     masm_.branchIfFuelExhausted(trapLabel(runtime::TrapKind::OutOfFuel));
   }
   if (!context_.options.epoch_interruption) return;
@@ -246,11 +274,11 @@ void FunctionCompiler::checkInvariants() const {
     if (s.loc == VarState::Loc::Local && s.local >= local_types_.size()) fail("bad alias");
     if (!s.isReg()) continue;
     if (owned.has(s.reg)) fail("a register owned by two stack entries");
-    if (!isa::target::kAllocatable.has(s.reg)) fail("a stack entry in a reserved register");
+    if (!(allocatable_gp_ | isa::target::kAllocatableFp).has(s.reg)) fail("a stack entry in a reserved register");
     owned = owned.with(s.reg);
   }
   if (!(owned & locals_.regs()).empty()) fail("a register owned by a stack entry and a local");
-  if (!(locals_.regs() - isa::target::kAllocatable).empty()) fail("a local in a reserved register");
+  if (!(locals_.regs() - (allocatable_gp_ | isa::target::kAllocatableFp)).empty()) fail("a local in a reserved register");
   if (!(locals_.dirtyRegs() - locals_.regs()).empty()) fail("a dirty register holds no local");
   bool local_mismatch = false;
   locals_.forEach([&](uint32_t local, Reg reg, bool) {

@@ -311,8 +311,12 @@ class FunctionCompiler {
   void endFuelRun();
   // At function entries and loop headers: a run begins and is checked for fuel, and the epoch
   // is compared with the deadline.
-  void checkInterruption();
+  void checkInterruption(bool at_entry);
   void emitEpochCheckSlowPaths();
+  // The fuel counter lives in isa::target::kFuelGp from the entry on; memory has it across
+  // calls and returns (a callee loads it at its entry, a host function may read or set it).
+  void storeFuelToMemory();
+  void loadFuelFromMemory();
 
   // ---- helpers ------------------------------------------------------------------------------
   isa::Label trapLabel(runtime::TrapKind kind);
@@ -360,6 +364,8 @@ class FunctionCompiler {
   static constexpr uint32_t kNoFuelRun = UINT32_MAX;
   uint32_t fuel_patch_ = kNoFuelRun;  // the open run's immediate
   uint64_t fuel_run_start_ = 0;       // the decoder's fuel count when it began
+  uint32_t fuel_add_begin_ = 0;       // where its add begins, when no check follows it
+  uint32_t fuel_add_end_ = kNoFuelRun;
 
   std::vector<VarState>& stack_;
   std::vector<VarState>& saved_params_;
@@ -377,6 +383,8 @@ class FunctionCompiler {
   std::vector<OutOfLineTrap>& traps_;
   std::vector<EpochCheck>& epoch_checks_;
   std::vector<LocalInRegister>& epoch_saved_locals_;
+  // What the allocator may hand out: kAllocatableGp less kFuelGp when fuel is metered.
+  isa::RegSet allocatable_gp_;
   decltype(CompilerScratch::entry)& entry_;
   decltype(CompilerScratch::instance_reload)& instance_reload_;
   isa::RegSet used_;

@@ -89,8 +89,7 @@ void FunctionCompiler::assignLocal(uint32_t local, VarState value) {
 // ---- registers --------------------------------------------------------------------------------
 
 Reg FunctionCompiler::tryAllocFree(RegClass cls, RegSet exclude) {
-  const RegSet allocatable = cls == RegClass::Gp ? isa::target::kAllocatableGp
-                                                 : isa::target::kAllocatableFp;
+  const RegSet allocatable = cls == RegClass::Gp ? allocatable_gp_ : isa::target::kAllocatableFp;
   const RegSet free = allocatable - used_ - exclude;
   if (free.empty()) return Reg();
   const Reg reg = free.first();

@@ -46,6 +46,7 @@ class CodeBuffer {
     broken_ = false;
     label_offsets_.clear();
     fixups_.clear();
+    last_bound_ = 0;
   }
   // Forgets the current function's bytes (it failed to compile).
   void discardFunction() { size_ = origin_; }
@@ -114,7 +115,17 @@ class CodeBuffer {
     label_offsets_.push_back(kUnbound);
     return static_cast<uint32_t>(label_offsets_.size() - 1);
   }
-  void bind(uint32_t label) { label_offsets_[label] = size(); }
+  void bind(uint32_t label) {
+    label_offsets_[label] = size();
+    last_bound_ = size();
+  }
+  // Takes back the function's last bytes, from `offset` on, when nothing can refer to them:
+  // no label was bound after `offset` (fixups are recorded only with the bytes they patch).
+  bool takeBackTail(uint32_t offset) {
+    if (offset > size() || last_bound_ > offset) return false;
+    size_ = origin_ + offset;
+    return true;
+  }
   uint32_t labelOffset(uint32_t label) const { return label_offsets_[label]; }
   bool isBound(uint32_t label) const { return label_offsets_[label] != kUnbound; }
 
@@ -197,6 +208,7 @@ class CodeBuffer {
   uint32_t capacity_ = 0;
   bool broken_ = false;
   std::vector<uint32_t> label_offsets_;
+  uint32_t last_bound_ = 0;  // the offset of the latest bind
   std::vector<Fixup> fixups_;
 };
 

@@ -26,8 +26,10 @@ struct RuntimeLimits {
   uintptr_t last_wasm_exit_fp = 0;
   uintptr_t last_wasm_exit_pc = 0;
   // Fuel metering (Config::consume_fuel): fuel consumed minus fuel given, so negative while
-  // some is left. Compiled code adds each straight-line run's instruction count as the run
-  // begins, and at function entries and loop headers traps with OutOfFuel once it is above 0.
+  // some is left. Compiled code keeps it in a register (isa::target::kFuelGp), loaded at
+  // function entries and after calls, written back before calls, returns and trap stubs; it
+  // adds each straight-line run's instruction count as the run begins, and at function entries
+  // and loop headers traps with OutOfFuel once it is above 0.
   int64_t fuel = 0;
   // Epoch interruption (Config::epoch_interruption): at function entries and loop headers,
   // compiled code compares the engine's epoch (*epoch_counter, below) with this deadline and,

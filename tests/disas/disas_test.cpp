@@ -6,8 +6,8 @@
 //
 // A CASE is a .wat file's stem or `trampolines`; without any, every case in DIR runs. A .wat
 // file may choose compile options with a line `;; disas: OPTION...`: explicit-bounds-checks
-// (codegen::CompileOptions::explicit_bounds_checks) and baseline-cpu (no optional instructions:
-// isa::CpuFeatures{}). Otherwise every optional instruction is allowed, whatever this CPU has,
+// (codegen::CompileOptions::explicit_bounds_checks), baseline-cpu (no optional instructions:
+// isa::CpuFeatures{}), fuel and epochs (consume_fuel, epoch_interruption). Otherwise every optional instruction is allowed, whatever this CPU has,
 // so the listings are the same on every machine.
 // --bless, or WISP_BLESS=1 in the environment, rewrites the golden files instead of failing:
 //   WISP_BLESS=1 ctest --test-dir BUILD -R disas
@@ -107,6 +107,10 @@ bool compileOptionsOf(const fs::path& wat, wisp::codegen::CompileOptions& option
         options.explicit_bounds_checks = true;
       } else if (word == "baseline-cpu") {
         options.cpu_features = wisp::isa::CpuFeatures{};
+      } else if (word == "fuel") {
+        options.consume_fuel = true;
+      } else if (word == "epochs") {
+        options.epoch_interruption = true;
       } else {
         error = wat.string() + ": unknown disas option `" + word + "`";
         return false;

@@ -1,6 +1,10 @@
 #include "run_command.h"
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
+#include <thread>
 #include <variant>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +17,33 @@
 
 namespace wisp::cli {
 namespace {
+
+// --timeout: advances the engine's epoch once, `after` from now, unless the run ends first.
+class EpochTimer {
+ public:
+  EpochTimer(Engine engine, std::chrono::nanoseconds after)
+      : thread_([this, engine, after]() mutable {
+          std::unique_lock lock(mutex_);
+          if (!ended_changed_.wait_for(lock, after, [this] { return ended_; }))
+            engine.incrementEpoch();
+        }) {}
+  ~EpochTimer() {
+    {
+      std::lock_guard lock(mutex_);
+      ended_ = true;
+    }
+    ended_changed_.notify_one();
+    thread_.join();
+  }
+  EpochTimer(const EpochTimer&) = delete;
+  EpochTimer& operator=(const EpochTimer&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ended_changed_;
+  bool ended_ = false;
+  std::thread thread_;  // last: it starts once the members it uses exist
+};
 
 constexpr const char* kDefaultExport = "_start";
 // A WASI reactor's initializer, called before the function --invoke names.
@@ -82,6 +113,13 @@ jit-PID.dump (in $WISP_JITDUMP_DIR, else the current directory) with the code it
 `perf record -k mono` followed by `perf inject --jit`. Names come from the name section, or
 are wasm[N]. A profile that cannot be written is reported on stderr and the run goes on.
 
+--fuel N lets the call run N instructions (nop, block, loop, else and end are free): past
+them, it traps with "all fuel consumed" at the next function entry or loop header.
+--timeout DURATION (500ms, 2s, 1.5m, 1h; a bare number is seconds) interrupts it once that
+much time has passed (instantiation included), at the next function entry or loop header:
+it traps with "interrupt". Both change the compiled code, so a module from `wisp compile`
+cannot be run with them.
+
 Exit status:
   0    the function returned (a WASI program: it exited with status 0)
   N    a WASI program's own exit status (from main or exit())
@@ -89,7 +127,7 @@ Exit status:
        not provide, or its memory starts larger than --max-memory)
   2    usage error: no such export, wrong number of arguments, an argument that does not
        parse as its parameter's type, a --dir or --env that cannot be used, or a
-       --max-memory that is not a byte count
+       --max-memory, --fuel or --timeout that does not parse
   134  the call trapped; the trap and its wasm backtrace are printed to stderr
 )";
 
@@ -120,6 +158,14 @@ CLI::App* addRunSubcommand(CLI::App& app, RunOptions& options) {
          "(jit-PID.dump, for perf inject --jit); none is the default")
       ->check(CLI::IsMember({"none", "perfmap", "jitdump"}))
       ->type_name("STRATEGY");
+  run->add_option_function<std::string>(
+         "--fuel", [&options](const std::string& count) { options.fuel = count; },
+         "Instructions the call may run before it traps (\"all fuel consumed\")")
+      ->type_name("N");
+  run->add_option_function<std::string>(
+         "--timeout", [&options](const std::string& duration) { options.timeout = duration; },
+         "Interrupt the call after this long (500ms, 2s, 1m; it traps with \"interrupt\")")
+      ->type_name("DURATION");
   addBoundsChecksOption(*run, options.bounds_checks,
                         "; a module from `wisp compile` must have been compiled for the same");
   run->add_option("FILE", options.file,
@@ -142,6 +188,19 @@ int runRun(const RunOptions& options) {
       return fail(kRunUsageError, "--max-memory `%s`: %s", options.max_memory->c_str(), why->c_str());
     limits.max_memory_bytes = std::get<uint64_t>(bytes_allowed);
   }
+  std::optional<uint64_t> fuel, timeout_ns;
+  if (options.fuel) {
+    auto parsed = parseCount(*options.fuel);
+    if (auto* why = std::get_if<std::string>(&parsed))
+      return fail(kRunUsageError, "--fuel `%s`: %s", options.fuel->c_str(), why->c_str());
+    fuel = std::get<uint64_t>(parsed);
+  }
+  if (options.timeout) {
+    auto parsed = parseDuration(*options.timeout);
+    if (auto* why = std::get_if<std::string>(&parsed))
+      return fail(kRunUsageError, "--timeout `%s`: %s", options.timeout->c_str(), why->c_str());
+    timeout_ns = std::get<uint64_t>(parsed);
+  }
   auto bytes = readFileBytes(options.file);
   if (auto* message = std::get_if<std::string>(&bytes))
     return fail(kRunModuleError, "%s", message->c_str());
@@ -149,8 +208,18 @@ int runRun(const RunOptions& options) {
   Config config;
   config.profiler = options.profile;
   config.bounds_checks = options.bounds_checks;
+  config.consume_fuel = fuel.has_value();
+  config.epoch_interruption = timeout_ns.has_value();
   Engine engine(config);
   Store store(engine, limits);
+  if (fuel) (void)store.setFuel(*fuel);
+  // The deadline is the timer's one tick; the timer starts before instantiation, which runs
+  // the start function.
+  std::optional<EpochTimer> timer;
+  if (timeout_ns) {
+    store.setEpochDeadline(1);
+    timer.emplace(engine, std::chrono::nanoseconds(*timeout_ns));
+  }
   // A file `wisp compile` wrote is loaded without compiling; anything else is a .wasm binary.
   const std::vector<uint8_t>& file_bytes = std::get<std::vector<uint8_t>>(bytes);
   Result<Module> module = Module::isSerialized(file_bytes)

@@ -1,5 +1,5 @@
 // `wisp run [--dir HOST[::GUEST]] [--env KEY=VALUE] [--max-memory BYTES]
-// [--profile=perfmap|jitdump] [--invoke NAME] FILE.wasm [ARGS...]`:
+// [--profile=perfmap|jitdump] [--fuel N] [--timeout DURATION] [--invoke NAME] FILE [ARGS...]`:
 // compile, instantiate and call a module's function (its `_start` by default), print the
 // results one a line. A module importing WASI gets it: ARGS become a command's argv, and its
 // exit status is the program's.
@@ -37,6 +37,10 @@ struct RunOptions {
   ProfilingStrategy profile = ProfilingStrategy::None;
   // --bounds-checks: the engine's Config::bounds_checks (a compiled module must match it).
   BoundsChecks bounds_checks = BoundsChecks::GuardRegion;
+  // --fuel and --timeout as given (parsed by runRun): fuel metering, and epoch interruption
+  // driven by a timer thread.
+  std::optional<std::string> fuel;
+  std::optional<std::string> timeout;
 };
 
 // Adds the `run` subcommand to `app`, filling `options` when it parses.

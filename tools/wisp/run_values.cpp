@@ -153,6 +153,41 @@ std::variant<uint64_t, std::string> parseByteCount(std::string_view text) {
   return count * unit;
 }
 
+std::variant<uint64_t, std::string> parseDuration(std::string_view text) {
+  const char* const kForm = "not a duration: a number followed by ms, s, m or h (e.g. 500ms, 2s)";
+  struct Unit {
+    std::string_view suffix;
+    double nanoseconds;
+  };
+  // Longest suffixes first: "ms" before "s" and "m".
+  constexpr Unit kUnits[] = {{"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
+  double scale = 1e9;
+  for (const Unit& unit : kUnits) {
+    if (text.size() > unit.suffix.size() && text.ends_with(unit.suffix)) {
+      scale = unit.nanoseconds;
+      text.remove_suffix(unit.suffix.size());
+      break;
+    }
+  }
+  double amount = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), amount);
+  if (text.empty() || text[0] < '0' || text[0] > '9' || end != text.data() + text.size() ||
+      error != std::errc())
+    return std::string(kForm);
+  const double nanoseconds = amount * scale;
+  if (!(nanoseconds < 9e18)) return std::string("too long for a duration (the most is about 285 years)");
+  return static_cast<uint64_t>(nanoseconds);
+}
+
+std::variant<uint64_t, std::string> parseCount(std::string_view text) {
+  uint64_t count = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
+  if (text.empty() || text[0] < '0' || text[0] > '9' || end != text.data() + text.size())
+    return std::string("not a count: decimal digits");
+  if (error == std::errc::result_out_of_range) return std::string("too large (the most is 2^64-1)");
+  return count;
+}
+
 std::string formatResult(const Val& value) {
   switch (value.type()) {
     case ValType::I32: return std::to_string(value.i32());

@@ -188,6 +188,9 @@ class Assembler {
   void aluImm32(Alu op, const Mem& dst, uint8_t size, int32_t imm) {
     buf_.commit(putImm32(rmOpen(kOp(0x81), size, static_cast<uint8_t>(op), dst, 4), imm));
   }
+  void aluImm32(Alu op, Gp dst, int32_t imm) {
+    buf_.commit(putImm32(rrOpen(kOp(0x81), dst.size, static_cast<uint8_t>(op), dst.id), imm));
+  }
   void test(Gp a, Gp b) { rr(kOp(0x85), a.size, b.id, a.id); }
   void imul(Gp dst, Gp src) { rr(kOp(0xAF, 1), dst.size, dst.id, src.id); }
   void imul(Gp dst, Gp src, int32_t imm) {

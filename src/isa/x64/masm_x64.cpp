@@ -132,10 +132,19 @@ void MacroAssembler::checkStackLimit(Reg limits_reg, int32_t limit_offset, Label
 
 // ---- interruption -----------------------------------------------------------------------
 
-uint32_t MacroAssembler::addFuelPatchable(const Address& limits_field, int32_t fuel_offset) {
-  a_.mov(gp64(kScratchGp), mem(limits_field));
-  a_.aluImm32(Alu::Add, ptr(kScratchGp.hwCode(), fuel_offset), 8, 0);
+uint32_t MacroAssembler::addFuelPatchable(Reg fuel) {
+  a_.aluImm32(Alu::Add, gp64(fuel), 0);
   return offset() - 4;
+}
+
+void MacroAssembler::loadFuel(Reg fuel, const Address& limits_field, int32_t fuel_offset) {
+  a_.mov(gp64(kScratchGp), mem(limits_field));
+  a_.mov(gp64(fuel), ptr(kScratchGp.hwCode(), fuel_offset));
+}
+
+void MacroAssembler::storeFuel(Reg fuel, const Address& limits_field, int32_t fuel_offset) {
+  a_.mov(gp64(kScratchGp), mem(limits_field));
+  a_.mov(ptr(kScratchGp.hwCode(), fuel_offset), gp64(fuel));
 }
 
 void MacroAssembler::patchFuel(uint32_t patch_at, uint32_t fuel) {

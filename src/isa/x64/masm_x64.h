@@ -82,12 +82,18 @@ class MacroAssembler {
   void checkStackLimit(Reg limits_reg, int32_t limit_offset, Label overflow);
 
   // ---- interruption -------------------------------------------------------------------
-  // Adds a straight-line run's fuel to the counter at [[limits_field] + fuel_offset] (the
-  // limits' address read into the scratch register): the immediate is 0 here and patched by
-  // patchFuel once the run's length is known; returns where it is. Its flags tell
+  // Adds a straight-line run's fuel to the counter in `fuel`: the immediate is 0 here and
+  // patched by patchFuel once the run's length is known; returns where it is. Its flags tell
   // branchIfFuelExhausted, right after, whether the counter went above zero.
-  uint32_t addFuelPatchable(const Address& limits_field, int32_t fuel_offset);
+  uint32_t addFuelPatchable(Reg fuel);
+  // The counter between its register and [[limits_field] + fuel_offset] (the limits' address
+  // read into the scratch register).
+  void loadFuel(Reg fuel, const Address& limits_field, int32_t fuel_offset);
+  void storeFuel(Reg fuel, const Address& limits_field, int32_t fuel_offset);
   void patchFuel(uint32_t patch_at, uint32_t fuel);
+  // Removes the code from `offset` to the end when it is the last thing emitted and no label
+  // was bound after it (an empty run's add); false, and nothing changes, otherwise.
+  bool takeBackTail(uint32_t offset) { return a_.buffer().takeBackTail(offset); }
   void branchIfFuelExhausted(Label target);
   // Branches to `target` when the epoch counter that [limits_reg + counter_offset] points to
   // has reached the deadline at [limits_reg + deadline_offset] (unsigned).

@@ -23,6 +23,11 @@ inline constexpr Reg kFramePointer = rbp;
 inline constexpr Reg kScratchGp = r11;
 inline constexpr Reg kScratchFp = xmm15;
 
+// Pinned only in code compiled with fuel metering (Config::consume_fuel): the fuel counter of
+// runtime::RuntimeLimits, kept in a register between function entries, calls and returns. Callee-saved in
+// System V, so builtins and host calls leave it alone.
+inline constexpr Reg kFuelGp = rbx;
+
 inline constexpr RegSet kPinned = RegSet::of(rsp, rbp, kVmctxReg, kMemoryBaseReg);
 inline constexpr RegSet kScratch = RegSet::of(kScratchGp, kScratchFp);
 inline constexpr RegSet kAllocatableGp =

@@ -365,6 +365,18 @@ case "$name" in
     run baseline.cwisp
     expect_status 0
     expect_stdout hello.stdout
+    # Fuel metering compiled in: runs with --fuel, and only with it.
+    wisp_compile --consume-fuel hello.wasm -o fuel.cwisp
+    expect_status 0
+    run --fuel 100000000 fuel.cwisp
+    expect_status 0
+    expect_stdout hello.stdout
+    run fuel.cwisp
+    expect_status 1
+    expect_stderr_contains "compiled with fuel metering, this engine is without it"
+    run --fuel 100 fuel.cwisp
+    expect_status 134
+    expect_stderr_contains "all fuel consumed"
     ;;
 
   *)

@@ -66,6 +66,10 @@ CLI::App* addCompileSubcommand(CLI::App& app, CompileOptions& options) {
   addCpuFeaturesOption(*compile, options.cpu_level,
                        "host (the default: the optional instructions this CPU has) or baseline "
                        "(SSE2 only: the file runs on every x86-64 CPU)");
+  compile->add_flag("--consume-fuel", options.consume_fuel,
+                    "Compile fuel metering in, so that `wisp run --fuel N` can run the file");
+  compile->add_flag("--epoch-interruption", options.epoch_interruption,
+                    "Compile epoch checks in, so that `wisp run --timeout DURATION` can run it");
   return compile;
 }
 
@@ -79,6 +83,8 @@ int runCompile(const CompileOptions& options) {
   Config config;
   config.bounds_checks = options.bounds_checks;
   if (options.cpu_level == "baseline") config.cpu_features = CpuFeatures::baseline();
+  config.consume_fuel = options.consume_fuel;
+  config.epoch_interruption = options.epoch_interruption;
   Engine engine(config);
   Result<Module> module = Module::compile(engine, wasm);
   if (!module) return fail("%s: %s", options.input.c_str(), module.error().describe().c_str());

@@ -18,6 +18,9 @@ struct CompileOptions {
   std::string output;
   BoundsChecks bounds_checks = BoundsChecks::GuardRegion;
   std::string cpu_level = "host";  // or "baseline": code that runs on every x86-64 CPU
+  // Fuel metering and epoch checks compiled in, for `wisp run --fuel` and `--timeout`.
+  bool consume_fuel = false;
+  bool epoch_interruption = false;
 };
 
 CLI::App* addCompileSubcommand(CLI::App& app, CompileOptions& options);

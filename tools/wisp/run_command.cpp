@@ -117,8 +117,9 @@ are wasm[N]. A profile that cannot be written is reported on stderr and the run 
 them, it traps with "all fuel consumed" at the next function entry or loop header.
 --timeout DURATION (500ms, 2s, 1.5m, 1h; a bare number is seconds) interrupts it once that
 much time has passed (instantiation included), at the next function entry or loop header:
-it traps with "interrupt". Both change the compiled code, so a module from `wisp compile`
-cannot be run with them.
+it traps with "interrupt". Both change the compiled code: a module from `wisp compile` runs
+with --fuel only if compiled with --consume-fuel, with --timeout only if compiled with
+--epoch-interruption (and then only with them).
 
 Exit status:
   0    the function returned (a WASI program: it exited with status 0)

@@ -38,7 +38,7 @@ CpuFeatures Engine::cpuFeatures() const {
   return {f.popcnt, f.lzcnt, f.bmi1, f.sse41, f.avx};
 }
 
-void Engine::incrementEpoch() { state_->epoch().fetch_add(1, std::memory_order_relaxed); }
+void Engine::incrementEpoch() { state_->incrementEpoch(); }
 uint64_t Engine::epoch() const { return state_->epoch().load(std::memory_order_relaxed); }
 
 Store::Store(const Engine& engine)
@@ -79,7 +79,12 @@ namespace detail {
 StoreState::StoreState(std::shared_ptr<EngineState> engine)
     : runtime::Store(engine->types(), toRuntimeMode(engine->config().bounds_checks)),
       engine_(std::move(engine)) {
-  limits().epoch_counter = &engine_->epoch();
+  setEpochCounter(&engine_->epoch());
+  if (engine_->config().epoch_interruption) engine_->addEpochStore(this);
+}
+
+StoreState::~StoreState() {
+  if (engine_->config().epoch_interruption) engine_->removeEpochStore(this);
 }
 
 DynamicEntry StoreState::makeDynamicEntry(uint32_t type_id) {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "isa/cpu_features.h"
@@ -41,8 +42,21 @@ class EngineState {
   trampoline::TrampolineCache& trampolines() { return trampolines_; }
   // Where to report compiled code; null when not profiling (or the profile cannot be written).
   runtime::ProfilingAgent* profiler() const { return profiler_; }
-  // Engine::incrementEpoch's counter, read by compiled code through each store's limits.
+  // Engine::incrementEpoch's counter, and the stores it tells (Config::epoch_interruption).
   std::atomic<uint64_t>& epoch() { return epoch_; }
+  void incrementEpoch() {
+    const uint64_t now = epoch_.fetch_add(1, std::memory_order_acq_rel) + 1;
+    std::lock_guard lock(epoch_stores_mutex_);
+    for (runtime::Store* store : epoch_stores_) store->noteEpoch(now);
+  }
+  void addEpochStore(runtime::Store* store) {
+    std::lock_guard lock(epoch_stores_mutex_);
+    epoch_stores_.push_back(store);
+  }
+  void removeEpochStore(runtime::Store* store) {
+    std::lock_guard lock(epoch_stores_mutex_);
+    std::erase(epoch_stores_, store);
+  }
 
  private:
   // The process's agent for `strategy`, opened here (so a file that cannot be written is
@@ -62,6 +76,8 @@ class EngineState {
   runtime::TypeRegistry types_;
   trampoline::TrampolineCache trampolines_;
   std::atomic<uint64_t> epoch_{0};
+  std::mutex epoch_stores_mutex_;
+  std::vector<runtime::Store*> epoch_stores_;
 };
 
 // What a dynamic call needs of the callee's type: the type and its array-to-wasm trampoline.
@@ -75,6 +91,9 @@ struct DynamicEntry {
 class StoreState final : public runtime::Store {
  public:
   explicit StoreState(std::shared_ptr<EngineState> engine);
+  ~StoreState();
+  StoreState(const StoreState&) = delete;
+  StoreState& operator=(const StoreState&) = delete;
 
   EngineState& engine() { return *engine_; }
   const std::shared_ptr<EngineState>& engineShared() const { return engine_; }

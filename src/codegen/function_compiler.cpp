@@ -216,15 +216,11 @@ void FunctionCompiler::checkInterruption(bool at_entry) {
     masm_.branchIfFuelExhausted(trapLabel(runtime::TrapKind::OutOfFuel));
   }
   if (!context_.options.epoch_interruption) return;
-  Reg limits = tryAllocFree(isa::RegClass::Gp);
-  if (!limits.valid()) limits = allocReg(isa::RegClass::Gp);
-  loadVmctxField(limits, runtime::VMOffsets::kLimitsOffset);
   EpochCheck check{masm_.newLabel(), masm_.newLabel(), trapLabel(runtime::TrapKind::Interrupted),
                    static_cast<uint32_t>(epoch_saved_locals_.size()), 0};
-  masm_.branchIfEpochReached(limits, static_cast<int32_t>(runtime::RuntimeLimits::kEpochCounterOffset),
-                             static_cast<int32_t>(runtime::RuntimeLimits::kEpochDeadlineOffset),
-                             check.slow);
-  freeReg(limits);
+  masm_.branchIfFlagSet(
+      {isa::target::kVmctxReg, Reg(), static_cast<int32_t>(runtime::VMOffsets::kLimitsOffset)},
+      static_cast<int32_t>(runtime::RuntimeLimits::kEpochDeadlineReachedOffset), check.slow);
   masm_.bind(check.resume);
   locals_.forEach([&](uint32_t local, Reg reg, bool) { epoch_saved_locals_.push_back({local, reg}); });
   check.saved_end = static_cast<uint32_t>(epoch_saved_locals_.size());

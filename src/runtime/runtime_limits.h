@@ -31,17 +31,18 @@ struct RuntimeLimits {
   // adds each straight-line run's instruction count as the run begins, and at function entries
   // and loop headers traps with OutOfFuel once it is above 0.
   int64_t fuel = 0;
-  // Epoch interruption (Config::epoch_interruption): at function entries and loop headers,
-  // compiled code compares the engine's epoch (*epoch_counter, below) with this deadline and,
-  // once reached, calls the epoch builtin (which may extend it, or trap with Interrupted).
-  uint64_t epoch_deadline = UINT64_MAX;
+  // Epoch interruption (Config::epoch_interruption): non-zero once the engine's epoch has
+  // reached the store's deadline, set by Engine::incrementEpoch (from any thread) or by the
+  // store when it sets a deadline already reached. Compiled code tests it at function entries
+  // and loop headers (one load and a compare, no reading of the epoch) and, when set, calls the
+  // epoch builtin, which may set a later deadline (clearing it) or trap with Interrupted.
+  std::atomic<uint32_t> epoch_deadline_reached{0};
+  uint32_t padding = 0;
   // The innermost entry's frame pointer and its landing pad: a trap sets rsp, rbp and the PC to
   // last_wasm_entry_sp, last_wasm_entry_fp and last_wasm_entry_landing_pc, and the landing pad
   // returns to the host with EntryStatus::Trapped.
   uintptr_t last_wasm_entry_fp = 0;
   uintptr_t last_wasm_entry_landing_pc = 0;
-  // The engine's epoch, which any thread may advance (Engine::incrementEpoch).
-  const std::atomic<uint64_t>* epoch_counter = nullptr;
 
   // Byte offsets of the fields, for code that addresses them from a base register.
   static const uint32_t kStackLimitOffset;
@@ -49,10 +50,9 @@ struct RuntimeLimits {
   static const uint32_t kLastWasmExitFpOffset;
   static const uint32_t kLastWasmExitPcOffset;
   static const uint32_t kFuelOffset;
-  static const uint32_t kEpochDeadlineOffset;
+  static const uint32_t kEpochDeadlineReachedOffset;
   static const uint32_t kLastWasmEntryFpOffset;
   static const uint32_t kLastWasmEntryLandingPcOffset;
-  static const uint32_t kEpochCounterOffset;
 };
 
 inline constexpr uint32_t RuntimeLimits::kStackLimitOffset = offsetof(RuntimeLimits, stack_limit);
@@ -63,14 +63,14 @@ inline constexpr uint32_t RuntimeLimits::kLastWasmExitFpOffset =
 inline constexpr uint32_t RuntimeLimits::kLastWasmExitPcOffset =
     offsetof(RuntimeLimits, last_wasm_exit_pc);
 inline constexpr uint32_t RuntimeLimits::kFuelOffset = offsetof(RuntimeLimits, fuel);
-inline constexpr uint32_t RuntimeLimits::kEpochDeadlineOffset =
-    offsetof(RuntimeLimits, epoch_deadline);
+inline constexpr uint32_t RuntimeLimits::kEpochDeadlineReachedOffset =
+    offsetof(RuntimeLimits, epoch_deadline_reached);
 
 inline constexpr uint32_t RuntimeLimits::kLastWasmEntryFpOffset =
     offsetof(RuntimeLimits, last_wasm_entry_fp);
 inline constexpr uint32_t RuntimeLimits::kLastWasmEntryLandingPcOffset =
     offsetof(RuntimeLimits, last_wasm_entry_landing_pc);
-inline constexpr uint32_t RuntimeLimits::kEpochCounterOffset = offsetof(RuntimeLimits, epoch_counter);
+
 
 static_assert(std::is_standard_layout_v<RuntimeLimits>, "compiled code addresses fields by offset");
 static_assert(sizeof(uintptr_t) == 8, "the layout below assumes a 64-bit target");
@@ -79,13 +79,12 @@ static_assert(RuntimeLimits::kLastWasmEntrySpOffset == 8);
 static_assert(RuntimeLimits::kLastWasmExitFpOffset == 16);
 static_assert(RuntimeLimits::kLastWasmExitPcOffset == 24);
 static_assert(RuntimeLimits::kFuelOffset == 32);
-static_assert(RuntimeLimits::kEpochDeadlineOffset == 40);
+static_assert(RuntimeLimits::kEpochDeadlineReachedOffset == 40);
 static_assert(RuntimeLimits::kLastWasmEntryFpOffset == 48);
 static_assert(RuntimeLimits::kLastWasmEntryLandingPcOffset == 56);
-static_assert(RuntimeLimits::kEpochCounterOffset == 64);
-static_assert(sizeof(RuntimeLimits) == 72);
-static_assert(sizeof(std::atomic<uint64_t>) == 8 && std::atomic<uint64_t>::is_always_lock_free,
-              "compiled code reads the epoch with a plain load");
+static_assert(sizeof(RuntimeLimits) == 64);
+static_assert(sizeof(std::atomic<uint32_t>) == 4 && std::atomic<uint32_t>::is_always_lock_free,
+              "compiled code reads the flag with a plain load");
 
 // What a host-to-wasm entry returns next to its result (the trampolines put it in a register of
 // its own, see isa::target::entryStatusRegister): the success path costs one register move.

@@ -27,13 +27,28 @@ Store::Store(TypeRegistry& types, BoundsCheckMode bounds_check_mode)
 
 Store::~Store() = default;
 
+namespace {
+uint64_t epochOf(const std::atomic<uint64_t>* counter) {
+  return counter ? counter->load(std::memory_order_acquire) : 0;
+}
+}  // namespace
+
 void Store::setEpochDeadline(uint64_t ticks) {
-  const uint64_t now =
-      limits_.epoch_counter ? limits_.epoch_counter->load(std::memory_order_relaxed) : 0;
-  limits_.epoch_deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
+  const uint64_t now = epochOf(epoch_counter_);
+  const uint64_t deadline = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
+  epoch_deadline_.store(deadline, std::memory_order_release);
+  limits_.epoch_deadline_reached.store(0, std::memory_order_release);
+  // An increment between the two stores above saw the old deadline: look again.
+  noteEpoch(epochOf(epoch_counter_));
 }
 
 bool Store::extendEpochDeadline() {
+  // Raised for a deadline since moved further (a race with setEpochDeadline): go on.
+  if (epochOf(epoch_counter_) < epoch_deadline_.load(std::memory_order_acquire)) {
+    limits_.epoch_deadline_reached.store(0, std::memory_order_release);
+    noteEpoch(epochOf(epoch_counter_));
+    return true;
+  }
   if (!epoch_deadline_callback_) return false;
   const std::optional<uint64_t> ticks = epoch_deadline_callback_();
   if (!ticks) return false;

@@ -52,16 +52,24 @@ class Store {
 
   RuntimeLimits& limits() { return limits_; }
 
-  // Epoch interruption: once the engine's epoch reaches limits().epoch_deadline, compiled code
-  // asks here whether to go on. Without a callback it does not (the call traps with
+  // Epoch interruption. The engine's counter, which any thread may advance; then it calls
+  // noteEpoch on the stores that take part, which raise limits().epoch_deadline_reached once
+  // the counter reaches their deadline. Compiled code that finds it raised asks
+  // extendEpochDeadline whether to go on: without a callback it does not (the call traps with
   // Interrupted); a callback returns how many ticks past the current epoch the next deadline
   // is, or nullopt to trap. It runs on the thread running wasm, and must not call into wasm.
   using EpochDeadlineCallback = std::function<std::optional<uint64_t>()>;
+  void setEpochCounter(const std::atomic<uint64_t>* counter) { epoch_counter_ = counter; }
   void setEpochDeadlineCallback(EpochDeadlineCallback callback) {
     epoch_deadline_callback_ = std::move(callback);
   }
-  // Sets the deadline `ticks` past the current epoch (saturating).
+  // Sets the deadline `ticks` past the current epoch (saturating); the flag says at once if
+  // that is reached already.
   void setEpochDeadline(uint64_t ticks);
+  void noteEpoch(uint64_t epoch) {
+    if (epoch >= epoch_deadline_.load(std::memory_order_acquire))
+      limits_.epoch_deadline_reached.store(1, std::memory_order_release);
+  }
   bool extendEpochDeadline();
   TypeRegistry& types() { return *types_; }
   BoundsCheckMode boundsCheckMode() const { return bounds_check_mode_; }
@@ -91,6 +99,8 @@ class Store {
  private:
   RuntimeLimits limits_;
   EpochDeadlineCallback epoch_deadline_callback_;
+  const std::atomic<uint64_t>* epoch_counter_ = nullptr;
+  std::atomic<uint64_t> epoch_deadline_{UINT64_MAX};
   TypeRegistry* types_;
   BoundsCheckMode bounds_check_mode_;
   StoreLimits store_limits_;

@@ -3,8 +3,8 @@
 ;; [limits + 32] at the entry and after calls, stored there before calls and returns; each
 ;; straight-line run begins with `add rbx, N` (N its instruction count, patched at its end; an
 ;; empty run's add is taken back). At the entry and at the loop header the add is followed by
-;; `jg` to the out-of-fuel trap, and the epoch (through the pointer at [limits + 64]) is
-;; compared with the deadline at [limits + 40], `jae` to a slow path after the body that keeps
+;; `jg` to the out-of-fuel trap, and the flag at [limits + 40], which the engine raises once
+;; its epoch reaches the store's deadline, is tested: `jne` to a slow path after the body that keeps
 ;; the locals in registers in their homes across the call of the epoch builtin and traps
 ;; (interrupt) unless it returns 0. Trap stubs store the counter first.
 (module

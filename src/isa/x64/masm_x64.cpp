@@ -153,12 +153,11 @@ void MacroAssembler::patchFuel(uint32_t patch_at, uint32_t fuel) {
 
 void MacroAssembler::branchIfFuelExhausted(Label target) { a_.j(CondCode::G, target); }
 
-void MacroAssembler::branchIfEpochReached(Reg limits_reg, int32_t counter_offset,
-                                          int32_t deadline_offset, Label target) {
-  a_.mov(gp64(kScratchGp), ptr(limits_reg.hwCode(), counter_offset));
-  a_.mov(gp64(kScratchGp), ptr(kScratchGp.hwCode(), 0));
-  a_.alu(Alu::Cmp, gp64(kScratchGp), ptr(limits_reg.hwCode(), deadline_offset));
-  a_.j(CondCode::AE, target);
+void MacroAssembler::branchIfFlagSet(const Address& limits_field, int32_t flag_offset,
+                                     Label target) {
+  a_.mov(gp64(kScratchGp), mem(limits_field));
+  a_.alu(Alu::Cmp, ptr(kScratchGp.hwCode(), flag_offset), 4, 0);
+  a_.j(CondCode::NE, target);
 }
 
 // ---- moves ------------------------------------------------------------------------------

@@ -95,10 +95,9 @@ class MacroAssembler {
   // was bound after it (an empty run's add); false, and nothing changes, otherwise.
   bool takeBackTail(uint32_t offset) { return a_.buffer().takeBackTail(offset); }
   void branchIfFuelExhausted(Label target);
-  // Branches to `target` when the epoch counter that [limits_reg + counter_offset] points to
-  // has reached the deadline at [limits_reg + deadline_offset] (unsigned).
-  void branchIfEpochReached(Reg limits_reg, int32_t counter_offset, int32_t deadline_offset,
-                            Label target);
+  // Branches to `target` when the 32-bit flag at [[limits_field] + flag_offset] is not zero
+  // (the limits' address read into the scratch register).
+  void branchIfFlagSet(const Address& limits_field, int32_t flag_offset, Label target);
 
   // ---- moves --------------------------------------------------------------------------
   void move(Reg dst, Reg src, wasm::ValType type);

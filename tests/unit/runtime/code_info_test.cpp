@@ -143,10 +143,10 @@ TEST(RuntimeLimits, OffsetsAreTheAbi) {
   EXPECT_EQ(RuntimeLimits::kLastWasmExitFpOffset, 16u);
   EXPECT_EQ(RuntimeLimits::kLastWasmExitPcOffset, 24u);
   EXPECT_EQ(RuntimeLimits::kFuelOffset, 32u);
-  EXPECT_EQ(RuntimeLimits::kEpochDeadlineOffset, 40u);
+  EXPECT_EQ(RuntimeLimits::kEpochDeadlineReachedOffset, 40u);
   RuntimeLimits limits;
   EXPECT_EQ(limits.stack_limit, 0u);
-  EXPECT_EQ(limits.epoch_deadline, UINT64_MAX);
+  EXPECT_EQ(limits.epoch_deadline_reached.load(), 0u);
 }
 
 TEST(Trap, MessagesMatchTheSpecTestSuite) {

@@ -4,9 +4,10 @@
 // globals of the imported types), which runs the module's segments and start function.
 //
 // The first byte picks the engine: bit 0 explicit bounds checks, bit 1 baseline CPU features
-// (the fallback paths), bit 2 SIMD off; the rest is the module. run.sh prepends 0 to the
-// spec suite's modules as seeds. Exports are not called: a module may loop forever, and Wisp
-// has no fuel or epoch interruption yet; a start function is bounded by the time limit alone
+// (the fallback paths), bit 2 SIMD off, bit 3 fuel metering, with which every exported
+// function is then called too (zero arguments of its types, a bounded amount of fuel, so an
+// endless loop ends with a trap); the rest is the module. run.sh prepends 0 to the spec
+// suite's modules as seeds. Without fuel a start function is bounded by the time limit alone
 // (libFuzzer's -timeout reports a hang). A crash, sanitizer report or a compile error that is
 // not an ordinary rejection (ErrorKind::Compile means Wisp failed on a valid module) is a bug.
 #include <cstddef>
@@ -20,14 +21,15 @@
 namespace {
 
 wisp::Engine& engineFor(uint8_t flags) {
-  static wisp::Engine* engines[8] = {};
-  const uint8_t key = flags & 7;
+  static wisp::Engine* engines[16] = {};
+  const uint8_t key = flags & 15;
   if (engines[key] == nullptr) {
     wisp::Config config;
     config.compile_threads = 1;
     if (key & 1) config.bounds_checks = wisp::BoundsChecks::Explicit;
     if (key & 2) config.cpu_features = wisp::CpuFeatures::baseline();
     if (key & 4) config.features.simd = false;
+    if (key & 8) config.consume_fuel = true;
     engines[key] = new wisp::Engine(config);
   }
   return *engines[key];
@@ -77,6 +79,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   wisp::Store store(engine);
+  constexpr uint64_t kFuelPerCall = 200000;
+  if (engine.config().consume_fuel) (void)store.setFuel(kFuelPerCall);
   wisp::StoreLimits limits;
   limits.max_memory_bytes = uint64_t{64} << 20;  // memory.grow in a start function, bounded
   limits.max_table_elements = 1 << 20;
@@ -91,6 +95,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!instance.ok()) {
     volatile size_t length = instance.error().describe().size();
     (void)length;
+    return 0;
+  }
+  if (!engine.config().consume_fuel) return 0;
+  for (const wisp::ExportType& exported : module->exports()) {
+    const auto* type = std::get_if<wisp::FuncType>(&exported.type);
+    if (type == nullptr) continue;
+    std::vector<wisp::Val> args;
+    for (wisp::ValType param : type->params) args.push_back(wisp::Val::zero(param));
+    (void)store.setFuel(kFuelPerCall);
+    wisp::Result<std::vector<wisp::Val>> results = instance->getFunc(exported.name)->call(args);
+    if (!results.ok() && !results.error().trap) {
+      std::fprintf(stderr, "compile_fuzzer: calling %s failed without a trap: %s\n",
+                   exported.name.c_str(), results.error().describe().c_str());
+      std::abort();
+    }
   }
   return 0;
 }

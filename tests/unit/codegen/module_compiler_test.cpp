@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstring>
 #include <numeric>
 #include <random>
@@ -236,6 +237,29 @@ void expectSameErrorOnEveryThreadCount(const ModuleShape& shape, wasm::ErrorKind
     EXPECT_EQ(other.error().function_index, expected.function_index);
     EXPECT_EQ(other.error().offset, expected.offset);
     EXPECT_EQ(other.error().message, expected.message);
+  }
+}
+
+// On request, every function's compile time, on one thread and on several; the large
+// functions take longer than the small ones.
+TEST(ModuleCompilerTest, FunctionCompileTimesOnRequest) {
+  ModuleShape shape;
+  shape.large = {3, 700};
+  const auto module = decode(makeModule(shape));
+  ASSERT_TRUE(module);
+  std::vector<uint32_t> type_ids(module->types.size());
+  std::iota(type_ids.begin(), type_ids.end(), 1u);
+  for (uint32_t threads : {1u, 4u}) {
+    SCOPED_TRACE("threads " + std::to_string(threads));
+    std::vector<std::chrono::nanoseconds> times;
+    CompileOptions options;
+    options.threads = threads;
+    options.function_compile_times = &times;
+    auto compiled = compileModule(*module, type_ids, options);
+    ASSERT_TRUE(compiled.ok()) << compiled.error().describe();
+    ASSERT_EQ(times.size(), 1500u);
+    for (std::chrono::nanoseconds time : times) EXPECT_GT(time.count(), 0);
+    EXPECT_GT(times[700], times[701]);
   }
 }
 

@@ -26,6 +26,10 @@ struct CompileOptions {
   // protocol is in runtime/runtime_limits.h).
   bool consume_fuel = false;
   bool epoch_interruption = false;
+  // Record an address map entry where the code of every instruction begins, not only where
+  // backtraces need one (calls, memory accesses), for tools that show which code each
+  // instruction became (`wisp explore`).
+  bool address_map_every_instruction = false;
   // When set, each defined function's compile time (decode, validate, emit) goes here, by
   // defined index (resized to their count), for tools that show it (`wisp explore`).
   std::vector<std::chrono::nanoseconds>* function_compile_times = nullptr;

@@ -1,0 +1,125 @@
+#include "explore_command.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <variant>
+
+#include <CLI/CLI.hpp>
+
+#include "codegen/module_compiler.h"
+#include "explore_page.h"
+#include "file_bytes.h"
+#include "runtime/type_registry.h"
+#include "wasm/module.h"
+
+namespace wisp::cli {
+namespace {
+
+template <typename... Args>
+int fail(int code, const char* format, Args... args) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "wisp explore: ");
+  std::fprintf(stderr, format, args...);
+  std::fprintf(stderr, "\n");
+  return code;
+}
+
+// The page's bytes to `path`, or why they could not be written (the file is then removed).
+std::optional<std::string> writePage(const std::string& path, const std::string& page) {
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (!file) return "cannot write '" + path + "': " + std::strerror(errno);
+  const bool written = std::fwrite(page.data(), 1, page.size(), file) == page.size();
+  const int write_errno = errno;
+  const bool closed = std::fclose(file) == 0;
+  if (written && closed) return std::nullopt;
+  const int error = written ? errno : write_errno;
+  std::remove(path.c_str());
+  return "cannot write '" + path + "': " + std::strerror(error);
+}
+
+constexpr const char* kExploreHelp = R"(
+The page is one HTML file with everything inline (no network): open it in any browser. On the
+left, the defined functions with their index, name (from the name section), wasm body size,
+machine code size and compile time; filter them by name or index, sort them by a column.
+Selecting one shows its wasm instructions beside its x86-64 code. Click a wasm instruction to
+highlight the machine code generated for it; click a machine instruction to highlight the wasm
+instruction it came from (the compiler's address map). Offsets are in hex: wasm ones from the
+start of the module, machine code ones from the start of the function.
+
+The module is compiled as `wisp run` compiles it (this CPU's features, guard-page bounds
+checks), on one thread so that each function's compile time is its own.
+
+Exit status:
+  0  the page was written
+  1  FILE cannot be read, or is not a module Wisp compiles (malformed, invalid, unsupported)
+  2  usage error (e.g. no -o)
+  3  the page cannot be written
+)";
+
+}  // namespace
+
+CLI::App* addExploreSubcommand(CLI::App& app, ExploreOptions& options) {
+  CLI::App* explore = app.add_subcommand(
+      "explore", "Write an HTML page showing each function's wasm beside its machine code");
+  explore->add_option("FILE", options.file, "A .wasm binary")->required();
+  explore->add_option("-o,--output", options.output, "The HTML page to write")
+      ->required()
+      ->type_name("PAGE.html");
+  explore->footer(kExploreHelp);
+  return explore;
+}
+
+int runExplore(const ExploreOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  auto bytes = readFileBytes(options.file);
+  if (auto* message = std::get_if<std::string>(&bytes))
+    return fail(kExploreModuleError, "%s", message->c_str());
+
+  // The compiler validates the bodies (as Module::compile has it).
+  auto decoded = wasm::decodeModule(std::get<std::vector<uint8_t>>(bytes),
+                                    {.features = {}, .validate_functions = false});
+  if (!decoded)
+    return fail(kExploreModuleError, "%s: %s", options.file.c_str(),
+                decoded.error().describe().c_str());
+  const wasm::Module& module = **decoded;
+
+  runtime::TypeRegistry types;
+  std::vector<uint32_t> type_ids;
+  for (const wasm::FuncType& type : module.types) type_ids.push_back(types.intern(type));
+  std::vector<std::chrono::nanoseconds> compile_times;
+  auto code = std::make_unique<runtime::CompiledCode>();  // nothing to compile: no code
+  if (module.functions.size() > module.imported_function_count) {
+    codegen::CompileOptions compile_options;
+    compile_options.threads = 1;
+    compile_options.address_map_every_instruction = true;
+    compile_options.function_compile_times = &compile_times;
+    auto compiled = codegen::compileModule(module, type_ids, compile_options);
+    if (!compiled)
+      return fail(kExploreModuleError, "%s: %s", options.file.c_str(),
+                  compiled.error().describe().c_str());
+    code = std::move(*compiled);
+  }
+
+  const std::string file_name = std::filesystem::path(options.file).filename().string();
+  const std::string page = renderExplorePage({file_name, module, *code, compile_times});
+  if (auto error = writePage(options.output, page))
+    return fail(kExploreOutputError, "%s", error->c_str());
+
+  std::chrono::nanoseconds compiling{};
+  for (std::chrono::nanoseconds time : compile_times) compiling += time;
+  size_t machine_code = 0;
+  for (const runtime::FunctionCode& f : code->info.functions()) machine_code += f.code_end - f.code_begin;
+  const auto total = std::chrono::steady_clock::now() - start;
+  std::printf("%s: %zu functions (%u bytes of code section, %zu bytes of machine code, "
+              "compiled in %.1f ms); %.1f KiB written in %.2f s\n",
+              options.output.c_str(), code->info.functions().size(), module.code_section_size,
+              machine_code,
+              std::chrono::duration<double, std::milli>(compiling).count(), page.size() / 1024.0,
+              std::chrono::duration<double>(total).count());
+  return 0;
+}
+
+}  // namespace wisp::cli

@@ -2,9 +2,6 @@
 
 #include <bit>
 #include <charconv>
-#include <cinttypes>
-#include <cstdio>
-#include <cstring>
 
 #include "wasm/binary_reader.h"
 #include "wasm/opcodes.h"
@@ -12,9 +9,17 @@
 namespace wisp::wasm {
 namespace {
 
+// Appends " " and the operand.
+void operand(std::string& text, const std::string& value) {
+  text += ' ';
+  text += value;
+}
+
 std::string hex(uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%" PRIx64, value);
+  char digits[16];
+  char* end = std::to_chars(digits, digits + sizeof digits, value, 16).ptr;
+  std::string text = "0x";
+  text.append(digits, end);
   return text;
 }
 
@@ -123,7 +128,7 @@ class BodyPrinter {
   std::string instruction(Opcode op) {
     const OpcodeInfo& info = opcodeInfo(op);
     std::string text = info.name;
-    auto index = [&] { return " " + std::to_string(reader_.u32()); };
+    auto index = [&] { operand(text, std::to_string(reader_.u32())); };
     switch (info.imm) {
       case Imm::None: break;
       case Imm::Block: text += blockType(); break;
@@ -132,21 +137,23 @@ class BodyPrinter {
       case Imm::Global:
       case Imm::Table:
       case Imm::Data:
-      case Imm::Elem: text += index(); break;
-      case Imm::Lane: text += " " + std::to_string(reader_.u8()); break;
+      case Imm::Elem: index(); break;
+      case Imm::Lane: operand(text, std::to_string(reader_.u8())); break;
       case Imm::BrTable: {
         const uint32_t count = reader_.u32();
         // Each target takes a byte at least: a count beyond the body is no table.
         if (count > reader_.remaining()) reader_.unexpectedEnd();
-        for (uint32_t i = 0; i <= count && reader_.ok(); ++i) text += index();
+        for (uint32_t i = 0; i <= count && reader_.ok(); ++i) index();
         break;
       }
-      case Imm::Func: text += " " + functionReference(module_, reader_.u32()); break;
+      case Imm::Func: operand(text, functionReference(module_, reader_.u32())); break;
       case Imm::CallIndirect: {
         const uint32_t type = reader_.u32();
         const uint32_t table = reader_.u32();
-        if (table != 0) text += " " + std::to_string(table);
-        text += " (type " + std::to_string(type) + ")";
+        if (table != 0) operand(text, std::to_string(table));
+        text += " (type ";
+        text += std::to_string(type);
+        text += ')';
         break;
       }
       case Imm::SelectTypes: {
@@ -161,61 +168,53 @@ class BodyPrinter {
       case Imm::MemArg: text += memArg(info); break;
       case Imm::MemArgLane:
         text += memArg(info);
-        text += " " + std::to_string(reader_.u8());
+        operand(text, std::to_string(reader_.u8()));
         break;
       case Imm::MemoryIndex: {
         const uint32_t memory = reader_.u32();  // a zero byte in 2.0, a u32 with multi-memory
-        if (memory != 0) text += " " + std::to_string(memory);
+        if (memory != 0) operand(text, std::to_string(memory));
         break;
       }
-      case Imm::I32: text += " " + std::to_string(reader_.s32()); break;
-      case Imm::I64: text += " " + std::to_string(reader_.s64()); break;
-      case Imm::F32: text += " " + floatText<float>(reader_.fixedU32()); break;
-      case Imm::F64: text += " " + floatText<double>(reader_.fixedU64()); break;
+      case Imm::I32: operand(text, std::to_string(reader_.s32())); break;
+      case Imm::I64: operand(text, std::to_string(reader_.s64())); break;
+      case Imm::F32: operand(text, floatText<float>(reader_.fixedU32())); break;
+      case Imm::F64: operand(text, floatText<double>(reader_.fixedU64())); break;
       case Imm::V128: {
         uint32_t lanes[4];
         reader_.bytes(lanes, sizeof lanes);
         text += " i32x4";
-        for (uint32_t lane : lanes) text += " " + hex(lane);
+        for (uint32_t lane : lanes) operand(text, hex(lane));
         break;
       }
       case Imm::Shuffle: {
         uint8_t lanes[16];
         reader_.bytes(lanes, sizeof lanes);
-        for (uint8_t lane : lanes) text += " " + std::to_string(lane);
+        for (uint8_t lane : lanes) operand(text, std::to_string(lane));
         break;
       }
       case Imm::HeapType: {
         const uint8_t byte = reader_.u8();
-        text += byte == static_cast<uint8_t>(ValType::FuncRef)     ? " func"
-                : byte == static_cast<uint8_t>(ValType::ExternRef) ? " extern"
-                                                                   : " " + hex(byte);
+        operand(text, byte == static_cast<uint8_t>(ValType::FuncRef)     ? "func"
+                      : byte == static_cast<uint8_t>(ValType::ExternRef) ? "extern"
+                                                                         : hex(byte));
         break;
       }
-      case Imm::MemoryInit: {
-        const uint32_t segment = reader_.u32();
-        const uint32_t memory = reader_.u32();
-        if (memory != 0) text += " " + std::to_string(memory);
-        text += " " + std::to_string(segment);
-        break;
-      }
-      case Imm::MemoryCopy: {
-        const uint32_t dst = reader_.u32();
-        const uint32_t src = reader_.u32();
-        if (dst != 0 || src != 0) text += " " + std::to_string(dst) + " " + std::to_string(src);
-        break;
-      }
+      case Imm::MemoryInit:
       case Imm::TableInit: {
         const uint32_t segment = reader_.u32();
-        const uint32_t table = reader_.u32();
-        if (table != 0) text += " " + std::to_string(table);
-        text += " " + std::to_string(segment);
+        const uint32_t memory_or_table = reader_.u32();
+        if (memory_or_table != 0) operand(text, std::to_string(memory_or_table));
+        operand(text, std::to_string(segment));
         break;
       }
-      case Imm::TableCopy: {
+      case Imm::MemoryCopy:
+      case Imm::TableCopy: {  // destination, source; both 0 go without saying
         const uint32_t dst = reader_.u32();
         const uint32_t src = reader_.u32();
-        text += " " + std::to_string(dst) + " " + std::to_string(src);
+        if (dst != 0 || src != 0) {
+          operand(text, std::to_string(dst));
+          operand(text, std::to_string(src));
+        }
         break;
       }
     }
@@ -245,9 +244,10 @@ class BodyPrinter {
     }
     const uint64_t offset = module_.features.memory64 ? reader_.u64() : reader_.u32();
     std::string text;
-    if (memory != 0) text += " " + std::to_string(memory);
-    if (offset != 0) text += " offset=" + std::to_string(offset);
-    if (flags != info.extra && flags < 64) text += " align=" + std::to_string(uint64_t{1} << flags);
+    if (memory != 0) operand(text, std::to_string(memory));
+    if (offset != 0) operand(text, "offset=" + std::to_string(offset));
+    if (flags != info.extra && flags < 64)
+      operand(text, "align=" + std::to_string(uint64_t{1} << flags));
     return text;
   }
 

@@ -11,6 +11,7 @@
 
 #include "codegen/module_compiler.h"
 #include "explore_page.h"
+#include "command_error.h"
 #include "file_bytes.h"
 #include "runtime/type_registry.h"
 #include "wasm/module.h"
@@ -20,11 +21,7 @@ namespace {
 
 template <typename... Args>
 int fail(int code, const char* format, Args... args) {
-  std::fflush(stdout);
-  std::fprintf(stderr, "wisp explore: ");
-  std::fprintf(stderr, format, args...);
-  std::fprintf(stderr, "\n");
-  return code;
+  return commandError(code, "explore", format, args...);
 }
 
 // The page's bytes to `path`, or why they could not be written (the file is then removed).

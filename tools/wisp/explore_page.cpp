@@ -15,34 +15,61 @@ namespace {
 // Where the template takes the data (inside a <script type="application/json">).
 constexpr std::string_view kDataMarker = "@WISP_EXPLORE_DATA@";
 
-// A JSON string, with '<' escaped so that no "</script>" can end the data early.
-void appendString(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '<': out += "\\u003c"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
+// Writes JSON as it goes (the data of a large module is tens of megabytes: no tree of values
+// in between); the commas come by themselves.
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+
+  void open(char bracket) {
+    separate();
+    out_ += bracket;
+    first_ = true;
   }
-  out += '"';
-}
+  void close(char bracket) {
+    out_ += bracket;
+    first_ = false;
+  }
+  void key(std::string_view name) {
+    string(name);
+    out_ += ':';
+    first_ = true;
+  }
+  void number(int64_t value) {
+    separate();
+    out_ += std::to_string(value);
+  }
+  // With '<' escaped, so that no "</script>" in a name can end the page's data early.
+  void string(std::string_view text) {
+    separate();
+    out_ += '"';
+    for (const char c : text) {
+      switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '<': out_ += "\\u003c"; break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
+            out_ += escaped;
+          } else {
+            out_ += c;
+          }
+      }
+    }
+    out_ += '"';
+  }
 
-void appendNumber(std::string& out, uint64_t value) { out += std::to_string(value); }
+ private:
+  void separate() {
+    if (!first_) out_ += ',';
+    first_ = false;
+  }
 
-void appendKey(std::string& out, std::string_view key) {
-  appendString(out, key);
-  out += ':';
-}
+  std::string& out_;
+  bool first_ = true;
+};
 
 // The row of `lines` (sorted by offset) for the instruction at `wasm_offset`: the one at that
 // offset, else the last before it; -1 when there is none.
@@ -67,22 +94,19 @@ class PageWriter {
   }
 
   std::string data() {
-    std::string out = "{";
-    appendKey(out, "file");
-    appendString(out, explored_.file_name);
-    out += ',';
-    appendKey(out, "imported");
-    appendNumber(out, module_.imported_function_count);
-    out += ',';
-    appendKey(out, "functions");
-    out += '[';
-    bool first = true;
-    for (const runtime::FunctionCode& function : info_.functions()) {
-      if (!first) out += ',';
-      first = false;
-      appendFunction(out, function);
-    }
-    return out + "]}";
+    std::string out;
+    JsonWriter json(out);
+    json.open('{');
+    json.key("file");
+    json.string(explored_.file_name);
+    json.key("imported");
+    json.number(module_.imported_function_count);
+    json.key("functions");
+    json.open('[');
+    for (const runtime::FunctionCode& function : info_.functions()) writeFunction(json, function);
+    json.close(']');
+    json.close('}');
+    return out;
   }
 
  private:
@@ -97,59 +121,46 @@ class PageWriter {
   // {"i": index, "n": name, "t": type, "b": body bytes, "c": code bytes, "ns": compile time,
   //  "w": [[module offset, depth, text]...], "a": [[code offset, bytes, text, wasm row,
   //  comment?]...], "e": why the body's text stops early (only then)}
-  void appendFunction(std::string& out, const runtime::FunctionCode& function) {
+  void writeFunction(JsonWriter& json, const runtime::FunctionCode& function) {
     const uint32_t index = function.function_index;
     const uint32_t defined = index - module_.imported_function_count;
-    const wasm::Function& wasm_function = module_.functions[index];
     const wasm::BodyText body = wasm::bodyText(module_, index);
-
-    out += '{';
-    appendKey(out, "i");
-    appendNumber(out, index);
-    out += ',';
-    appendKey(out, "n");
-    appendString(out, function.name);
-    out += ',';
-    appendKey(out, "t");
-    appendString(out, module_.functionType(index).toString());
-    out += ',';
-    appendKey(out, "b");
-    appendNumber(out, wasm_function.body_size);
-    out += ',';
-    appendKey(out, "c");
-    appendNumber(out, function.code_end - function.code_begin);
-    out += ',';
-    appendKey(out, "ns");
-    appendNumber(out, defined < explored_.compile_times.size()
-                          ? static_cast<uint64_t>(explored_.compile_times[defined].count())
-                          : 0);
+    json.open('{');
+    json.key("i");
+    json.number(index);
+    json.key("n");
+    json.string(function.name);
+    json.key("t");
+    json.string(module_.functionType(index).toString());
+    json.key("b");
+    json.number(module_.functions[index].body_size);
+    json.key("c");
+    json.number(function.code_end - function.code_begin);
+    json.key("ns");
+    json.number(defined < explored_.compile_times.size()
+                    ? explored_.compile_times[defined].count()
+                    : 0);
     if (!body.error.empty()) {
-      out += ',';
-      appendKey(out, "e");
-      appendString(out, body.error);
+      json.key("e");
+      json.string(body.error);
     }
-    out += ',';
-    appendKey(out, "w");
-    out += '[';
-    for (size_t i = 0; i < body.lines.size(); ++i) {
-      const wasm::InstructionText& line = body.lines[i];
-      if (i) out += ',';
-      out += '[';
-      appendNumber(out, line.offset);
-      out += ',';
-      appendNumber(out, line.depth);
-      out += ',';
-      appendString(out, line.text);
-      out += ']';
+    json.key("w");
+    json.open('[');
+    for (const wasm::InstructionText& line : body.lines) {
+      json.open('[');
+      json.number(line.offset);
+      json.number(line.depth);
+      json.string(line.text);
+      json.close(']');
     }
-    out += "],";
-    appendKey(out, "a");
-    appendMachineCode(out, function, body.lines);
-    out += '}';
+    json.close(']');
+    json.key("a");
+    writeMachineCode(json, function, body.lines);
+    json.close('}');
   }
 
-  void appendMachineCode(std::string& out, const runtime::FunctionCode& function,
-                         const std::vector<wasm::InstructionText>& wasm_lines) {
+  void writeMachineCode(JsonWriter& json, const runtime::FunctionCode& function,
+                        const std::vector<wasm::InstructionText>& wasm_lines) {
     const uint32_t begin = function.code_begin, end = function.code_end;
     disas::ListingNotes notes;
     notes.call_target = [&](uint64_t target) -> std::optional<std::string> {
@@ -174,42 +185,32 @@ class PageWriter {
                                    return t.code_offset < offset;
                                  });
     uint32_t wasm_offset = runtime::kUnknownWasmOffset;  // of the entry at or before the line
-    out += '[';
-    for (size_t i = 0; i < lines.size(); ++i) {
-      const disas::ListingLine& line = lines[i];
+    json.open('[');
+    for (const disas::ListingLine& line : lines) {
       const uint32_t at = begin + static_cast<uint32_t>(line.offset);
       while (entry != map.end() && entry->code_offset < end && entry->code_offset <= at)
         wasm_offset = (entry++)->wasm_offset;
       while (trap != traps.end() && trap->code_offset < at) ++trap;
       // A trap stub lies after the body, past the address map's last entry: it belongs to the
       // instruction its trap site names.
-      std::vector<std::string> comments = line.comments;
+      std::string comment;
       uint32_t linked = wasm_offset;
       if (trap != traps.end() && trap->code_offset == at) {
         linked = trap->wasm_offset;
-        comments.insert(comments.begin(),
-                        "trap: " + std::string(runtime::trapMessage(trap->kind)));
+        comment = "trap: " + std::string(runtime::trapMessage(trap->kind));
       }
+      for (const std::string& c : line.comments) comment += (comment.empty() ? "" : ", ") + c;
       // Padding, jump tables and constants are data, not any instruction's code.
       const bool data = line.text.starts_with('.') || line.text.starts_with('(');
-      if (i) out += ',';
-      out += '[';
-      appendNumber(out, line.offset);
-      out += ',';
-      appendString(out, line.bytes);
-      out += ',';
-      appendString(out, line.text);
-      out += ',';
-      out += std::to_string(data ? -1 : wasmRow(wasm_lines, linked));
-      if (!comments.empty()) {
-        std::string comment;
-        for (const std::string& c : comments) comment += (comment.empty() ? "" : ", ") + c;
-        out += ',';
-        appendString(out, comment);
-      }
-      out += ']';
+      json.open('[');
+      json.number(static_cast<int64_t>(line.offset));
+      json.string(line.bytes);
+      json.string(line.text);
+      json.number(data ? -1 : wasmRow(wasm_lines, linked));
+      if (!comment.empty()) json.string(comment);
+      json.close(']');
     }
-    out += ']';
+    json.close(']');
   }
 
   const ExploredModule& explored_;

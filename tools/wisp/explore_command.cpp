@@ -1,10 +1,9 @@
 #include "explore_command.h"
 
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
+#include <span>
 #include <variant>
 
 #include <CLI/CLI.hpp>
@@ -12,6 +11,7 @@
 #include "codegen/module_compiler.h"
 #include "explore_page.h"
 #include "command_error.h"
+#include "engine_options.h"
 #include "file_bytes.h"
 #include "runtime/type_registry.h"
 #include "wasm/module.h"
@@ -24,19 +24,6 @@ int fail(int code, const char* format, Args... args) {
   return commandError(code, "explore", format, args...);
 }
 
-// The page's bytes to `path`, or why they could not be written (the file is then removed).
-std::optional<std::string> writePage(const std::string& path, const std::string& page) {
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (!file) return "cannot write '" + path + "': " + std::strerror(errno);
-  const bool written = std::fwrite(page.data(), 1, page.size(), file) == page.size();
-  const int write_errno = errno;
-  const bool closed = std::fclose(file) == 0;
-  if (written && closed) return std::nullopt;
-  const int error = written ? errno : write_errno;
-  std::remove(path.c_str());
-  return "cannot write '" + path + "': " + std::strerror(error);
-}
-
 constexpr const char* kExploreHelp = R"(
 The page is one HTML file with everything inline (no network): open it in any browser. On the
 left, the defined functions with their index, name (from the name section), wasm body size,
@@ -46,8 +33,9 @@ highlight the machine code generated for it; click a machine instruction to high
 instruction it came from (the compiler's address map). Offsets are in hex: wasm ones from the
 start of the module, machine code ones from the start of the function.
 
-The module is compiled as `wisp run` compiles it (this CPU's features, guard-page bounds
-checks), on one thread so that each function's compile time is its own.
+The module is compiled as `wisp run` compiles it (by default with this CPU's optional
+instructions and guard-page bounds checks; --cpu-features and --bounds-checks choose others),
+on one thread, so that each function's compile time is its own.
 
 Exit status:
   0  the page was written
@@ -65,6 +53,10 @@ CLI::App* addExploreSubcommand(CLI::App& app, ExploreOptions& options) {
   explore->add_option("-o,--output", options.output, "The HTML page to write")
       ->required()
       ->type_name("PAGE.html");
+  addBoundsChecksOption(*explore, options.bounds_checks, "");
+  addCpuFeaturesOption(*explore, options.cpu_level,
+                       "host (the default: the optional instructions this CPU has) or baseline "
+                       "(SSE2 only, as the oldest x86-64)");
   explore->footer(kExploreHelp);
   return explore;
 }
@@ -92,6 +84,8 @@ int runExplore(const ExploreOptions& options) {
     codegen::CompileOptions compile_options;
     compile_options.threads = 1;
     compile_options.address_map_every_instruction = true;
+    compile_options.explicit_bounds_checks = options.bounds_checks == BoundsChecks::Explicit;
+    if (options.cpu_level == "baseline") compile_options.cpu_features = isa::CpuFeatures{};
     compile_options.function_compile_times = &compile_times;
     auto compiled = codegen::compileModule(module, type_ids, compile_options);
     if (!compiled)
@@ -102,8 +96,10 @@ int runExplore(const ExploreOptions& options) {
 
   const std::string file_name = std::filesystem::path(options.file).filename().string();
   const std::string page = renderExplorePage({file_name, module, *code, compile_times});
-  if (auto error = writePage(options.output, page))
-    return fail(kExploreOutputError, "%s", error->c_str());
+  const std::span<const uint8_t> page_bytes(reinterpret_cast<const uint8_t*>(page.data()),
+                                            page.size());
+  if (std::string why = writeFileAtomically(options.output, page_bytes); !why.empty())
+    return fail(kExploreOutputError, "%s", why.c_str());
 
   std::chrono::nanoseconds compiling{};
   for (std::chrono::nanoseconds time : compile_times) compiling += time;

@@ -154,6 +154,7 @@ const char* name(Builtin builtin) {
     case Builtin::F64Floor: return "f64Floor";
     case Builtin::F64Trunc: return "f64Trunc";
     case Builtin::F64Nearest: return "f64Nearest";
+    case Builtin::EpochDeadline: return "epochDeadline";
   }
   return "?";
 }

@@ -16,6 +16,7 @@ packages=(
   clang lld wasi-libc libclang-rt-14-dev-wasm32  # C to wasm32-wasi for the WASI tests
   libclang-rt-14-dev                  # libFuzzer for the fuzzers
   binaryen nodejs                     # differential fuzzing (fuzz/diff.sh): wasm-opt and V8
+  chromium                            # renders the page of `wisp explore` in its test
 )
 
 missing=()

@@ -35,6 +35,8 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
       sig_(context.signatures[context.module.functions[function_index].type_index]),
       masm_(code, context.options.cpu_features),
       out_(out),
+      map_begin_(out.address_map.size()),
+      every_instruction_in_map_(context.options.address_map_every_instruction),
       stack_(scratch.stack),
       saved_params_(scratch.saved_params),
       local_homes_(scratch.local_homes),
@@ -83,6 +85,7 @@ void FunctionCompiler::startFunction(std::span<const ValType> locals) {
   max_slot_ = locals_end_;
   const uint32_t param_count = static_cast<uint32_t>(type_.params().size());
 
+  if (every_instruction_in_map_) recordAddress();  // the prologue: the body's offset
   const isa::Label overflow = trapLabel(runtime::TrapKind::StackOverflow);
   if (entry_.valid) {
     frame_size_patch_ = masm_.replay(entry_.snippet, overflow) + entry_.frame_size_patch;
@@ -165,7 +168,13 @@ uint32_t FunctionCompiler::wasmOffset() const {
 }
 
 void FunctionCompiler::recordAddress() {
-  out_.address_map.push_back({masm_.offset(), wasmOffset()});
+  const uint32_t offset = masm_.offset();
+  // An instruction that emitted no code leaves its place to the next one.
+  if (out_.address_map.size() > map_begin_ && out_.address_map.back().code_offset == offset) {
+    out_.address_map.back().wasm_offset = wasmOffset();
+    return;
+  }
+  out_.address_map.push_back({offset, wasmOffset()});
 }
 
 // ---- interruption ---------------------------------------------------------------------------

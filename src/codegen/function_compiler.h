@@ -142,6 +142,10 @@ class FunctionCompiler {
 
   // ---- FunctionDecoder hooks --------------------------------------------------------------
   void startFunction(std::span<const wasm::ValType> locals);
+  // Where each instruction's code begins, when CompileOptions asks for it.
+  void beforeInstruction() {
+    if (every_instruction_in_map_) recordAddress();
+  }
   void finishFunction();
   void visitBlock(const wasm::ControlFrame& frame, bool reachable);
   void visitLoop(const wasm::ControlFrame& frame, bool reachable);
@@ -360,6 +364,8 @@ class FunctionCompiler {
   const isa::ABISig& sig_;
   isa::MacroAssembler masm_;
   CompiledFunction& out_;
+  const size_t map_begin_;  // this function's first entry in out_.address_map
+  const bool every_instruction_in_map_;
   const wasm::FunctionDecoder<FunctionCompiler>* decoder_ = nullptr;
   static constexpr uint32_t kNoFuelRun = UINT32_MAX;
   uint32_t fuel_patch_ = kNoFuelRun;  // the open run's immediate

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <barrier>
+#include <chrono>
 #include <cstring>
 #include <limits>
 #include <thread>
@@ -176,6 +177,7 @@ class ModuleBuild {
         counts_(count_),
         first_failure_(count_) {
     code_->function_offsets.resize(count_);
+    if (options.function_compile_times) options.function_compile_times->assign(count_, {});
     for (uint32_t t = 0; t < threads_; ++t)
       threads_results_.push_back(std::make_unique<ThreadResults>());
   }
@@ -236,7 +238,7 @@ class ModuleBuild {
       code.alignFunctionStart(kFunctionAlignment);
       const size_t calls_begin = out.calls.size(), traps_begin = out.traps.size(),
                    map_begin = out.address_map.size(), relocations_begin = out.relocations.size();
-      if (auto error = compileFunction(context_, first_ + i, scratch, out)) {
+      if (auto error = timedCompile(i, scratch, out)) {
         code.releaseStorage();
         reportFailure(i, std::move(*error));
         return;
@@ -263,6 +265,17 @@ class ModuleBuild {
     trap_sites_ = std::move(out.traps);
     address_map_ = std::move(out.address_map);
     code_->relocations = std::move(out.relocations);
+  }
+
+  // compileFunction of defined function i, timed when CompileOptions asks for it.
+  std::optional<wasm::Error> timedCompile(uint32_t i, CompilerScratch& scratch,
+                                          CompiledFunction& out) {
+    std::vector<std::chrono::nanoseconds>* times = context_.options.function_compile_times;
+    if (!times) return compileFunction(context_, first_ + i, scratch, out);
+    const auto start = std::chrono::steady_clock::now();
+    auto error = compileFunction(context_, first_ + i, scratch, out);
+    (*times)[i] = std::chrono::steady_clock::now() - start;
+    return error;
   }
 
   // The first failing function's error; an invalid body that a later look finds malformed
@@ -319,7 +332,7 @@ class ModuleBuild {
       // After a failure only lower-numbered functions matter: the lowest error is reported.
       if (i > first_failure_.load(std::memory_order_relaxed)) return;
       const size_t traps_begin = out.traps.size(), map_begin = out.address_map.size();
-      if (auto error = compileFunction(context_, first_ + i, scratch, out)) {
+      if (auto error = timedCompile(i, scratch, out)) {
         if (i < mine.error_function) {
           mine.error_function = i;
           mine.error = std::move(error);

@@ -3,8 +3,10 @@
 // are laid out and the direct calls linked.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <span>
+#include <vector>
 
 #include "isa/cpu_features.h"
 #include "runtime/compiled_code.h"
@@ -24,6 +26,13 @@ struct CompileOptions {
   // protocol is in runtime/runtime_limits.h).
   bool consume_fuel = false;
   bool epoch_interruption = false;
+  // Record an address map entry where the code of every instruction begins, not only where
+  // backtraces need one (calls, memory accesses), for tools that show which code each
+  // instruction became (`wisp explore`).
+  bool address_map_every_instruction = false;
+  // When set, each defined function's compile time (decode, validate, emit) goes here, by
+  // defined index (resized to their count), for tools that show it (`wisp explore`).
+  std::vector<std::chrono::nanoseconds>* function_compile_times = nullptr;
 };
 
 // `type_ids` gives the engine-canonical signature id of each of the module's types; compiled

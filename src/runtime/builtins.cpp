@@ -134,6 +134,31 @@ const void* address(Builtin builtin) {
   return nullptr;
 }
 
+const char* name(Builtin builtin) {
+  switch (builtin) {
+    case Builtin::MemoryGrow: return "memoryGrow";
+    case Builtin::MemoryFill: return "memoryFill";
+    case Builtin::MemoryCopy: return "memoryCopy";
+    case Builtin::MemoryInit: return "memoryInit";
+    case Builtin::DataDrop: return "dataDrop";
+    case Builtin::TableGrow: return "tableGrow";
+    case Builtin::TableFill: return "tableFill";
+    case Builtin::TableCopy: return "tableCopy";
+    case Builtin::TableInit: return "tableInit";
+    case Builtin::ElemDrop: return "elemDrop";
+    case Builtin::F32Ceil: return "f32Ceil";
+    case Builtin::F32Floor: return "f32Floor";
+    case Builtin::F32Trunc: return "f32Trunc";
+    case Builtin::F32Nearest: return "f32Nearest";
+    case Builtin::F64Ceil: return "f64Ceil";
+    case Builtin::F64Floor: return "f64Floor";
+    case Builtin::F64Trunc: return "f64Trunc";
+    case Builtin::F64Nearest: return "f64Nearest";
+    case Builtin::EpochDeadline: return "epochDeadline";
+  }
+  return "?";
+}
+
 std::optional<Builtin> roundingBuiltin(wasm::Opcode op) {
   using wasm::Opcode;
   switch (op) {

@@ -67,6 +67,8 @@ inline constexpr uint32_t kBuiltinCount = static_cast<uint32_t>(Builtin::EpochDe
 
 // The address of `builtin` in this process.
 const void* address(Builtin builtin);
+// Its function's name above ("memoryGrow"), for listings of compiled code.
+const char* name(Builtin builtin);
 
 // The rounding builtin that implements `op` (ceil, floor, trunc or nearest), or nothing for
 // any other opcode.

@@ -128,6 +128,8 @@ class OperandStack {
 };
 
 // The hooks a Visitor implements; this one does nothing and is what validation uses.
+// Optional, and not here: beforeInstruction(), called as each instruction's decoding begins
+// (reachable or not), and checkInvariants(), called between instructions in Debug builds.
 struct NullVisitor {
   void startFunction(std::span<const ValType> locals) {}
   void finishFunction() {}
@@ -450,6 +452,7 @@ class FunctionDecoder {
         return malformed("unexpected end of function body: END opcode expected");
       }
       instruction_offset_ = reader_.offset();
+      if constexpr (requires { visitor_.beforeInstruction(); }) visitor_.beforeInstruction();
       const uint8_t byte = reader_.u8();
       // Most instructions are one-byte numeric ones typed by the table alone: one lookup by
       // byte decides, before the general path below (which would end the same way).

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
 #include <vector>
+
+#include "runtime/builtins.h"
 
 namespace wisp::disas {
 namespace {
@@ -98,6 +102,20 @@ TEST(Listing, JumpTableIsListedAsData) {
             "   18:  09 00 00 00                     .long 9                                 ; -> 0x1d");
   EXPECT_EQ(lineAt(listing, "1c"), "   1c:  c3                              ret");
   EXPECT_EQ(lineAt(listing, "1d"), "   1d:  c3                              ret");
+}
+
+// Every builtin has a name of its own, found by its address (a builtin added without one
+// would show as "?").
+TEST(Listing, EveryBuiltinIsNamedByItsAddress) {
+  std::set<std::string> names;
+  for (uint32_t i = 0; i < runtime::builtins::kBuiltinCount; ++i) {
+    const auto builtin = static_cast<runtime::builtins::Builtin>(i);
+    const auto name = builtinName(reinterpret_cast<uint64_t>(runtime::builtins::address(builtin)));
+    ASSERT_TRUE(name) << i;
+    EXPECT_NE(*name, "?") << i;
+    names.insert(*name);
+  }
+  EXPECT_EQ(names.size(), runtime::builtins::kBuiltinCount);
 }
 
 TEST(Listing, UndecodableBytesAreShownOneByOne) {

@@ -6,39 +6,12 @@
 #include <vector>
 
 #include "listing.h"
-#include "runtime/builtins.h"
 #include "runtime/trap.h"
 #include "wasm/module.h"
 #include "wasm/opcodes.h"
 
 namespace wisp::disas {
 namespace {
-
-struct NamedAddress {
-  const void* address;
-  const char* name;
-};
-
-// The builtins compiled code calls by absolute address (movabs), named in listings because
-// their addresses change from run to run.
-const NamedAddress kBuiltins[] = {
-    {reinterpret_cast<const void*>(&runtime::builtins::memoryGrow), "memoryGrow"},
-    {reinterpret_cast<const void*>(&runtime::builtins::memoryFill), "memoryFill"},
-    {reinterpret_cast<const void*>(&runtime::builtins::memoryCopy), "memoryCopy"},
-    {reinterpret_cast<const void*>(&runtime::builtins::memoryInit), "memoryInit"},
-    {reinterpret_cast<const void*>(&runtime::builtins::dataDrop), "dataDrop"},
-    {reinterpret_cast<const void*>(&runtime::builtins::tableGrow), "tableGrow"},
-    {reinterpret_cast<const void*>(&runtime::builtins::tableFill), "tableFill"},
-    {reinterpret_cast<const void*>(&runtime::builtins::tableCopy), "tableCopy"},
-    {reinterpret_cast<const void*>(&runtime::builtins::tableInit), "tableInit"},
-    {reinterpret_cast<const void*>(&runtime::builtins::elemDrop), "elemDrop"},
-};
-
-std::optional<std::string> builtinName(uint64_t address) {
-  for (const NamedAddress& builtin : kBuiltins)
-    if (reinterpret_cast<uint64_t>(builtin.address) == address) return builtin.name;
-  return std::nullopt;
-}
 
 std::string hex(uint64_t value) {
   char text[24];

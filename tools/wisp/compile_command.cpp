@@ -1,16 +1,10 @@
 #include "compile_command.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <span>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "command_error.h"
 #include "engine_options.h"
 #include "file_bytes.h"
 #include "wisp/wisp.h"
@@ -20,36 +14,7 @@ namespace {
 
 template <typename... Args>
 int fail(const char* format, Args... args) {
-  std::fprintf(stderr, "wisp compile: ");
-  std::fprintf(stderr, format, args...);
-  std::fprintf(stderr, "\n");
-  return 1;
-}
-
-// Writes through a temporary file renamed over `path`, so a failure never leaves a partial
-// module where a complete one is expected. Empty on success, else why.
-std::string writeFileAtomically(const std::string& path, std::span<const uint8_t> bytes) {
-  const std::string temporary = path + ".tmp-" + std::to_string(getpid());
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return "cannot write '" + path + "': " + std::strerror(errno);
-  size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string why = std::strerror(n < 0 ? errno : EIO);
-      ::close(fd);
-      ::unlink(temporary.c_str());
-      return "cannot write '" + path + "': " + why;
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::close(fd) != 0 || ::rename(temporary.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    ::unlink(temporary.c_str());
-    return "cannot write '" + path + "': " + why;
-  }
-  return {};
+  return commandError(1, "compile", format, args...);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -40,5 +41,30 @@ std::variant<std::vector<uint8_t>, std::string> readFileBytes(const std::filesys
   }
   return bytes;
 }
+
+std::string writeFileAtomically(const std::string& path, std::span<const uint8_t> bytes) {
+  const std::string temporary = path + ".tmp-" + std::to_string(getpid());
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return "cannot write '" + path + "': " + std::strerror(errno);
+  size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string why = std::strerror(n < 0 ? errno : EIO);
+      ::close(fd);
+      ::unlink(temporary.c_str());
+      return "cannot write '" + path + "': " + why;
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0 || ::rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(temporary.c_str());
+    return "cannot write '" + path + "': " + why;
+  }
+  return {};
+}
+
 
 }  // namespace wisp::cli

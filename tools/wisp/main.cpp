@@ -9,6 +9,7 @@
 
 #include "compile_command.h"
 #include "engine_options.h"
+#include "explore_command.h"
 #include "run_command.h"
 #include "validate_command.h"
 #include "wast_command.h"
@@ -53,6 +54,9 @@ int runCli(int argc, char** argv) {
   wisp::cli::RunOptions run_options;
   CLI::App* run = wisp::cli::addRunSubcommand(app, run_options);
 
+  wisp::cli::ExploreOptions explore_options;
+  CLI::App* explore = wisp::cli::addExploreSubcommand(app, explore_options);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -64,6 +68,7 @@ int runCli(int argc, char** argv) {
   if (*compile) return wisp::cli::runCompile(compile_options);
   if (*validate) return wisp::cli::runValidate(validate_files);
   if (*wast) return wisp::cli::runWast(wast_options);
+  if (*explore) return wisp::cli::runExplore(explore_options);
   return kUsageError;  // unreachable: require_subcommand(1)
 }
 

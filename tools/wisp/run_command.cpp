@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "command_error.h"
 #include "engine_options.h"
 #include "file_bytes.h"
 #include "run_values.h"
@@ -51,11 +52,7 @@ constexpr const char* kReactorInitializer = "_initialize";
 
 template <typename... Args>
 int fail(int code, const char* format, Args... args) {
-  std::fflush(stdout);
-  std::fprintf(stderr, "wisp run: ");
-  std::fprintf(stderr, format, args...);
-  std::fprintf(stderr, "\n");
-  return code;
+  return commandError(code, "run", format, args...);
 }
 
 int failWithError(const RunOptions& options, const Error& error) {

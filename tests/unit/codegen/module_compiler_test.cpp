@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <numeric>
 #include <random>
@@ -162,13 +164,17 @@ wasm::Result<std::unique_ptr<runtime::CompiledCode>> compile(const wasm::Module&
 // Enough code section that four threads are used (the compiler starts one per 64 KiB).
 constexpr size_t kFourThreadsBytes = 3 * 64 * 1024;
 
+void expectSameCodeBytes(const runtime::CompiledCode& a, const runtime::CompiledCode& b) {
+  ASSERT_EQ(a.memory.size(), b.memory.size());
+  EXPECT_EQ(0, std::memcmp(reinterpret_cast<const void*>(a.memory.begin()),
+                           reinterpret_cast<const void*>(b.memory.begin()), a.memory.size()));
+}
+
 void expectSameCode(const runtime::CompiledCode& a, const runtime::CompiledCode& b,
                     uint32_t threads) {
   SCOPED_TRACE("threads " + std::to_string(threads));
   EXPECT_EQ(a.function_offsets, b.function_offsets);
-  ASSERT_EQ(a.memory.size(), b.memory.size());
-  EXPECT_EQ(0, std::memcmp(reinterpret_cast<const void*>(a.memory.begin()),
-                           reinterpret_cast<const void*>(b.memory.begin()), a.memory.size()));
+  expectSameCodeBytes(a, b);
   ASSERT_EQ(a.info.functions().size(), b.info.functions().size());
   for (size_t i = 0; i < a.info.functions().size(); ++i) {
     const runtime::FunctionCode& x = a.info.functions()[i];
@@ -236,6 +242,60 @@ void expectSameErrorOnEveryThreadCount(const ModuleShape& shape, wasm::ErrorKind
     EXPECT_EQ(other.error().function_index, expected.function_index);
     EXPECT_EQ(other.error().offset, expected.offset);
     EXPECT_EQ(other.error().message, expected.message);
+  }
+}
+
+// On request, every function's compile time, on one thread and on several; the large
+// functions take longer than the small ones.
+TEST(ModuleCompilerTest, FunctionCompileTimesOnRequest) {
+  ModuleShape shape;
+  shape.large = {3, 700};
+  const auto module = decode(makeModule(shape));
+  ASSERT_TRUE(module);
+  std::vector<uint32_t> type_ids(module->types.size());
+  std::iota(type_ids.begin(), type_ids.end(), 1u);
+  for (uint32_t threads : {1u, 4u}) {
+    SCOPED_TRACE("threads " + std::to_string(threads));
+    std::vector<std::chrono::nanoseconds> times;
+    CompileOptions options;
+    options.threads = threads;
+    options.function_compile_times = &times;
+    auto compiled = compileModule(*module, type_ids, options);
+    ASSERT_TRUE(compiled.ok()) << compiled.error().describe();
+    ASSERT_EQ(times.size(), 1500u);
+    for (std::chrono::nanoseconds time : times) EXPECT_GT(time.count(), 0);
+    EXPECT_GT(times[700], times[701]);
+  }
+}
+
+// On request, an address map entry where each instruction's code begins: more entries than
+// the calls and memory accesses alone, the prologue's at each function's start (the body's
+// offset), offsets increasing within a function, and the same code either way.
+TEST(ModuleCompilerTest, AddressMapOfEveryInstructionOnRequest) {
+  const auto module = decode(makeModule(ModuleShape{}));
+  ASSERT_TRUE(module);
+  std::vector<uint32_t> type_ids(module->types.size());
+  std::iota(type_ids.begin(), type_ids.end(), 1u);
+  auto sparse = compileModule(*module, type_ids, {});
+  ASSERT_TRUE(sparse.ok()) << sparse.error().describe();
+  CompileOptions options;
+  options.address_map_every_instruction = true;
+  auto full = compileModule(*module, type_ids, options);
+  ASSERT_TRUE(full.ok()) << full.error().describe();
+  expectSameCodeBytes(**sparse, **full);
+  const runtime::CodeInfo& info = (*full)->info;
+  EXPECT_GT(info.addressMap().size(), 2 * (*sparse)->info.addressMap().size());
+  const auto& map = info.addressMap();
+  for (const runtime::FunctionCode& f : info.functions()) {
+    auto entry = std::lower_bound(map.begin(), map.end(), f.code_begin,
+                                  [](const runtime::AddressMapEntry& e, uint32_t offset) {
+                                    return e.code_offset < offset;
+                                  });
+    ASSERT_NE(entry, map.end());
+    EXPECT_EQ(entry->code_offset, f.code_begin);
+    EXPECT_EQ(entry->wasm_offset, module->functions[f.function_index].body_offset);
+    for (++entry; entry != map.end() && entry->code_offset < f.code_end; ++entry)
+      EXPECT_LT((entry - 1)->code_offset, entry->code_offset);
   }
 }
 

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "runtime/builtins.h"
+
 namespace wisp::disas {
 namespace {
 
@@ -37,20 +39,25 @@ void padTo(std::string& line, size_t column) {
   else line += ' ';
 }
 
-void appendLine(std::string& out, uint64_t offset, const std::string& bytes,
-                const std::string& text, const std::vector<std::string>& comments) {
+void appendLine(std::vector<ListingLine>& out, uint64_t offset, uint32_t size, std::string bytes,
+                std::string text, std::vector<std::string> comments = {}) {
+  out.push_back({offset, size, std::move(bytes), std::move(text), std::move(comments)});
+}
+
+std::string formatLine(const ListingLine& listed) {
   char prefix[16];
-  std::snprintf(prefix, sizeof prefix, "%5" PRIx64 ":  ", offset);
-  std::string line = prefix + bytes;
+  std::snprintf(prefix, sizeof prefix, "%5" PRIx64 ":  ", listed.offset);
+  std::string line = prefix + listed.bytes;
   padTo(line, std::strlen(prefix) + kBytesColumn);
-  line += text;
-  if (!comments.empty()) {
+  line += listed.text;
+  if (!listed.comments.empty()) {
     padTo(line, std::strlen(prefix) + kBytesColumn + kTextColumn);
     line += ';';
-    for (size_t i = 0; i < comments.size(); ++i) line += (i ? ", " : " ") + comments[i];
+    for (size_t i = 0; i < listed.comments.size(); ++i)
+      line += (i ? ", " : " ") + listed.comments[i];
   }
   while (!line.empty() && line.back() == ' ') line.pop_back();
-  out += line + '\n';
+  return line + '\n';
 }
 
 int32_t readInt32(std::span<const uint8_t> code, uint64_t at) {
@@ -63,9 +70,10 @@ int32_t readInt32(std::span<const uint8_t> code, uint64_t at) {
 // start to code of this block. The entry count is not in the code, so the table ends at the
 // first entry that is no delta into the block, or where the code of a target begins.
 uint64_t listJumpTable(std::span<const uint8_t> code, uint64_t at, uint64_t table,
-                       std::string& out) {
+                       std::vector<ListingLine>& out) {
   if (table > at) {
-    appendLine(out, at, byteText(code.subspan(at, table - at)), "(padding)", {});
+    appendLine(out, at, static_cast<uint32_t>(table - at), byteText(code.subspan(at, table - at)),
+               "(padding)");
     at = table;
   }
   uint64_t limit = code.size();
@@ -74,7 +82,7 @@ uint64_t listJumpTable(std::span<const uint8_t> code, uint64_t at, uint64_t tabl
     const int64_t target = static_cast<int64_t>(table) + delta;
     if (target < 0 || static_cast<uint64_t>(target) >= code.size()) break;
     if (static_cast<uint64_t>(target) > table) limit = std::min<uint64_t>(limit, target);
-    appendLine(out, at, byteText(code.subspan(at, 4)), ".long " + std::to_string(delta),
+    appendLine(out, at, 4, byteText(code.subspan(at, 4)), ".long " + std::to_string(delta),
                {"-> " + hex(static_cast<uint64_t>(target))});
     at += 4;
   }
@@ -94,10 +102,18 @@ bool callsThroughRegister(const X64Disassembler& disassembler, std::span<const u
 
 }  // namespace
 
-std::string listCode(const X64Disassembler& disassembler, std::span<const uint8_t> code,
-                     const ListingNotes& notes) {
-  static const std::vector<std::string> kNoComments;
-  std::string out;
+std::optional<std::string> builtinName(uint64_t address) {
+  for (uint32_t i = 0; i < runtime::builtins::kBuiltinCount; ++i) {
+    const auto builtin = static_cast<runtime::builtins::Builtin>(i);
+    if (reinterpret_cast<uint64_t>(runtime::builtins::address(builtin)) == address)
+      return runtime::builtins::name(builtin);
+  }
+  return std::nullopt;
+}
+
+std::vector<ListingLine> listLines(const X64Disassembler& disassembler,
+                                   std::span<const uint8_t> code, const ListingNotes& notes) {
+  std::vector<ListingLine> out;
   constexpr uint64_t kNoTable = UINT64_MAX;
   uint64_t pending_table = kNoTable;  // from `lea reg, [rip + table]`
   // The constant pool closes the code: it begins at the lowest address that an instruction
@@ -109,19 +125,21 @@ std::string listCode(const X64Disassembler& disassembler, std::span<const uint8_
       const size_t size = std::min<size_t>(8, code.size() - at);
       uint64_t value = 0;
       std::memcpy(&value, code.data() + at, size);
-      appendLine(out, at, byteText(code.subspan(at, size)), ".quad " + hex(value), {});
+      appendLine(out, at, static_cast<uint32_t>(size), byteText(code.subspan(at, size)),
+                 ".quad " + hex(value));
       at += size;
       continue;
     }
     std::optional<Instruction> insn = disassembler.decodeAt(code, at);
     if (insn && insn->end() > data_start) insn.reset();  // alignment before the pool
     if (!insn && at < data_start && data_start < code.size()) {
-      appendLine(out, at, byteText(code.subspan(at, data_start - at)), "(padding)", {});
+      appendLine(out, at, static_cast<uint32_t>(data_start - at),
+                 byteText(code.subspan(at, data_start - at)), "(padding)");
       at = data_start;
       continue;
     }
     if (!insn) {
-      appendLine(out, at, byteText(code.subspan(at, 1)), "(not an instruction)", {});
+      appendLine(out, at, 1, byteText(code.subspan(at, 1)), "(not an instruction)");
       ++at;
       continue;
     }
@@ -156,9 +174,10 @@ std::string listCode(const X64Disassembler& disassembler, std::span<const uint8_
     }
 
     auto comments = notes.comments.find(at);
-    appendLine(out, at, byteText(insn->bytes, mask_from, mask_size),
+    appendLine(out, at, static_cast<uint32_t>(insn->bytes.size()),
+               byteText(insn->bytes, mask_from, mask_size),
                operands.empty() ? insn->mnemonic : insn->mnemonic + ' ' + operands,
-               comments == notes.comments.end() ? kNoComments : comments->second);
+               comments == notes.comments.end() ? std::vector<std::string>{} : comments->second);
     at = insn->end();
     if (insn->is_indirect_jump && pending_table != kNoTable && pending_table >= at) {
       at = listJumpTable(code, at, pending_table, out);
@@ -166,6 +185,13 @@ std::string listCode(const X64Disassembler& disassembler, std::span<const uint8_
     }
   }
   return out;
+}
+
+std::string listCode(const X64Disassembler& disassembler, std::span<const uint8_t> code,
+                     const ListingNotes& notes) {
+  std::string text;
+  for (const ListingLine& line : listLines(disassembler, code, notes)) text += formatLine(line);
+  return text;
 }
 
 }  // namespace wisp::disas

@@ -1,6 +1,7 @@
-// One block of machine code as golden-file text: an instruction a line, with its offset and
-// bytes, and annotations that name what the bare numbers would hide (call targets, trap
-// stubs, jump tables) and mask what varies from run to run (addresses of host functions).
+// One block of machine code as text (golden files, `wisp explore`): an instruction a line, with
+// its offset and bytes, and annotations that name what the bare numbers would hide (call
+// targets, trap stubs, jump tables) and mask what varies from run to run (addresses of host
+// functions).
 #pragma once
 
 #include <cstdint>
@@ -31,9 +32,27 @@ struct ListingNotes {
   std::map<uint64_t, std::vector<std::string>> comments;
 };
 
-// "   1a:  48 8b 45 f8     mov rax, qword ptr [rbp - 8]    ; comment" lines, each ending
-// in '\n'. A jump table (the code `lea reg, [rip + table]` ... `jmp reg`, then the table) is
-// shown as padding and `.long` entries with their targets.
+// For ListingNotes::host_function: the name of the Wisp builtin at `address`, if one is there.
+std::optional<std::string> builtinName(uint64_t address);
+
+// One line of a listing: an instruction, or data in the code (padding, a jump table entry, a
+// constant of the pool).
+struct ListingLine {
+  uint64_t offset = 0;
+  uint32_t size = 0;
+  std::string bytes;  // "48 8b 45 f8"; masked bytes are XX
+  std::string text;   // "mov rax, qword ptr [rbp - 8]", "(padding)", ".long 8"
+  std::vector<std::string> comments;
+};
+
+// The code as lines. A jump table (the code `lea reg, [rip + table]` ... `jmp reg`, then the
+// table) is shown as padding and `.long` entries with their targets; the constant pool at the
+// end as `.quad` entries.
+std::vector<ListingLine> listLines(const X64Disassembler& disassembler,
+                                   std::span<const uint8_t> code, const ListingNotes& notes);
+
+// The lines as text: "   1a:  48 8b 45 f8     mov rax, qword ptr [rbp - 8]    ; comment", each
+// ending in '\n'.
 std::string listCode(const X64Disassembler& disassembler, std::span<const uint8_t> code,
                      const ListingNotes& notes);
 

@@ -85,6 +85,14 @@ Config epochConfig() {
   return config;
 }
 
+// Another thread advances the engine's epoch while this one runs wasm.
+std::thread incrementEpochSoon(Engine engine) {
+  return std::thread([engine]() mutable {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    engine.incrementEpoch();
+  });
+}
+
 // The trap of a call that must have trapped with `kind`.
 Trap trapOf(const Result<std::vector<Val>>& result, TrapKind kind) {
   EXPECT_FALSE(result.ok());
@@ -158,10 +166,7 @@ TEST(Epochs, WithoutADeadlineNothingStops) {
 TEST(Epochs, AnotherThreadInterruptsAnInfiniteLoop) {
   Fixture f(epochConfig());
   f.store.setEpochDeadline(1);
-  std::thread timer([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    f.engine.incrementEpoch();
-  });
+  std::thread timer = incrementEpochSoon(f.engine);
   const Trap trap = trapOf(f.call("spin"), TrapKind::Interrupted);
   timer.join();
   EXPECT_EQ(trap.message, "interrupt");
@@ -172,10 +177,7 @@ TEST(Epochs, AnotherThreadInterruptsAnInfiniteLoop) {
 TEST(Epochs, InterruptDeepRecursionWithItsFrames) {
   Fixture f(epochConfig());
   f.store.setEpochDeadline(1);
-  std::thread timer([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    f.engine.incrementEpoch();
-  });
+  std::thread timer = incrementEpochSoon(f.engine);
   const Trap trap = trapOf(f.call("deep", {Val(300)}), TrapKind::Interrupted);
   timer.join();
   ASSERT_GE(trap.backtrace.size(), 2u);
@@ -257,10 +259,7 @@ TEST(Interruption, SerializedCodeKeepsItsChecksAndNeedsTheSameSettings) {
   trapOf(result, TrapKind::OutOfFuel);
   ASSERT_TRUE(store.setFuel(UINT64_MAX).ok());
   store.setEpochDeadline(1);
-  std::thread timer([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    loading.incrementEpoch();
-  });
+  std::thread timer = incrementEpochSoon(loading);
   std::vector<Val> none;
   trapOf(instance->getFunc("spin")->call(none), TrapKind::Interrupted);
   timer.join();

@@ -16,6 +16,8 @@
 // relocations pointed at this process's builtins and this engine's type ids, and published.
 #include <algorithm>
 #include <cstring>
+#include <future>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -243,6 +245,13 @@ T load(const uint8_t* at) {
   return v;
 }
 
+// From this size on, loading uses more threads (one costs tens of microseconds): the checksum
+// beside the reading, the decoding of the sections beside the copy of the code.
+constexpr size_t kParallelLoadBytes = size_t{1} << 20;
+
+Result<Module> loadPayload(const std::shared_ptr<detail::EngineState>& state,
+                           std::span<const uint8_t> file);
+
 uint64_t checksum(std::span<const uint8_t> payload) {
   return XXH3_64bits(payload.data(), payload.size());
 }
@@ -347,9 +356,36 @@ Result<Module> Module::deserialize(const Engine& engine, std::span<const uint8_t
                             " bytes follow it, the file has " +
                             std::to_string(file.size() - kHeaderSize) +
                             (payload_size > file.size() - kHeaderSize ? " (truncated)" : ""), 16);
-  if (checksum(file.subspan(kHeaderSize)) != sum)
+  const std::span<const uint8_t> payload = file.subspan(kHeaderSize);
+  auto corrupted = [] {
     return deserializeError("corrupted: the checksum of its contents does not match", kChecksumOffset);
+  };
+  Result<Module> loaded = deserializeError("");
+  if (payload.size() < kParallelLoadBytes) {
+    if (checksum(payload) != sum) return corrupted();
+    loaded = loadPayload(state, file);
+  } else {
+    // Megabytes of code: the checksum is taken on another thread while the payload is read,
+    // whose reading checks every count, offset and range by itself. A mismatch is reported
+    // whatever the reading found, and nothing loaded from such a file is kept.
+    std::future<uint64_t> computed =
+        std::async(std::launch::async, [payload] { return checksum(payload); });
+    loaded = loadPayload(state, file);
+    if (computed.get() != sum) return corrupted();
+  }
+  if (!loaded) return loaded;
+  if (runtime::ProfilingAgent* profiler = state->profiler()) {
+    const runtime::CompiledModule& compiled = *detail::Access::compiled(*loaded);
+    profiler->codeLoaded(runtime::moduleSymbols(*compiled.module, *compiled.code));
+  }
+  return loaded;
+}
 
+namespace {
+
+// Everything after the header: the version and settings, then the tables, each checked.
+Result<Module> loadPayload(const std::shared_ptr<detail::EngineState>& state,
+                           std::span<const uint8_t> file) {
   Reader r(file);
   const std::span<const uint8_t> version = r.bytes("the Wisp version");
   if (!r.ok()) return r.takeError();
@@ -382,8 +418,27 @@ Result<Module> Module::deserialize(const Engine& engine, std::span<const uint8_t
   if (code_bytes.size() > UINT32_MAX) return deserializeError("the machine code exceeds 4 GiB");
   const auto code_size = static_cast<uint32_t>(code_bytes.size());
 
-  auto decoded = wasm::decodeModule(
-      wasm_bytes, {.features = detail::toWasm(config.features), .validate_functions = false});
+  // The sections are decoded (on another thread, for megabytes of code) while the code is
+  // copied into executable memory: neither needs the other.
+  const wasm::DecodeOptions sections{.features = detail::toWasm(config.features),
+                                     .validate_functions = false};
+  const bool in_parallel = code_size >= kParallelLoadBytes;
+  auto decoding = std::async(in_parallel ? std::launch::async : std::launch::deferred,
+                             [wasm_bytes, sections] { return wasm::decodeModule(wasm_bytes, sections); });
+  std::optional<runtime::CodeMemory> code_memory;
+  if (code_size > 0) {
+    auto memory = runtime::CodeMemory::allocate(code_size);
+    if (!memory) {
+      decoding.wait();
+      Error error;
+      error.kind = ErrorKind::Resource;
+      error.message = memory.error().message;
+      return error;
+    }
+    std::memcpy(memory->writableBytes().data(), code_bytes.data(), code_size);
+    code_memory = std::move(*memory);
+  }
+  auto decoded = decoding.get();
   if (!decoded)
     return deserializeError("its wasm binary does not decode: " + decoded.error().message);
   std::unique_ptr<wasm::Module> module = std::move(*decoded);
@@ -463,16 +518,9 @@ Result<Module> Module::deserialize(const Engine& engine, std::span<const uint8_t
   for (const wasm::FuncType& type : module->types) type_ids.push_back(state->types().intern(type));
 
   if (defined > 0) {
-    auto memory = runtime::CodeMemory::allocate(code_size ? code_size : 1);
-    if (!memory) {
-      Error error;
-      error.kind = ErrorKind::Resource;
-      error.message = memory.error().message;
-      return error;
-    }
-    code->memory = std::move(*memory);
+    // code_size > 0: a function's range is not empty and lies within the code.
+    code->memory = std::move(*code_memory);
     std::span<uint8_t> writable = code->memory.writableBytes();
-    std::memcpy(writable.data(), code_bytes.data(), code_size);
     if (auto applied = runtime::applyRelocations(writable.first(code_size), relocations, type_ids);
         !applied)
       return deserializeError(applied.error().message);
@@ -493,9 +541,9 @@ Result<Module> Module::deserialize(const Engine& engine, std::span<const uint8_t
   auto compiled =
       runtime::CompiledModule::create(std::move(module), std::move(code), std::move(type_ids));
   if (!compiled) return deserializeError(compiled.error().message);
-  if (runtime::ProfilingAgent* profiler = state->profiler())
-    profiler->codeLoaded(runtime::moduleSymbols(*(*compiled)->module, *(*compiled)->code));
   return detail::Access::makeModule(state, std::move(*compiled));
 }
+
+}  // namespace
 
 }  // namespace wisp

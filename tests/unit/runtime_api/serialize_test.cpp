@@ -131,20 +131,25 @@ void resum(std::vector<uint8_t>& bytes) {
   std::memcpy(bytes.data() + 24, &sum, 8);
 }
 
-// Where the function table starts: past the version, the settings, the wasm binary and the code
+// Where the machine code's u64 length is: past the version, the settings and the wasm binary
 // (each a u64 length and its bytes, but the settings).
-size_t functionTableOffset(const std::vector<uint8_t>& bytes) {
+size_t codeLengthOffset(const std::vector<uint8_t>& bytes) {
   size_t at = kHeaderSize;
-  auto skipBytes = [&] {
-    uint64_t length = 0;
-    std::memcpy(&length, bytes.data() + at, 8);
-    at += 8 + length;
-  };
-  skipBytes();     // version
-  at += 1 + 4 + 4;  // bounds checks, CPU features, wasm features
-  skipBytes();     // wasm
-  skipBytes();     // code
-  return at;
+  uint64_t length = 0;
+  std::memcpy(&length, bytes.data() + at, 8);
+  at += 8 + length + 1 + 4 + 4;  // version; bounds checks, CPU features, wasm features
+  std::memcpy(&length, bytes.data() + at, 8);
+  return at + 8 + length;  // past the wasm binary
+}
+
+uint64_t codeSize(const std::vector<uint8_t>& bytes) {
+  uint64_t length = 0;
+  std::memcpy(&length, bytes.data() + codeLengthOffset(bytes), 8);
+  return length;
+}
+
+size_t functionTableOffset(const std::vector<uint8_t>& bytes) {
+  return codeLengthOffset(bytes) + 8 + codeSize(bytes);
 }
 
 TEST(Serialize, ALoadedModuleRunsAsTheCompiledOneInAnotherEngine) {
@@ -276,6 +281,74 @@ TEST(Serialize, SettingsThatChangeCodeMustMatch) {
   Engine more(more_features);
   EXPECT_TRUE(Module::deserialize(more, serialized(host, kModule)).ok());
   EXPECT_NE(refusal(host, serialized(more, kModule)).find("tail-call"), std::string::npos);
+}
+
+// A module with megabytes of machine code, built as a binary (text would take wat2wasm long):
+// `functions` functions (i32) -> i32, each adding 1 to its parameter `adds` times; export "f0".
+std::vector<uint8_t> largeModule(uint32_t functions, uint32_t adds) {
+  auto leb = [](std::vector<uint8_t>& out, uint32_t v) {
+    do {
+      const uint8_t byte = v & 0x7f;
+      v >>= 7;
+      out.push_back(v ? byte | 0x80 : byte);
+    } while (v);
+  };
+  auto section = [&](std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& body) {
+    out.push_back(id);
+    leb(out, static_cast<uint32_t>(body.size()));
+    out.insert(out.end(), body.begin(), body.end());
+  };
+  std::vector<uint8_t> out = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+  section(out, 1, {0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f});
+  std::vector<uint8_t> function_section;
+  leb(function_section, functions);
+  function_section.insert(function_section.end(), functions, 0x00);
+  section(out, 3, function_section);
+  section(out, 7, {0x01, 0x02, 'f', '0', 0x00, 0x00});
+  std::vector<uint8_t> body = {0x00};  // no locals
+  for (uint32_t i = 0; i < adds; ++i) body.insert(body.end(), {0x20, 0x00, 0x41, 0x01, 0x6a, 0x21, 0x00});
+  body.insert(body.end(), {0x20, 0x00, 0x0b});
+  std::vector<uint8_t> code;
+  leb(code, functions);
+  for (uint32_t f = 0; f < functions; ++f) {
+    leb(code, static_cast<uint32_t>(body.size()));
+    code.insert(code.end(), body.begin(), body.end());
+  }
+  section(out, 10, code);
+  return out;
+}
+
+// Megabytes are loaded with the checksum, the decoding and the copy on several threads: the
+// same module comes out, and a corrupted file is still reported as corrupted, wherever the
+// damage is.
+TEST(Serialize, ALargeModuleLoadsAndItsDamageIsFound) {
+  Engine engine;
+  Result<Module> module = Module::compile(engine, largeModule(400, 2000));
+  ASSERT_TRUE(module.ok()) << module.error().describe();
+  Result<std::vector<uint8_t>> bytes = module->serialize();
+  ASSERT_TRUE(bytes.ok());
+  // Over the threshold of every parallel step: more than a megabyte of machine code.
+  EXPECT_GT(codeSize(*bytes), uint64_t{1} << 20);
+
+  Engine other;
+  Result<Module> loaded = Module::deserialize(other, *bytes);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().describe();
+  Store store(other);
+  Result<Instance> instance = Linker(other).instantiate(store, *loaded);
+  ASSERT_TRUE(instance.ok());
+  std::vector<Val> args{Val(40)};
+  Result<std::vector<Val>> result = instance->getFunc("f0")->call(args);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ((*result)[0].i32(), 2040);
+
+  // In the machine code, and in the function table (which the reading also refuses).
+  std::vector<uint8_t> in_code = *bytes;
+  in_code[in_code.size() / 2] ^= 0x01;
+  EXPECT_NE(refusal(other, in_code).find("corrupted"), std::string::npos);
+  std::vector<uint8_t> in_table = *bytes;
+  in_table[functionTableOffset(in_table) + 4 + 4] ^= 0xff;  // the first function's end
+  EXPECT_NE(refusal(other, in_table).find("corrupted"), std::string::npos)
+      << refusal(other, in_table);
 }
 
 // Found by fuzz/deserialize_fuzzer: a function table whose last function ends before the code

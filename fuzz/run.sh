@@ -79,6 +79,20 @@ if [[ $target == deserialize_fuzzer ]]; then
   fi
 fi
 
+# The compiler's seeds: the same modules with a leading 8 (fuel metered, every export called;
+# see compile_fuzzer.cpp), so that the code compiled from them runs from the start.
+if [[ $target == compile_fuzzer ]]; then
+  wasm_seeds=$seeds
+  seeds=$build/seeds-compile
+  if [[ ! -d $seeds ]]; then
+    mkdir -p "$seeds.tmp"
+    for seed in "$wasm_seeds"/*; do
+      { printf '\x08'; tail -c +2 "$seed"; } >"$seeds.tmp/$(basename "$seed")"
+    done
+    mv "$seeds.tmp" "$seeds"
+  fi
+fi
+
 corpus=$build/corpus-$target
 artifacts=$build/artifacts-$target
 mkdir -p "$corpus" "$artifacts"

@@ -61,6 +61,25 @@ enum class ProfilingStrategy : uint8_t {
   JitDump,
 };
 
+// How instances get their linear memories and instance blocks, as Wasmtime's
+// InstanceAllocationStrategy. Either way, freed memories are reset (their pages dropped, so
+// they read as zero or as the module's data again) and their address space is reused.
+enum class InstanceAllocation : uint8_t {
+  // Mapped when needed; a few freed ones are kept for the next instance. The default.
+  OnDemand,
+  // Address space for `PoolingLimits::total_memories` memories reserved once (at the first
+  // memory), and at most `total_instances` instances alive at once in all the engine's
+  // stores; past a limit, instantiation fails with a Resource error. For hosts that
+  // instantiate per request: with an InstancePre, about a microsecond an instance.
+  Pooling,
+};
+
+struct PoolingLimits {
+  uint32_t total_instances = 1000;
+  uint32_t total_memories = 1000;     // each reserves 8 GiB of address space (none of memory)
+  uint32_t max_memory_pages = 16384;  // per memory, 1 GiB; memory.grow past it returns -1
+};
+
 struct Config {
   BoundsChecks bounds_checks = BoundsChecks::GuardRegion;
   CpuFeatures cpu_features;  // allowed; Engine::cpuFeatures() says which are in use
@@ -80,6 +99,8 @@ struct Config {
   // callback may set a later deadline, else the call traps with TrapKind::Interrupted
   // ("interrupt"). The cheaper way to bound time. Changes the code.
   bool epoch_interruption = false;
+  InstanceAllocation allocation = InstanceAllocation::OnDemand;
+  PoolingLimits pooling;  // for InstanceAllocation::Pooling
 };
 
 class Engine {

@@ -77,7 +77,8 @@ void Store::setEpochDeadlineCallback(std::function<std::optional<uint64_t>()> ca
 namespace detail {
 
 StoreState::StoreState(std::shared_ptr<EngineState> engine)
-    : runtime::Store(engine->types(), toRuntimeMode(engine->config().bounds_checks)),
+    : runtime::Store(engine->types(), toRuntimeMode(engine->config().bounds_checks),
+                     engine->allocator()),
       engine_(std::move(engine)) {
   setEpochCounter(&engine_->epoch());
   if (engine_->config().epoch_interruption) engine_->addEpochStore(this);

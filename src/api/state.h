@@ -29,7 +29,13 @@ class EngineState {
                                        config.cpu_features.bmi1, config.cpu_features.sse41,
                                        config.cpu_features.avx}),
         profiler_(profilerFor(config.profiler)),
-        trampolines_(profiler_) {
+        trampolines_(profiler_),
+        allocator_(config.allocation == InstanceAllocation::Pooling
+                       ? runtime::InstanceAllocator::pooling(
+                             {.total_instances = config.pooling.total_instances,
+                              .total_memories = config.pooling.total_memories,
+                              .max_memory_pages = config.pooling.max_memory_pages})
+                       : runtime::InstanceAllocator::onDemand()) {
     // Once per engine, not per call: a failure shows when a thread first calls into wasm
     // (runtime::prepareThread reports it).
     (void)runtime::installTrapHandlers();
@@ -40,6 +46,7 @@ class EngineState {
   const isa::CpuFeatures& cpuFeatures() const { return cpu_features_; }
   runtime::TypeRegistry& types() { return types_; }
   trampoline::TrampolineCache& trampolines() { return trampolines_; }
+  const std::shared_ptr<runtime::InstanceAllocator>& allocator() const { return allocator_; }
   // Where to report compiled code; null when not profiling (or the profile cannot be written).
   runtime::ProfilingAgent* profiler() const { return profiler_; }
   // Engine::incrementEpoch's counter, and the stores it tells (Config::epoch_interruption).
@@ -75,6 +82,7 @@ class EngineState {
   runtime::ProfilingAgent* profiler_;  // process-wide, never destroyed
   runtime::TypeRegistry types_;
   trampoline::TrampolineCache trampolines_;
+  std::shared_ptr<runtime::InstanceAllocator> allocator_;
   std::atomic<uint64_t> epoch_{0};
   std::mutex epoch_stores_mutex_;
   std::vector<runtime::Store*> epoch_stores_;

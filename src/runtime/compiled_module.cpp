@@ -22,7 +22,37 @@ Result<std::shared_ptr<const CompiledModule>> CompiledModule::create(
   compiled->module = std::move(module);
   compiled->code = std::move(code);
   compiled->type_ids = std::move(type_ids);
+  const wasm::Module& m = *compiled->module;
+  for (uint32_t i = m.imported_function_count; i < m.functions.size(); ++i)
+    if (m.functions[i].declared_ref || (m.start && *m.start == i)) compiled->exposed_functions.push_back(i);
   return std::shared_ptr<const CompiledModule>(std::move(compiled));
+}
+
+namespace {
+
+// Whether instantiating can trap in an element segment: only when one's offset is not a
+// constant or its items may not fit the table's initial (for an import: declared minimum) size.
+bool elementSegmentsMayTrap(const wasm::Module& module) {
+  for (const wasm::ElementSegment& segment : module.elements) {
+    if (segment.mode != wasm::SegmentMode::Active) continue;
+    if (segment.offset.kind != wasm::ConstExpr::Kind::I32) return true;
+    if (uint64_t{segment.offset.i32()} + segment.items.size() >
+        module.tables[segment.table_index].type.limits.min)
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+const std::vector<std::shared_ptr<const MemoryImage>>& CompiledModule::memoryImages() const {
+  std::call_once(images_built_, [this] {
+    memory_images_.resize(module->memories.size());
+    if (elementSegmentsMayTrap(*module)) return;
+    for (uint32_t i = 0; i < module->memories.size(); ++i)
+      memory_images_[i] = MemoryImage::build(*module, i);
+  });
+  return memory_images_;
 }
 
 }  // namespace wisp::runtime

@@ -5,10 +5,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "runtime/code_registry.h"
 #include "runtime/compiled_code.h"
+#include "runtime/memory_image.h"
 #include "runtime/result.h"
 #include "runtime/type_registry.h"
 #include "wasm/module.h"
@@ -20,6 +22,10 @@ struct CompiledModule {
   std::unique_ptr<const CompiledCode> code;  // published; may hold no code at all
   CodeRegistration registration;             // declared after `code`: unregistered first
   std::vector<uint32_t> type_ids;            // per module type index
+  // The defined functions whose VMFuncRef anything can read: those exported, named by ref.func
+  // or an element segment (declared references) and the start function. Compiled code calls
+  // the others directly, so instantiation fills in only these.
+  std::vector<uint32_t> exposed_functions;
 
   // Checks that the pieces fit together and registers the code (unless it is empty) with the
   // trap handler's code registry.
@@ -30,6 +36,15 @@ struct CompiledModule {
   uint32_t functionTypeId(uint32_t function_index) const {
     return type_ids[module->functions[function_index].type_index];
   }
+
+  // Per memory index, the copy-on-write image of its data segments, or null (see
+  // MemoryImage). Built on first use; all null when an element segment could trap, since
+  // then the data segments after it must not be seen.
+  const std::vector<std::shared_ptr<const MemoryImage>>& memoryImages() const;
+
+ private:
+  mutable std::once_flag images_built_;
+  mutable std::vector<std::shared_ptr<const MemoryImage>> memory_images_;
 };
 
 }  // namespace wisp::runtime

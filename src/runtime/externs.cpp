@@ -16,7 +16,8 @@ MemoryInstance::MemoryInstance(Store& store, LinearMemory memory, const wasm::Me
 
 Result<std::unique_ptr<MemoryInstance>> MemoryInstance::create(Store& store,
                                                                const wasm::MemoryType& type,
-                                                               BoundsCheckMode mode) {
+                                                               BoundsCheckMode mode,
+                                                               std::shared_ptr<const MemoryImage> image) {
   const wasm::Limits& limits = type.limits;
   if (limits.min > LinearMemory::kMaxPages)
     return Error{"memory of " + std::to_string(limits.min) + " pages exceeds the 65536-page limit"};
@@ -25,7 +26,7 @@ Result<std::unique_ptr<MemoryInstance>> MemoryInstance::create(Store& store,
   if (limits.has_max)
     config.maximum_pages = static_cast<uint32_t>(std::min<uint64_t>(limits.max, LinearMemory::kMaxPages));
   config.bounds_check_mode = mode;
-  Result<LinearMemory> memory = LinearMemory::create(config);
+  Result<LinearMemory> memory = store.allocator().allocateMemory(config, std::move(image));
   if (!memory) return memory.error();
   return std::unique_ptr<MemoryInstance>(new MemoryInstance(store, std::move(*memory), type));
 }

@@ -19,8 +19,10 @@ class Store;
 
 class MemoryInstance {
  public:
+  // From the store's allocator; `image`, if any, is mapped as the initial contents.
   static Result<std::unique_ptr<MemoryInstance>> create(Store& store, const wasm::MemoryType& type,
-                                                        BoundsCheckMode mode);
+                                                        BoundsCheckMode mode,
+                                                        std::shared_ptr<const MemoryImage> image);
 
   // memory.grow: the old size in pages or -1 (past the maximum, the store's limit, or refused
   // by the system); keeps the VMMemory view in sync.

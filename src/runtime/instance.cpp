@@ -1,5 +1,6 @@
 #include "runtime/instance.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -10,18 +11,16 @@
 namespace wisp::runtime {
 
 Instance::Instance(Store& store, std::shared_ptr<const CompiledModule> compiled)
-    : store_(&store), compiled_(std::move(compiled)), offsets_(*compiled_->module) {
-  const size_t size = (offsets_.size() + 15) & ~size_t{15};
-  vmctx_ = static_cast<uint8_t*>(std::aligned_alloc(16, size));
-  if (vmctx_ == nullptr) std::abort();  // a few bytes per function: out of memory entirely
-  std::memset(vmctx_, 0, size);
-  RuntimeLimits* limits = &store.limits();
-  Instance* self = this;
-  std::memcpy(vmctx_ + VMOffsets::kLimitsOffset, &limits, sizeof limits);
-  std::memcpy(vmctx_ + VMOffsets::kInstanceOffset, &self, sizeof self);
-}
+    : store_(&store), compiled_(std::move(compiled)), offsets_(*compiled_->module) {}
 
-Instance::~Instance() { std::free(vmctx_); }
+Instance::~Instance() {
+  if (vmctx_ == nullptr) return;
+  std::memset(vmctx_, 0, offsets_.functionsBegin());
+  std::memset(vmctx_ + offsets_.functionsBegin(), 0,
+              sizeof(VMFuncRef) * module().imported_function_count);
+  for (uint32_t index : compiled_->exposed_functions) *function(index) = VMFuncRef{};
+  store_->allocator().releaseVmctx(vmctx_, vmctxSize());
+}
 
 std::optional<Extern> Instance::findExport(std::string_view name) const {
   const wasm::Export* e = module().findExport(name);
@@ -75,6 +74,7 @@ struct Instantiator {
   const CompiledModule& compiled;
   const wasm::Module& module;
   Instance& instance;
+  std::vector<uint32_t> imaged_memories_;  // whose data segments their image holds
 
   Result<void> linkImports(std::span<const Extern> imports) {
     for (size_t i = 0; i < imports.size(); ++i) {
@@ -99,23 +99,32 @@ struct Instantiator {
     if (Result<void> room = store.checkRoomFor(1, memories, tables); !room)
       return Error{"instantiation: " + room.error().message};
     for (uint32_t i = module.imported_memory_count; i < module.memories.size(); ++i) {
-      Result<void> fits =
-          store.checkMemorySize(module.memories[i].type.limits.min, "memory " + std::to_string(i));
-      if (!fits) return Error{"instantiation: " + fits.error().message};
+      const uint64_t pages = module.memories[i].type.limits.min;
+      if (store.allowsMemoryPages(pages)) continue;
+      return Error{"instantiation: " +
+                   store.checkMemorySize(pages, "memory " + std::to_string(i)).error().message};
     }
     for (uint32_t i = module.imported_table_count; i < module.tables.size(); ++i) {
-      Result<void> fits =
-          store.checkTableSize(module.tables[i].type.limits.min, "table " + std::to_string(i));
-      if (!fits) return Error{"instantiation: " + fits.error().message};
+      const uint64_t elements = module.tables[i].type.limits.min;
+      if (store.allowsTableElements(elements)) continue;
+      return Error{"instantiation: " +
+                   store.checkTableSize(elements, "table " + std::to_string(i)).error().message};
     }
     return {};
   }
 
   Result<void> createMemoriesAndTables() {
+    const std::vector<std::shared_ptr<const MemoryImage>>* images =
+        module.data.empty() || store.boundsCheckMode() != BoundsCheckMode::GuardRegion
+            ? nullptr
+            : &compiled.memoryImages();
     for (uint32_t i = module.imported_memory_count; i < module.memories.size(); ++i) {
-      Result<MemoryInstance*> memory = store.createMemory(module.memories[i].type);
+      std::shared_ptr<const MemoryImage> image = images ? (*images)[i] : nullptr;
+      Result<MemoryInstance*> memory = store.createMemory(module.memories[i].type, image);
       if (!memory) return Error{"memory " + std::to_string(i) + ": " + memory.error().message};
       instance.memories_[i] = *memory;
+      // The allocator maps the image only where it keeps reservations.
+      if (image && (*memory)->linearMemory().image() == image.get()) imaged_memories_.push_back(i);
     }
     for (uint32_t i = module.imported_table_count; i < module.tables.size(); ++i) {
       Result<TableInstance*> table = store.createTable(module.tables[i].type, /*null*/ 0);
@@ -126,7 +135,7 @@ struct Instantiator {
   }
 
   void defineFunctions() {
-    for (uint32_t i = module.imported_function_count; i < module.functions.size(); ++i) {
+    for (uint32_t i : compiled.exposed_functions) {
       VMFuncRef& ref = *instance.function(i);
       ref.code = compiled.code->functionEntry(i - module.imported_function_count);
       ref.type_id = compiled.functionTypeId(i);
@@ -213,6 +222,11 @@ struct Instantiator {
     for (uint32_t s = 0; s < module.data.size(); ++s) {
       const wasm::DataSegment& segment = module.data[s];
       if (segment.mode != wasm::SegmentMode::Active) continue;
+      if (std::find(imaged_memories_.begin(), imaged_memories_.end(), segment.memory_index) !=
+          imaged_memories_.end()) {
+        instance.dropDataSegment(s);
+        continue;
+      }
       Result<uint32_t> offset = segmentOffset(segment.offset, "data segment", s);
       if (!offset) return Instantiation::failed(Instantiation::Failure::Resource, offset.error());
       if (auto trap = instance.initMemory(segment.memory_index, s, *offset, 0, segment.data_size))
@@ -234,6 +248,13 @@ Instantiation instantiate(Store& store, std::shared_ptr<const CompiledModule> co
   }
   std::unique_ptr<Instance> owned(new Instance(store, compiled));
   Instance& instance = *owned;
+  Result<uint8_t*> vmctx = store.allocator().allocateVmctx(instance.vmctxSize());
+  if (!vmctx) return Instantiation::failed(Instantiation::Failure::Resource, vmctx.error());
+  instance.vmctx_ = *vmctx;
+  RuntimeLimits* limits = &store.limits();
+  Instance* self = &instance;
+  std::memcpy(instance.vmctx_ + VMOffsets::kLimitsOffset, &limits, sizeof limits);
+  std::memcpy(instance.vmctx_ + VMOffsets::kInstanceOffset, &self, sizeof self);
   instance.memories_.resize(module.memories.size());
   instance.tables_.resize(module.tables.size());
   instance.globals_.resize(module.globals.size());

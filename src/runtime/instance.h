@@ -2,6 +2,9 @@
 // out by VMOffsets (vmctx.h); the instance keeps typed pointers to the same memories, tables
 // and globals, plus what the bulk-memory builtins need (passive segments and dropped flags).
 //
+// Memories with a memory image (CompiledModule::memoryImages) get their data segments by
+// mapping it when they are created; their active data segments are then only dropped.
+//
 // Instantiation follows the spec's order: imports, memories, tables, functions, globals (in
 // index order, so global.get sees earlier globals), then element segments and data segments
 // in order, each active one copied as table.init / memory.init would and then dropped. An
@@ -82,10 +85,15 @@ class Instance {
                                    std::span<const Extern>);
   Instance(Store& store, std::shared_ptr<const CompiledModule> compiled);
 
+  uint32_t vmctxSize() const { return (offsets_.size() + 15) & ~uint32_t{15}; }
+
   Store* store_;
   std::shared_ptr<const CompiledModule> compiled_;
   VMOffsets offsets_;
-  uint8_t* vmctx_ = nullptr;  // VMOffsets::size() bytes, zeroed, 16-aligned
+  // vmctxSize() bytes from the store's allocator, 16-aligned. Only the header, the pointer
+  // arrays and the imported and exposed functions' entries are ever written (instantiation
+  // fills them); the destructor zeroes exactly those before giving the block back.
+  uint8_t* vmctx_ = nullptr;
   std::vector<MemoryInstance*> memories_;
   std::vector<TableInstance*> tables_;
   std::vector<GlobalInstance*> globals_;

@@ -1,5 +1,7 @@
 #include "runtime/linear_memory.h"
 
+#include "runtime/instance_allocator.h"
+
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -86,7 +88,9 @@ LinearMemory::LinearMemory(LinearMemory&& other) noexcept
       guard_bytes_(std::exchange(other.guard_bytes_, 0)),
       pages_(std::exchange(other.pages_, 0)),
       maximum_pages_(other.maximum_pages_),
-      mode_(other.mode_) {}
+      mode_(other.mode_),
+      allocator_(std::exchange(other.allocator_, nullptr)),
+      image_(std::move(other.image_)) {}
 
 LinearMemory& LinearMemory::operator=(LinearMemory&& other) noexcept {
   if (this != &other) {
@@ -97,6 +101,8 @@ LinearMemory& LinearMemory::operator=(LinearMemory&& other) noexcept {
     pages_ = std::exchange(other.pages_, 0);
     maximum_pages_ = other.maximum_pages_;
     mode_ = other.mode_;
+    allocator_ = std::exchange(other.allocator_, nullptr);
+    image_ = std::move(other.image_);
   }
   return *this;
 }
@@ -104,10 +110,16 @@ LinearMemory& LinearMemory::operator=(LinearMemory&& other) noexcept {
 LinearMemory::~LinearMemory() { release(); }
 
 void LinearMemory::release() {
+  if (allocator_ != nullptr) std::exchange(allocator_, nullptr)->releaseMemory(*this);
+  unmap();
+}
+
+void LinearMemory::unmap() {
   if (base_ != nullptr) munmap(base_, reserved_bytes_);
   base_ = nullptr;
   reserved_bytes_ = 0;
   pages_ = 0;
+  image_.reset();
 }
 
 int32_t LinearMemory::grow(uint32_t delta_pages) {

@@ -24,11 +24,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 #include "runtime/result.h"
 
 namespace wisp::runtime {
+
+class InstanceAllocator;
+class MemoryImage;
 
 enum class BoundsCheckMode : uint8_t {
   GuardRegion,     // reserve 4 GiB + guard; out-of-bounds accesses fault
@@ -73,11 +77,15 @@ class LinearMemory {
   bool offsetNeedsBoundsCheck(uint64_t offset) const {
     return mode_ == BoundsCheckMode::ExplicitChecks || offset > guard_bytes_;
   }
+  // The memory image mapped at the start, if any (see InstanceAllocator).
+  const MemoryImage* image() const { return image_.get(); }
   // Whether `address` lies in the address range this memory owns (its whole reservation).
   bool ownsAddress(uintptr_t address) const;
 
  private:
+  friend class InstanceAllocator;
   void release();
+  void unmap();
 
   uint8_t* base_ = nullptr;
   uint64_t reserved_bytes_ = 0;  // the mapping's size: reservation, or byteLength() when explicit
@@ -85,6 +93,10 @@ class LinearMemory {
   uint32_t pages_ = 0;
   uint32_t maximum_pages_ = kMaxPages;
   BoundsCheckMode mode_ = BoundsCheckMode::GuardRegion;
+  // Set when the memory came from an allocator, which takes it back; `image_` is the memory
+  // image mapped at its start, if any.
+  InstanceAllocator* allocator_ = nullptr;
+  std::shared_ptr<const MemoryImage> image_;
 };
 
 }  // namespace wisp::runtime

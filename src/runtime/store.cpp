@@ -22,8 +22,9 @@ Result<void> checkCount(size_t held, uint64_t more, const std::optional<uint64_t
 
 }  // namespace
 
-Store::Store(TypeRegistry& types, BoundsCheckMode bounds_check_mode)
-    : types_(&types), bounds_check_mode_(bounds_check_mode) {}
+Store::Store(TypeRegistry& types, BoundsCheckMode bounds_check_mode,
+             std::shared_ptr<InstanceAllocator> allocator)
+    : allocator_(std::move(allocator)), types_(&types), bounds_check_mode_(bounds_check_mode) {}
 
 Store::~Store() = default;
 
@@ -92,11 +93,12 @@ Result<void> Store::checkRoomFor(uint64_t instances, uint64_t memories, uint64_t
   return checkCount(tables_.size(), tables, store_limits_.max_tables, "table", "tables");
 }
 
-Result<MemoryInstance*> Store::createMemory(const wasm::MemoryType& type) {
+Result<MemoryInstance*> Store::createMemory(const wasm::MemoryType& type,
+                                            std::shared_ptr<const MemoryImage> image) {
   if (auto room = checkRoomFor(0, 1, 0); !room) return room.error();
   if (auto fits = checkMemorySize(type.limits.min, "a memory"); !fits) return fits.error();
   Result<std::unique_ptr<MemoryInstance>> memory =
-      MemoryInstance::create(*this, type, bounds_check_mode_);
+      MemoryInstance::create(*this, type, bounds_check_mode_, std::move(image));
   if (!memory) return memory.error();
   memories_.push_back(std::move(*memory));
   return memories_.back().get();

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "runtime/externs.h"
+#include "runtime/instance_allocator.h"
 #include "runtime/linear_memory.h"
 #include "runtime/result.h"
 #include "runtime/runtime_limits.h"
@@ -45,12 +46,14 @@ struct StoreLimits {
 
 class Store {
  public:
-  Store(TypeRegistry& types, BoundsCheckMode bounds_check_mode);
+  Store(TypeRegistry& types, BoundsCheckMode bounds_check_mode,
+        std::shared_ptr<InstanceAllocator> allocator);
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
   ~Store();
 
   RuntimeLimits& limits() { return limits_; }
+  InstanceAllocator& allocator() { return *allocator_; }
 
   // Epoch interruption. The engine's counter, which any thread may advance; then it calls
   // noteEpoch on the stores that take part, which raise limits().epoch_deadline_reached once
@@ -87,8 +90,10 @@ class Store {
   // exceed its limit of 2 memories".
   Result<void> checkRoomFor(uint64_t instances, uint64_t memories, uint64_t tables) const;
 
-  // Both check the counts and the initial size against the StoreLimits first.
-  Result<MemoryInstance*> createMemory(const wasm::MemoryType& type);
+  // Both check the counts and the initial size against the StoreLimits first. `image`, if
+  // any, gives the memory's initial contents (instantiation's data segments).
+  Result<MemoryInstance*> createMemory(const wasm::MemoryType& type,
+                                       std::shared_ptr<const MemoryImage> image = nullptr);
   Result<TableInstance*> createTable(const wasm::TableType& type, uint64_t init);
   GlobalInstance* createGlobal(const wasm::GlobalType& type, ValRaw value);
   HostFunction* createHostFunction(wasm::FuncType type, void* trampoline, void* callback,
@@ -97,6 +102,8 @@ class Store {
   Instance* adoptInstance(std::unique_ptr<Instance> instance);
 
  private:
+  // First, so it is destroyed last: memories and vmctx blocks go back to it.
+  std::shared_ptr<InstanceAllocator> allocator_;
   RuntimeLimits limits_;
   EpochDeadlineCallback epoch_deadline_callback_;
   const std::atomic<uint64_t>* epoch_counter_ = nullptr;

@@ -62,7 +62,9 @@ TEST_F(InstanceTest, DefinedAndImportedFunctionEntries) {
   runtime::VMFuncRef* host = hostFunction({wasm::ValType::I32}, {});
   define("env", "f", Extern::ofFunc(store_, host));
   runtime::Instance& instance = instantiateOk(R"(
-    (module (import "env" "f" (func (param i32))) (func (result i32) (i32.const 1)))
+    (module (import "env" "f" (func (param i32)))
+            (func (export "g") (result i32) (i32.const 1))
+            (func (result i32) (i32.const 2)))
   )");
   EXPECT_EQ(instance.function(0)->code, host->code);
   EXPECT_EQ(instance.function(0)->vmctx, host->vmctx);
@@ -70,6 +72,10 @@ TEST_F(InstanceTest, DefinedAndImportedFunctionEntries) {
   EXPECT_EQ(instance.function(1)->vmctx, instance.vmctx());
   EXPECT_EQ(instance.function(1)->code, instance.compiled().code->functionEntry(0));
   EXPECT_NE(instance.function(1)->type_id, host->type_id);
+  // Nothing can read the entry of a function that is neither exported nor referenced (calls
+  // to it are direct), so instantiation leaves it empty.
+  EXPECT_EQ(instance.function(2)->code, nullptr);
+  EXPECT_EQ(instance.function(2)->vmctx, nullptr);
 }
 
 TEST_F(InstanceTest, ActiveSegmentsAreCopiedAndDroppedPassiveOnesKept) {

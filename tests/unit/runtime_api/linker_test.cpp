@@ -106,7 +106,8 @@ TEST_F(LinkerTest, DefineInstanceExportsEverything) {
 }
 
 TEST_F(LinkerTest, ExternsOfAnotherStoreAreRefused) {
-  runtime::Store other(types_, runtime::BoundsCheckMode::GuardRegion);
+  runtime::Store other(types_, runtime::BoundsCheckMode::GuardRegion,
+                       runtime::InstanceAllocator::onDemand());
   wasm::GlobalType type{ValType::I32, false};
   define("env", "g", Extern::ofGlobal(other.createGlobal(type, runtime::ValRaw{})));
   EXPECT_EQ(linkError(instantiate(R"((module (import "env" "g" (global i32))))")),

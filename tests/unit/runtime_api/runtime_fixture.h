@@ -16,7 +16,8 @@ namespace wisp::test {
 class RuntimeTest : public ::testing::Test {
  protected:
   runtime::TypeRegistry types_;
-  runtime::Store store_{types_, runtime::BoundsCheckMode::GuardRegion};
+  runtime::Store store_{types_, runtime::BoundsCheckMode::GuardRegion,
+                        runtime::InstanceAllocator::onDemand()};
   runtime::Linker linker_;
 
   std::shared_ptr<const runtime::CompiledModule> compile(std::string_view wat) {

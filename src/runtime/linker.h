@@ -26,6 +26,11 @@ class Linker {
   Result<void> defineInstance(std::string_view module, const Instance& instance);
 
   const Extern* find(std::string_view module, std::string_view name) const;
+  // Removes the definition, if any (for a shadowing definition made elsewhere).
+  void erase(std::string_view module, std::string_view name) { definitions_.erase(keyOf(module, name)); }
+  bool allowsShadowing() const { return allow_shadowing_; }
+  // The key of a name in the definitions: unambiguous for any bytes in either part.
+  static std::string keyOf(std::string_view module, std::string_view name);
 
   // One extern per import, in import order; the first missing one fails with
   // "unknown import: env.f (func)".
@@ -36,7 +41,6 @@ class Linker {
   Instantiation instantiate(Store& store, std::shared_ptr<const CompiledModule> compiled) const;
 
  private:
-  static std::string keyOf(std::string_view module, std::string_view name);
 
   std::unordered_map<std::string, Extern> definitions_;
   bool allow_shadowing_ = false;

@@ -8,8 +8,10 @@
 //   - wasm -> host no-op call: a wasm loop calls an imported host function N times; reported
 //     per call, for a typed host function (Func::wrap) and a dynamic one (Func::create), next to
 //     the same loop without the call;
-//   - instantiation of a module with one memory, one data segment and 1,000 functions (a fresh
-//     store each time; only the instantiation is timed).
+//   - instantiation of a module with one memory, one data segment and 1,000 functions: by
+//     Linker::instantiate, by a new Store and Linker as a per-request host does, and by an
+//     InstancePre with the pooling allocator (each in a fresh store; only these are timed),
+//     and the whole life of a store with its instance, teardown included.
 //
 //   call_overhead [Google Benchmark flags, e.g. --benchmark_format=json]
 //
@@ -336,19 +338,26 @@ struct InstantiationFixture {
   wisp::Engine engine;
   wisp::Module module;
   wisp::Linker linker{engine};
-  InstantiationFixture()
-      : module(orDie(wisp::Module::compile(engine, instantiationModule()),
+  explicit InstantiationFixture(wisp::Config config = {})
+      : engine(config),
+        module(orDie(wisp::Module::compile(engine, instantiationModule()),
                      "compile the instantiation module")) {}
 };
 
-// Only Linker::instantiate is timed; a fresh store each iteration (created and dropped outside
+wisp::Config pooling() {
+  wisp::Config config;
+  config.allocation = wisp::InstanceAllocation::Pooling;
+  return config;
+}
+
+// Times `instantiate(store)` only; a fresh store each iteration (created and dropped outside
 // the clock) keeps every instantiation alike.
-void Instantiate_Memory_Data_1000Functions(benchmark::State& state) {
-  InstantiationFixture fixture;
+template <typename Instantiate>
+void timeInstantiation(benchmark::State& state, const wisp::Engine& engine, Instantiate instantiate) {
   for (auto _ : state) {
-    std::optional<wisp::Store> store(std::in_place, fixture.engine);
+    std::optional<wisp::Store> store(std::in_place, engine);
     const auto start = std::chrono::steady_clock::now();
-    auto instance = fixture.linker.instantiate(*store, fixture.module);
+    wisp::Result<wisp::Instance> instance = instantiate(*store);
     const auto stop = std::chrono::steady_clock::now();
     if (!instance.ok()) {
       state.SkipWithError(instance.error().describe().c_str());
@@ -358,9 +367,44 @@ void Instantiate_Memory_Data_1000Functions(benchmark::State& state) {
     store.reset();
   }
 }
+
+// Linker::instantiate in the default (on-demand) allocation.
+void Instantiate_Memory_Data_1000Functions(benchmark::State& state) {
+  InstantiationFixture fixture;
+  timeInstantiation(state, fixture.engine,
+                    [&](wisp::Store& store) { return fixture.linker.instantiate(store, fixture.module); });
+}
 BENCHMARK(Instantiate_Memory_Data_1000Functions)->UseManualTime();
 
-// The whole life: store, instantiation and teardown (freeing the memory included).
+// What a host that instantiates per request pays, in the default allocation: a new Store and
+// Linker, then the instantiation (the store is dropped outside the clock).
+void NewStoreLinkerInstantiate_Memory_Data_1000Functions(benchmark::State& state) {
+  InstantiationFixture fixture;
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    std::optional<wisp::Store> store(std::in_place, fixture.engine);
+    wisp::Linker linker(fixture.engine);
+    wisp::Result<wisp::Instance> instance = linker.instantiate(*store, fixture.module);
+    const auto stop = std::chrono::steady_clock::now();
+    if (!instance.ok()) {
+      state.SkipWithError(instance.error().describe().c_str());
+      return;
+    }
+    state.SetIterationTime(std::chrono::duration<double>(stop - start).count());
+    store.reset();
+  }
+}
+BENCHMARK(NewStoreLinkerInstantiate_Memory_Data_1000Functions)->UseManualTime();
+
+// InstancePre::instantiate with the pooling allocator.
+void InstancePrePooling_Memory_Data_1000Functions(benchmark::State& state) {
+  InstantiationFixture fixture(pooling());
+  wisp::InstancePre pre = orDie(fixture.linker.instantiatePre(fixture.module), "instantiatePre");
+  timeInstantiation(state, fixture.engine, [&](wisp::Store& store) { return pre.instantiate(store); });
+}
+BENCHMARK(InstancePrePooling_Memory_Data_1000Functions)->UseManualTime();
+
+// The whole life: store, instantiation and teardown (the memory's reset included).
 void StoreInstantiateDrop_Memory_Data_1000Functions(benchmark::State& state) {
   InstantiationFixture fixture;
   for (auto _ : state) {
@@ -373,6 +417,20 @@ void StoreInstantiateDrop_Memory_Data_1000Functions(benchmark::State& state) {
   }
 }
 BENCHMARK(StoreInstantiateDrop_Memory_Data_1000Functions);
+
+void StoreInstancePreDropPooling_Memory_Data_1000Functions(benchmark::State& state) {
+  InstantiationFixture fixture(pooling());
+  wisp::InstancePre pre = orDie(fixture.linker.instantiatePre(fixture.module), "instantiatePre");
+  for (auto _ : state) {
+    wisp::Store store(fixture.engine);
+    auto instance = pre.instantiate(store);
+    if (!instance.ok()) {
+      state.SkipWithError(instance.error().describe().c_str());
+      return;
+    }
+  }
+}
+BENCHMARK(StoreInstancePreDropPooling_Memory_Data_1000Functions);
 
 }  // namespace
 

@@ -78,6 +78,38 @@ TEST_F(InstanceTest, DefinedAndImportedFunctionEntries) {
   EXPECT_EQ(instance.function(2)->vmctx, nullptr);
 }
 
+// Constant data segments inside the initial size become a copy-on-write image that the
+// memory maps; anything decided only at instantiation (an offset from a global, an element
+// segment that may trap before the data is written) leaves the segments to be copied.
+TEST_F(InstanceTest, ConstantDataSegmentsBecomeAMemoryImage) {
+  runtime::Instance& imaged = instantiateOk(R"(
+    (module (memory 2) (data (i32.const 8) "hi") (data (i32.const 70000) "there")
+            (data (i32.const 9) "o"))
+  )");
+  const runtime::MemoryImage* image = imaged.memory(0)->linearMemory().image();
+  ASSERT_NE(image, nullptr);
+  EXPECT_EQ(image->offset(), 0u);
+  EXPECT_EQ(image->length(), 73728u);  // through the OS page holding byte 70004
+  EXPECT_EQ(std::memcmp(imaged.memory(0)->base() + 8, "ho", 2), 0);  // in order: "o" last
+  EXPECT_EQ(std::memcmp(imaged.memory(0)->base() + 70000, "there", 5), 0);
+  EXPECT_TRUE(imaged.dataSegment(0).empty());  // dropped all the same
+
+  define("env", "at", Extern::ofGlobal(hostGlobal(wasm::ValType::I32, false, 100)));
+  runtime::Instance& from_global = instantiateOk(R"(
+    (module (import "env" "at" (global i32)) (memory 1) (data (global.get 0) "x"))
+  )");
+  EXPECT_EQ(from_global.memory(0)->linearMemory().image(), nullptr);
+  EXPECT_EQ(from_global.memory(0)->base()[100], 'x');
+
+  define("env", "zero", Extern::ofGlobal(hostGlobal(wasm::ValType::I32, false, 0)));
+  runtime::Instance& element_may_trap = instantiateOk(R"(
+    (module (import "env" "zero" (global i32)) (table 1 funcref) (memory 1) (func $f)
+            (elem (global.get 0) $f) (data (i32.const 0) "y"))
+  )");
+  EXPECT_EQ(element_may_trap.memory(0)->linearMemory().image(), nullptr);
+  EXPECT_EQ(element_may_trap.memory(0)->base()[0], 'y');
+}
+
 TEST_F(InstanceTest, ActiveSegmentsAreCopiedAndDroppedPassiveOnesKept) {
   runtime::Instance& instance = instantiateOk(R"(
     (module

@@ -79,9 +79,10 @@ class Bytes {
   std::vector<uint8_t> data_;
 };
 
-constexpr uint8_t kI32 = 0x7f, kFuncType = 0x60;
-constexpr uint8_t kTypeSection = 1, kImportSection = 2, kFunctionSection = 3, kMemorySection = 5,
-                  kExportSection = 7, kCodeSection = 10, kDataSection = 11;
+constexpr uint8_t kI32 = 0x7f, kFuncRef = 0x70, kFuncType = 0x60;
+constexpr uint8_t kTypeSection = 1, kImportSection = 2, kFunctionSection = 3, kTableSection = 4,
+                  kMemorySection = 5, kExportSection = 7, kElementSection = 9, kCodeSection = 10,
+                  kDataSection = 11;
 constexpr uint8_t kExternFunc = 0x00, kExternMemory = 0x02;
 namespace op {
 constexpr uint8_t kBlock = 0x02, kLoop = 0x03, kBr_if = 0x0d, kEnd = 0x0b, kCall = 0x10,
@@ -146,8 +147,8 @@ constexpr uint32_t kInstantiationFunctions = 1000;
 constexpr uint32_t kDataSegmentBytes = 1024;
 
 // One memory (1 page, exported), one active data segment of 1 KiB, 1,000 functions
-// `(func (result i32) (i32.const k))`, the first exported.
-std::vector<uint8_t> instantiationModule() {
+// `(func (result i32) (i32.const k))`, the first exported; optionally a table of all of them.
+std::vector<uint8_t> instantiationModule(bool with_table = false) {
   Bytes types;
   types.u32(1).byte(kFuncType).u32(0).u32(1).byte(kI32);
   Bytes functions;
@@ -167,9 +168,18 @@ std::vector<uint8_t> instantiationModule() {
   Bytes data;
   data.u32(1).u32(0).byte(op::kI32Const).i32(16).byte(op::kEnd).u32(kDataSegmentBytes);
   for (uint32_t i = 0; i < kDataSegmentBytes; ++i) data.byte(static_cast<uint8_t>(i * 7));
+  // With a table: every function in it, as a C program's indirect-call table holds its
+  // address-taken functions.
+  Bytes table;
+  table.u32(1).byte(kFuncRef).byte(0x00).u32(kInstantiationFunctions);
+  Bytes elements;
+  elements.u32(1).u32(0).byte(op::kI32Const).i32(0).byte(op::kEnd).u32(kInstantiationFunctions);
+  for (uint32_t i = 0; i < kInstantiationFunctions; ++i) elements.u32(i);
   Bytes module = header();
   module.section(kTypeSection, types).section(kFunctionSection, functions);
+  if (with_table) module.section(kTableSection, table);
   module.section(kMemorySection, memories).section(kExportSection, exports);
+  if (with_table) module.section(kElementSection, elements);
   module.section(kCodeSection, code).section(kDataSection, data);
   return module.data();
 }
@@ -338,9 +348,9 @@ struct InstantiationFixture {
   wisp::Engine engine;
   wisp::Module module;
   wisp::Linker linker{engine};
-  explicit InstantiationFixture(wisp::Config config = {})
+  explicit InstantiationFixture(wisp::Config config = {}, bool with_table = false)
       : engine(config),
-        module(orDie(wisp::Module::compile(engine, instantiationModule()),
+        module(orDie(wisp::Module::compile(engine, instantiationModule(with_table)),
                      "compile the instantiation module")) {}
 };
 
@@ -403,6 +413,14 @@ void InstancePrePooling_Memory_Data_1000Functions(benchmark::State& state) {
   timeInstantiation(state, fixture.engine, [&](wisp::Store& store) { return pre.instantiate(store); });
 }
 BENCHMARK(InstancePrePooling_Memory_Data_1000Functions)->UseManualTime();
+
+// The same with a 1,000-element table holding every function.
+void InstancePrePooling_Memory_Data_Table_1000Functions(benchmark::State& state) {
+  InstantiationFixture fixture(pooling(), /*with_table=*/true);
+  wisp::InstancePre pre = orDie(fixture.linker.instantiatePre(fixture.module), "instantiatePre");
+  timeInstantiation(state, fixture.engine, [&](wisp::Store& store) { return pre.instantiate(store); });
+}
+BENCHMARK(InstancePrePooling_Memory_Data_Table_1000Functions)->UseManualTime();
 
 // The whole life: store, instantiation and teardown (the memory's reset included).
 void StoreInstantiateDrop_Memory_Data_1000Functions(benchmark::State& state) {

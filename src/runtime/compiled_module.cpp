@@ -25,6 +25,17 @@ Result<std::shared_ptr<const CompiledModule>> CompiledModule::create(
   const wasm::Module& m = *compiled->module;
   for (uint32_t i = m.imported_function_count; i < m.functions.size(); ++i)
     if (m.functions[i].declared_ref || (m.start && *m.start == i)) compiled->exposed_functions.push_back(i);
+  compiled->element_functions.resize(m.elements.size());
+  for (size_t s = 0; s < m.elements.size(); ++s) {
+    std::vector<uint32_t> indices;
+    indices.reserve(m.elements[s].items.size());
+    for (const wasm::ConstExpr& item : m.elements[s].items) {
+      if (item.kind == wasm::ConstExpr::Kind::RefFunc) indices.push_back(item.index);
+      else if (item.kind == wasm::ConstExpr::Kind::RefNull) indices.push_back(kNullItem);
+      else break;
+    }
+    if (indices.size() == m.elements[s].items.size()) compiled->element_functions[s] = std::move(indices);
+  }
   return std::shared_ptr<const CompiledModule>(std::move(compiled));
 }
 

@@ -26,6 +26,10 @@ struct CompiledModule {
   // or an element segment (declared references) and the start function. Compiled code calls
   // the others directly, so instantiation fills in only these.
   std::vector<uint32_t> exposed_functions;
+  // Per element segment whose items are all ref.func or ref.null: their function indices
+  // (kNullItem for a null), compact for instantiation's loop; empty for other segments.
+  static constexpr uint32_t kNullItem = UINT32_MAX;
+  std::vector<std::vector<uint32_t>> element_functions;
 
   // Checks that the pieces fit together and registers the code (unless it is empty) with the
   // trap handler's code registry.

@@ -16,9 +16,13 @@ Instance::Instance(Store& store, std::shared_ptr<const CompiledModule> compiled)
 Instance::~Instance() {
   if (vmctx_ == nullptr) return;
   std::memset(vmctx_, 0, offsets_.functionsBegin());
+  // The imported functions' entries, then the span of the exposed ones (in index order).
   std::memset(vmctx_ + offsets_.functionsBegin(), 0,
               sizeof(VMFuncRef) * module().imported_function_count);
-  for (uint32_t index : compiled_->exposed_functions) *function(index) = VMFuncRef{};
+  const std::vector<uint32_t>& exposed = compiled_->exposed_functions;
+  if (!exposed.empty())
+    std::memset(function(exposed.front()), 0,
+                sizeof(VMFuncRef) * (exposed.back() - exposed.front() + 1));
   store_->allocator().releaseVmctx(vmctx_, vmctxSize());
 }
 
@@ -134,12 +138,20 @@ struct Instantiator {
     return {};
   }
 
+  // Everything the loop reads is loaded once: the stores into the vmctx could alias it as
+  // far as the compiler knows, and reloading made this the costliest loop of instantiation.
   void defineFunctions() {
+    const uintptr_t code = compiled.code->memory.begin();
+    const uint32_t* const code_offsets = compiled.code->function_offsets.data();
+    const uint32_t* const type_ids = compiled.type_ids.data();
+    const wasm::Function* const functions = module.functions.data();
+    const uint32_t imported = module.imported_function_count;
+    VMFuncRef* const refs = instance.function(0);
+    VMContext* const vmctx = instance.vmctx();
     for (uint32_t i : compiled.exposed_functions) {
-      VMFuncRef& ref = *instance.function(i);
-      ref.code = compiled.code->functionEntry(i - module.imported_function_count);
-      ref.type_id = compiled.functionTypeId(i);
-      ref.vmctx = instance.vmctx();
+      refs[i].code = reinterpret_cast<void*>(code + code_offsets[i - imported]);
+      refs[i].type_id = type_ids[functions[i].type_index];
+      refs[i].vmctx = vmctx;
     }
   }
 
@@ -171,22 +183,71 @@ struct Instantiator {
     std::memcpy(instance.vmctx_ + offset, &pointer, sizeof pointer);
   }
 
-  // Element items are evaluated once, at instantiation, as the spec's element instances are.
+  // An element item's reference. Items have no effects and cannot fail once validated, so
+  // active segments are evaluated straight into their table (the spec evaluates every
+  // segment first, which no program can tell apart).
+  Result<uint64_t> elementItem(const wasm::ConstExpr& item, const ConstExprContext& context) {
+    switch (item.kind) {
+      case wasm::ConstExpr::Kind::RefFunc: return reinterpret_cast<uint64_t>(instance.function(item.index));
+      case wasm::ConstExpr::Kind::RefNull: return uint64_t{0};
+      default: break;
+    }
+    Result<ValRaw> value = evaluateConstExpr(item, context);
+    if (!value) return value.error();
+    return reinterpret_cast<uint64_t>(value->ref);
+  }
+
+  // Passive segments' items are evaluated once, at instantiation, as the spec's element
+  // instances are; active and declarative ones are dropped once instantiation is done.
   Result<void> evaluateElementSegments() {
     instance.element_segments_.resize(module.elements.size());
     const ConstExprContext context = constContext();
     for (size_t s = 0; s < module.elements.size(); ++s) {
       const wasm::ElementSegment& segment = module.elements[s];
+      if (segment.mode != wasm::SegmentMode::Passive) continue;
       std::vector<uint64_t>& items = instance.element_segments_[s];
       items.reserve(segment.items.size());
       for (const wasm::ConstExpr& item : segment.items) {
-        Result<ValRaw> value = evaluateConstExpr(item, context);
+        Result<uint64_t> value = elementItem(item, context);
         if (!value) return Error{"element segment " + std::to_string(s) + ": " + value.error().message};
-        items.push_back(reinterpret_cast<uint64_t>(value->ref));
+        items.push_back(*value);
       }
     }
     instance.data_dropped_.assign(module.data.size(), false);
     return {};
+  }
+
+  // table.init of a whole active segment, then its drop (which leaves nothing to drop).
+  Instantiation initializeActiveElements(uint32_t s, uint32_t offset) {
+    const wasm::ElementSegment& segment = module.elements[s];
+    TableInstance& table = *instance.tables_[segment.table_index];
+    const uint64_t n = segment.items.size();
+    if (uint64_t{offset} + n > table.size()) return trapped(TrapKind::TableOutOfBounds);
+    uint64_t* const elements = table.elements() + offset;
+    if (const std::vector<uint32_t>& indices = compiled.element_functions[s];
+        n != 0 && indices.size() == n) {  // the common case: functions and nulls
+      const VMFuncRef* const refs = instance.function(0);
+      for (uint64_t i = 0; i < n; ++i) {
+        const uint32_t index = indices[i];
+        elements[i] = index == CompiledModule::kNullItem ? 0 : reinterpret_cast<uint64_t>(refs + index);
+      }
+      Instantiation done;
+      done.instance = &instance;
+      return done;
+    }
+    const ConstExprContext context = constContext();
+    const wasm::ConstExpr* const items = segment.items.data();
+    for (uint64_t i = 0; i < n; ++i) {
+      Result<uint64_t> value = elementItem(items[i], context);
+      if (!value)
+        return Instantiation::failed(Instantiation::Failure::Resource,
+                                     Error{"element segment " + std::to_string(s) + ": " +
+                                           value.error().message});
+      elements[i] = *value;
+    }
+    Instantiation done;
+    done.instance = &instance;
+    return done;
   }
 
   Result<uint32_t> segmentOffset(const wasm::ConstExpr& offset, const char* what, size_t index) {
@@ -213,9 +274,8 @@ struct Instantiator {
       if (segment.mode == wasm::SegmentMode::Active) {
         Result<uint32_t> offset = segmentOffset(segment.offset, "element segment", s);
         if (!offset) return Instantiation::failed(Instantiation::Failure::Resource, offset.error());
-        const uint32_t n = static_cast<uint32_t>(instance.element_segments_[s].size());
-        if (auto trap = instance.initTable(segment.table_index, s, *offset, 0, n))
-          return trapped(*trap);
+        if (Instantiation done = initializeActiveElements(s, *offset); !done.ok()) return done;
+        continue;
       }
       instance.dropElementSegment(s);
     }

@@ -12,19 +12,13 @@ namespace wisp::runtime {
 
 struct RuntimeLimits {
   // The lowest stack pointer compiled code may reach. The prologue compares rsp minus its frame
-  // size against it and traps with StackOverflow. 0 means "not set": the outermost catchTraps
-  // on a thread sets it from that thread's stack (see stack_bounds.h) and clears it on return.
+  // size against it and traps with StackOverflow. 0 means "not set": the outermost entry on
+  // these limits sets it from the thread's stack (see stack_bounds.h) when it runs on that
+  // stack, and clears it on return (EntryRecord::clears_stack_limit).
   uintptr_t stack_limit = 0;
-  // The stack pointer at the call into wasm, stored by the host-to-wasm trampolines just before
-  // they call. The stack walk stops at it: frames at or above belong to the host. With
-  // last_wasm_entry_fp and last_wasm_entry_landing_pc below, it is also where a trap resumes:
-  // the innermost entry on these limits (see EntryRecord).
-  uintptr_t last_wasm_entry_sp = 0;
-  // The frame pointer and return address of the wasm frame that called out to the host, stored
-  // by the wasm-to-host trampolines. A backtrace taken in host code (raiseTrap) or across a
-  // nested activation resumes the walk there, skipping host frames that may lack frame pointers.
-  uintptr_t last_wasm_exit_fp = 0;
-  uintptr_t last_wasm_exit_pc = 0;
+  // Unused: fuel and the epoch flag keep the offsets compiled code (and serialized modules)
+  // address them at. Where an activation entered and left wasm is in its EntryRecord.
+  uintptr_t reserved[3] = {};
   // Fuel metering (Config::consume_fuel): fuel consumed minus fuel given, so negative while
   // some is left. Compiled code keeps it in a register (isa::target::kFuelGp), loaded at
   // function entries and after calls, written back before calls, returns and trap stubs; it
@@ -38,51 +32,24 @@ struct RuntimeLimits {
   // epoch builtin, which may set a later deadline (clearing it) or trap with Interrupted.
   std::atomic<uint32_t> epoch_deadline_reached{0};
   uint32_t padding = 0;
-  // The innermost entry's frame pointer and its landing pad: a trap sets rsp, rbp and the PC to
-  // last_wasm_entry_sp, last_wasm_entry_fp and last_wasm_entry_landing_pc, and the landing pad
-  // returns to the host with EntryStatus::Trapped.
-  uintptr_t last_wasm_entry_fp = 0;
-  uintptr_t last_wasm_entry_landing_pc = 0;
 
   // Byte offsets of the fields, for code that addresses them from a base register.
   static const uint32_t kStackLimitOffset;
-  static const uint32_t kLastWasmEntrySpOffset;
-  static const uint32_t kLastWasmExitFpOffset;
-  static const uint32_t kLastWasmExitPcOffset;
   static const uint32_t kFuelOffset;
   static const uint32_t kEpochDeadlineReachedOffset;
-  static const uint32_t kLastWasmEntryFpOffset;
-  static const uint32_t kLastWasmEntryLandingPcOffset;
 };
 
 inline constexpr uint32_t RuntimeLimits::kStackLimitOffset = offsetof(RuntimeLimits, stack_limit);
-inline constexpr uint32_t RuntimeLimits::kLastWasmEntrySpOffset =
-    offsetof(RuntimeLimits, last_wasm_entry_sp);
-inline constexpr uint32_t RuntimeLimits::kLastWasmExitFpOffset =
-    offsetof(RuntimeLimits, last_wasm_exit_fp);
-inline constexpr uint32_t RuntimeLimits::kLastWasmExitPcOffset =
-    offsetof(RuntimeLimits, last_wasm_exit_pc);
 inline constexpr uint32_t RuntimeLimits::kFuelOffset = offsetof(RuntimeLimits, fuel);
 inline constexpr uint32_t RuntimeLimits::kEpochDeadlineReachedOffset =
     offsetof(RuntimeLimits, epoch_deadline_reached);
 
-inline constexpr uint32_t RuntimeLimits::kLastWasmEntryFpOffset =
-    offsetof(RuntimeLimits, last_wasm_entry_fp);
-inline constexpr uint32_t RuntimeLimits::kLastWasmEntryLandingPcOffset =
-    offsetof(RuntimeLimits, last_wasm_entry_landing_pc);
-
-
 static_assert(std::is_standard_layout_v<RuntimeLimits>, "compiled code addresses fields by offset");
 static_assert(sizeof(uintptr_t) == 8, "the layout below assumes a 64-bit target");
 static_assert(RuntimeLimits::kStackLimitOffset == 0);
-static_assert(RuntimeLimits::kLastWasmEntrySpOffset == 8);
-static_assert(RuntimeLimits::kLastWasmExitFpOffset == 16);
-static_assert(RuntimeLimits::kLastWasmExitPcOffset == 24);
 static_assert(RuntimeLimits::kFuelOffset == 32);
 static_assert(RuntimeLimits::kEpochDeadlineReachedOffset == 40);
-static_assert(RuntimeLimits::kLastWasmEntryFpOffset == 48);
-static_assert(RuntimeLimits::kLastWasmEntryLandingPcOffset == 56);
-static_assert(sizeof(RuntimeLimits) == 64);
+static_assert(sizeof(RuntimeLimits) == 48);
 static_assert(sizeof(std::atomic<uint32_t>) == 4 && std::atomic<uint32_t>::is_always_lock_free,
               "compiled code reads the flag with a plain load");
 
@@ -94,38 +61,44 @@ enum class EntryStatus : uint64_t {
   ThreadNotReady = 2,  // nothing ran: prepareThread() first, then call again
 };
 
-// One host-to-wasm entry, in the entry's own frame: the trampoline links it into the thread's
-// chain (ThreadEntryState::innermost), saves the limits' fields it overwrites, and puts them back
-// on the way out, whether wasm returned or trapped. So entries nest (host -> wasm -> host ->
-// wasm, on the same limits or another store's), and the stack walk reaches every activation.
+// One host-to-wasm entry (a trampoline's or catchTraps'), in the entry's own frame, linked into
+// the thread's chain (ThreadEntryState::innermost) for as long as the entry runs. It holds all
+// that is particular to its activation, so nesting (host -> wasm -> host -> wasm, on the same
+// limits or another store's) saves and restores nothing but the chain's head:
+//  - where a trap resumes: the landing pad, with sp and fp as they were at the call into wasm;
+//    a trap always ends the innermost entry;
+//  - where the activation's wasm frames end (sp: the stack walk stops there);
+//  - where its wasm code last called out to the host (exit_frame), which the wasm-to-host
+//    trampolines record through the thread's innermost entry: the activation that runs wasm is
+//    always the innermost one.
 struct EntryRecord {
-  RuntimeLimits* limits;
   EntryRecord* previous;  // the next older entry on this thread, or null
-  uintptr_t saved_stack_limit;
-  uintptr_t saved_entry_sp;
-  uintptr_t saved_entry_fp;
-  uintptr_t saved_entry_landing_pc;
-  uintptr_t saved_exit_fp;
-  uintptr_t saved_exit_pc;
+  uintptr_t sp;
+  uintptr_t fp;
+  uintptr_t landing_pc;
+  // The frame of the wasm-to-host trampoline that called the running host code: its saved
+  // frame pointer ([exit_frame]) and return address ([exit_frame + 8]) are the wasm caller's
+  // frame pointer and pc. A backtrace taken in host code, or across a newer activation, starts
+  // there, skipping host frames that may lack frame pointers. 0 while no wasm frame has called
+  // out.
+  uintptr_t exit_frame;
+  // The limits whose stack_limit this entry set (it was 0), to clear on the way out; else null.
+  RuntimeLimits* clears_stack_limit;
 
-  static constexpr uint32_t kLimitsOffset = 0;
-  static constexpr uint32_t kPreviousOffset = 8;
-  static constexpr uint32_t kSavedStackLimitOffset = 16;
-  static constexpr uint32_t kSavedEntrySpOffset = 24;
-  static constexpr uint32_t kSavedEntryFpOffset = 32;
-  static constexpr uint32_t kSavedEntryLandingPcOffset = 40;
-  static constexpr uint32_t kSavedExitFpOffset = 48;
-  static constexpr uint32_t kSavedExitPcOffset = 56;
+  static constexpr uint32_t kPreviousOffset = 0;
+  static constexpr uint32_t kSpOffset = 8;
+  static constexpr uint32_t kFpOffset = 16;
+  static constexpr uint32_t kLandingPcOffset = 24;
+  static constexpr uint32_t kExitFrameOffset = 32;
+  static constexpr uint32_t kClearsStackLimitOffset = 40;
 };
 static_assert(offsetof(EntryRecord, previous) == EntryRecord::kPreviousOffset);
-static_assert(offsetof(EntryRecord, saved_stack_limit) == EntryRecord::kSavedStackLimitOffset);
-static_assert(offsetof(EntryRecord, saved_entry_sp) == EntryRecord::kSavedEntrySpOffset);
-static_assert(offsetof(EntryRecord, saved_entry_fp) == EntryRecord::kSavedEntryFpOffset);
-static_assert(offsetof(EntryRecord, saved_entry_landing_pc) ==
-              EntryRecord::kSavedEntryLandingPcOffset);
-static_assert(offsetof(EntryRecord, saved_exit_fp) == EntryRecord::kSavedExitFpOffset);
-static_assert(offsetof(EntryRecord, saved_exit_pc) == EntryRecord::kSavedExitPcOffset);
-static_assert(sizeof(EntryRecord) == 64);
+static_assert(offsetof(EntryRecord, sp) == EntryRecord::kSpOffset);
+static_assert(offsetof(EntryRecord, fp) == EntryRecord::kFpOffset);
+static_assert(offsetof(EntryRecord, landing_pc) == EntryRecord::kLandingPcOffset);
+static_assert(offsetof(EntryRecord, exit_frame) == EntryRecord::kExitFrameOffset);
+static_assert(offsetof(EntryRecord, clears_stack_limit) == EntryRecord::kClearsStackLimitOffset);
+static_assert(sizeof(EntryRecord) == 48);
 
 // The per-thread state the trampolines read through the thread pointer (initial-exec TLS at a
 // fixed offset, threadEntryStateOffset() in trap_handler.h). `ready` is 0 until prepareThread()

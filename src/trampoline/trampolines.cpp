@@ -30,32 +30,19 @@ Address at(Reg base, int64_t disp) { return {base, Reg(), static_cast<int32_t>(d
 //   [fp + 8]              return address into the host
 //   [fp]                  the host's frame pointer
 //   [fp - 8 * saved]      target::kHostCalleeSaved
-//   [fp - kRecordBelowFp] the EntryRecord (64 bytes)
+//   [fp - kRecordBelowFp] the EntryRecord
 //   [fp - kSlotBelowFp]   one word: array-to-wasm keeps the values pointer there
 //   [sp, ...)             the outgoing stack area of the wasm call
-// The entry links the record into the thread's chain and points the limits' entry SP, FP and
-// landing pad at itself; a trap anywhere below resumes at the landing pad with sp and fp as
-// they were at the call, and the way out restores everything the normal return restores.
+// The entry fills the record (the call's sp and fp, its landing pad) and makes it the head of
+// the thread's chain; a trap anywhere below resumes at the landing pad with sp and fp as they
+// were at the call, and the way out puts the head back. The limits are only read (the stack
+// limit), except on the outermost entry that finds no stack limit set.
 constexpr int32_t kSavedBytes = 8 * static_cast<int32_t>(std::size(target::kHostCalleeSaved));
 constexpr int32_t kRecordBelowFp = kSavedBytes + static_cast<int32_t>(sizeof(EntryRecord));
 constexpr int32_t kSlotBelowFp = kRecordBelowFp + 8;
 // rsp is 8 mod 16 at the entry; after the frame pointer, the saved registers, the record and
 // the slot it is 16-aligned, ready for the 16-aligned outgoing area.
 static_assert((8 + 8 + kSlotBelowFp) % 16 == 0);
-
-// The limits fields an entry overwrites, and where its record keeps their previous values.
-struct SavedField {
-  uint32_t limits_offset;
-  uint32_t record_offset;
-};
-constexpr SavedField kSavedFields[] = {
-    {RuntimeLimits::kStackLimitOffset, EntryRecord::kSavedStackLimitOffset},
-    {RuntimeLimits::kLastWasmEntrySpOffset, EntryRecord::kSavedEntrySpOffset},
-    {RuntimeLimits::kLastWasmEntryFpOffset, EntryRecord::kSavedEntryFpOffset},
-    {RuntimeLimits::kLastWasmEntryLandingPcOffset, EntryRecord::kSavedEntryLandingPcOffset},
-    {RuntimeLimits::kLastWasmExitFpOffset, EntryRecord::kSavedExitFpOffset},
-    {RuntimeLimits::kLastWasmExitPcOffset, EntryRecord::kSavedExitPcOffset},
-};
 
 Address recordField(uint32_t offset) {
   return at(target::kFramePointer, -kRecordBelowFp + static_cast<int32_t>(offset));
@@ -65,69 +52,52 @@ int32_t threadField(uint32_t offset) {
 }
 
 struct EntryLabels {
-  isa::Label landing, restore, leave, not_ready;
+  isa::Label landing, restore, leave, not_ready, set_stack_limit, stack_limit_set,
+      clear_stack_limit, stack_limit_cleared;
 };
 
 // Sets up the frame above and the entry record, with the callee's vmctx already in the pinned
 // register; `outgoing` is the wasm call's stack area. Leaves rsp as it is at the call.
 EntryLabels enterHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing) {
-  EntryLabels labels{masm.newLabel(), masm.newLabel(), masm.newLabel(), masm.newLabel()};
-  const Reg limits = target::kEntryTemps[0], t1 = target::kEntryTemps[1],
-            t2 = target::kEntryTemps[2];
+  EntryLabels labels{masm.newLabel(), masm.newLabel(), masm.newLabel(), masm.newLabel(),
+                     masm.newLabel(), masm.newLabel(), masm.newLabel(), masm.newLabel()};
+  const Reg previous = target::kEntryTemps[0], t1 = target::kEntryTemps[1];
   masm.push(target::kFramePointer);
   masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
-  for (Reg r : target::kHostCalleeSaved) masm.push(r);
+  for (Reg reg : target::kHostCalleeSaved) masm.push(reg);
   masm.adjustStack(kSlotBelowFp - kSavedBytes + static_cast<int32_t>(outgoing));
   // A thread that has never been prepared returns at once; the host prepares it and calls again.
   masm.loadThreadLocal(t1, threadField(ThreadEntryState::kReadyOffset));
   masm.branchIfZero(t1, ValType::I64, labels.not_ready);
-
+  masm.loadThreadLocal(previous, threadField(ThreadEntryState::kInnermostOffset));
   masm.move(target::kVmctxReg, vmctx_arg, ValType::I64);
-  masm.loadPtr(limits, at(target::kVmctxReg, runtime::VMOffsets::kLimitsOffset));
-  masm.storePtr(recordField(EntryRecord::kLimitsOffset), limits);
-  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kInnermostOffset));
-  masm.storePtr(recordField(EntryRecord::kPreviousOffset), t1);
+  masm.loadPtr(t1, at(target::kVmctxReg, runtime::VMOffsets::kLimitsOffset));
+  masm.loadPtr(t1, at(t1, RuntimeLimits::kStackLimitOffset));
+  masm.storeImm(recordField(EntryRecord::kClearsStackLimitOffset), ValType::I64, 0);
+  masm.branchIfZero(t1, ValType::I64, labels.set_stack_limit);
+  masm.bind(labels.stack_limit_set);
+  masm.storePtr(recordField(EntryRecord::kPreviousOffset), previous);
+  masm.storePtr(recordField(EntryRecord::kSpOffset), target::kStackPointer);
+  masm.storePtr(recordField(EntryRecord::kFpOffset), target::kFramePointer);
+  masm.leaLabel(t1, labels.landing);
+  masm.storePtr(recordField(EntryRecord::kLandingPcOffset), t1);
+  masm.storeImm(recordField(EntryRecord::kExitFrameOffset), ValType::I64, 0);
+  // The record is complete before it becomes the head: a signal may read it from then on.
   masm.leaPtr(t1, recordField(0));
   masm.storeThreadLocal(threadField(ThreadEntryState::kInnermostOffset), t1);
-  static_assert(kSavedFields[0].limits_offset == RuntimeLimits::kStackLimitOffset);
-  masm.loadPtr(t2, at(limits, RuntimeLimits::kStackLimitOffset));
-  masm.storePtr(recordField(EntryRecord::kSavedStackLimitOffset), t2);
-  for (const SavedField& field : std::span(kSavedFields).subspan(1)) {
-    masm.loadPtr(t1, at(limits, field.limits_offset));
-    masm.storePtr(recordField(field.record_offset), t1);
-  }
-  // No stack limit yet (the outermost entry on these limits): the thread's, if we run on the
-  // thread's own stack; on another (a coroutine's), none.
-  const isa::Label have_limit = masm.newLabel();
-  masm.branchIfNonZero(t2, ValType::I64, have_limit);
-  masm.move(t1, target::kStackPointer, ValType::I64);
-  masm.loadThreadLocal(t2, threadField(ThreadEntryState::kStackLowOffset));
-  masm.intBinop(wasm::Opcode::I64Sub, t1, t1, t2);
-  masm.loadThreadLocal(t2, threadField(ThreadEntryState::kStackSizeOffset));
-  masm.branchCompare(isa::Cond::GeU, t1, t2, ValType::I64, have_limit);
-  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kStackLimitOffset));
-  masm.storePtr(at(limits, RuntimeLimits::kStackLimitOffset), t1);
-  masm.bind(have_limit);
-
-  masm.storePtr(at(limits, RuntimeLimits::kLastWasmEntrySpOffset), target::kStackPointer);
-  masm.storePtr(at(limits, RuntimeLimits::kLastWasmEntryFpOffset), target::kFramePointer);
-  masm.leaLabel(t1, labels.landing);
-  masm.storePtr(at(limits, RuntimeLimits::kLastWasmEntryLandingPcOffset), t1);
   return labels;
 }
 
-// After the wasm call returned: status Returned, the limits and the thread's chain as they were,
-// the host's registers back. The landing pad joins with status Trapped; an unready thread
-// leaves with ThreadNotReady before anything was recorded.
+// After the wasm call returned: status Returned, the thread's chain as it was, the host's
+// registers back. The landing pad joins with status Trapped; an unready thread leaves with
+// ThreadNotReady before anything was recorded. Then the entry's out-of-line paths.
 void leaveHostToWasm(isa::MacroAssembler& masm, const EntryLabels& labels, Reg status) {
-  const Reg limits = target::kEntryTemps[0], t1 = target::kEntryTemps[1];
+  const Reg t1 = target::kEntryTemps[1], t2 = target::kEntryTemps[2];
   masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::Returned));
   masm.bind(labels.restore);
-  masm.loadPtr(limits, recordField(EntryRecord::kLimitsOffset));
-  for (const SavedField& field : kSavedFields) {
-    masm.loadPtr(t1, recordField(field.record_offset));
-    masm.storePtr(at(limits, field.limits_offset), t1);
-  }
+  masm.loadPtr(t1, recordField(EntryRecord::kClearsStackLimitOffset));
+  masm.branchIfNonZero(t1, ValType::I64, labels.clear_stack_limit);
+  masm.bind(labels.stack_limit_cleared);
   masm.loadPtr(t1, recordField(EntryRecord::kPreviousOffset));
   masm.storeThreadLocal(threadField(ThreadEntryState::kInnermostOffset), t1);
   masm.bind(labels.leave);
@@ -136,38 +106,51 @@ void leaveHostToWasm(isa::MacroAssembler& masm, const EntryLabels& labels, Reg s
     masm.pop(target::kHostCalleeSaved[i]);
   masm.pop(target::kFramePointer);
   masm.ret();
-  // Reached from a trap with sp and fp as they were at the call (see RuntimeLimits).
+  // Reached from a trap with sp and fp as they were at the call (see EntryRecord).
   masm.bind(labels.landing);
   masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::Trapped));
   masm.jump(labels.restore);
   masm.bind(labels.not_ready);
   masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::ThreadNotReady));
   masm.jump(labels.leave);
+  // No stack limit yet (the outermost entry on these limits): the thread's, if we run on the
+  // thread's own stack; on another (a coroutine's), none.
+  masm.bind(labels.set_stack_limit);
+  masm.move(t1, target::kStackPointer, ValType::I64);
+  masm.loadThreadLocal(t2, threadField(ThreadEntryState::kStackLowOffset));
+  masm.intBinop(wasm::Opcode::I64Sub, t1, t1, t2);
+  masm.loadThreadLocal(t2, threadField(ThreadEntryState::kStackSizeOffset));
+  masm.branchCompare(isa::Cond::GeU, t1, t2, ValType::I64, labels.stack_limit_set);
+  masm.loadPtr(t1, at(target::kVmctxReg, runtime::VMOffsets::kLimitsOffset));
+  masm.storePtr(recordField(EntryRecord::kClearsStackLimitOffset), t1);
+  masm.loadThreadLocal(t2, threadField(ThreadEntryState::kStackLimitOffset));
+  masm.storePtr(at(t1, RuntimeLimits::kStackLimitOffset), t2);
+  masm.jump(labels.stack_limit_set);
+  // The way out of the entry that set the stack limit: clear it (t1 holds the limits).
+  masm.bind(labels.clear_stack_limit);
+  masm.storeImm(at(t1, RuntimeLimits::kStackLimitOffset), ValType::I64, 0);
+  masm.jump(labels.stack_limit_cleared);
 }
 
 // ---- wasm-to-host exits ---------------------------------------------------------------------
 
-// Stores the wasm caller's frame pointer and return address (this frame's saved frame pointer
-// and return address) in the limits that the host context (the pinned vmctx register) points to.
+// Points the innermost entry's exit_frame at this frame, whose saved frame pointer and return
+// address are the wasm caller's.
 void recordExit(isa::MacroAssembler& masm) {
-  const Reg limits = target::kTrampolineTempGp, value = target::kScratchGp;
-  masm.loadPtr(limits, at(target::kVmctxReg, runtime::VMHostFuncContext::kLimitsOffset));
-  masm.loadPtr(value, at(target::kFramePointer, 0));
-  masm.storePtr(at(limits, RuntimeLimits::kLastWasmExitFpOffset), value);
-  masm.loadPtr(value, at(target::kFramePointer, 8));
-  masm.storePtr(at(limits, RuntimeLimits::kLastWasmExitPcOffset), value);
+  const Reg record = target::kScratchGp;
+  masm.loadThreadLocal(record, threadField(ThreadEntryState::kInnermostOffset));
+  masm.storePtr(at(record, EntryRecord::kExitFrameOffset), target::kFramePointer);
 }
 
 // The host function returned a non-zero status: it recorded a trap. Resume at the innermost
-// entry's landing pad (of the limits the host context points to, which the System V callee
-// preserved), dropping the wasm frames in between: they own nothing.
+// entry's landing pad, dropping the wasm frames in between: they own nothing.
 void emitUnwindToEntry(isa::MacroAssembler& masm) {
-  const Reg limits = target::kScratchGp;
-  masm.loadPtr(limits, at(target::kVmctxReg, runtime::VMHostFuncContext::kLimitsOffset));
-  masm.loadPtr(target::kStackPointer, at(limits, RuntimeLimits::kLastWasmEntrySpOffset));
-  masm.loadPtr(target::kFramePointer, at(limits, RuntimeLimits::kLastWasmEntryFpOffset));
-  masm.loadPtr(limits, at(limits, RuntimeLimits::kLastWasmEntryLandingPcOffset));
-  masm.jumpRegister(limits);
+  const Reg record = target::kScratchGp;
+  masm.loadThreadLocal(record, threadField(ThreadEntryState::kInnermostOffset));
+  masm.loadPtr(target::kStackPointer, at(record, EntryRecord::kSpOffset));
+  masm.loadPtr(target::kFramePointer, at(record, EntryRecord::kFpOffset));
+  masm.loadPtr(record, at(record, EntryRecord::kLandingPcOffset));
+  masm.jumpRegister(record);
 }
 
 uint32_t align16(uint32_t n) { return (n + 15) & ~15u; }

@@ -12,12 +12,12 @@
 //  - wasm-to-native: wasm calls a typed host function (callback takes
 //    (VMHostFuncContext*, Params...) and returns {R, status}, or a bare status).
 // Host-to-wasm trampolines are the entries that catch traps: they save the callee-saved
-// registers, link an EntryRecord in their frame into the thread's chain, and record their
-// stack pointer, frame pointer and landing pad in RuntimeLimits (the previous values saved in
-// the record and restored on the way out). A trap resumes at the innermost entry's landing pad,
-// which returns EntryStatus::Trapped (see runtime/trap_handler.h). Wasm-to-host ones record
-// last_wasm_exit_fp/pc; when the host function returns a non-zero status (it recorded a trap),
-// they jump to the innermost entry's landing pad.
+// registers, fill an EntryRecord in their frame (stack pointer, frame pointer, landing pad) and
+// make it the head of the thread's chain, putting the old head back on the way out. A trap
+// resumes at the innermost entry's landing pad, which returns EntryStatus::Trapped (see
+// runtime/trap_handler.h). Wasm-to-host ones point the innermost entry's exit_frame at their
+// frame; when the host function returns a non-zero status (it recorded a trap), they jump to
+// the innermost entry's landing pad.
 #pragma once
 
 #include <cstdint>

@@ -173,7 +173,7 @@ TEST_F(TrapHandlerTest, ManyTrapsInARowLeaveTheThreadUsable) {
   uint64_t result = 0;
   EXPECT_FALSE(caller_.run(address(answer), 0, 0, &result).has_value());
   EXPECT_EQ(result, 42u);
-  EXPECT_EQ(limits_.last_wasm_entry_sp, 0u) << "catchTraps restores the limits";
+  EXPECT_FALSE(insideCatchTraps()) << "every entry left the thread's chain";
 }
 
 TEST_F(TrapHandlerTest, BacktraceOfThreeNestedFunctionsIsInnermostFirst) {
@@ -335,10 +335,11 @@ NestedScenario* g_nested = nullptr;
 // Called from generated code (through the exit trampoline) with no arguments.
 uint64_t hostEntersWasmAgain() {
   NestedScenario& scenario = *g_nested;
-  const uintptr_t outer_exit_pc = scenario.caller.limits->last_wasm_exit_pc;
+  const EntryRecord* outer = innermostEntry();
+  const uintptr_t outer_exit = outer != nullptr ? outer->exit_frame : 0;
   std::optional<Trap> trap = scenario.inner_caller.run(scenario.inner_target);
   scenario.outer_exit_state_restored =
-      scenario.caller.limits->last_wasm_exit_pc == outer_exit_pc;
+      outer_exit != 0 && innermostEntry() == outer && outer->exit_frame == outer_exit;
   switch (scenario.handling) {
     case InnerTrapHandling::Swallow:
       scenario.inner_trap = std::move(trap);
@@ -360,7 +361,7 @@ class NestedActivationTest : public TrapHandlerTest {
       outer_ = b.newLabel();
       inner_ = b.newLabel();
       Label to_host = b.newLabel();
-      b.emitExitTrampoline(to_host, &limits_, reinterpret_cast<const void*>(&hostEntersWasmAgain));
+      b.emitExitTrampoline(to_host, reinterpret_cast<const void*>(&hostEntersWasmAgain));
       // outer: return host() + 7
       b.beginFunction(outer_, 0, "outer");
       b.wasmOffset(0x30);
@@ -397,7 +398,7 @@ TEST_F(NestedActivationTest, InnerTrapGoesToInnerEntryAndOuterCallFinishes) {
   EXPECT_EQ(scenario_.inner_trap->backtrace, kInnerTrapBacktrace)
       << scenario_.inner_trap->describe();
   EXPECT_TRUE(scenario_.outer_exit_state_restored);
-  EXPECT_EQ(limits_.last_wasm_exit_pc, 0u);
+  EXPECT_FALSE(insideCatchTraps());
 }
 
 TEST_F(NestedActivationTest, InnerActivationOnOtherLimitsStillWalksTheOuterFrames) {
@@ -410,7 +411,7 @@ TEST_F(NestedActivationTest, InnerActivationOnOtherLimitsStillWalksTheOuterFrame
   ASSERT_TRUE(scenario_.inner_trap.has_value());
   EXPECT_EQ(scenario_.inner_trap->backtrace, kInnerTrapBacktrace)
       << scenario_.inner_trap->describe();
-  EXPECT_EQ(other_store_limits.last_wasm_entry_sp, 0u);
+  EXPECT_EQ(other_store_limits.stack_limit, 0u) << "the inner entry clears the limit it set";
 }
 
 TEST_F(NestedActivationTest, HostReRaisesInnerTrapToOuterEntry) {

@@ -12,13 +12,22 @@ namespace wisp::runtime {
 
 struct RuntimeLimits {
   // The lowest stack pointer compiled code may reach. The prologue compares rsp minus its frame
-  // size against it and traps with StackOverflow. 0 means "not set": the outermost entry on
-  // these limits sets it from the thread's stack (see stack_bounds.h) when it runs on that
-  // stack, and clears it on return (EntryRecord::clears_stack_limit).
+  // size against it and traps with StackOverflow. 0 means none. An entry on the thread's own
+  // stack that finds no limit of the embedder's makes it that thread's
+  // (ThreadEntryState::stack_limit, see stack_bounds.h) and leaves it there: the next entry
+  // from the same thread and stack finds it right and changes nothing. On another stack (a
+  // coroutine's) an entry runs with none, and puts back what it found.
   uintptr_t stack_limit = 0;
+  // Where stack_limit came from: kEmbedders (or none), kThreadsLimit (an entry on a thread's
+  // stack), kNoLimitOnOtherStack (an entry on another stack is running, and an entry on the
+  // thread's stack inside it must put the 0 back).
+  uint64_t stack_limit_from_thread = 0;
+  static constexpr uint64_t kEmbedders = 0;
+  static constexpr uint64_t kThreadsLimit = 1;
+  static constexpr uint64_t kNoLimitOnOtherStack = 2;
   // Unused: fuel and the epoch flag keep the offsets compiled code (and serialized modules)
   // address them at. Where an activation entered and left wasm is in its EntryRecord.
-  uintptr_t reserved[3] = {};
+  uintptr_t reserved[2] = {};
   // Fuel metering (Config::consume_fuel): fuel consumed minus fuel given, so negative while
   // some is left. Compiled code keeps it in a register (isa::target::kFuelGp), loaded at
   // function entries and after calls, written back before calls, returns and trap stubs; it
@@ -35,11 +44,14 @@ struct RuntimeLimits {
 
   // Byte offsets of the fields, for code that addresses them from a base register.
   static const uint32_t kStackLimitOffset;
+  static const uint32_t kStackLimitFromThreadOffset;
   static const uint32_t kFuelOffset;
   static const uint32_t kEpochDeadlineReachedOffset;
 };
 
 inline constexpr uint32_t RuntimeLimits::kStackLimitOffset = offsetof(RuntimeLimits, stack_limit);
+inline constexpr uint32_t RuntimeLimits::kStackLimitFromThreadOffset =
+    offsetof(RuntimeLimits, stack_limit_from_thread);
 inline constexpr uint32_t RuntimeLimits::kFuelOffset = offsetof(RuntimeLimits, fuel);
 inline constexpr uint32_t RuntimeLimits::kEpochDeadlineReachedOffset =
     offsetof(RuntimeLimits, epoch_deadline_reached);
@@ -68,7 +80,7 @@ enum class EntryStatus : uint64_t {
 //  - where a trap resumes: the landing pad, with sp and fp as they were at the call into wasm;
 //    a trap always ends the innermost entry;
 //  - where the activation's wasm frames end (sp: the stack walk stops there);
-//  - where its wasm code last called out to the host (exit_frame), which the wasm-to-host
+//  - where its wasm code last called out to the host (exit_fp/sp), which the wasm-to-host
 //    trampolines record through the thread's innermost entry: the activation that runs wasm is
 //    always the innermost one.
 struct EntryRecord {
@@ -76,39 +88,53 @@ struct EntryRecord {
   uintptr_t sp;
   uintptr_t fp;
   uintptr_t landing_pc;
-  // The frame of the wasm-to-host trampoline that called the running host code: its saved
-  // frame pointer ([exit_frame]) and return address ([exit_frame + 8]) are the wasm caller's
-  // frame pointer and pc. A backtrace taken in host code, or across a newer activation, starts
-  // there, skipping host frames that may lack frame pointers. 0 while no wasm frame has called
-  // out.
-  uintptr_t exit_frame;
-  // The limits whose stack_limit this entry set (it was 0), to clear on the way out; else null.
-  RuntimeLimits* clears_stack_limit;
+  // The wasm frame that last called out to the host, as the wasm-to-host trampoline found it:
+  // the caller's frame pointer, and the stack address of its return address (so the pc is
+  // [exit_sp]). A backtrace taken in host code, or across a newer activation, starts there,
+  // skipping host frames that may lack frame pointers. exit_sp is 0 while no wasm frame has
+  // called out.
+  uintptr_t exit_fp;
+  uintptr_t exit_sp;
+  // The limits whose stack limit this entry changed for its own run (on a stack not the
+  // thread's), to put back on the way out from the two saved fields; else null.
+  RuntimeLimits* restores_stack_limit;
+  uintptr_t saved_stack_limit;
+  uint64_t saved_stack_limit_from_thread;
 
   static constexpr uint32_t kPreviousOffset = 0;
   static constexpr uint32_t kSpOffset = 8;
   static constexpr uint32_t kFpOffset = 16;
   static constexpr uint32_t kLandingPcOffset = 24;
-  static constexpr uint32_t kExitFrameOffset = 32;
-  static constexpr uint32_t kClearsStackLimitOffset = 40;
+  static constexpr uint32_t kExitFpOffset = 32;
+  static constexpr uint32_t kExitSpOffset = 40;
+  static constexpr uint32_t kRestoresStackLimitOffset = 48;
+  static constexpr uint32_t kSavedStackLimitOffset = 56;
+  static constexpr uint32_t kSavedStackLimitFromThreadOffset = 64;
 };
 static_assert(offsetof(EntryRecord, previous) == EntryRecord::kPreviousOffset);
 static_assert(offsetof(EntryRecord, sp) == EntryRecord::kSpOffset);
 static_assert(offsetof(EntryRecord, fp) == EntryRecord::kFpOffset);
 static_assert(offsetof(EntryRecord, landing_pc) == EntryRecord::kLandingPcOffset);
-static_assert(offsetof(EntryRecord, exit_frame) == EntryRecord::kExitFrameOffset);
-static_assert(offsetof(EntryRecord, clears_stack_limit) == EntryRecord::kClearsStackLimitOffset);
-static_assert(sizeof(EntryRecord) == 48);
+static_assert(offsetof(EntryRecord, exit_fp) == EntryRecord::kExitFpOffset);
+static_assert(offsetof(EntryRecord, exit_sp) == EntryRecord::kExitSpOffset);
+static_assert(offsetof(EntryRecord, restores_stack_limit) ==
+              EntryRecord::kRestoresStackLimitOffset);
+static_assert(offsetof(EntryRecord, saved_stack_limit) == EntryRecord::kSavedStackLimitOffset);
+static_assert(offsetof(EntryRecord, saved_stack_limit_from_thread) ==
+              EntryRecord::kSavedStackLimitFromThreadOffset);
+static_assert(sizeof(EntryRecord) == 72);
 
 // The per-thread state the trampolines read through the thread pointer (initial-exec TLS at a
 // fixed offset, threadEntryStateOffset() in trap_handler.h). `ready` is 0 until prepareThread()
 // has set up the thread (alternate signal stack, stack bounds, backtrace buffer): an entry on an
-// unready thread returns EntryStatus::ThreadNotReady before doing anything.
+// unready thread returns EntryStatus::ThreadNotReady before doing anything. stack_size is 0
+// while the thread is not ready, so an entry that finds the stack limit right for this stack
+// (the usual case) knows the thread is ready without reading `ready`.
 struct ThreadEntryState {
   EntryRecord* innermost;
   uintptr_t stack_low;    // the thread's stack: [stack_low, stack_low + stack_size)
   uintptr_t stack_size;
-  uintptr_t stack_limit;  // for limits whose stack_limit is 0, when entered on that stack
+  uintptr_t stack_limit;  // RuntimeLimits::stack_limit for entries on that stack
   uint64_t ready;
 
   static constexpr uint32_t kInnermostOffset = 0;

@@ -68,7 +68,6 @@ class ThreadTrapState {
     t_trap.backtrace = &*backtrace_;
     if (Result<StackBounds> bounds = currentThreadStackBounds()) {
       t_entry.stack_low = bounds->low;
-      t_entry.stack_size = bounds->high - bounds->low;
       if (Result<uintptr_t> limit = computeStackLimit(*bounds)) {
         t_entry.stack_limit = *limit;
       } else {
@@ -76,6 +75,9 @@ class ThreadTrapState {
         const uintptr_t here = currentStackPointer();
         t_entry.stack_limit = bounds->low + (here - bounds->low) / 2;
       }
+      // Last: a non-zero size tells the entries the thread is ready (see ThreadEntryState).
+      std::atomic_signal_fence(std::memory_order_seq_cst);
+      t_entry.stack_size = bounds->high - bounds->low;
     }
     prepared_ = true;
     std::atomic_signal_fence(std::memory_order_seq_cst);
@@ -84,6 +86,7 @@ class ThreadTrapState {
   }
   ~ThreadTrapState() {
     t_entry.ready = 0;
+    t_entry.stack_size = 0;
     t_trap.backtrace = nullptr;
   }
 
@@ -100,16 +103,15 @@ class ThreadTrapState {
 thread_local ThreadTrapState t_thread_state;
 
 // The wasm frame that called out to the host last in `entry`'s activation: its frame pointer
-// and pc, read from the wasm-to-host trampoline's frame, which lives while that host code runs.
+// and pc (the return address the call out pushed, in place while that host code runs).
 struct WasmExit {
   uintptr_t fp = 0;
   uintptr_t pc = 0;
 };
 
 WasmExit exitOf(const EntryRecord& entry) noexcept {
-  if (entry.exit_frame == 0) return {};
-  const auto* frame = reinterpret_cast<const uintptr_t*>(entry.exit_frame);
-  return {frame[0], frame[1]};
+  if (entry.exit_sp == 0) return {};
+  return {entry.exit_fp, *reinterpret_cast<const uintptr_t*>(entry.exit_sp)};
 }
 
 // Fills the thread's backtrace with every activation's wasm frames, newest first. The newest
@@ -249,9 +251,38 @@ Result<void> installHandlersOnce() {
   return {};
 }
 
+// The stack limit for an entry at `sp` on `limits` (see RuntimeLimits::stack_limit); what the
+// host-to-wasm trampolines do in their code.
+void enterStackLimit(RuntimeLimits& limits, EntryRecord& record, uintptr_t sp) {
+  record.restores_stack_limit = nullptr;
+  const auto save = [&] {
+    record.restores_stack_limit = &limits;
+    record.saved_stack_limit = limits.stack_limit;
+    record.saved_stack_limit_from_thread = limits.stack_limit_from_thread;
+  };
+  if (limits.stack_limit_from_thread == RuntimeLimits::kEmbedders && limits.stack_limit != 0)
+    return;
+  if (sp - t_entry.stack_low < t_entry.stack_size) {
+    if (limits.stack_limit_from_thread == RuntimeLimits::kNoLimitOnOtherStack) save();
+    limits.stack_limit = t_entry.stack_limit;
+    limits.stack_limit_from_thread = RuntimeLimits::kThreadsLimit;
+    return;
+  }
+  save();
+  limits.stack_limit = 0;
+  limits.stack_limit_from_thread = RuntimeLimits::kNoLimitOnOtherStack;
+}
+
+void leaveStackLimit(const EntryRecord& record) {
+  if (RuntimeLimits* limits = record.restores_stack_limit) {
+    limits->stack_limit = record.saved_stack_limit;
+    limits->stack_limit_from_thread = record.saved_stack_limit_from_thread;
+  }
+}
+
 // Links `record` as the innermost entry (its sp, fp and landing pad are the assembly's to
-// fill), sets the stack limit if none is set, and undoes both whether the body returned,
-// trapped, or threw.
+// fill) with the stack limit set, and undoes what is the entry's own whether the body
+// returned, trapped, or threw.
 class EntryScope {
  public:
   EntryScope(EntryRecord& record, RuntimeLimits& limits) : record_(record) {
@@ -260,21 +291,15 @@ class EntryScope {
     record.fp = 0;
     record.landing_pc = 0;
     // A body of host code has no wasm exit yet: a backtrace taken in it has no newest stretch.
-    record.exit_frame = 0;
-    record.clears_stack_limit = nullptr;
-    if (limits.stack_limit == 0) {
-      const uintptr_t here = currentStackPointer();
-      if (here - t_entry.stack_low < t_entry.stack_size) {
-        limits.stack_limit = t_entry.stack_limit;
-        record.clears_stack_limit = &limits;
-      }
-    }
+    record.exit_fp = 0;
+    record.exit_sp = 0;
+    enterStackLimit(limits, record, currentStackPointer());
     std::atomic_signal_fence(std::memory_order_seq_cst);
     t_entry.innermost = &record;
     std::atomic_signal_fence(std::memory_order_seq_cst);
   }
   ~EntryScope() {
-    if (record_.clears_stack_limit != nullptr) record_.clears_stack_limit->stack_limit = 0;
+    leaveStackLimit(record_);
     std::atomic_signal_fence(std::memory_order_seq_cst);
     t_entry.innermost = record_.previous;
     std::atomic_signal_fence(std::memory_order_seq_cst);

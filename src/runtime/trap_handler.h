@@ -34,9 +34,11 @@
 // on a thread not prepared yet runs nothing and returns EntryStatus::ThreadNotReady; the caller
 // prepares the thread and calls again.
 //
-// Stack limit: if limits.stack_limit is 0, an entry sets it for the call from the thread's
-// stack (stack_bounds.h; only when running on that stack, not on a coroutine's) and puts the 0
-// back on exit (EntryRecord::clears_stack_limit); one that finds it set only reads it. Signals are handled on a per-thread alternate stack (alternate_signal_stack.h),
+// Stack limit: unless the embedder set one, an entry on the thread's stack makes
+// limits.stack_limit the thread's (stack_bounds.h), where it stays for the next entry from the
+// same thread and stack, which only reads it; an entry on another stack (a coroutine's) runs
+// with none and puts back what it found (see RuntimeLimits::stack_limit). Signals are handled
+// on a per-thread alternate stack (alternate_signal_stack.h),
 // so a thread that overflowed its stack still reports the trap. x86-64 Linux only for now.
 #pragma once
 
@@ -66,7 +68,7 @@ Trap takeTrap();
 
 // For host code called from wasm that is about to return a trapped status to its wasm-to-host
 // trampoline: records the trap for takeTrap(), with a backtrace from the wasm frame that last
-// called out to the host (EntryRecord::exit_frame). A trap that already has a backtrace (one an
+// called out to the host (EntryRecord::exit_fp/sp). A trap that already has a backtrace (one an
 // inner entry returned, passed on) keeps it.
 void recordTrap(Trap&& trap);
 
@@ -87,7 +89,7 @@ std::optional<Trap> catchTraps(RuntimeLimits& limits, Body&& body) {
 }
 
 // Ends the innermost entry on this thread with a trap of `kind` at once; the backtrace starts
-// at the wasm frame that last called out to the host (EntryRecord::exit_frame). Outside any entry
+// at the wasm frame that last called out to the host (EntryRecord::exit_fp/sp). Outside any entry
 // it aborts with a message.
 [[noreturn]] void raiseTrap(TrapKind kind);
 // Raises an existing trap (e.g. one an inner entry returned), keeping its message and

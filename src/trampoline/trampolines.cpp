@@ -35,14 +35,14 @@ Address at(Reg base, int64_t disp) { return {base, Reg(), static_cast<int32_t>(d
 //   [sp, ...)             the outgoing stack area of the wasm call
 // The entry fills the record (the call's sp and fp, its landing pad) and makes it the head of
 // the thread's chain; a trap anywhere below resumes at the landing pad with sp and fp as they
-// were at the call, and the way out puts the head back. The limits are only read (the stack
-// limit), except on the outermost entry that finds no stack limit set.
+// were at the call, and the way out puts the head back. The limits are only read, unless the
+// stack limit is not this thread's (see RuntimeLimits::stack_limit).
 constexpr int32_t kSavedBytes = 8 * static_cast<int32_t>(std::size(target::kHostCalleeSaved));
 constexpr int32_t kRecordBelowFp = kSavedBytes + static_cast<int32_t>(sizeof(EntryRecord));
-constexpr int32_t kSlotBelowFp = kRecordBelowFp + 8;
-// rsp is 8 mod 16 at the entry; after the frame pointer, the saved registers, the record and
-// the slot it is 16-aligned, ready for the 16-aligned outgoing area.
-static_assert((8 + 8 + kSlotBelowFp) % 16 == 0);
+// rsp is 8 mod 16 at the entry, 0 after the frame pointer: the slot's end keeps it 16-aligned
+// for the 16-aligned outgoing area.
+constexpr int32_t kSlotBelowFp = (kRecordBelowFp + 8 + 15) & ~15;
+static_assert(kSlotBelowFp % 16 == 0);
 
 Address recordField(uint32_t offset) {
   return at(target::kFramePointer, -kRecordBelowFp + static_cast<int32_t>(offset));
@@ -52,36 +52,42 @@ int32_t threadField(uint32_t offset) {
 }
 
 struct EntryLabels {
-  isa::Label landing, restore, leave, not_ready, set_stack_limit, stack_limit_set,
-      clear_stack_limit, stack_limit_cleared;
+  isa::Label landing, restore, leave, check_stack_limit, stack_limit_set, restore_stack_limit,
+      stack_limit_restored;
 };
 
 // Sets up the frame above and the entry record, with the callee's vmctx already in the pinned
 // register; `outgoing` is the wasm call's stack area. Leaves rsp as it is at the call.
 EntryLabels enterHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing) {
   EntryLabels labels{masm.newLabel(), masm.newLabel(), masm.newLabel(), masm.newLabel(),
-                     masm.newLabel(), masm.newLabel(), masm.newLabel(), masm.newLabel()};
-  const Reg previous = target::kEntryTemps[0], t1 = target::kEntryTemps[1];
+                     masm.newLabel(), masm.newLabel(), masm.newLabel()};
+  const Reg t0 = target::kEntryTemps[0], t1 = target::kEntryTemps[1];
   masm.push(target::kFramePointer);
   masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
   for (Reg reg : target::kHostCalleeSaved) masm.push(reg);
   masm.adjustStack(kSlotBelowFp - kSavedBytes + static_cast<int32_t>(outgoing));
-  // A thread that has never been prepared returns at once; the host prepares it and calls again.
-  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kReadyOffset));
-  masm.branchIfZero(t1, ValType::I64, labels.not_ready);
-  masm.loadThreadLocal(previous, threadField(ThreadEntryState::kInnermostOffset));
   masm.move(target::kVmctxReg, vmctx_arg, ValType::I64);
-  masm.loadPtr(t1, at(target::kVmctxReg, runtime::VMOffsets::kLimitsOffset));
-  masm.loadPtr(t1, at(t1, RuntimeLimits::kStackLimitOffset));
-  masm.storeImm(recordField(EntryRecord::kClearsStackLimitOffset), ValType::I64, 0);
-  masm.branchIfZero(t1, ValType::I64, labels.set_stack_limit);
+  // The usual case: the limits hold this thread's stack limit and we run on its stack, which
+  // also tells that the thread is ready (its stack size is 0 until then). Anything else is
+  // sorted out of line.
+  masm.loadPtr(t0, at(target::kVmctxReg, runtime::VMOffsets::kLimitsOffset));
+  masm.loadPtr(t0, at(t0, RuntimeLimits::kStackLimitOffset));
+  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kStackLimitOffset));
+  masm.branchCompare(isa::Cond::Ne, t0, t1, ValType::I64, labels.check_stack_limit);
+  masm.move(t0, target::kStackPointer, ValType::I64);
+  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kStackLowOffset));
+  masm.intBinop(wasm::Opcode::I64Sub, t0, t0, t1);
+  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kStackSizeOffset));
+  masm.branchCompare(isa::Cond::GeU, t0, t1, ValType::I64, labels.check_stack_limit);
+  masm.storeImm(recordField(EntryRecord::kRestoresStackLimitOffset), ValType::I64, 0);
   masm.bind(labels.stack_limit_set);
-  masm.storePtr(recordField(EntryRecord::kPreviousOffset), previous);
+  masm.loadThreadLocal(t0, threadField(ThreadEntryState::kInnermostOffset));
+  masm.storePtr(recordField(EntryRecord::kPreviousOffset), t0);
   masm.storePtr(recordField(EntryRecord::kSpOffset), target::kStackPointer);
   masm.storePtr(recordField(EntryRecord::kFpOffset), target::kFramePointer);
   masm.leaLabel(t1, labels.landing);
   masm.storePtr(recordField(EntryRecord::kLandingPcOffset), t1);
-  masm.storeImm(recordField(EntryRecord::kExitFrameOffset), ValType::I64, 0);
+  masm.storeImm(recordField(EntryRecord::kExitSpOffset), ValType::I64, 0);
   // The record is complete before it becomes the head: a signal may read it from then on.
   masm.leaPtr(t1, recordField(0));
   masm.storeThreadLocal(threadField(ThreadEntryState::kInnermostOffset), t1);
@@ -92,14 +98,16 @@ EntryLabels enterHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t o
 // registers back. The landing pad joins with status Trapped; an unready thread leaves with
 // ThreadNotReady before anything was recorded. Then the entry's out-of-line paths.
 void leaveHostToWasm(isa::MacroAssembler& masm, const EntryLabels& labels, Reg status) {
-  const Reg t1 = target::kEntryTemps[1], t2 = target::kEntryTemps[2];
+  const Reg t0 = target::kEntryTemps[0], t1 = target::kEntryTemps[1],
+            t2 = target::kEntryTemps[2];
+  const isa::Label not_ready = masm.newLabel();
   masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::Returned));
   masm.bind(labels.restore);
-  masm.loadPtr(t1, recordField(EntryRecord::kClearsStackLimitOffset));
-  masm.branchIfNonZero(t1, ValType::I64, labels.clear_stack_limit);
-  masm.bind(labels.stack_limit_cleared);
-  masm.loadPtr(t1, recordField(EntryRecord::kPreviousOffset));
-  masm.storeThreadLocal(threadField(ThreadEntryState::kInnermostOffset), t1);
+  masm.loadPtr(t0, recordField(EntryRecord::kRestoresStackLimitOffset));
+  masm.branchIfNonZero(t0, ValType::I64, labels.restore_stack_limit);
+  masm.bind(labels.stack_limit_restored);
+  masm.loadPtr(t0, recordField(EntryRecord::kPreviousOffset));
+  masm.storeThreadLocal(threadField(ThreadEntryState::kInnermostOffset), t0);
   masm.bind(labels.leave);
   masm.leaPtr(target::kStackPointer, at(target::kFramePointer, -kSavedBytes));
   for (size_t i = std::size(target::kHostCalleeSaved); i-- > 0;)
@@ -110,36 +118,74 @@ void leaveHostToWasm(isa::MacroAssembler& masm, const EntryLabels& labels, Reg s
   masm.bind(labels.landing);
   masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::Trapped));
   masm.jump(labels.restore);
-  masm.bind(labels.not_ready);
+  masm.bind(not_ready);
   masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::ThreadNotReady));
   masm.jump(labels.leave);
-  // No stack limit yet (the outermost entry on these limits): the thread's, if we run on the
-  // thread's own stack; on another (a coroutine's), none.
-  masm.bind(labels.set_stack_limit);
+
+  // The stack limit is not known right for this thread and stack: what
+  // runtime::enterStackLimit does (trap_handler.cpp). The thread may not even be ready.
+  const isa::Label recompute = masm.newLabel(), other_stack = masm.newLabel(),
+                   set_thread_limit = masm.newLabel();
+  auto save_limits = [&] {  // t0 holds the limits
+    masm.storePtr(recordField(EntryRecord::kRestoresStackLimitOffset), t0);
+    masm.loadPtr(t1, at(t0, RuntimeLimits::kStackLimitOffset));
+    masm.storePtr(recordField(EntryRecord::kSavedStackLimitOffset), t1);
+    masm.loadPtr(t1, at(t0, RuntimeLimits::kStackLimitFromThreadOffset));
+    masm.storePtr(recordField(EntryRecord::kSavedStackLimitFromThreadOffset), t1);
+  };
+  masm.bind(labels.check_stack_limit);
+  masm.loadThreadLocal(t0, threadField(ThreadEntryState::kReadyOffset));
+  masm.branchIfZero(t0, ValType::I64, not_ready);
+  masm.loadPtr(t0, at(target::kVmctxReg, runtime::VMOffsets::kLimitsOffset));
+  masm.storeImm(recordField(EntryRecord::kRestoresStackLimitOffset), ValType::I64, 0);
+  masm.loadPtr(t1, at(t0, RuntimeLimits::kStackLimitFromThreadOffset));
+  masm.branchIfNonZero(t1, ValType::I64, recompute);
+  masm.loadPtr(t1, at(t0, RuntimeLimits::kStackLimitOffset));
+  masm.branchIfNonZero(t1, ValType::I64, labels.stack_limit_set);  // the embedder's: kept
+  masm.bind(recompute);
   masm.move(t1, target::kStackPointer, ValType::I64);
   masm.loadThreadLocal(t2, threadField(ThreadEntryState::kStackLowOffset));
   masm.intBinop(wasm::Opcode::I64Sub, t1, t1, t2);
   masm.loadThreadLocal(t2, threadField(ThreadEntryState::kStackSizeOffset));
-  masm.branchCompare(isa::Cond::GeU, t1, t2, ValType::I64, labels.stack_limit_set);
-  masm.loadPtr(t1, at(target::kVmctxReg, runtime::VMOffsets::kLimitsOffset));
-  masm.storePtr(recordField(EntryRecord::kClearsStackLimitOffset), t1);
-  masm.loadThreadLocal(t2, threadField(ThreadEntryState::kStackLimitOffset));
-  masm.storePtr(at(t1, RuntimeLimits::kStackLimitOffset), t2);
+  masm.branchCompare(isa::Cond::GeU, t1, t2, ValType::I64, other_stack);
+  // On the thread's stack: its limit, left in place, unless an entry on another stack is
+  // still running with none (it expects none back).
+  masm.loadPtr(t1, at(t0, RuntimeLimits::kStackLimitFromThreadOffset));
+  masm.branchCompareImm(isa::Cond::Ne, t1, ValType::I64,
+                        static_cast<int32_t>(RuntimeLimits::kNoLimitOnOtherStack),
+                        set_thread_limit);
+  save_limits();
+  masm.bind(set_thread_limit);
+  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kStackLimitOffset));
+  masm.storePtr(at(t0, RuntimeLimits::kStackLimitOffset), t1);
+  masm.storeImm(at(t0, RuntimeLimits::kStackLimitFromThreadOffset), ValType::I64,
+                RuntimeLimits::kThreadsLimit);
   masm.jump(labels.stack_limit_set);
-  // The way out of the entry that set the stack limit: clear it (t1 holds the limits).
-  masm.bind(labels.clear_stack_limit);
-  masm.storeImm(at(t1, RuntimeLimits::kStackLimitOffset), ValType::I64, 0);
-  masm.jump(labels.stack_limit_cleared);
+  // On another stack (a coroutine's): no limit while this entry runs.
+  masm.bind(other_stack);
+  save_limits();
+  masm.storeImm(at(t0, RuntimeLimits::kStackLimitOffset), ValType::I64, 0);
+  masm.storeImm(at(t0, RuntimeLimits::kStackLimitFromThreadOffset), ValType::I64,
+                RuntimeLimits::kNoLimitOnOtherStack);
+  masm.jump(labels.stack_limit_set);
+  // The way out of such an entry (t0 holds the limits).
+  masm.bind(labels.restore_stack_limit);
+  masm.loadPtr(t1, recordField(EntryRecord::kSavedStackLimitOffset));
+  masm.storePtr(at(t0, RuntimeLimits::kStackLimitOffset), t1);
+  masm.loadPtr(t1, recordField(EntryRecord::kSavedStackLimitFromThreadOffset));
+  masm.storePtr(at(t0, RuntimeLimits::kStackLimitFromThreadOffset), t1);
+  masm.jump(labels.stack_limit_restored);
 }
 
 // ---- wasm-to-host exits ---------------------------------------------------------------------
 
-// Points the innermost entry's exit_frame at this frame, whose saved frame pointer and return
-// address are the wasm caller's.
+// Records the wasm caller in the innermost entry: its frame pointer (still in the register at
+// the trampoline's first instruction) and where its return address is (the stack pointer).
 void recordExit(isa::MacroAssembler& masm) {
   const Reg record = target::kScratchGp;
   masm.loadThreadLocal(record, threadField(ThreadEntryState::kInnermostOffset));
-  masm.storePtr(at(record, EntryRecord::kExitFrameOffset), target::kFramePointer);
+  masm.storePtr(at(record, EntryRecord::kExitFpOffset), target::kFramePointer);
+  masm.storePtr(at(record, EntryRecord::kExitSpOffset), target::kStackPointer);
 }
 
 // The host function returned a non-zero status: it recorded a trap. Resume at the innermost
@@ -226,9 +272,9 @@ void emitWasmToArray(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
   const std::span<const Reg> host_args = target::kSysVConvention.gp_params;
   const isa::Label unwind = masm.newLabel();
+  recordExit(masm);
   masm.push(target::kFramePointer);
   masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
-  recordExit(masm);
   const size_t slots = std::max(type.params().size(), type.results().size());
   masm.adjustStack(static_cast<int32_t>(align16(static_cast<uint32_t>(slots) * kValRawSize)));
   for (size_t k = 0; k < wasm_sig.params.size(); ++k) {
@@ -261,9 +307,9 @@ void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   const isa::ABISig native_sig =
       isa::computeSignature(withLeadingPointers(type, 1), target::kSysVConvention);
   const isa::Label unwind = masm.newLabel();
+  recordExit(masm);
   masm.push(target::kFramePointer);
   masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
-  recordExit(masm);
   masm.adjustStack(static_cast<int32_t>(align16(native_sig.stack_param_bytes)));
   // The general registers shift up by one (the context comes first): move from the last
   // parameter back, so each source is read before it is overwritten.

@@ -15,8 +15,8 @@
 // registers, fill an EntryRecord in their frame (stack pointer, frame pointer, landing pad) and
 // make it the head of the thread's chain, putting the old head back on the way out. A trap
 // resumes at the innermost entry's landing pad, which returns EntryStatus::Trapped (see
-// runtime/trap_handler.h). Wasm-to-host ones point the innermost entry's exit_frame at their
-// frame; when the host function returns a non-zero status (it recorded a trap), they jump to
+// runtime/trap_handler.h). Wasm-to-host ones record their wasm caller in the innermost entry
+// (exit_fp/sp); when the host function returns a non-zero status (it recorded a trap), they jump to
 // the innermost entry's landing pad.
 #pragma once
 

@@ -74,10 +74,11 @@ void JitBuilder::emitEntryTrampoline(const Label& label) {
 
 void JitBuilder::emitExitTrampoline(const Label& label, const void* host) {
   assembler_.bind(label);
+  loadInnermostEntry(assembler_);
+  assembler_.mov(x86::qword_ptr(x86::r11, EntryRecord::kExitFpOffset), x86::rbp);
+  assembler_.mov(x86::qword_ptr(x86::r11, EntryRecord::kExitSpOffset), x86::rsp);
   assembler_.push(x86::rbp);
   assembler_.mov(x86::rbp, x86::rsp);
-  loadInnermostEntry(assembler_);
-  assembler_.mov(x86::qword_ptr(x86::r11, EntryRecord::kExitFrameOffset), x86::rbp);
   assembler_.mov(x86::rax, reinterpret_cast<uint64_t>(host));
   assembler_.call(x86::rax);
   assembler_.pop(x86::rbp);

@@ -57,7 +57,7 @@ class JitBuilder {
 
   // The host-to-wasm entry trampoline (EntryFn); not a wasm function, not in the CodeInfo.
   void emitEntryTrampoline(const asmjit::Label& label);
-  // A wasm-to-host trampoline: points the innermost entry's exit_frame at its own frame, as the
+  // A wasm-to-host trampoline: records its caller in the innermost entry (exit_fp/sp), as the
   // wasm-to-native trampolines do, then calls `host` with the same arguments.
   void emitExitTrampoline(const asmjit::Label& label, const void* host);
 

@@ -104,6 +104,8 @@ namespace detail {
 
 void recordHostTrap(Trap&& trap) { runtime::recordTrap(toRuntime(std::move(trap))); }
 
+void unwindHostTrap() { runtime::resumeAtInnermostLandingPad(); }
+
 Trap trapFromError(Error&& error) {
   if (error.trap) return std::move(*error.trap);
   Trap trap;
@@ -158,17 +160,25 @@ Result<Func> Func::createDynamic(Store& store, const FuncType& type, Callback ca
   return Func(&state, function->funcRef());
 }
 
-Result<Func> Func::createNative(Store& store, const FuncType& type, void* entry, void* host_state,
+Result<Func> Func::createNative(Store& store, const FuncType& type, void* entry,
+                                void* direct_entry, void* host_state,
                                 void (*delete_state)(void*)) {
   detail::StoreState& state = detail::Access::store(store);
   wasm::FuncType wasm_type = detail::toWasm(type);
-  void* trampoline = state.engine().trampolines().wasmToNative(wasm_type);
+  trampoline::TrampolineCache& trampolines = state.engine().trampolines();
+  // The jump when every parameter has a register: one call and return fewer per crossing.
+  void* trampoline = trampolines.wasmToNativeDirect(wasm_type);
+  void* callback = direct_entry;
+  if (trampoline == nullptr) {
+    trampoline = trampolines.wasmToNative(wasm_type);
+    callback = entry;
+  }
   if (trampoline == nullptr) {
     delete_state(host_state);
     return detail::argumentError("no wasm-to-native trampoline for " + wasm_type.toString());
   }
   runtime::HostFunction* function = state.createHostFunction(std::move(wasm_type), trampoline,
-                                                             entry, host_state, delete_state);
+                                                             callback, host_state, delete_state);
   return Func(&state, function->funcRef());
 }
 

@@ -431,6 +431,10 @@ void raiseTrap(TrapKind kind) {
   wisp_jump_to_landing_pad(&innermost);
 }
 
+void resumeAtInnermostLandingPad() {
+  wisp_jump_to_landing_pad(&innermostOrAbort("resumeAtInnermostLandingPad"));
+}
+
 void raiseTrap(Trap&& trap) {
   const EntryRecord& innermost = innermostOrAbort("raiseTrap");
   recordFromHost(innermost, std::move(trap));

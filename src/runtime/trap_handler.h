@@ -97,6 +97,11 @@ std::optional<Trap> catchTraps(RuntimeLimits& limits, Body&& body) {
 // caller's copy is never destroyed, so it must be moved-from.
 [[noreturn]] void raiseTrap(Trap&& trap);
 
+// For host code called from wasm that recorded a trap (recordTrap) and returns no status: ends
+// the innermost entry with it at once, as the wasm-to-host trampolines do on a trapped status.
+// Every host frame in between must own nothing (they are not unwound).
+[[noreturn]] void resumeAtInnermostLandingPad();
+
 // True while the calling thread is inside an entry into wasm (or catchTraps).
 bool insideCatchTraps();
 // The calling thread's innermost entry, or null outside any.

@@ -337,6 +337,31 @@ void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   emitUnwindToEntry(masm);
 }
 
+// wasm-to-native-direct: the same call when every native parameter has a register, as a jump:
+// the callback (taking (VMHostFuncContext*, Params...), returning the bare value, a 32-bit
+// integer widened with zeros) returns straight to the wasm caller, and on a trap leaves the
+// wasm frames itself once all of the host call has returned. No frame of its own: the exit
+// recorded is the wasm caller's, which is all a backtrace needs.
+bool fitsDirect(const wasm::FuncType& type) {
+  const isa::ABISig native_sig =
+      isa::computeSignature(withLeadingPointers(type, 1), target::kSysVConvention);
+  return native_sig.stack_param_bytes == 0 && type.results().size() <= 1;
+}
+
+void emitWasmToNativeDirect(isa::MacroAssembler& masm, const wasm::FuncType& type) {
+  const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
+  const isa::ABISig native_sig =
+      isa::computeSignature(withLeadingPointers(type, 1), target::kSysVConvention);
+  recordExit(masm);
+  // From the last parameter back, as in emitWasmToNative; all in registers.
+  for (size_t k = wasm_sig.params.size(); k-- > 0;)
+    masm.move(native_sig.params[k + 1].reg, wasm_sig.params[k].reg, wasm_sig.params[k].type);
+  masm.loadPtr(target::kCallTargetGp,
+               at(target::kVmctxReg, runtime::VMHostFuncContext::kCallbackOffset));
+  masm.move(native_sig.params[0].reg, target::kVmctxReg, ValType::I64);
+  masm.jumpRegister(target::kCallTargetGp);
+}
+
 std::string keyOf(int kind, const wasm::FuncType& type) {
   std::string key(1, static_cast<char>('0' + kind));
   for (ValType t : type.params()) key += static_cast<char>(t);
@@ -347,7 +372,7 @@ std::string keyOf(int kind, const wasm::FuncType& type) {
 
 const char* kindName(int kind) {
   static constexpr const char* kNames[] = {"array-to-wasm", "native-to-wasm", "wasm-to-array",
-                                           "wasm-to-native"};
+                                           "wasm-to-native", "wasm-to-native-direct"};
   return kNames[kind];
 }
 
@@ -364,6 +389,10 @@ void* TrampolineCache::get(Kind kind, const wasm::FuncType& type) {
     case Kind::NativeToWasm: emitNativeToWasm(masm, type); break;
     case Kind::WasmToArray: emitWasmToArray(masm, type); break;
     case Kind::WasmToNative: emitWasmToNative(masm, type); break;
+    case Kind::WasmToNativeDirect:
+      if (!fitsDirect(type)) return nullptr;
+      emitWasmToNativeDirect(masm, type);
+      break;
   }
   if (!masm.finish()) return nullptr;
   auto memory = runtime::CodeMemory::allocate(code.size());
@@ -402,6 +431,9 @@ void* TrampolineCache::wasmToArray(const wasm::FuncType& type) {
 }
 void* TrampolineCache::wasmToNative(const wasm::FuncType& type) {
   return get(Kind::WasmToNative, type);
+}
+void* TrampolineCache::wasmToNativeDirect(const wasm::FuncType& type) {
+  return get(Kind::WasmToNativeDirect, type);
 }
 
 }  // namespace wisp::trampoline

@@ -77,8 +77,10 @@ class Func {
   Func(detail::StoreState* store, runtime::VMFuncRef* ref) : store_(store), ref_(ref) {}
 
   static Result<Func> createDynamic(Store& store, const FuncType& type, Callback callback);
-  static Result<Func> createNative(Store& store, const FuncType& type, void* entry, void* state,
-                                   void (*delete_state)(void*));
+  // `entry` returns a status (NativeHostGlue::entry); `direct_entry`, for the trampoline that
+  // jumps to it when the type allows, unwinds by itself (NativeHostGlue::direct).
+  static Result<Func> createNative(Store& store, const FuncType& type, void* entry,
+                                   void* direct_entry, void* state, void (*delete_state)(void*));
   // The native-to-wasm trampoline for a typed call of this function as `type`, or an error.
   Result<void*> typedEntry(Store& store, const FuncType& type) const;
 
@@ -175,7 +177,8 @@ Result<Func> Func::wrap(Store& store, F&& callable) {
     using Glue = detail::NativeHostGlue<Callable, Return, std::remove_cvref_t<Params>...>;
     const FuncType type = detail::nativeFuncType<Value, std::remove_cvref_t<Params>...>();
     auto* state = new Callable(std::forward<F>(callable));
-    return createNative(store, type, reinterpret_cast<void*>(&Glue::entry), state,
+    return createNative(store, type, reinterpret_cast<void*>(&Glue::entry),
+                        reinterpret_cast<void*>(&Glue::direct), state,
                         [](void* p) { delete static_cast<Callable*>(p); });
   }(static_cast<typename Traits::Params*>(nullptr));
 }

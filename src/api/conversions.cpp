@@ -54,19 +54,6 @@ Limits fromWasm(const wasm::Limits& limits) {
   return out;
 }
 
-runtime::ValRaw toRaw(const Val& value) {
-  runtime::ValRaw raw;
-  std::memcpy(&raw, Access::bits(value), sizeof raw);
-  return raw;
-}
-
-Val fromRaw(wasm::ValType type, const runtime::ValRaw& raw, StoreState* store) {
-  uint8_t bits[16] = {};
-  // Only the bytes of the value's own size: the rest of a slot may hold stale data.
-  std::memcpy(bits, &raw, wasm::valTypeSize(type));
-  return Access::makeVal(fromWasm(type), bits, store);
-}
-
 std::optional<std::string> valMismatch(const Val& value, wasm::ValType expected,
                                        const StoreState* store) {
   if (toWasm(value.type()) != expected)

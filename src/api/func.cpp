@@ -1,6 +1,9 @@
 // Calls into wasm (dynamic and typed) and host functions (dynamic and typed).
 #include <algorithm>
 #include <array>
+#include <memory>
+#include <new>
+#include <type_traits>
 
 #include "api/conversions.h"
 #include "runtime/trap_handler.h"
@@ -20,8 +23,33 @@ struct DynamicHostState {
   Func::Callback callback;
 };
 
-// Converts, calls and converts back. A trap is recorded and reported as a status, so the
-// wasm-to-array trampoline leaves the wasm frames once everything here has been destroyed.
+static_assert(std::is_trivially_destructible_v<Val>, "ValSlots never destroys its Vals");
+
+// Room for a call's Vals: on the stack for the usual few, on the heap beyond.
+class ValSlots {
+ public:
+  explicit ValSlots(size_t count) {
+    if (count > kInline) {
+      heap_ = std::make_unique<Val[]>(count);
+      data_ = heap_.get();
+    } else {
+      data_ = reinterpret_cast<Val*>(inline_);
+    }
+  }
+  ValSlots(const ValSlots&) = delete;
+  ValSlots& operator=(const ValSlots&) = delete;
+  Val* data() { return data_; }
+
+ private:
+  static constexpr size_t kInline = 8;
+  alignas(Val) unsigned char inline_[kInline * sizeof(Val)];
+  std::unique_ptr<Val[]> heap_;
+  Val* data_;
+};
+
+// Converts, calls and converts back, with no allocation for up to 8 parameters and results. A
+// trap is recorded and reported as a status, so the wasm-to-array trampoline leaves the wasm
+// frames once everything here has been destroyed.
 uint64_t dynamicHostEntry(runtime::VMHostFuncContext* context, runtime::ValRaw* values) {
   auto& state = *static_cast<DynamicHostState*>(context->host_data);
   const wasm::FuncType& type = state.type;
@@ -29,23 +57,26 @@ uint64_t dynamicHostEntry(runtime::VMHostFuncContext* context, runtime::ValRaw* 
     detail::recordHostTrap(std::move(trap));
     return detail::kStatusTrapped;
   };
-  std::vector<Val> params;
-  params.reserve(type.param_count);
-  for (uint32_t i = 0; i < type.param_count; ++i)
-    params.push_back(detail::fromRaw(type.types[i], values[i], state.store));
-  std::vector<Val> results;
-  results.reserve(type.results().size());
-  for (wasm::ValType t : type.results()) results.push_back(Val::zero(detail::fromWasm(t)));
+  const size_t param_count = type.param_count;
+  const std::span<const wasm::ValType> result_types = type.results();
+  ValSlots slots(param_count + result_types.size());
+  Val* const params = slots.data();
+  Val* const results = params + param_count;
+  for (size_t i = 0; i < param_count; ++i)
+    new (&params[i]) Val(detail::fromRaw(type.types[i], values[i], state.store));
+  for (size_t i = 0; i < result_types.size(); ++i)
+    new (&results[i]) Val(Val::zero(detail::fromWasm(result_types[i])));
   try {
-    Result<void> outcome = state.callback(params, results);
+    Result<void> outcome = state.callback(std::span<const Val>(params, param_count),
+                                          std::span<Val>(results, result_types.size()));
     if (!outcome) return trapped(detail::trapFromError(std::move(outcome.error())));
   } catch (const std::exception& e) {
     return trapped(detail::trapFromException(e.what()));
   } catch (...) {
     return trapped(detail::trapFromException(nullptr));
   }
-  for (size_t i = 0; i < results.size(); ++i) {
-    if (auto mismatch = detail::valMismatch(results[i], type.results()[i], state.store)) {
+  for (size_t i = 0; i < result_types.size(); ++i) {
+    if (auto mismatch = detail::valMismatch(results[i], result_types[i], state.store)) [[unlikely]] {
       Trap bad;
       bad.kind = TrapKind::HostError;
       bad.message = "host function result " + std::to_string(i) + ": " + *mismatch;
@@ -72,6 +103,8 @@ std::string describeTypes(std::span<const wasm::ValType> types) {
 namespace detail {
 
 void recordHostTrap(Trap&& trap) { runtime::recordTrap(toRuntime(std::move(trap))); }
+
+void unwindHostTrap() { runtime::resumeAtInnermostLandingPad(); }
 
 Trap trapFromError(Error&& error) {
   if (error.trap) return std::move(*error.trap);
@@ -127,17 +160,25 @@ Result<Func> Func::createDynamic(Store& store, const FuncType& type, Callback ca
   return Func(&state, function->funcRef());
 }
 
-Result<Func> Func::createNative(Store& store, const FuncType& type, void* entry, void* host_state,
+Result<Func> Func::createNative(Store& store, const FuncType& type, void* entry,
+                                void* direct_entry, void* host_state,
                                 void (*delete_state)(void*)) {
   detail::StoreState& state = detail::Access::store(store);
   wasm::FuncType wasm_type = detail::toWasm(type);
-  void* trampoline = state.engine().trampolines().wasmToNative(wasm_type);
+  trampoline::TrampolineCache& trampolines = state.engine().trampolines();
+  // The jump when every parameter has a register: one call and return fewer per crossing.
+  void* trampoline = trampolines.wasmToNativeDirect(wasm_type);
+  void* callback = direct_entry;
+  if (trampoline == nullptr) {
+    trampoline = trampolines.wasmToNative(wasm_type);
+    callback = entry;
+  }
   if (trampoline == nullptr) {
     delete_state(host_state);
     return detail::argumentError("no wasm-to-native trampoline for " + wasm_type.toString());
   }
   runtime::HostFunction* function = state.createHostFunction(std::move(wasm_type), trampoline,
-                                                             entry, host_state, delete_state);
+                                                             callback, host_state, delete_state);
   return Func(&state, function->funcRef());
 }
 
@@ -146,9 +187,14 @@ FuncType Func::type() const {
   return type != nullptr ? detail::fromWasm(*type) : FuncType{};
 }
 
-Result<void> Func::call(std::span<const Val> args, std::span<Val> results) const {
-  detail::StoreState& store = *store_;
-  const detail::DynamicEntry callee = store.dynamicEntry(ref_->type_id);
+namespace {
+
+// Why a dynamic call cannot be made, in the order the checks are documented; only called once
+// the fast checks in Func::call failed, so some error is found.
+[[gnu::noinline, gnu::cold]] Error dynamicCallError(const detail::DynamicEntry& callee,
+                                                    detail::StoreState& store,
+                                                    std::span<const Val> args,
+                                                    std::span<Val> results) {
   if (callee.type == nullptr) return detail::argumentError("call of a function of unknown type");
   const wasm::FuncType& type = *callee.type;
   const std::span<const wasm::ValType> params = type.params();
@@ -166,17 +212,31 @@ Result<void> Func::call(std::span<const Val> args, std::span<Val> results) const
     if (auto mismatch = detail::valMismatch(args[i], params[i], &store))
       return detail::argumentError("argument " + std::to_string(i) + ": " + *mismatch);
   }
-  if (callee.entry == nullptr)
-    return detail::argumentError("no array-to-wasm trampoline for " + type.toString());
+  return detail::argumentError("no array-to-wasm trampoline for " + type.toString());
+}
+
+}  // namespace
+
+Result<void> Func::call(std::span<const Val> args, std::span<Val> results) const {
+  detail::StoreState& store = *store_;
+  // The callee's counts and types come from the store's table by type id (DynamicEntry), not
+  // from its FuncType: fewer dependent loads before the call.
+  const detail::DynamicEntry callee = store.dynamicEntry(ref_->type_id);
+  bool callable = callee.entry != nullptr && args.size() == callee.param_count &&
+                  results.size() == callee.result_count;
+  for (size_t i = 0; callable && i < args.size(); ++i)
+    callable = detail::valFits(args[i], callee.types[i], &store);
+  if (!callable) [[unlikely]]
+    return dynamicCallError(callee, store, args, results);
 
   // Arguments in, results out, in the same slots; most calls fit on the stack.
-  const size_t slot_count = std::max<size_t>({params.size(), result_types.size(), 1});
-  std::array<runtime::ValRaw, 8> inline_slots;
-  std::vector<runtime::ValRaw> heap_slots;
-  runtime::ValRaw* values = inline_slots.data();
-  if (slot_count > inline_slots.size()) {
-    heap_slots.resize(slot_count);
-    values = heap_slots.data();
+  const size_t slot_count = std::max<size_t>({args.size(), results.size(), 1});
+  runtime::ValRaw inline_slots[8];
+  std::unique_ptr<runtime::ValRaw[]> heap_slots;
+  runtime::ValRaw* values = inline_slots;
+  if (slot_count > std::size(inline_slots)) [[unlikely]] {
+    heap_slots = std::make_unique<runtime::ValRaw[]>(slot_count);
+    values = heap_slots.get();
   }
   for (size_t i = 0; i < args.size(); ++i) values[i] = detail::toRaw(args[i]);
 
@@ -188,14 +248,15 @@ Result<void> Func::call(std::span<const Val> args, std::span<Val> results) const
   if (status != runtime::EntryStatus::Returned) [[unlikely]]
     return detail::trappedCallError();
 
-  for (size_t i = 0; i < result_types.size(); ++i)
+  const wasm::ValType* result_types = callee.types + callee.param_count;
+  for (size_t i = 0; i < results.size(); ++i)
     results[i] = detail::fromRaw(result_types[i], values[i], &store);
   return {};
 }
 
 Result<std::vector<Val>> Func::call(std::span<const Val> args) const {
   const detail::DynamicEntry callee = store_->dynamicEntry(ref_->type_id);
-  const size_t result_count = callee.type != nullptr ? callee.type->results().size() : 0;
+  const size_t result_count = callee.result_count;
   std::vector<Val> results(result_count);
   if (Result<void> called = call(args, results); !called) return called.error();
   return results;

@@ -88,10 +88,23 @@ class EngineState {
   std::vector<runtime::Store*> epoch_stores_;
 };
 
-// What a dynamic call needs of the callee's type: the type and its array-to-wasm trampoline.
+// What a dynamic call needs of the callee's type: the type and its array-to-wasm trampoline,
+// with the type's value types and counts copied in, so a call reads them one load sooner.
 struct DynamicEntry {
+  DynamicEntry() = default;
+  DynamicEntry(const wasm::FuncType* type, trampoline::ArrayToWasmFn entry)
+      : type(type), entry(entry) {
+    if (type == nullptr) return;
+    types = type->types.data();
+    param_count = type->param_count;
+    result_count = static_cast<uint32_t>(type->types.size()) - type->param_count;
+  }
+
   const wasm::FuncType* type = nullptr;
   trampoline::ArrayToWasmFn entry = nullptr;
+  const wasm::ValType* types = nullptr;  // the parameters', then the results'
+  uint32_t param_count = 0;
+  uint32_t result_count = 0;
 };
 
 // Every runtime::Store the API creates is a StoreState, so a runtime extern's store pointer

@@ -12,19 +12,22 @@ namespace wisp::runtime {
 
 struct RuntimeLimits {
   // The lowest stack pointer compiled code may reach. The prologue compares rsp minus its frame
-  // size against it and traps with StackOverflow. 0 means "not set": the outermost catchTraps
-  // on a thread sets it from that thread's stack (see stack_bounds.h) and clears it on return.
+  // size against it and traps with StackOverflow. 0 means none. An entry on the thread's own
+  // stack that finds no limit of the embedder's makes it that thread's
+  // (ThreadEntryState::stack_limit, see stack_bounds.h) and leaves it there: the next entry
+  // from the same thread and stack finds it right and changes nothing. On another stack (a
+  // coroutine's) an entry runs with none, and puts back what it found.
   uintptr_t stack_limit = 0;
-  // The stack pointer at the call into wasm, stored by the host-to-wasm trampolines just before
-  // they call. The stack walk stops at it: frames at or above belong to the host. With
-  // last_wasm_entry_fp and last_wasm_entry_landing_pc below, it is also where a trap resumes:
-  // the innermost entry on these limits (see EntryRecord).
-  uintptr_t last_wasm_entry_sp = 0;
-  // The frame pointer and return address of the wasm frame that called out to the host, stored
-  // by the wasm-to-host trampolines. A backtrace taken in host code (raiseTrap) or across a
-  // nested activation resumes the walk there, skipping host frames that may lack frame pointers.
-  uintptr_t last_wasm_exit_fp = 0;
-  uintptr_t last_wasm_exit_pc = 0;
+  // Where stack_limit came from: kEmbedders (or none), kThreadsLimit (an entry on a thread's
+  // stack), kNoLimitOnOtherStack (an entry on another stack is running, and an entry on the
+  // thread's stack inside it must put the 0 back).
+  uint64_t stack_limit_from_thread = 0;
+  static constexpr uint64_t kEmbedders = 0;
+  static constexpr uint64_t kThreadsLimit = 1;
+  static constexpr uint64_t kNoLimitOnOtherStack = 2;
+  // Unused: fuel and the epoch flag keep the offsets compiled code (and serialized modules)
+  // address them at. Where an activation entered and left wasm is in its EntryRecord.
+  uintptr_t reserved[2] = {};
   // Fuel metering (Config::consume_fuel): fuel consumed minus fuel given, so negative while
   // some is left. Compiled code keeps it in a register (isa::target::kFuelGp), loaded at
   // function entries and after calls, written back before calls, returns and trap stubs; it
@@ -38,51 +41,27 @@ struct RuntimeLimits {
   // epoch builtin, which may set a later deadline (clearing it) or trap with Interrupted.
   std::atomic<uint32_t> epoch_deadline_reached{0};
   uint32_t padding = 0;
-  // The innermost entry's frame pointer and its landing pad: a trap sets rsp, rbp and the PC to
-  // last_wasm_entry_sp, last_wasm_entry_fp and last_wasm_entry_landing_pc, and the landing pad
-  // returns to the host with EntryStatus::Trapped.
-  uintptr_t last_wasm_entry_fp = 0;
-  uintptr_t last_wasm_entry_landing_pc = 0;
 
   // Byte offsets of the fields, for code that addresses them from a base register.
   static const uint32_t kStackLimitOffset;
-  static const uint32_t kLastWasmEntrySpOffset;
-  static const uint32_t kLastWasmExitFpOffset;
-  static const uint32_t kLastWasmExitPcOffset;
+  static const uint32_t kStackLimitFromThreadOffset;
   static const uint32_t kFuelOffset;
   static const uint32_t kEpochDeadlineReachedOffset;
-  static const uint32_t kLastWasmEntryFpOffset;
-  static const uint32_t kLastWasmEntryLandingPcOffset;
 };
 
 inline constexpr uint32_t RuntimeLimits::kStackLimitOffset = offsetof(RuntimeLimits, stack_limit);
-inline constexpr uint32_t RuntimeLimits::kLastWasmEntrySpOffset =
-    offsetof(RuntimeLimits, last_wasm_entry_sp);
-inline constexpr uint32_t RuntimeLimits::kLastWasmExitFpOffset =
-    offsetof(RuntimeLimits, last_wasm_exit_fp);
-inline constexpr uint32_t RuntimeLimits::kLastWasmExitPcOffset =
-    offsetof(RuntimeLimits, last_wasm_exit_pc);
+inline constexpr uint32_t RuntimeLimits::kStackLimitFromThreadOffset =
+    offsetof(RuntimeLimits, stack_limit_from_thread);
 inline constexpr uint32_t RuntimeLimits::kFuelOffset = offsetof(RuntimeLimits, fuel);
 inline constexpr uint32_t RuntimeLimits::kEpochDeadlineReachedOffset =
     offsetof(RuntimeLimits, epoch_deadline_reached);
 
-inline constexpr uint32_t RuntimeLimits::kLastWasmEntryFpOffset =
-    offsetof(RuntimeLimits, last_wasm_entry_fp);
-inline constexpr uint32_t RuntimeLimits::kLastWasmEntryLandingPcOffset =
-    offsetof(RuntimeLimits, last_wasm_entry_landing_pc);
-
-
 static_assert(std::is_standard_layout_v<RuntimeLimits>, "compiled code addresses fields by offset");
 static_assert(sizeof(uintptr_t) == 8, "the layout below assumes a 64-bit target");
 static_assert(RuntimeLimits::kStackLimitOffset == 0);
-static_assert(RuntimeLimits::kLastWasmEntrySpOffset == 8);
-static_assert(RuntimeLimits::kLastWasmExitFpOffset == 16);
-static_assert(RuntimeLimits::kLastWasmExitPcOffset == 24);
 static_assert(RuntimeLimits::kFuelOffset == 32);
 static_assert(RuntimeLimits::kEpochDeadlineReachedOffset == 40);
-static_assert(RuntimeLimits::kLastWasmEntryFpOffset == 48);
-static_assert(RuntimeLimits::kLastWasmEntryLandingPcOffset == 56);
-static_assert(sizeof(RuntimeLimits) == 64);
+static_assert(sizeof(RuntimeLimits) == 48);
 static_assert(sizeof(std::atomic<uint32_t>) == 4 && std::atomic<uint32_t>::is_always_lock_free,
               "compiled code reads the flag with a plain load");
 
@@ -94,48 +73,68 @@ enum class EntryStatus : uint64_t {
   ThreadNotReady = 2,  // nothing ran: prepareThread() first, then call again
 };
 
-// One host-to-wasm entry, in the entry's own frame: the trampoline links it into the thread's
-// chain (ThreadEntryState::innermost), saves the limits' fields it overwrites, and puts them back
-// on the way out, whether wasm returned or trapped. So entries nest (host -> wasm -> host ->
-// wasm, on the same limits or another store's), and the stack walk reaches every activation.
+// One host-to-wasm entry (a trampoline's or catchTraps'), in the entry's own frame, linked into
+// the thread's chain (ThreadEntryState::innermost) for as long as the entry runs. It holds all
+// that is particular to its activation, so nesting (host -> wasm -> host -> wasm, on the same
+// limits or another store's) saves and restores nothing but the chain's head:
+//  - where a trap resumes: the landing pad, with sp and fp as they were at the call into wasm;
+//    a trap always ends the innermost entry;
+//  - where the activation's wasm frames end (sp: the stack walk stops there);
+//  - where its wasm code last called out to the host (exit_fp/sp), which the wasm-to-host
+//    trampolines record through the thread's innermost entry: the activation that runs wasm is
+//    always the innermost one.
 struct EntryRecord {
-  RuntimeLimits* limits;
   EntryRecord* previous;  // the next older entry on this thread, or null
+  uintptr_t sp;
+  uintptr_t fp;
+  uintptr_t landing_pc;
+  // The wasm frame that last called out to the host, as the wasm-to-host trampoline found it:
+  // the caller's frame pointer, and the stack address of its return address (so the pc is
+  // [exit_sp]). A backtrace taken in host code, or across a newer activation, starts there,
+  // skipping host frames that may lack frame pointers. exit_sp is 0 while no wasm frame has
+  // called out.
+  uintptr_t exit_fp;
+  uintptr_t exit_sp;
+  // The limits whose stack limit this entry changed for its own run (on a stack not the
+  // thread's), to put back on the way out from the two saved fields; else null.
+  RuntimeLimits* restores_stack_limit;
   uintptr_t saved_stack_limit;
-  uintptr_t saved_entry_sp;
-  uintptr_t saved_entry_fp;
-  uintptr_t saved_entry_landing_pc;
-  uintptr_t saved_exit_fp;
-  uintptr_t saved_exit_pc;
+  uint64_t saved_stack_limit_from_thread;
 
-  static constexpr uint32_t kLimitsOffset = 0;
-  static constexpr uint32_t kPreviousOffset = 8;
-  static constexpr uint32_t kSavedStackLimitOffset = 16;
-  static constexpr uint32_t kSavedEntrySpOffset = 24;
-  static constexpr uint32_t kSavedEntryFpOffset = 32;
-  static constexpr uint32_t kSavedEntryLandingPcOffset = 40;
-  static constexpr uint32_t kSavedExitFpOffset = 48;
-  static constexpr uint32_t kSavedExitPcOffset = 56;
+  static constexpr uint32_t kPreviousOffset = 0;
+  static constexpr uint32_t kSpOffset = 8;
+  static constexpr uint32_t kFpOffset = 16;
+  static constexpr uint32_t kLandingPcOffset = 24;
+  static constexpr uint32_t kExitFpOffset = 32;
+  static constexpr uint32_t kExitSpOffset = 40;
+  static constexpr uint32_t kRestoresStackLimitOffset = 48;
+  static constexpr uint32_t kSavedStackLimitOffset = 56;
+  static constexpr uint32_t kSavedStackLimitFromThreadOffset = 64;
 };
 static_assert(offsetof(EntryRecord, previous) == EntryRecord::kPreviousOffset);
+static_assert(offsetof(EntryRecord, sp) == EntryRecord::kSpOffset);
+static_assert(offsetof(EntryRecord, fp) == EntryRecord::kFpOffset);
+static_assert(offsetof(EntryRecord, landing_pc) == EntryRecord::kLandingPcOffset);
+static_assert(offsetof(EntryRecord, exit_fp) == EntryRecord::kExitFpOffset);
+static_assert(offsetof(EntryRecord, exit_sp) == EntryRecord::kExitSpOffset);
+static_assert(offsetof(EntryRecord, restores_stack_limit) ==
+              EntryRecord::kRestoresStackLimitOffset);
 static_assert(offsetof(EntryRecord, saved_stack_limit) == EntryRecord::kSavedStackLimitOffset);
-static_assert(offsetof(EntryRecord, saved_entry_sp) == EntryRecord::kSavedEntrySpOffset);
-static_assert(offsetof(EntryRecord, saved_entry_fp) == EntryRecord::kSavedEntryFpOffset);
-static_assert(offsetof(EntryRecord, saved_entry_landing_pc) ==
-              EntryRecord::kSavedEntryLandingPcOffset);
-static_assert(offsetof(EntryRecord, saved_exit_fp) == EntryRecord::kSavedExitFpOffset);
-static_assert(offsetof(EntryRecord, saved_exit_pc) == EntryRecord::kSavedExitPcOffset);
-static_assert(sizeof(EntryRecord) == 64);
+static_assert(offsetof(EntryRecord, saved_stack_limit_from_thread) ==
+              EntryRecord::kSavedStackLimitFromThreadOffset);
+static_assert(sizeof(EntryRecord) == 72);
 
 // The per-thread state the trampolines read through the thread pointer (initial-exec TLS at a
 // fixed offset, threadEntryStateOffset() in trap_handler.h). `ready` is 0 until prepareThread()
 // has set up the thread (alternate signal stack, stack bounds, backtrace buffer): an entry on an
-// unready thread returns EntryStatus::ThreadNotReady before doing anything.
+// unready thread returns EntryStatus::ThreadNotReady before doing anything. stack_size is 0
+// while the thread is not ready, so an entry that finds the stack limit right for this stack
+// (the usual case) knows the thread is ready without reading `ready`.
 struct ThreadEntryState {
   EntryRecord* innermost;
   uintptr_t stack_low;    // the thread's stack: [stack_low, stack_low + stack_size)
   uintptr_t stack_size;
-  uintptr_t stack_limit;  // for limits whose stack_limit is 0, when entered on that stack
+  uintptr_t stack_limit;  // RuntimeLimits::stack_limit for entries on that stack
   uint64_t ready;
 
   static constexpr uint32_t kInnermostOffset = 0;

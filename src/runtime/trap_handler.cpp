@@ -68,7 +68,6 @@ class ThreadTrapState {
     t_trap.backtrace = &*backtrace_;
     if (Result<StackBounds> bounds = currentThreadStackBounds()) {
       t_entry.stack_low = bounds->low;
-      t_entry.stack_size = bounds->high - bounds->low;
       if (Result<uintptr_t> limit = computeStackLimit(*bounds)) {
         t_entry.stack_limit = *limit;
       } else {
@@ -76,6 +75,9 @@ class ThreadTrapState {
         const uintptr_t here = currentStackPointer();
         t_entry.stack_limit = bounds->low + (here - bounds->low) / 2;
       }
+      // Last: a non-zero size tells the entries the thread is ready (see ThreadEntryState).
+      std::atomic_signal_fence(std::memory_order_seq_cst);
+      t_entry.stack_size = bounds->high - bounds->low;
     }
     prepared_ = true;
     std::atomic_signal_fence(std::memory_order_seq_cst);
@@ -84,6 +86,7 @@ class ThreadTrapState {
   }
   ~ThreadTrapState() {
     t_entry.ready = 0;
+    t_entry.stack_size = 0;
     t_trap.backtrace = nullptr;
   }
 
@@ -99,29 +102,21 @@ class ThreadTrapState {
 
 thread_local ThreadTrapState t_thread_state;
 
-// The wasm entry SP and exit FP/PC of the activation `entry` began. They are in its limits while
-// it is the newest entry on those limits; once a newer one on the same limits exists, that one's
-// record holds them (the closest such one to `entry`, which saved them last).
-struct WasmState {
-  uintptr_t entry_sp;
-  uintptr_t exit_fp;
-  uintptr_t exit_pc;
+// The wasm frame that called out to the host last in `entry`'s activation: its frame pointer
+// and pc (the return address the call out pushed, in place while that host code runs).
+struct WasmExit {
+  uintptr_t fp = 0;
+  uintptr_t pc = 0;
 };
 
-WasmState wasmStateOf(const EntryRecord& entry, const EntryRecord* innermost) noexcept {
-  const RuntimeLimits& limits = *entry.limits;
-  WasmState state{limits.last_wasm_entry_sp, limits.last_wasm_exit_fp, limits.last_wasm_exit_pc};
-  for (const EntryRecord* newer = innermost; newer != &entry; newer = newer->previous) {
-    if (newer->limits == entry.limits) {
-      state = {newer->saved_entry_sp, newer->saved_exit_fp, newer->saved_exit_pc};
-    }
-  }
-  return state;
+WasmExit exitOf(const EntryRecord& entry) noexcept {
+  if (entry.exit_sp == 0) return {};
+  return {entry.exit_fp, *reinterpret_cast<const uintptr_t*>(entry.exit_sp)};
 }
 
 // Fills the thread's backtrace with every activation's wasm frames, newest first. The newest
-// stretch starts at (pc, fp); each older one at its activation's exit FP/PC. Each activation's
-// frames lie between its entry's stack pointer and the next newer entry's record.
+// stretch starts at (pc, fp); each older one at its activation's exit. Each activation's frames
+// lie between its entry's stack pointer and the next newer entry's record.
 void captureBacktrace(const EntryRecord& innermost, uintptr_t pc, bool pc_is_return_address,
                       uintptr_t fp, uintptr_t sp) noexcept {
   if (t_trap.backtrace == nullptr) return;
@@ -130,14 +125,14 @@ void captureBacktrace(const EntryRecord& innermost, uintptr_t pc, bool pc_is_ret
   t_trap.has_backtrace = true;
   uintptr_t lower = sp;
   for (const EntryRecord* entry = &innermost; entry != nullptr; entry = entry->previous) {
-    const WasmState state = wasmStateOf(*entry, &innermost);
     if (entry != &innermost) {
-      pc = state.exit_pc;
-      fp = state.exit_fp;
+      const WasmExit exit = exitOf(*entry);
+      pc = exit.pc;
+      fp = exit.fp;
       pc_is_return_address = true;
     }
     const auto record_address = reinterpret_cast<uintptr_t>(entry);
-    const uintptr_t upper = state.entry_sp != 0 ? state.entry_sp : record_address;
+    const uintptr_t upper = entry->sp != 0 ? entry->sp : record_address;
     if (pc != 0 && !captureWasmFrames(pc, pc_is_return_address, fp, lower, upper, out)) return;
     lower = record_address;
   }
@@ -224,7 +219,7 @@ void handleTrapSignal(int signal, siginfo_t* info, void* context) {
       captureBacktrace(*innermost, state.pc, /*pc_is_return_address=*/false, state.fp, state.sp);
       // Returning resumes at the landing pad: the kernel puts back the signal mask of the
       // interrupted code and, the stack pointer being off the alternate stack, leaves it.
-      machine::resumeAtLandingPad(context, *innermost->limits);
+      machine::resumeAtLandingPad(context, *innermost);
       errno = saved_errno;
       return;
     }
@@ -256,38 +251,55 @@ Result<void> installHandlersOnce() {
   return {};
 }
 
-// The fields an entry overwrites, saved in its record; put back by the destructor whether the
-// body returned, trapped, or threw.
+// The stack limit for an entry at `sp` on `limits` (see RuntimeLimits::stack_limit); what the
+// host-to-wasm trampolines do in their code.
+void enterStackLimit(RuntimeLimits& limits, EntryRecord& record, uintptr_t sp) {
+  record.restores_stack_limit = nullptr;
+  const auto save = [&] {
+    record.restores_stack_limit = &limits;
+    record.saved_stack_limit = limits.stack_limit;
+    record.saved_stack_limit_from_thread = limits.stack_limit_from_thread;
+  };
+  if (limits.stack_limit_from_thread == RuntimeLimits::kEmbedders && limits.stack_limit != 0)
+    return;
+  if (sp - t_entry.stack_low < t_entry.stack_size) {
+    if (limits.stack_limit_from_thread == RuntimeLimits::kNoLimitOnOtherStack) save();
+    limits.stack_limit = t_entry.stack_limit;
+    limits.stack_limit_from_thread = RuntimeLimits::kThreadsLimit;
+    return;
+  }
+  save();
+  limits.stack_limit = 0;
+  limits.stack_limit_from_thread = RuntimeLimits::kNoLimitOnOtherStack;
+}
+
+void leaveStackLimit(const EntryRecord& record) {
+  if (RuntimeLimits* limits = record.restores_stack_limit) {
+    limits->stack_limit = record.saved_stack_limit;
+    limits->stack_limit_from_thread = record.saved_stack_limit_from_thread;
+  }
+}
+
+// Links `record` as the innermost entry (its sp, fp and landing pad are the assembly's to
+// fill) with the stack limit set, and undoes what is the entry's own whether the body
+// returned, trapped, or threw.
 class EntryScope {
  public:
   EntryScope(EntryRecord& record, RuntimeLimits& limits) : record_(record) {
-    record.limits = &limits;
     record.previous = t_entry.innermost;
-    record.saved_stack_limit = limits.stack_limit;
-    record.saved_entry_sp = limits.last_wasm_entry_sp;
-    record.saved_entry_fp = limits.last_wasm_entry_fp;
-    record.saved_entry_landing_pc = limits.last_wasm_entry_landing_pc;
-    record.saved_exit_fp = limits.last_wasm_exit_fp;
-    record.saved_exit_pc = limits.last_wasm_exit_pc;
-    if (limits.stack_limit == 0) {
-      const uintptr_t here = currentStackPointer();
-      if (here - t_entry.stack_low < t_entry.stack_size) limits.stack_limit = t_entry.stack_limit;
-    }
+    record.sp = 0;
+    record.fp = 0;
+    record.landing_pc = 0;
     // A body of host code has no wasm exit yet: a backtrace taken in it has no newest stretch.
-    limits.last_wasm_exit_fp = 0;
-    limits.last_wasm_exit_pc = 0;
+    record.exit_fp = 0;
+    record.exit_sp = 0;
+    enterStackLimit(limits, record, currentStackPointer());
     std::atomic_signal_fence(std::memory_order_seq_cst);
     t_entry.innermost = &record;
     std::atomic_signal_fence(std::memory_order_seq_cst);
   }
   ~EntryScope() {
-    RuntimeLimits& limits = *record_.limits;
-    limits.stack_limit = record_.saved_stack_limit;
-    limits.last_wasm_entry_sp = record_.saved_entry_sp;
-    limits.last_wasm_entry_fp = record_.saved_entry_fp;
-    limits.last_wasm_entry_landing_pc = record_.saved_entry_landing_pc;
-    limits.last_wasm_exit_fp = record_.saved_exit_fp;
-    limits.last_wasm_exit_pc = record_.saved_exit_pc;
+    leaveStackLimit(record_);
     std::atomic_signal_fence(std::memory_order_seq_cst);
     t_entry.innermost = record_.previous;
     std::atomic_signal_fence(std::memory_order_seq_cst);
@@ -316,9 +328,9 @@ const EntryRecord& innermostOrAbort(const char* what) {
 
 // The backtrace of a trap raised by host code: wasm frames from the last exit to the host on.
 void captureFromLastExit(const EntryRecord& innermost) {
-  const RuntimeLimits& limits = *innermost.limits;
-  captureBacktrace(innermost, limits.last_wasm_exit_pc, /*pc_is_return_address=*/true,
-                   limits.last_wasm_exit_fp, currentStackPointer());
+  const WasmExit exit = exitOf(innermost);
+  captureBacktrace(innermost, exit.pc, /*pc_is_return_address=*/true, exit.fp,
+                   currentStackPointer());
 }
 
 void recordFromHost(const EntryRecord& innermost, Trap&& trap) {
@@ -362,6 +374,7 @@ int32_t threadEntryStateOffset() {
 }
 
 bool insideCatchTraps() { return t_entry.innermost != nullptr; }
+const EntryRecord* innermostEntry() { return t_entry.innermost; }
 
 Trap takeTrap() {
 #if defined(WISP_ASAN)
@@ -401,7 +414,7 @@ std::optional<Trap> catchTrapsImpl(RuntimeLimits& limits, void (*body)(void*), v
   {
     EntryRecord record;
     EntryScope scope(record, limits);
-    status = wisp_enter_with_landing_pad(&limits, body, context);
+    status = wisp_enter_with_landing_pad(&record, body, context);
   }
   if (status == EntryStatus::Returned) return std::nullopt;
   return takeTrap();
@@ -415,13 +428,17 @@ void raiseTrap(TrapKind kind) {
   t_trap.trap_sp = currentStackPointer();
   t_thread_state.raised.reset();
   captureFromLastExit(innermost);
-  wisp_jump_to_landing_pad(innermost.limits);
+  wisp_jump_to_landing_pad(&innermost);
+}
+
+void resumeAtInnermostLandingPad() {
+  wisp_jump_to_landing_pad(&innermostOrAbort("resumeAtInnermostLandingPad"));
 }
 
 void raiseTrap(Trap&& trap) {
   const EntryRecord& innermost = innermostOrAbort("raiseTrap");
   recordFromHost(innermost, std::move(trap));
-  wisp_jump_to_landing_pad(innermost.limits);
+  wisp_jump_to_landing_pad(&innermost);
 }
 
 }  // namespace wisp::runtime

@@ -3,13 +3,12 @@
 // Every entry into wasm catches traps. The host-to-wasm trampolines (trampoline/trampolines.h)
 // are the entries the API uses; catchTraps() below is one for any host body (runtime code and
 // tests). An entry
-//  - links an EntryRecord in its own frame into this thread's chain (ThreadEntryState::innermost,
-//    read through the thread pointer), saving the limits' fields it overwrites there;
-//  - records its stack pointer, frame pointer and landing pad in RuntimeLimits
-//    (last_wasm_entry_sp/fp/landing_pc);
-//  - on the way out, by return or by trap, puts the limits and the chain back.
-// No setjmp, and nothing per call in C++: the success path is the trampoline's own moves.
-//
+//  - fills an EntryRecord in its own frame (its stack pointer, frame pointer and landing pad)
+//    and makes it the head of this thread's chain (ThreadEntryState::innermost, read through
+//    the thread pointer);
+//  - on the way out, by return or by trap, puts the previous head back.
+// No setjmp, nothing per call in C++, and nothing saved in the store's RuntimeLimits: what is
+// particular to an activation is in its record, so nesting needs no saving of shared state.
 // A trap ends the innermost entry, which returns EntryStatus::Trapped; takeTrap() then gives the
 // Trap (kind, message, wasm backtrace), recorded before the landing:
 //  - a fault in registered wasm code (code_registry.h): the signal handler maps the faulting
@@ -17,7 +16,7 @@
 //    SIGBUS means an out-of-bounds memory access, or stack overflow when the fault address is
 //    at the end of the thread's stack; SIGFPE means an integer divide by zero or overflow),
 //    walks the wasm frames, records the trap, rewrites the interrupted context to the landing
-//    pad (pc, sp, fp of the innermost entry) and returns: the kernel restores the signal mask
+//    pad (pc, sp, fp of the innermost entry's record) and returns: the kernel restores the signal mask
 //    and leaves the alternate signal stack as it does for any handler;
 //  - a host function called from wasm records the trap (recordTrap) and returns a non-zero
 //    status to its wasm-to-host trampoline, which jumps to the landing pad: the host's own
@@ -35,9 +34,11 @@
 // on a thread not prepared yet runs nothing and returns EntryStatus::ThreadNotReady; the caller
 // prepares the thread and calls again.
 //
-// Stack limit: if limits.stack_limit is 0, an entry sets it for the call from the thread's
-// stack (stack_bounds.h; only when running on that stack, not on a coroutine's) and puts the 0
-// back on exit. Signals are handled on a per-thread alternate stack (alternate_signal_stack.h),
+// Stack limit: unless the embedder set one, an entry on the thread's stack makes
+// limits.stack_limit the thread's (stack_bounds.h), where it stays for the next entry from the
+// same thread and stack, which only reads it; an entry on another stack (a coroutine's) runs
+// with none and puts back what it found (see RuntimeLimits::stack_limit). Signals are handled
+// on a per-thread alternate stack (alternate_signal_stack.h),
 // so a thread that overflowed its stack still reports the trap. x86-64 Linux only for now.
 #pragma once
 
@@ -67,7 +68,7 @@ Trap takeTrap();
 
 // For host code called from wasm that is about to return a trapped status to its wasm-to-host
 // trampoline: records the trap for takeTrap(), with a backtrace from the wasm frame that last
-// called out to the host (last_wasm_exit_fp/pc). A trap that already has a backtrace (one an
+// called out to the host (EntryRecord::exit_fp/sp). A trap that already has a backtrace (one an
 // inner entry returned, passed on) keeps it.
 void recordTrap(Trap&& trap);
 
@@ -88,7 +89,7 @@ std::optional<Trap> catchTraps(RuntimeLimits& limits, Body&& body) {
 }
 
 // Ends the innermost entry on this thread with a trap of `kind` at once; the backtrace starts
-// at the wasm frame that last called out to the host (last_wasm_exit_fp/pc). Outside any entry
+// at the wasm frame that last called out to the host (EntryRecord::exit_fp/sp). Outside any entry
 // it aborts with a message.
 [[noreturn]] void raiseTrap(TrapKind kind);
 // Raises an existing trap (e.g. one an inner entry returned), keeping its message and
@@ -96,7 +97,14 @@ std::optional<Trap> catchTraps(RuntimeLimits& limits, Body&& body) {
 // caller's copy is never destroyed, so it must be moved-from.
 [[noreturn]] void raiseTrap(Trap&& trap);
 
+// For host code called from wasm that recorded a trap (recordTrap) and returns no status: ends
+// the innermost entry with it at once, as the wasm-to-host trampolines do on a trapped status.
+// Every host frame in between must own nothing (they are not unwound).
+[[noreturn]] void resumeAtInnermostLandingPad();
+
 // True while the calling thread is inside an entry into wasm (or catchTraps).
 bool insideCatchTraps();
+// The calling thread's innermost entry, or null outside any.
+const EntryRecord* innermostEntry();
 
 }  // namespace wisp::runtime

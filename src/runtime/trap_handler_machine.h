@@ -18,9 +18,9 @@ struct MachineState {
 
 // The interrupted registers of a signal's context (the handler's third argument).
 MachineState stateOf(const void* signal_context);
-// Makes the signal's context resume at the landing pad the limits name: when the handler
-// returns, the thread continues there with the entry's stack and frame pointers.
-void resumeAtLandingPad(void* signal_context, const RuntimeLimits& limits);
+// Makes the signal's context resume at the entry's landing pad: when the handler returns, the
+// thread continues there with the entry's stack and frame pointers.
+void resumeAtLandingPad(void* signal_context, const EntryRecord& entry);
 
 uintptr_t threadPointer();
 
@@ -36,10 +36,10 @@ inline uintptr_t currentStackPointer() {
 
 extern "C" {
 // Saves the callee-saved registers, records its stack pointer, frame pointer and landing pad in
-// `limits`, and calls body(context): EntryStatus::Returned when the body returned, Trapped when
-// a trap resumed at the landing pad. The caller saves and restores the limits' fields.
-wisp::runtime::EntryStatus wisp_enter_with_landing_pad(wisp::runtime::RuntimeLimits* limits,
+// `entry`, and calls body(context): EntryStatus::Returned when the body returned, Trapped when
+// a trap resumed at the landing pad. The caller links and unlinks the entry.
+wisp::runtime::EntryStatus wisp_enter_with_landing_pad(wisp::runtime::EntryRecord* entry,
                                                        void (*body)(void*), void* context);
-// Resumes at the landing pad of `limits` (stack pointer, frame pointer, pc); never returns.
-[[noreturn]] void wisp_jump_to_landing_pad(const wisp::runtime::RuntimeLimits* limits);
+// Resumes at the entry's landing pad (stack pointer, frame pointer, pc); never returns.
+[[noreturn]] void wisp_jump_to_landing_pad(const wisp::runtime::EntryRecord* entry);
 }

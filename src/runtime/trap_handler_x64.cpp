@@ -16,11 +16,11 @@ MachineState stateOf(const void* signal_context) {
           static_cast<uintptr_t>(registers[REG_RSP])};
 }
 
-void resumeAtLandingPad(void* signal_context, const RuntimeLimits& limits) {
+void resumeAtLandingPad(void* signal_context, const EntryRecord& entry) {
   greg_t* registers = static_cast<ucontext_t*>(signal_context)->uc_mcontext.gregs;
-  registers[REG_RIP] = static_cast<greg_t>(limits.last_wasm_entry_landing_pc);
-  registers[REG_RSP] = static_cast<greg_t>(limits.last_wasm_entry_sp);
-  registers[REG_RBP] = static_cast<greg_t>(limits.last_wasm_entry_fp);
+  registers[REG_RIP] = static_cast<greg_t>(entry.landing_pc);
+  registers[REG_RSP] = static_cast<greg_t>(entry.sp);
+  registers[REG_RBP] = static_cast<greg_t>(entry.fp);
 }
 
 uintptr_t threadPointer() { return reinterpret_cast<uintptr_t>(__builtin_thread_pointer()); }
@@ -28,9 +28,9 @@ uintptr_t threadPointer() { return reinterpret_cast<uintptr_t>(__builtin_thread_
 }  // namespace wisp::runtime::machine
 
 // The offsets the assembly below hard-codes.
-static_assert(wisp::runtime::RuntimeLimits::kLastWasmEntrySpOffset == 8);
-static_assert(wisp::runtime::RuntimeLimits::kLastWasmEntryFpOffset == 48);
-static_assert(wisp::runtime::RuntimeLimits::kLastWasmEntryLandingPcOffset == 56);
+static_assert(wisp::runtime::EntryRecord::kSpOffset == 8);
+static_assert(wisp::runtime::EntryRecord::kFpOffset == 16);
+static_assert(wisp::runtime::EntryRecord::kLandingPcOffset == 24);
 static_assert(static_cast<int>(wisp::runtime::EntryStatus::Trapped) == 1);
 
 // The frame is the trampolines' (rbp, then rbx, r12-r15), with CFI so that debuggers and C++
@@ -60,9 +60,9 @@ wisp_enter_with_landing_pad:
   .cfi_offset %r15, -56
   sub $8, %rsp
   mov %rsp, 8(%rdi)
-  mov %rbp, 48(%rdi)
+  mov %rbp, 16(%rdi)
   lea .Lwisp_enter_landing(%rip), %rax
-  mov %rax, 56(%rdi)
+  mov %rax, 24(%rdi)
   mov %rdx, %rdi
   call *%rsi
   xor %eax, %eax
@@ -90,8 +90,8 @@ wisp_enter_with_landing_pad:
 wisp_jump_to_landing_pad:
   .cfi_startproc
   mov 8(%rdi), %rsp
-  mov 48(%rdi), %rbp
-  jmp *56(%rdi)
+  mov 16(%rdi), %rbp
+  jmp *24(%rdi)
   .cfi_endproc
   .size wisp_jump_to_landing_pad, .-wisp_jump_to_landing_pad
 )");

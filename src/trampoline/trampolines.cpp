@@ -30,32 +30,19 @@ Address at(Reg base, int64_t disp) { return {base, Reg(), static_cast<int32_t>(d
 //   [fp + 8]              return address into the host
 //   [fp]                  the host's frame pointer
 //   [fp - 8 * saved]      target::kHostCalleeSaved
-//   [fp - kRecordBelowFp] the EntryRecord (64 bytes)
+//   [fp - kRecordBelowFp] the EntryRecord
 //   [fp - kSlotBelowFp]   one word: array-to-wasm keeps the values pointer there
 //   [sp, ...)             the outgoing stack area of the wasm call
-// The entry links the record into the thread's chain and points the limits' entry SP, FP and
-// landing pad at itself; a trap anywhere below resumes at the landing pad with sp and fp as
-// they were at the call, and the way out restores everything the normal return restores.
+// The entry fills the record (the call's sp and fp, its landing pad) and makes it the head of
+// the thread's chain; a trap anywhere below resumes at the landing pad with sp and fp as they
+// were at the call, and the way out puts the head back. The limits are only read, unless the
+// stack limit is not this thread's (see RuntimeLimits::stack_limit).
 constexpr int32_t kSavedBytes = 8 * static_cast<int32_t>(std::size(target::kHostCalleeSaved));
 constexpr int32_t kRecordBelowFp = kSavedBytes + static_cast<int32_t>(sizeof(EntryRecord));
-constexpr int32_t kSlotBelowFp = kRecordBelowFp + 8;
-// rsp is 8 mod 16 at the entry; after the frame pointer, the saved registers, the record and
-// the slot it is 16-aligned, ready for the 16-aligned outgoing area.
-static_assert((8 + 8 + kSlotBelowFp) % 16 == 0);
-
-// The limits fields an entry overwrites, and where its record keeps their previous values.
-struct SavedField {
-  uint32_t limits_offset;
-  uint32_t record_offset;
-};
-constexpr SavedField kSavedFields[] = {
-    {RuntimeLimits::kStackLimitOffset, EntryRecord::kSavedStackLimitOffset},
-    {RuntimeLimits::kLastWasmEntrySpOffset, EntryRecord::kSavedEntrySpOffset},
-    {RuntimeLimits::kLastWasmEntryFpOffset, EntryRecord::kSavedEntryFpOffset},
-    {RuntimeLimits::kLastWasmEntryLandingPcOffset, EntryRecord::kSavedEntryLandingPcOffset},
-    {RuntimeLimits::kLastWasmExitFpOffset, EntryRecord::kSavedExitFpOffset},
-    {RuntimeLimits::kLastWasmExitPcOffset, EntryRecord::kSavedExitPcOffset},
-};
+// rsp is 8 mod 16 at the entry, 0 after the frame pointer: the slot's end keeps it 16-aligned
+// for the 16-aligned outgoing area.
+constexpr int32_t kSlotBelowFp = (kRecordBelowFp + 8 + 15) & ~15;
+static_assert(kSlotBelowFp % 16 == 0);
 
 Address recordField(uint32_t offset) {
   return at(target::kFramePointer, -kRecordBelowFp + static_cast<int32_t>(offset));
@@ -65,109 +52,151 @@ int32_t threadField(uint32_t offset) {
 }
 
 struct EntryLabels {
-  isa::Label landing, restore, leave, not_ready;
+  isa::Label landing, restore, leave, check_stack_limit, stack_limit_set, restore_stack_limit,
+      stack_limit_restored;
 };
 
 // Sets up the frame above and the entry record, with the callee's vmctx already in the pinned
 // register; `outgoing` is the wasm call's stack area. Leaves rsp as it is at the call.
 EntryLabels enterHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing) {
-  EntryLabels labels{masm.newLabel(), masm.newLabel(), masm.newLabel(), masm.newLabel()};
-  const Reg limits = target::kEntryTemps[0], t1 = target::kEntryTemps[1],
-            t2 = target::kEntryTemps[2];
+  EntryLabels labels{masm.newLabel(), masm.newLabel(), masm.newLabel(), masm.newLabel(),
+                     masm.newLabel(), masm.newLabel(), masm.newLabel()};
+  const Reg t0 = target::kEntryTemps[0], t1 = target::kEntryTemps[1];
   masm.push(target::kFramePointer);
   masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
-  for (Reg r : target::kHostCalleeSaved) masm.push(r);
+  for (Reg reg : target::kHostCalleeSaved) masm.push(reg);
   masm.adjustStack(kSlotBelowFp - kSavedBytes + static_cast<int32_t>(outgoing));
-  // A thread that has never been prepared returns at once; the host prepares it and calls again.
-  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kReadyOffset));
-  masm.branchIfZero(t1, ValType::I64, labels.not_ready);
-
   masm.move(target::kVmctxReg, vmctx_arg, ValType::I64);
-  masm.loadPtr(limits, at(target::kVmctxReg, runtime::VMOffsets::kLimitsOffset));
-  masm.storePtr(recordField(EntryRecord::kLimitsOffset), limits);
-  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kInnermostOffset));
-  masm.storePtr(recordField(EntryRecord::kPreviousOffset), t1);
+  // The usual case: the limits hold this thread's stack limit and we run on its stack, which
+  // also tells that the thread is ready (its stack size is 0 until then). Anything else is
+  // sorted out of line.
+  masm.loadPtr(t0, at(target::kVmctxReg, runtime::VMOffsets::kLimitsOffset));
+  masm.loadPtr(t0, at(t0, RuntimeLimits::kStackLimitOffset));
+  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kStackLimitOffset));
+  masm.branchCompare(isa::Cond::Ne, t0, t1, ValType::I64, labels.check_stack_limit);
+  masm.move(t0, target::kStackPointer, ValType::I64);
+  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kStackLowOffset));
+  masm.intBinop(wasm::Opcode::I64Sub, t0, t0, t1);
+  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kStackSizeOffset));
+  masm.branchCompare(isa::Cond::GeU, t0, t1, ValType::I64, labels.check_stack_limit);
+  masm.storeImm(recordField(EntryRecord::kRestoresStackLimitOffset), ValType::I64, 0);
+  masm.bind(labels.stack_limit_set);
+  masm.loadThreadLocal(t0, threadField(ThreadEntryState::kInnermostOffset));
+  masm.storePtr(recordField(EntryRecord::kPreviousOffset), t0);
+  masm.storePtr(recordField(EntryRecord::kSpOffset), target::kStackPointer);
+  masm.storePtr(recordField(EntryRecord::kFpOffset), target::kFramePointer);
+  masm.leaLabel(t1, labels.landing);
+  masm.storePtr(recordField(EntryRecord::kLandingPcOffset), t1);
+  masm.storeImm(recordField(EntryRecord::kExitSpOffset), ValType::I64, 0);
+  // The record is complete before it becomes the head: a signal may read it from then on.
   masm.leaPtr(t1, recordField(0));
   masm.storeThreadLocal(threadField(ThreadEntryState::kInnermostOffset), t1);
-  static_assert(kSavedFields[0].limits_offset == RuntimeLimits::kStackLimitOffset);
-  masm.loadPtr(t2, at(limits, RuntimeLimits::kStackLimitOffset));
-  masm.storePtr(recordField(EntryRecord::kSavedStackLimitOffset), t2);
-  for (const SavedField& field : std::span(kSavedFields).subspan(1)) {
-    masm.loadPtr(t1, at(limits, field.limits_offset));
-    masm.storePtr(recordField(field.record_offset), t1);
-  }
-  // No stack limit yet (the outermost entry on these limits): the thread's, if we run on the
-  // thread's own stack; on another (a coroutine's), none.
-  const isa::Label have_limit = masm.newLabel();
-  masm.branchIfNonZero(t2, ValType::I64, have_limit);
-  masm.move(t1, target::kStackPointer, ValType::I64);
-  masm.loadThreadLocal(t2, threadField(ThreadEntryState::kStackLowOffset));
-  masm.intBinop(wasm::Opcode::I64Sub, t1, t1, t2);
-  masm.loadThreadLocal(t2, threadField(ThreadEntryState::kStackSizeOffset));
-  masm.branchCompare(isa::Cond::GeU, t1, t2, ValType::I64, have_limit);
-  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kStackLimitOffset));
-  masm.storePtr(at(limits, RuntimeLimits::kStackLimitOffset), t1);
-  masm.bind(have_limit);
-
-  masm.storePtr(at(limits, RuntimeLimits::kLastWasmEntrySpOffset), target::kStackPointer);
-  masm.storePtr(at(limits, RuntimeLimits::kLastWasmEntryFpOffset), target::kFramePointer);
-  masm.leaLabel(t1, labels.landing);
-  masm.storePtr(at(limits, RuntimeLimits::kLastWasmEntryLandingPcOffset), t1);
   return labels;
 }
 
-// After the wasm call returned: status Returned, the limits and the thread's chain as they were,
-// the host's registers back. The landing pad joins with status Trapped; an unready thread
-// leaves with ThreadNotReady before anything was recorded.
+// After the wasm call returned: status Returned, the thread's chain as it was, the host's
+// registers back. The landing pad joins with status Trapped; an unready thread leaves with
+// ThreadNotReady before anything was recorded. Then the entry's out-of-line paths.
 void leaveHostToWasm(isa::MacroAssembler& masm, const EntryLabels& labels, Reg status) {
-  const Reg limits = target::kEntryTemps[0], t1 = target::kEntryTemps[1];
+  const Reg t0 = target::kEntryTemps[0], t1 = target::kEntryTemps[1],
+            t2 = target::kEntryTemps[2];
+  const isa::Label not_ready = masm.newLabel();
   masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::Returned));
   masm.bind(labels.restore);
-  masm.loadPtr(limits, recordField(EntryRecord::kLimitsOffset));
-  for (const SavedField& field : kSavedFields) {
-    masm.loadPtr(t1, recordField(field.record_offset));
-    masm.storePtr(at(limits, field.limits_offset), t1);
-  }
-  masm.loadPtr(t1, recordField(EntryRecord::kPreviousOffset));
-  masm.storeThreadLocal(threadField(ThreadEntryState::kInnermostOffset), t1);
+  masm.loadPtr(t0, recordField(EntryRecord::kRestoresStackLimitOffset));
+  masm.branchIfNonZero(t0, ValType::I64, labels.restore_stack_limit);
+  masm.bind(labels.stack_limit_restored);
+  masm.loadPtr(t0, recordField(EntryRecord::kPreviousOffset));
+  masm.storeThreadLocal(threadField(ThreadEntryState::kInnermostOffset), t0);
   masm.bind(labels.leave);
   masm.leaPtr(target::kStackPointer, at(target::kFramePointer, -kSavedBytes));
   for (size_t i = std::size(target::kHostCalleeSaved); i-- > 0;)
     masm.pop(target::kHostCalleeSaved[i]);
   masm.pop(target::kFramePointer);
   masm.ret();
-  // Reached from a trap with sp and fp as they were at the call (see RuntimeLimits).
+  // Reached from a trap with sp and fp as they were at the call (see EntryRecord).
   masm.bind(labels.landing);
   masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::Trapped));
   masm.jump(labels.restore);
-  masm.bind(labels.not_ready);
+  masm.bind(not_ready);
   masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::ThreadNotReady));
   masm.jump(labels.leave);
+
+  // The stack limit is not known right for this thread and stack: what
+  // runtime::enterStackLimit does (trap_handler.cpp). The thread may not even be ready.
+  const isa::Label recompute = masm.newLabel(), other_stack = masm.newLabel(),
+                   set_thread_limit = masm.newLabel();
+  auto save_limits = [&] {  // t0 holds the limits
+    masm.storePtr(recordField(EntryRecord::kRestoresStackLimitOffset), t0);
+    masm.loadPtr(t1, at(t0, RuntimeLimits::kStackLimitOffset));
+    masm.storePtr(recordField(EntryRecord::kSavedStackLimitOffset), t1);
+    masm.loadPtr(t1, at(t0, RuntimeLimits::kStackLimitFromThreadOffset));
+    masm.storePtr(recordField(EntryRecord::kSavedStackLimitFromThreadOffset), t1);
+  };
+  masm.bind(labels.check_stack_limit);
+  masm.loadThreadLocal(t0, threadField(ThreadEntryState::kReadyOffset));
+  masm.branchIfZero(t0, ValType::I64, not_ready);
+  masm.loadPtr(t0, at(target::kVmctxReg, runtime::VMOffsets::kLimitsOffset));
+  masm.storeImm(recordField(EntryRecord::kRestoresStackLimitOffset), ValType::I64, 0);
+  masm.loadPtr(t1, at(t0, RuntimeLimits::kStackLimitFromThreadOffset));
+  masm.branchIfNonZero(t1, ValType::I64, recompute);
+  masm.loadPtr(t1, at(t0, RuntimeLimits::kStackLimitOffset));
+  masm.branchIfNonZero(t1, ValType::I64, labels.stack_limit_set);  // the embedder's: kept
+  masm.bind(recompute);
+  masm.move(t1, target::kStackPointer, ValType::I64);
+  masm.loadThreadLocal(t2, threadField(ThreadEntryState::kStackLowOffset));
+  masm.intBinop(wasm::Opcode::I64Sub, t1, t1, t2);
+  masm.loadThreadLocal(t2, threadField(ThreadEntryState::kStackSizeOffset));
+  masm.branchCompare(isa::Cond::GeU, t1, t2, ValType::I64, other_stack);
+  // On the thread's stack: its limit, left in place, unless an entry on another stack is
+  // still running with none (it expects none back).
+  masm.loadPtr(t1, at(t0, RuntimeLimits::kStackLimitFromThreadOffset));
+  masm.branchCompareImm(isa::Cond::Ne, t1, ValType::I64,
+                        static_cast<int32_t>(RuntimeLimits::kNoLimitOnOtherStack),
+                        set_thread_limit);
+  save_limits();
+  masm.bind(set_thread_limit);
+  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kStackLimitOffset));
+  masm.storePtr(at(t0, RuntimeLimits::kStackLimitOffset), t1);
+  masm.storeImm(at(t0, RuntimeLimits::kStackLimitFromThreadOffset), ValType::I64,
+                RuntimeLimits::kThreadsLimit);
+  masm.jump(labels.stack_limit_set);
+  // On another stack (a coroutine's): no limit while this entry runs.
+  masm.bind(other_stack);
+  save_limits();
+  masm.storeImm(at(t0, RuntimeLimits::kStackLimitOffset), ValType::I64, 0);
+  masm.storeImm(at(t0, RuntimeLimits::kStackLimitFromThreadOffset), ValType::I64,
+                RuntimeLimits::kNoLimitOnOtherStack);
+  masm.jump(labels.stack_limit_set);
+  // The way out of such an entry (t0 holds the limits).
+  masm.bind(labels.restore_stack_limit);
+  masm.loadPtr(t1, recordField(EntryRecord::kSavedStackLimitOffset));
+  masm.storePtr(at(t0, RuntimeLimits::kStackLimitOffset), t1);
+  masm.loadPtr(t1, recordField(EntryRecord::kSavedStackLimitFromThreadOffset));
+  masm.storePtr(at(t0, RuntimeLimits::kStackLimitFromThreadOffset), t1);
+  masm.jump(labels.stack_limit_restored);
 }
 
 // ---- wasm-to-host exits ---------------------------------------------------------------------
 
-// Stores the wasm caller's frame pointer and return address (this frame's saved frame pointer
-// and return address) in the limits that the host context (the pinned vmctx register) points to.
+// Records the wasm caller in the innermost entry: its frame pointer (still in the register at
+// the trampoline's first instruction) and where its return address is (the stack pointer).
 void recordExit(isa::MacroAssembler& masm) {
-  const Reg limits = target::kTrampolineTempGp, value = target::kScratchGp;
-  masm.loadPtr(limits, at(target::kVmctxReg, runtime::VMHostFuncContext::kLimitsOffset));
-  masm.loadPtr(value, at(target::kFramePointer, 0));
-  masm.storePtr(at(limits, RuntimeLimits::kLastWasmExitFpOffset), value);
-  masm.loadPtr(value, at(target::kFramePointer, 8));
-  masm.storePtr(at(limits, RuntimeLimits::kLastWasmExitPcOffset), value);
+  const Reg record = target::kScratchGp;
+  masm.loadThreadLocal(record, threadField(ThreadEntryState::kInnermostOffset));
+  masm.storePtr(at(record, EntryRecord::kExitFpOffset), target::kFramePointer);
+  masm.storePtr(at(record, EntryRecord::kExitSpOffset), target::kStackPointer);
 }
 
 // The host function returned a non-zero status: it recorded a trap. Resume at the innermost
-// entry's landing pad (of the limits the host context points to, which the System V callee
-// preserved), dropping the wasm frames in between: they own nothing.
+// entry's landing pad, dropping the wasm frames in between: they own nothing.
 void emitUnwindToEntry(isa::MacroAssembler& masm) {
-  const Reg limits = target::kScratchGp;
-  masm.loadPtr(limits, at(target::kVmctxReg, runtime::VMHostFuncContext::kLimitsOffset));
-  masm.loadPtr(target::kStackPointer, at(limits, RuntimeLimits::kLastWasmEntrySpOffset));
-  masm.loadPtr(target::kFramePointer, at(limits, RuntimeLimits::kLastWasmEntryFpOffset));
-  masm.loadPtr(limits, at(limits, RuntimeLimits::kLastWasmEntryLandingPcOffset));
-  masm.jumpRegister(limits);
+  const Reg record = target::kScratchGp;
+  masm.loadThreadLocal(record, threadField(ThreadEntryState::kInnermostOffset));
+  masm.loadPtr(target::kStackPointer, at(record, EntryRecord::kSpOffset));
+  masm.loadPtr(target::kFramePointer, at(record, EntryRecord::kFpOffset));
+  masm.loadPtr(record, at(record, EntryRecord::kLandingPcOffset));
+  masm.jumpRegister(record);
 }
 
 uint32_t align16(uint32_t n) { return (n + 15) & ~15u; }
@@ -243,9 +272,9 @@ void emitWasmToArray(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
   const std::span<const Reg> host_args = target::kSysVConvention.gp_params;
   const isa::Label unwind = masm.newLabel();
+  recordExit(masm);
   masm.push(target::kFramePointer);
   masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
-  recordExit(masm);
   const size_t slots = std::max(type.params().size(), type.results().size());
   masm.adjustStack(static_cast<int32_t>(align16(static_cast<uint32_t>(slots) * kValRawSize)));
   for (size_t k = 0; k < wasm_sig.params.size(); ++k) {
@@ -278,9 +307,9 @@ void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   const isa::ABISig native_sig =
       isa::computeSignature(withLeadingPointers(type, 1), target::kSysVConvention);
   const isa::Label unwind = masm.newLabel();
+  recordExit(masm);
   masm.push(target::kFramePointer);
   masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
-  recordExit(masm);
   masm.adjustStack(static_cast<int32_t>(align16(native_sig.stack_param_bytes)));
   // The general registers shift up by one (the context comes first): move from the last
   // parameter back, so each source is read before it is overwritten.
@@ -308,6 +337,31 @@ void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   emitUnwindToEntry(masm);
 }
 
+// wasm-to-native-direct: the same call when every native parameter has a register, as a jump:
+// the callback (taking (VMHostFuncContext*, Params...), returning the bare value, a 32-bit
+// integer widened with zeros) returns straight to the wasm caller, and on a trap leaves the
+// wasm frames itself once all of the host call has returned. No frame of its own: the exit
+// recorded is the wasm caller's, which is all a backtrace needs.
+bool fitsDirect(const wasm::FuncType& type) {
+  const isa::ABISig native_sig =
+      isa::computeSignature(withLeadingPointers(type, 1), target::kSysVConvention);
+  return native_sig.stack_param_bytes == 0 && type.results().size() <= 1;
+}
+
+void emitWasmToNativeDirect(isa::MacroAssembler& masm, const wasm::FuncType& type) {
+  const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
+  const isa::ABISig native_sig =
+      isa::computeSignature(withLeadingPointers(type, 1), target::kSysVConvention);
+  recordExit(masm);
+  // From the last parameter back, as in emitWasmToNative; all in registers.
+  for (size_t k = wasm_sig.params.size(); k-- > 0;)
+    masm.move(native_sig.params[k + 1].reg, wasm_sig.params[k].reg, wasm_sig.params[k].type);
+  masm.loadPtr(target::kCallTargetGp,
+               at(target::kVmctxReg, runtime::VMHostFuncContext::kCallbackOffset));
+  masm.move(native_sig.params[0].reg, target::kVmctxReg, ValType::I64);
+  masm.jumpRegister(target::kCallTargetGp);
+}
+
 std::string keyOf(int kind, const wasm::FuncType& type) {
   std::string key(1, static_cast<char>('0' + kind));
   for (ValType t : type.params()) key += static_cast<char>(t);
@@ -318,7 +372,7 @@ std::string keyOf(int kind, const wasm::FuncType& type) {
 
 const char* kindName(int kind) {
   static constexpr const char* kNames[] = {"array-to-wasm", "native-to-wasm", "wasm-to-array",
-                                           "wasm-to-native"};
+                                           "wasm-to-native", "wasm-to-native-direct"};
   return kNames[kind];
 }
 
@@ -335,6 +389,10 @@ void* TrampolineCache::get(Kind kind, const wasm::FuncType& type) {
     case Kind::NativeToWasm: emitNativeToWasm(masm, type); break;
     case Kind::WasmToArray: emitWasmToArray(masm, type); break;
     case Kind::WasmToNative: emitWasmToNative(masm, type); break;
+    case Kind::WasmToNativeDirect:
+      if (!fitsDirect(type)) return nullptr;
+      emitWasmToNativeDirect(masm, type);
+      break;
   }
   if (!masm.finish()) return nullptr;
   auto memory = runtime::CodeMemory::allocate(code.size());
@@ -373,6 +431,9 @@ void* TrampolineCache::wasmToArray(const wasm::FuncType& type) {
 }
 void* TrampolineCache::wasmToNative(const wasm::FuncType& type) {
   return get(Kind::WasmToNative, type);
+}
+void* TrampolineCache::wasmToNativeDirect(const wasm::FuncType& type) {
+  return get(Kind::WasmToNativeDirect, type);
 }
 
 }  // namespace wisp::trampoline

@@ -11,13 +11,16 @@
 //    ArrayCallback).
 //  - wasm-to-native: wasm calls a typed host function (callback takes
 //    (VMHostFuncContext*, Params...) and returns {R, status}, or a bare status).
+//  - wasm-to-native-direct: the same for a function whose native parameters all fit in
+//    registers, as a jump to a callback that returns the bare R and, on a trap, resumes at the
+//    innermost entry's landing pad itself (wisp::detail::NativeHostGlue::direct).
 // Host-to-wasm trampolines are the entries that catch traps: they save the callee-saved
-// registers, link an EntryRecord in their frame into the thread's chain, and record their
-// stack pointer, frame pointer and landing pad in RuntimeLimits (the previous values saved in
-// the record and restored on the way out). A trap resumes at the innermost entry's landing pad,
-// which returns EntryStatus::Trapped (see runtime/trap_handler.h). Wasm-to-host ones record
-// last_wasm_exit_fp/pc; when the host function returns a non-zero status (it recorded a trap),
-// they jump to the innermost entry's landing pad.
+// registers, fill an EntryRecord in their frame (stack pointer, frame pointer, landing pad) and
+// make it the head of the thread's chain, putting the old head back on the way out. A trap
+// resumes at the innermost entry's landing pad, which returns EntryStatus::Trapped (see
+// runtime/trap_handler.h). Wasm-to-host ones record their wasm caller in the innermost entry
+// (exit_fp/sp); when the host function returns a non-zero status (it recorded a trap), they jump to
+// the innermost entry's landing pad.
 #pragma once
 
 #include <cstdint>
@@ -48,13 +51,16 @@ class TrampolineCache {
   void* nativeToWasm(const wasm::FuncType& type);
   void* wasmToArray(const wasm::FuncType& type);
   void* wasmToNative(const wasm::FuncType& type);
+  // Null when some native parameter would go on the stack (or more than one result).
+  void* wasmToNativeDirect(const wasm::FuncType& type);
 
   // The machine code of a trampoline this cache made, from its entry to its last instruction
   // (for disassembly); empty for any other address.
   std::span<const uint8_t> codeOf(const void* entry);
 
  private:
-  enum class Kind : uint8_t { ArrayToWasm, NativeToWasm, WasmToArray, WasmToNative };
+  enum class Kind : uint8_t { ArrayToWasm, NativeToWasm, WasmToArray, WasmToNative,
+                              WasmToNativeDirect };
   void* get(Kind kind, const wasm::FuncType& type);
 
   runtime::ProfilingAgent* profiler_;

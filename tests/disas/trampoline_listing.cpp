@@ -46,6 +46,8 @@ std::string listTrampolines(const X64Disassembler& disassembler) {
       {"native-to-wasm", [](auto& c, const auto& t) { return c.nativeToWasm(t); }, true},
       {"wasm-to-array", [](auto& c, const auto& t) { return c.wasmToArray(t); }, false},
       {"wasm-to-native", [](auto& c, const auto& t) { return c.wasmToNative(t); }, true},
+      {"wasm-to-native-direct", [](auto& c, const auto& t) { return c.wasmToNativeDirect(t); },
+       true},
   };
   std::string text;
   for (const wasm::FuncType& type : signatures()) {

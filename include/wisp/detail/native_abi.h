@@ -119,6 +119,16 @@ void recordHostTrap(Trap&& trap);
 Trap trapFromError(Error&& error);
 Trap trapFromException(const char* what);
 
+// Leaves the wasm frames of the innermost call into wasm after a host function recorded a trap
+// (recordHostTrap): resumes at that call's landing pad. Never returns.
+[[noreturn]] void unwindHostTrap();
+
+// What NativeHostGlue::direct returns for a value: a 32-bit integer widened with zeros (the C
+// convention leaves the upper half of its register undefined, Wisp's keeps it zero).
+template <typename V>
+using DirectReturn =
+    std::conditional_t<std::is_integral_v<V> && sizeof(V) == 4, uint64_t, V>;
+
 // Compiled code calls `entry` through the wasm-to-native trampoline. A trap (an Error returned,
 // an exception thrown) is recorded and reported as a status, so the trampoline leaves the wasm
 // frames only after every host frame has returned normally.
@@ -151,6 +161,21 @@ struct NativeHostGlue {
       return trapped(trapFromException(e.what()));
     } catch (...) {
       return trapped(trapFromException(nullptr));
+    }
+  }
+
+  // The same for the wasm-to-native-direct trampoline, which jumps here so that this returns
+  // to wasm itself: the bare value, or on a trap the unwind, once `entry` has returned and
+  // everything of the call is destroyed.
+  static DirectReturn<Value> direct(runtime::VMHostFuncContext* context, Params... params) {
+    const Out out = entry(context, params...);
+    if (statusOf<Value>(out) != kStatusReturned) [[unlikely]] unwindHostTrap();
+    if constexpr (std::is_void_v<Value>) {
+      return;
+    } else if constexpr (std::is_integral_v<Value> && sizeof(Value) == 4) {
+      return static_cast<uint32_t>(out.value);
+    } else {
+      return out.value;
     }
   }
 };

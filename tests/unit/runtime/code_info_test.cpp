@@ -139,9 +139,6 @@ TEST(CodeRegistry, MapsAddressesToRegisteredCode) {
 
 TEST(RuntimeLimits, OffsetsAreTheAbi) {
   EXPECT_EQ(RuntimeLimits::kStackLimitOffset, 0u);
-  EXPECT_EQ(RuntimeLimits::kLastWasmEntrySpOffset, 8u);
-  EXPECT_EQ(RuntimeLimits::kLastWasmExitFpOffset, 16u);
-  EXPECT_EQ(RuntimeLimits::kLastWasmExitPcOffset, 24u);
   EXPECT_EQ(RuntimeLimits::kFuelOffset, 32u);
   EXPECT_EQ(RuntimeLimits::kEpochDeadlineReachedOffset, 40u);
   RuntimeLimits limits;

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "runtime/trap_handler.h"
+
 namespace wisp::runtime::test {
 
 using namespace asmjit;
@@ -44,11 +46,24 @@ void JitBuilder::emitTrap(TrapKind kind, uint32_t wasm_offset) {
   assembler_.ud2();
 }
 
+namespace {
+
+// mov r11, fs:[the thread's innermost entry]: the record the real trampolines fill.
+void loadInnermostEntry(x86::Assembler& as) {
+  const int32_t offset = threadEntryStateOffset() + ThreadEntryState::kInnermostOffset;
+  const uint8_t code[] = {0x64, 0x4c, 0x8b, 0x1c, 0x25};
+  as.embed(code, sizeof code);
+  as.embed(&offset, sizeof offset);
+}
+
+}  // namespace
+
 void JitBuilder::emitEntryTrampoline(const Label& label) {
   assembler_.bind(label);
   assembler_.push(x86::rbp);
   assembler_.mov(x86::rbp, x86::rsp);
-  assembler_.mov(x86::qword_ptr(x86::rdi, RuntimeLimits::kLastWasmEntrySpOffset), x86::rsp);
+  loadInnermostEntry(assembler_);
+  assembler_.mov(x86::qword_ptr(x86::r11, EntryRecord::kSpOffset), x86::rsp);
   assembler_.mov(x86::rax, x86::rsi);
   assembler_.mov(x86::rdi, x86::rdx);
   assembler_.mov(x86::rsi, x86::rcx);
@@ -57,15 +72,13 @@ void JitBuilder::emitEntryTrampoline(const Label& label) {
   assembler_.ret();
 }
 
-void JitBuilder::emitExitTrampoline(const Label& label, RuntimeLimits* limits, const void* host) {
+void JitBuilder::emitExitTrampoline(const Label& label, const void* host) {
   assembler_.bind(label);
+  loadInnermostEntry(assembler_);
+  assembler_.mov(x86::qword_ptr(x86::r11, EntryRecord::kExitFpOffset), x86::rbp);
+  assembler_.mov(x86::qword_ptr(x86::r11, EntryRecord::kExitSpOffset), x86::rsp);
   assembler_.push(x86::rbp);
   assembler_.mov(x86::rbp, x86::rsp);
-  assembler_.mov(x86::r11, reinterpret_cast<uint64_t>(limits));
-  assembler_.mov(x86::r10, x86::qword_ptr(x86::rbp));  // the wasm caller's frame pointer
-  assembler_.mov(x86::qword_ptr(x86::r11, RuntimeLimits::kLastWasmExitFpOffset), x86::r10);
-  assembler_.mov(x86::r10, x86::qword_ptr(x86::rbp, 8));  // the return address into wasm
-  assembler_.mov(x86::qword_ptr(x86::r11, RuntimeLimits::kLastWasmExitPcOffset), x86::r10);
   assembler_.mov(x86::rax, reinterpret_cast<uint64_t>(host));
   assembler_.call(x86::rax);
   assembler_.pop(x86::rbp);

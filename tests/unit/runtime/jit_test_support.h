@@ -31,8 +31,9 @@ struct LoadedCode {
   }
 };
 
-// entry(limits, target, arg0, arg1): stores rsp into limits->last_wasm_entry_sp as the
-// host-to-wasm trampolines will, then calls target(arg0, arg1).
+// entry(limits, target, arg0, arg1): stores rsp into the thread's innermost entry record (that
+// of the catchTraps around the call) as the host-to-wasm trampolines do, then calls
+// target(arg0, arg1). `limits` is not read.
 using EntryFn = uint64_t(RuntimeLimits* limits, uintptr_t target, uint64_t arg0, uint64_t arg1);
 
 class JitBuilder {
@@ -56,9 +57,9 @@ class JitBuilder {
 
   // The host-to-wasm entry trampoline (EntryFn); not a wasm function, not in the CodeInfo.
   void emitEntryTrampoline(const asmjit::Label& label);
-  // A wasm-to-host trampoline: records limits->last_wasm_exit_fp/pc from its caller's frame,
-  // as the seed's wasm-to-native trampoline does, then calls `host` with the same arguments.
-  void emitExitTrampoline(const asmjit::Label& label, RuntimeLimits* limits, const void* host);
+  // A wasm-to-host trampoline: records its caller in the innermost entry (exit_fp/sp), as the
+  // wasm-to-native trampolines do, then calls `host` with the same arguments.
+  void emitExitTrampoline(const asmjit::Label& label, const void* host);
 
   // Finishes the CodeInfo, copies the code into CodeMemory, publishes and registers it.
   std::unique_ptr<LoadedCode> load();

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <ucontext.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -173,7 +174,7 @@ TEST_F(TrapHandlerTest, ManyTrapsInARowLeaveTheThreadUsable) {
   uint64_t result = 0;
   EXPECT_FALSE(caller_.run(address(answer), 0, 0, &result).has_value());
   EXPECT_EQ(result, 42u);
-  EXPECT_EQ(limits_.last_wasm_entry_sp, 0u) << "catchTraps restores the limits";
+  EXPECT_FALSE(insideCatchTraps()) << "every entry left the thread's chain";
 }
 
 TEST_F(TrapHandlerTest, BacktraceOfThreeNestedFunctionsIsInnermostFirst) {
@@ -261,21 +262,88 @@ TEST_F(TrapHandlerTest, StackCheckInPrologueTrapsWithStackOverflow) {
   EXPECT_TRUE(trap->backtrace_truncated);  // ~16k frames, more than the buffer holds
   EXPECT_EQ(limits_.stack_limit, here - 256 * 1024);
 
-  // With no limit set, catchTraps derives one from the thread's stack, and clears it after.
+  // With no limit set, catchTraps derives one from the thread's stack, and leaves it for the
+  // next entry.
   limits_.stack_limit = 0;
   trap = caller_.run(address(recurse));
   ASSERT_TRUE(trap.has_value());
   EXPECT_EQ(trap->kind, TrapKind::StackOverflow);
-  EXPECT_EQ(limits_.stack_limit, 0u);
+  EXPECT_NE(limits_.stack_limit, 0u);
+  EXPECT_LT(limits_.stack_limit, here);
+  EXPECT_EQ(limits_.stack_limit_from_thread, RuntimeLimits::kThreadsLimit);
 }
 
-TEST_F(TrapHandlerTest, StackLimitIsSetInsideAndClearedAfter) {
+TEST_F(TrapHandlerTest, StackLimitIsTheThreadsAndStaysForTheNextEntry) {
   uintptr_t seen = 0;
   EXPECT_FALSE(catchTraps(limits_, [&] { seen = limits_.stack_limit; }).has_value());
   const auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   EXPECT_NE(seen, 0u);
   EXPECT_LT(seen, here);
-  EXPECT_EQ(limits_.stack_limit, 0u);
+  EXPECT_EQ(limits_.stack_limit, seen);
+
+  // Another thread's entry takes its own stack's limit.
+  uintptr_t seen_there = 0, there = 0;
+  std::thread([&] {
+    EXPECT_FALSE(catchTraps(limits_, [&] {
+      seen_there = limits_.stack_limit;
+      there = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+    }).has_value());
+  }).join();
+  EXPECT_NE(seen_there, 0u);
+  EXPECT_NE(seen_there, seen);
+  EXPECT_LT(seen_there, there);
+
+  // And back here, ours again.
+  EXPECT_FALSE(catchTraps(limits_, [&] { seen = limits_.stack_limit; }).has_value());
+  EXPECT_LT(seen, here);
+  EXPECT_GT(here - seen, 0u);
+  EXPECT_NE(seen, seen_there);
+}
+
+// On a stack that is not the thread's (a coroutine's), an entry runs with no limit and puts
+// back what it found; an entry on the thread's stack inside it puts the "none" back too.
+struct OtherStackRun {
+  RuntimeLimits* limits;
+  ucontext_t thread_context, coroutine_context;
+  uintptr_t seen_on_coroutine = 1, seen_on_thread_inside = 0, seen_after_inner = 1;
+};
+OtherStackRun* g_other_stack = nullptr;
+
+void runOnOtherStack() {
+  OtherStackRun& run = *g_other_stack;
+  EXPECT_FALSE(catchTraps(*run.limits, [&] {
+    run.seen_on_coroutine = run.limits->stack_limit;
+    swapcontext(&run.coroutine_context, &run.thread_context);  // the thread's stack, inside
+    run.seen_after_inner = run.limits->stack_limit;
+  }).has_value());
+}
+
+TEST_F(TrapHandlerTest, EntryOnAnotherStackRunsWithNoLimitAndPutsBackTheThreads) {
+  EXPECT_FALSE(catchTraps(limits_, [] {}).has_value());
+  const uintptr_t threads = limits_.stack_limit;
+  ASSERT_NE(threads, 0u);
+
+  OtherStackRun run{};
+  run.limits = &limits_;
+  g_other_stack = &run;
+  std::vector<char> stack(256 * 1024);
+  getcontext(&run.coroutine_context);
+  run.coroutine_context.uc_stack.ss_sp = stack.data();
+  run.coroutine_context.uc_stack.ss_size = stack.size();
+  run.coroutine_context.uc_link = &run.thread_context;
+  makecontext(&run.coroutine_context, runOnOtherStack, 0);
+  swapcontext(&run.thread_context, &run.coroutine_context);
+  // Back on the thread's stack while the coroutine's entry runs.
+  EXPECT_FALSE(catchTraps(limits_, [&] { run.seen_on_thread_inside = limits_.stack_limit; })
+                   .has_value());
+  swapcontext(&run.thread_context, &run.coroutine_context);  // the coroutine finishes
+  g_other_stack = nullptr;
+
+  EXPECT_EQ(run.seen_on_coroutine, 0u);
+  EXPECT_EQ(run.seen_on_thread_inside, threads);
+  EXPECT_EQ(run.seen_after_inner, 0u);
+  EXPECT_EQ(limits_.stack_limit, threads);
+  EXPECT_FALSE(insideCatchTraps());
 }
 
 // Recursion without a stack check runs into the guard page: the handler, on its alternate
@@ -335,10 +403,13 @@ NestedScenario* g_nested = nullptr;
 // Called from generated code (through the exit trampoline) with no arguments.
 uint64_t hostEntersWasmAgain() {
   NestedScenario& scenario = *g_nested;
-  const uintptr_t outer_exit_pc = scenario.caller.limits->last_wasm_exit_pc;
+  const EntryRecord* outer = innermostEntry();
+  const uintptr_t outer_exit_fp = outer != nullptr ? outer->exit_fp : 0;
+  const uintptr_t outer_exit_sp = outer != nullptr ? outer->exit_sp : 0;
   std::optional<Trap> trap = scenario.inner_caller.run(scenario.inner_target);
-  scenario.outer_exit_state_restored =
-      scenario.caller.limits->last_wasm_exit_pc == outer_exit_pc;
+  scenario.outer_exit_state_restored = outer_exit_sp != 0 && innermostEntry() == outer &&
+                                       outer->exit_fp == outer_exit_fp &&
+                                       outer->exit_sp == outer_exit_sp;
   switch (scenario.handling) {
     case InnerTrapHandling::Swallow:
       scenario.inner_trap = std::move(trap);
@@ -360,7 +431,7 @@ class NestedActivationTest : public TrapHandlerTest {
       outer_ = b.newLabel();
       inner_ = b.newLabel();
       Label to_host = b.newLabel();
-      b.emitExitTrampoline(to_host, &limits_, reinterpret_cast<const void*>(&hostEntersWasmAgain));
+      b.emitExitTrampoline(to_host, reinterpret_cast<const void*>(&hostEntersWasmAgain));
       // outer: return host() + 7
       b.beginFunction(outer_, 0, "outer");
       b.wasmOffset(0x30);
@@ -397,7 +468,7 @@ TEST_F(NestedActivationTest, InnerTrapGoesToInnerEntryAndOuterCallFinishes) {
   EXPECT_EQ(scenario_.inner_trap->backtrace, kInnerTrapBacktrace)
       << scenario_.inner_trap->describe();
   EXPECT_TRUE(scenario_.outer_exit_state_restored);
-  EXPECT_EQ(limits_.last_wasm_exit_pc, 0u);
+  EXPECT_FALSE(insideCatchTraps());
 }
 
 TEST_F(NestedActivationTest, InnerActivationOnOtherLimitsStillWalksTheOuterFrames) {
@@ -410,7 +481,7 @@ TEST_F(NestedActivationTest, InnerActivationOnOtherLimitsStillWalksTheOuterFrame
   ASSERT_TRUE(scenario_.inner_trap.has_value());
   EXPECT_EQ(scenario_.inner_trap->backtrace, kInnerTrapBacktrace)
       << scenario_.inner_trap->describe();
-  EXPECT_EQ(other_store_limits.last_wasm_entry_sp, 0u);
+  EXPECT_FALSE(insideCatchTraps());
 }
 
 TEST_F(NestedActivationTest, HostReRaisesInnerTrapToOuterEntry) {

@@ -51,17 +51,64 @@ int32_t threadField(uint32_t offset) {
   return runtime::threadEntryStateOffset() + static_cast<int32_t>(offset);
 }
 
-struct EntryLabels {
-  isa::Label landing, restore, leave, check_stack_limit, stack_limit_set, restore_stack_limit,
-      stack_limit_restored;
-};
-
-// Sets up the frame above and the entry record, with the callee's vmctx already in the pinned
-// register; `outgoing` is the wasm call's stack area. Leaves rsp as it is at the call.
-EntryLabels enterHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing) {
-  EntryLabels labels{masm.newLabel(), masm.newLabel(), masm.newLabel(), masm.newLabel(),
-                     masm.newLabel(), masm.newLabel(), masm.newLabel()};
+// One activation of an entry: the record filled and made the head of the thread's chain, the
+// wasm call (`emit_call`: arguments, the call, results), the head put back. `restores` says the
+// entry changed the limits' stack limit for its run (save_limits below recorded what to put
+// back); such an entry gets its own copy of all this, so the usual one tests no flag.
+template <typename EmitCall>
+void emitActivation(isa::MacroAssembler& masm, Reg status, bool restores, isa::Label leave,
+                    const EmitCall& emit_call) {
   const Reg t0 = target::kEntryTemps[0], t1 = target::kEntryTemps[1];
+  const isa::Label landing = masm.newLabel(), unchain = masm.newLabel();
+  masm.loadThreadLocal(t0, threadField(ThreadEntryState::kInnermostOffset));
+  masm.storePtr(recordField(EntryRecord::kPreviousOffset), t0);
+  masm.storePtr(recordField(EntryRecord::kSpOffset), target::kStackPointer);
+  masm.storePtr(recordField(EntryRecord::kFpOffset), target::kFramePointer);
+  masm.leaLabel(t1, landing);
+  masm.storePtr(recordField(EntryRecord::kLandingPcOffset), t1);
+  masm.storeImm(recordField(EntryRecord::kExitSpOffset), ValType::I64, 0);
+  // The record is complete before it becomes the head: a signal may read it from then on.
+  masm.leaPtr(t1, recordField(0));
+  masm.storeThreadLocal(threadField(ThreadEntryState::kInnermostOffset), t1);
+  emit_call();
+  masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::Returned));
+  masm.bind(unchain);
+  if (restores) {
+    masm.loadPtr(t0, recordField(EntryRecord::kRestoresStackLimitOffset));
+    masm.loadPtr(t1, recordField(EntryRecord::kSavedStackLimitOffset));
+    masm.storePtr(at(t0, RuntimeLimits::kStackLimitOffset), t1);
+    masm.loadPtr(t1, recordField(EntryRecord::kSavedStackLimitFromThreadOffset));
+    masm.storePtr(at(t0, RuntimeLimits::kStackLimitFromThreadOffset), t1);
+  }
+  masm.loadPtr(t0, recordField(EntryRecord::kPreviousOffset));
+  masm.storeThreadLocal(threadField(ThreadEntryState::kInnermostOffset), t0);
+  if (restores) {
+    masm.jump(leave);
+  } else {
+    masm.bind(leave);
+    masm.leaPtr(target::kStackPointer, at(target::kFramePointer, -kSavedBytes));
+    for (size_t i = std::size(target::kHostCalleeSaved); i-- > 0;)
+      masm.pop(target::kHostCalleeSaved[i]);
+    masm.pop(target::kFramePointer);
+    masm.ret();
+  }
+  // Reached from a trap with sp and fp as they were at the call (see EntryRecord).
+  masm.bind(landing);
+  masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::Trapped));
+  masm.jump(unchain);
+}
+
+// A host-to-wasm entry: the frame above, the callee's vmctx in the pinned register, `outgoing`
+// bytes of stack area for the wasm call, then one activation (emitActivation) around
+// `emit_call`; `status` gets the EntryStatus.
+template <typename EmitCall>
+void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing, Reg status,
+                    const EmitCall& emit_call) {
+  const Reg t0 = target::kEntryTemps[0], t1 = target::kEntryTemps[1],
+            t2 = target::kEntryTemps[2];
+  const isa::Label check_stack_limit = masm.newLabel(), stack_limit_kept = masm.newLabel(),
+                   stack_limit_restored_on_exit = masm.newLabel(), leave = masm.newLabel(),
+                   not_ready = masm.newLabel();
   masm.push(target::kFramePointer);
   masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
   for (Reg reg : target::kHostCalleeSaved) masm.push(reg);
@@ -72,60 +119,19 @@ EntryLabels enterHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t o
   // sorted out of line.
   masm.loadPtr(t0, at(target::kVmctxReg, runtime::VMOffsets::kLimitsOffset));
   masm.loadPtr(t0, at(t0, RuntimeLimits::kStackLimitOffset));
-  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kStackLimitOffset));
-  masm.branchCompare(isa::Cond::Ne, t0, t1, ValType::I64, labels.check_stack_limit);
+  masm.branchCompareThreadLocal(isa::Cond::Ne, t0, threadField(ThreadEntryState::kStackLimitOffset),
+                                check_stack_limit);
   masm.move(t0, target::kStackPointer, ValType::I64);
-  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kStackLowOffset));
-  masm.intBinop(wasm::Opcode::I64Sub, t0, t0, t1);
-  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kStackSizeOffset));
-  masm.branchCompare(isa::Cond::GeU, t0, t1, ValType::I64, labels.check_stack_limit);
-  masm.storeImm(recordField(EntryRecord::kRestoresStackLimitOffset), ValType::I64, 0);
-  masm.bind(labels.stack_limit_set);
-  masm.loadThreadLocal(t0, threadField(ThreadEntryState::kInnermostOffset));
-  masm.storePtr(recordField(EntryRecord::kPreviousOffset), t0);
-  masm.storePtr(recordField(EntryRecord::kSpOffset), target::kStackPointer);
-  masm.storePtr(recordField(EntryRecord::kFpOffset), target::kFramePointer);
-  masm.leaLabel(t1, labels.landing);
-  masm.storePtr(recordField(EntryRecord::kLandingPcOffset), t1);
-  masm.storeImm(recordField(EntryRecord::kExitSpOffset), ValType::I64, 0);
-  // The record is complete before it becomes the head: a signal may read it from then on.
-  masm.leaPtr(t1, recordField(0));
-  masm.storeThreadLocal(threadField(ThreadEntryState::kInnermostOffset), t1);
-  return labels;
-}
-
-// After the wasm call returned: status Returned, the thread's chain as it was, the host's
-// registers back. The landing pad joins with status Trapped; an unready thread leaves with
-// ThreadNotReady before anything was recorded. Then the entry's out-of-line paths.
-void leaveHostToWasm(isa::MacroAssembler& masm, const EntryLabels& labels, Reg status) {
-  const Reg t0 = target::kEntryTemps[0], t1 = target::kEntryTemps[1],
-            t2 = target::kEntryTemps[2];
-  const isa::Label not_ready = masm.newLabel();
-  masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::Returned));
-  masm.bind(labels.restore);
-  masm.loadPtr(t0, recordField(EntryRecord::kRestoresStackLimitOffset));
-  masm.branchIfNonZero(t0, ValType::I64, labels.restore_stack_limit);
-  masm.bind(labels.stack_limit_restored);
-  masm.loadPtr(t0, recordField(EntryRecord::kPreviousOffset));
-  masm.storeThreadLocal(threadField(ThreadEntryState::kInnermostOffset), t0);
-  masm.bind(labels.leave);
-  masm.leaPtr(target::kStackPointer, at(target::kFramePointer, -kSavedBytes));
-  for (size_t i = std::size(target::kHostCalleeSaved); i-- > 0;)
-    masm.pop(target::kHostCalleeSaved[i]);
-  masm.pop(target::kFramePointer);
-  masm.ret();
-  // Reached from a trap with sp and fp as they were at the call (see EntryRecord).
-  masm.bind(labels.landing);
-  masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::Trapped));
-  masm.jump(labels.restore);
-  masm.bind(not_ready);
-  masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::ThreadNotReady));
-  masm.jump(labels.leave);
+  masm.subThreadLocal(t0, threadField(ThreadEntryState::kStackLowOffset));
+  masm.branchCompareThreadLocal(isa::Cond::GeU, t0, threadField(ThreadEntryState::kStackSizeOffset),
+                                check_stack_limit);
+  masm.bind(stack_limit_kept);
+  emitActivation(masm, status, /*restores=*/false, leave, emit_call);
 
   // The stack limit is not known right for this thread and stack: what
   // runtime::enterStackLimit does (trap_handler.cpp). The thread may not even be ready.
   const isa::Label recompute = masm.newLabel(), other_stack = masm.newLabel(),
-                   set_thread_limit = masm.newLabel();
+                   nested_in_other_stack = masm.newLabel();
   auto save_limits = [&] {  // t0 holds the limits
     masm.storePtr(recordField(EntryRecord::kRestoresStackLimitOffset), t0);
     masm.loadPtr(t1, at(t0, RuntimeLimits::kStackLimitOffset));
@@ -133,15 +139,20 @@ void leaveHostToWasm(isa::MacroAssembler& masm, const EntryLabels& labels, Reg s
     masm.loadPtr(t1, at(t0, RuntimeLimits::kStackLimitFromThreadOffset));
     masm.storePtr(recordField(EntryRecord::kSavedStackLimitFromThreadOffset), t1);
   };
-  masm.bind(labels.check_stack_limit);
+  auto set_thread_limit = [&] {
+    masm.loadThreadLocal(t1, threadField(ThreadEntryState::kStackLimitOffset));
+    masm.storePtr(at(t0, RuntimeLimits::kStackLimitOffset), t1);
+    masm.storeImm(at(t0, RuntimeLimits::kStackLimitFromThreadOffset), ValType::I64,
+                  RuntimeLimits::kThreadsLimit);
+  };
+  masm.bind(check_stack_limit);
   masm.loadThreadLocal(t0, threadField(ThreadEntryState::kReadyOffset));
   masm.branchIfZero(t0, ValType::I64, not_ready);
   masm.loadPtr(t0, at(target::kVmctxReg, runtime::VMOffsets::kLimitsOffset));
-  masm.storeImm(recordField(EntryRecord::kRestoresStackLimitOffset), ValType::I64, 0);
   masm.loadPtr(t1, at(t0, RuntimeLimits::kStackLimitFromThreadOffset));
   masm.branchIfNonZero(t1, ValType::I64, recompute);
   masm.loadPtr(t1, at(t0, RuntimeLimits::kStackLimitOffset));
-  masm.branchIfNonZero(t1, ValType::I64, labels.stack_limit_set);  // the embedder's: kept
+  masm.branchIfNonZero(t1, ValType::I64, stack_limit_kept);  // the embedder's: kept
   masm.bind(recompute);
   masm.move(t1, target::kStackPointer, ValType::I64);
   masm.loadThreadLocal(t2, threadField(ThreadEntryState::kStackLowOffset));
@@ -151,30 +162,27 @@ void leaveHostToWasm(isa::MacroAssembler& masm, const EntryLabels& labels, Reg s
   // On the thread's stack: its limit, left in place, unless an entry on another stack is
   // still running with none (it expects none back).
   masm.loadPtr(t1, at(t0, RuntimeLimits::kStackLimitFromThreadOffset));
-  masm.branchCompareImm(isa::Cond::Ne, t1, ValType::I64,
+  masm.branchCompareImm(isa::Cond::Eq, t1, ValType::I64,
                         static_cast<int32_t>(RuntimeLimits::kNoLimitOnOtherStack),
-                        set_thread_limit);
+                        nested_in_other_stack);
+  set_thread_limit();
+  masm.jump(stack_limit_kept);
+  masm.bind(nested_in_other_stack);
   save_limits();
-  masm.bind(set_thread_limit);
-  masm.loadThreadLocal(t1, threadField(ThreadEntryState::kStackLimitOffset));
-  masm.storePtr(at(t0, RuntimeLimits::kStackLimitOffset), t1);
-  masm.storeImm(at(t0, RuntimeLimits::kStackLimitFromThreadOffset), ValType::I64,
-                RuntimeLimits::kThreadsLimit);
-  masm.jump(labels.stack_limit_set);
+  set_thread_limit();
+  masm.jump(stack_limit_restored_on_exit);
   // On another stack (a coroutine's): no limit while this entry runs.
   masm.bind(other_stack);
   save_limits();
   masm.storeImm(at(t0, RuntimeLimits::kStackLimitOffset), ValType::I64, 0);
   masm.storeImm(at(t0, RuntimeLimits::kStackLimitFromThreadOffset), ValType::I64,
                 RuntimeLimits::kNoLimitOnOtherStack);
-  masm.jump(labels.stack_limit_set);
-  // The way out of such an entry (t0 holds the limits).
-  masm.bind(labels.restore_stack_limit);
-  masm.loadPtr(t1, recordField(EntryRecord::kSavedStackLimitOffset));
-  masm.storePtr(at(t0, RuntimeLimits::kStackLimitOffset), t1);
-  masm.loadPtr(t1, recordField(EntryRecord::kSavedStackLimitFromThreadOffset));
-  masm.storePtr(at(t0, RuntimeLimits::kStackLimitFromThreadOffset), t1);
-  masm.jump(labels.stack_limit_restored);
+  masm.bind(stack_limit_restored_on_exit);
+  emitActivation(masm, status, /*restores=*/true, leave, emit_call);
+  // An unready thread leaves before anything was recorded.
+  masm.bind(not_ready);
+  masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::ThreadNotReady));
+  masm.jump(leave);
 }
 
 // ---- wasm-to-host exits ---------------------------------------------------------------------
@@ -206,25 +214,25 @@ void emitArrayToWasm(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
   const std::span<const Reg> host_args = target::kSysVConvention.gp_params;
   const Reg values = target::kTrampolineTempGp;
-  const EntryLabels labels = enterHostToWasm(masm, host_args[0], wasm_sig.stackAreaBytes());
-  masm.storePtr(at(target::kFramePointer, -kSlotBelowFp), host_args[2]);
-  masm.move(target::kCallTargetGp, host_args[1], ValType::I64);
-  masm.move(values, host_args[2], ValType::I64);
-  for (size_t k = 0; k < wasm_sig.params.size(); ++k) {
-    const isa::ABIArg& p = wasm_sig.params[k];
-    const Address slot = at(values, kValRawSize * static_cast<int64_t>(k));
-    if (p.inRegister()) masm.load(p.reg, slot, p.type);
-    else masm.copySlot(at(target::kStackPointer, p.stack_offset), slot, p.type);
-  }
-  masm.callRegister(target::kCallTargetGp);
-  masm.loadPtr(values, at(target::kFramePointer, -kSlotBelowFp));
-  for (size_t k = 0; k < wasm_sig.results.size(); ++k) {
-    const isa::ABIArg& r = wasm_sig.results[k];
-    const Address slot = at(values, kValRawSize * static_cast<int64_t>(k));
-    if (r.inRegister()) masm.store(slot, r.reg, r.type);
-    else masm.copySlot(slot, at(target::kStackPointer, wasm_sig.stack_param_bytes + r.stack_offset), r.type);
-  }
-  leaveHostToWasm(masm, labels, target::entryStatusRegister(false));
+  emitHostToWasm(masm, host_args[0], wasm_sig.stackAreaBytes(), target::entryStatusRegister(false), [&] {
+    masm.storePtr(at(target::kFramePointer, -kSlotBelowFp), host_args[2]);
+    masm.move(target::kCallTargetGp, host_args[1], ValType::I64);
+    masm.move(values, host_args[2], ValType::I64);
+    for (size_t k = 0; k < wasm_sig.params.size(); ++k) {
+      const isa::ABIArg& p = wasm_sig.params[k];
+      const Address slot = at(values, kValRawSize * static_cast<int64_t>(k));
+      if (p.inRegister()) masm.load(p.reg, slot, p.type);
+      else masm.copySlot(at(target::kStackPointer, p.stack_offset), slot, p.type);
+    }
+    masm.callRegister(target::kCallTargetGp);
+    masm.loadPtr(values, at(target::kFramePointer, -kSlotBelowFp));
+    for (size_t k = 0; k < wasm_sig.results.size(); ++k) {
+      const isa::ABIArg& r = wasm_sig.results[k];
+      const Address slot = at(values, kValRawSize * static_cast<int64_t>(k));
+      if (r.inRegister()) masm.store(slot, r.reg, r.type);
+      else masm.copySlot(slot, at(target::kStackPointer, wasm_sig.stack_param_bytes + r.stack_offset), r.type);
+    }
+  });
 }
 
 wasm::FuncType withLeadingPointers(const wasm::FuncType& type, uint32_t pointers) {
@@ -247,23 +255,27 @@ void emitNativeToWasm(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
   const isa::ABISig native_sig =
       isa::computeSignature(withLeadingPointers(type, 2), target::kSysVConvention);
-  const EntryLabels labels =
-      enterHostToWasm(masm, native_sig.params[0].reg, wasm_sig.stackAreaBytes());
-  masm.move(target::kCallTargetGp, native_sig.params[1].reg, ValType::I64);
-  // The System V registers shift down by the two pointers; in order, no move clobbers a
-  // source still to be read.
-  for (size_t k = 0; k < wasm_sig.params.size(); ++k) {
-    const isa::ABIArg& dst = wasm_sig.params[k];
-    const isa::ABIArg& src = native_sig.params[k + 2];
-    const Address src_stack = at(target::kFramePointer, 16 + src.stack_offset);
-    if (dst.inRegister() && src.inRegister()) masm.move(dst.reg, src.reg, dst.type);
-    else if (dst.inRegister()) masm.load(dst.reg, src_stack, dst.type);
-    else if (src.inRegister()) masm.store(at(target::kStackPointer, dst.stack_offset), src.reg, dst.type);
-    else masm.copySlot(at(target::kStackPointer, dst.stack_offset), src_stack, dst.type);
-  }
-  masm.callRegister(target::kCallTargetGp);
+  const Reg code = native_sig.params[1].reg;
+  // The code pointer stays where it came unless a wasm argument goes to its register.
+  bool code_overwritten = false;
+  for (const isa::ABIArg& p : wasm_sig.params) code_overwritten |= p.inRegister() && p.reg == code;
   // One result at most: the same register in both conventions.
-  leaveHostToWasm(masm, labels, statusRegisterOf(native_sig));
+  emitHostToWasm(masm, native_sig.params[0].reg, wasm_sig.stackAreaBytes(),
+                 statusRegisterOf(native_sig), [&] {
+    if (code_overwritten) masm.move(target::kCallTargetGp, code, ValType::I64);
+    // The System V registers shift down by the two pointers; in order, no move clobbers a
+    // source still to be read.
+    for (size_t k = 0; k < wasm_sig.params.size(); ++k) {
+      const isa::ABIArg& dst = wasm_sig.params[k];
+      const isa::ABIArg& src = native_sig.params[k + 2];
+      const Address src_stack = at(target::kFramePointer, 16 + src.stack_offset);
+      if (dst.inRegister() && src.inRegister()) masm.move(dst.reg, src.reg, dst.type);
+      else if (dst.inRegister()) masm.load(dst.reg, src_stack, dst.type);
+      else if (src.inRegister()) masm.store(at(target::kStackPointer, dst.stack_offset), src.reg, dst.type);
+      else masm.copySlot(at(target::kStackPointer, dst.stack_offset), src_stack, dst.type);
+    }
+    masm.callRegister(code_overwritten ? target::kCallTargetGp : code);
+  });
 }
 
 // wasm-to-array: the host function's context is in the vmctx register; arguments in the wasm

@@ -129,6 +129,8 @@ class Assembler {
   // index, so the displacement is absolute within the segment.
   void movFromFs(Gp dst, int32_t disp) { fsAbsolute(0x8B, dst.id, disp); }
   void movToFs(int32_t disp, Gp src) { fsAbsolute(0x89, src.id, disp); }
+  void cmpWithFs(Gp lhs, int32_t disp) { fsAbsolute(0x3B, lhs.id, disp); }
+  void subFromFs(Gp dst, int32_t disp) { fsAbsolute(0x2B, dst.id, disp); }
   void movzx(Gp dst, Gp src) {
     rr(kOp(src.size == 1 ? 0xB6 : 0xB7, 1), dst.size, dst.id, src.id,
        src.size == 1 && byteNeedsRex(src.id));

@@ -330,6 +330,11 @@ void MacroAssembler::leaPtr(Reg dst, const Address& addr) {
 }
 void MacroAssembler::loadThreadLocal(Reg dst, int32_t offset) { a_.movFromFs(gp64(dst), offset); }
 void MacroAssembler::storeThreadLocal(int32_t offset, Reg src) { a_.movToFs(offset, gp64(src)); }
+void MacroAssembler::subThreadLocal(Reg dst, int32_t offset) { a_.subFromFs(gp64(dst), offset); }
+void MacroAssembler::branchCompareThreadLocal(Cond cond, Reg lhs, int32_t offset, Label target) {
+  a_.cmpWithFs(gp64(lhs), offset);
+  a_.j(condCode(cond), target);
+}
 void MacroAssembler::leaLabel(Reg dst, Label label) { a_.lea(gp64(dst), ripPtr(label)); }
 void MacroAssembler::addPtrImm(Reg dst, int32_t imm) { a_.alu(Alu::Add, gp64(dst), imm); }
 void MacroAssembler::addPtr(Reg dst, Reg src) { a_.alu(Alu::Add, gp64(dst), gp64(src)); }

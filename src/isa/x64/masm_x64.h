@@ -118,6 +118,8 @@ class MacroAssembler {
   // A word of this thread's initial-exec TLS at `offset` from the thread pointer.
   void loadThreadLocal(Reg dst, int32_t offset);
   void storeThreadLocal(int32_t offset, Reg src);
+  void subThreadLocal(Reg dst, int32_t offset);  // dst -= the word at `offset`
+  void branchCompareThreadLocal(Cond cond, Reg lhs, int32_t offset, Label target);
   // dst = the address of `label` (a code address of this buffer, e.g. a landing pad).
   void leaLabel(Reg dst, Label label);
   void addPtrImm(Reg dst, int32_t imm);

@@ -297,6 +297,8 @@ TEST(AssemblerX64, ThreadPointerRelativeForms) {
       m.setAddrType(ax::Mem::AddrType::kAbs);
       EXPECT_SAME_BYTES("load " + where, a.movFromFs(Gp{r, 8}, disp), b.mov(ax::gpq(r), m));
       EXPECT_SAME_BYTES("store " + where, a.movToFs(disp, Gp{r, 8}), b.mov(m, ax::gpq(r)));
+      EXPECT_SAME_BYTES("cmp " + where, a.cmpWithFs(Gp{r, 8}, disp), b.cmp(ax::gpq(r), m));
+      EXPECT_SAME_BYTES("sub " + where, a.subFromFs(Gp{r, 8}, disp), b.sub(ax::gpq(r), m));
     }
   }
 }

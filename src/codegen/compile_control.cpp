@@ -441,6 +441,20 @@ void FunctionCompiler::emitBrIf(uint32_t depth) {
     masm_.branchOnCond(taken, target.label);
     return;
   }
+  // Moves that only fill registers the fall-through path leaves free, and leave the flags
+  // alone, can run on both paths: the taken one then needs no jump around them.
+  const bool harmless_on_both_paths =
+      moves_.every([&](const MoveLocation& dst, const MoveLocation& src, wasm::ValType type) {
+        const bool zeroed_with_xor =
+            src.isConst() && dst.reg.isGp() &&
+            (type == wasm::ValType::I32 ? static_cast<uint32_t>(src.bits) : src.bits) == 0;
+        return dst.isReg() && !used_.has(dst.reg) && !zeroed_with_xor;
+      });
+  if (harmless_on_both_paths) {
+    emitMoves();
+    masm_.branchOnCond(taken, target.label);
+    return;
+  }
   // The planned moves (which emitted nothing) run on the taken path only.
   const isa::Label skip = masm_.newLabel();
   masm_.branchOnCond(isa::negate(taken), skip);

@@ -65,6 +65,14 @@ class ParallelMove {
     moves_.push_back({dst, src, type});
   }
 
+  // Whether pred(dst, src, type) holds for every move.
+  template <typename Pred>
+  bool every(const Pred& pred) const {
+    for (const Move& m : moves_)
+      if (!pred(m.dst, m.src, m.type)) return false;
+    return true;
+  }
+
   // `temp_slot`: a frame slot no move names, for breaking a cycle that goes through slots.
   template <typename Emitter>
   void emit(Emitter& emitter, int32_t temp_slot);

@@ -426,14 +426,15 @@ void MacroAssembler::intBinop(Opcode op, Reg dst, Reg lhs, Reg rhs) {
     a_.mov(G(dst), G(lhs));
   }
   switch (narrow) {
-    case Opcode::I32Add: a_.alu(Alu::Add, gpw(dst, is64), gpw(other, is64)); return;
-    case Opcode::I32Sub: a_.alu(Alu::Sub, gpw(dst, is64), gpw(other, is64)); return;
+    case Opcode::I32Add: a_.alu(Alu::Add, gpw(dst, is64), gpw(other, is64)); break;
+    case Opcode::I32Sub: a_.alu(Alu::Sub, gpw(dst, is64), gpw(other, is64)); break;
     case Opcode::I32Mul: a_.imul(G(dst), G(other)); return;
-    case Opcode::I32And: a_.alu(Alu::And, gpw(dst, is64), gpw(other, is64)); return;
-    case Opcode::I32Or: a_.alu(Alu::Or, gpw(dst, is64), gpw(other, is64)); return;
-    case Opcode::I32Xor: a_.alu(Alu::Xor, gpw(dst, is64), gpw(other, is64)); return;
+    case Opcode::I32And: a_.alu(Alu::And, gpw(dst, is64), gpw(other, is64)); break;
+    case Opcode::I32Or: a_.alu(Alu::Or, gpw(dst, is64), gpw(other, is64)); break;
+    case Opcode::I32Xor: a_.alu(Alu::Xor, gpw(dst, is64), gpw(other, is64)); break;
     default: return unhandledOp("intBinop", op);
   }
+  flagsFrom(dst, is64);
 }
 
 void MacroAssembler::intBinopImm(Opcode op, Reg dst, Reg lhs, int32_t imm) {
@@ -451,11 +452,11 @@ void MacroAssembler::intBinopImm(Opcode op, Reg dst, Reg lhs, int32_t imm) {
   if (dst != lhs) move(dst, lhs, is64 ? ValType::I64 : ValType::I32);
   const int shift = imm & (is64 ? 63 : 31);
   switch (narrow) {
-    case Opcode::I32Add: a_.alu(Alu::Add, gpw(dst, is64), imm); return;
-    case Opcode::I32Sub: a_.alu(Alu::Sub, gpw(dst, is64), imm); return;
-    case Opcode::I32And: a_.alu(Alu::And, gpw(dst, is64), imm); return;
-    case Opcode::I32Or: a_.alu(Alu::Or, gpw(dst, is64), imm); return;
-    case Opcode::I32Xor: a_.alu(Alu::Xor, gpw(dst, is64), imm); return;
+    case Opcode::I32Add: a_.alu(Alu::Add, gpw(dst, is64), imm); return flagsFrom(dst, is64);
+    case Opcode::I32Sub: a_.alu(Alu::Sub, gpw(dst, is64), imm); return flagsFrom(dst, is64);
+    case Opcode::I32And: a_.alu(Alu::And, gpw(dst, is64), imm); return flagsFrom(dst, is64);
+    case Opcode::I32Or: a_.alu(Alu::Or, gpw(dst, is64), imm); return flagsFrom(dst, is64);
+    case Opcode::I32Xor: a_.alu(Alu::Xor, gpw(dst, is64), imm); return flagsFrom(dst, is64);
     case Opcode::I32Shl: a_.shift(Shift::Shl, G(dst), shift); return;
     case Opcode::I32ShrS: a_.shift(Shift::Sar, G(dst), shift); return;
     case Opcode::I32ShrU: a_.shift(Shift::Shr, G(dst), shift); return;
@@ -604,7 +605,9 @@ Cond MacroAssembler::compareToFlagsImm(Opcode op, Reg lhs, int32_t imm) {
 }
 
 Cond MacroAssembler::eqzToFlags(Opcode op, Reg value) {
-  a_.test(gpw(value, op != Opcode::I32Eqz), gpw(value, op != Opcode::I32Eqz));
+  const bool is64 = op != Opcode::I32Eqz;
+  if (flags_end_ == offset() && flags_reg_ == value && flags_is64_ == is64) return Cond::Eq;
+  a_.test(gpw(value, is64), gpw(value, is64));
   return Cond::Eq;
 }
 

@@ -93,7 +93,10 @@ class MacroAssembler {
   void patchFuel(uint32_t patch_at, uint32_t fuel);
   // Removes the code from `offset` to the end when it is the last thing emitted and no label
   // was bound after it (an empty run's add); false, and nothing changes, otherwise.
-  bool takeBackTail(uint32_t offset) { return a_.buffer().takeBackTail(offset); }
+  bool takeBackTail(uint32_t offset) {
+    flags_end_ = kNoFlags;
+    return a_.buffer().takeBackTail(offset);
+  }
   void branchIfFuelExhausted(Label target);
   // Branches to `target` when the 32-bit flag at [[limits_field] + flag_offset] is not zero
   // (the limits' address read into the scratch register).
@@ -185,7 +188,10 @@ class MacroAssembler {
     return a_.buffer().replay(snippet, label.id);
   }
   Label newLabel() { return a_.newLabel(); }
-  void bind(Label label) { a_.bind(label); }
+  void bind(Label label) {
+    flags_end_ = kNoFlags;  // another path joins here, with flags of its own
+    a_.bind(label);
+  }
   void jump(Label label) { a_.jmp(label); }
   void branchIfZero(Reg value, wasm::ValType type, Label target);
   void branchIfNonZero(Reg value, wasm::ValType type, Label target);
@@ -242,6 +248,17 @@ class MacroAssembler {
   uint16_t pool_slots_[kPoolSlots];
 
   Assembler a_;
+  // The last instruction emitted (it ends at flags_end_) set ZF and SF from flags_reg_'s value
+  // at width flags_is64_: an eqz of that value right after needs no test.
+  static constexpr uint32_t kNoFlags = UINT32_MAX;
+  uint32_t flags_end_ = kNoFlags;
+  Reg flags_reg_;
+  bool flags_is64_ = false;
+  void flagsFrom(Reg reg, bool is64) {
+    flags_end_ = offset();
+    flags_reg_ = reg;
+    flags_is64_ = is64;
+  }
   CpuFeatures features_;
   std::string unhandled_;
 };

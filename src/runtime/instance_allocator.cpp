@@ -36,11 +36,14 @@ InstanceAllocator::InstanceAllocator(bool pooling, const PoolingConfig& config)
 
 InstanceAllocator::~InstanceAllocator() {
   for (const VmctxBlock& block : free_vmctx_) std::free(block.block);
-  if (pool_region_ != nullptr) {
-    munmap(pool_region_, reservationBytes() * pool_config_.total_memories);
-  } else {
-    for (const Reservation& reservation : free_memories_) munmap(reservation.base, reservationBytes());
-  }
+  const size_t pool_bytes = reservationBytes() * pool_config_.total_memories;
+  auto inPool = [&](const uint8_t* base) {
+    return pool_region_ != nullptr && base >= pool_region_ && base < pool_region_ + pool_bytes;
+  };
+  // A pool slot lost in discard() is made up for by a reservation of its own, outside the pool.
+  for (const Reservation& reservation : free_memories_)
+    if (!inPool(reservation.base)) munmap(reservation.base, reservationBytes());
+  if (pool_region_ != nullptr) munmap(pool_region_, pool_bytes);
 }
 
 // ---- vmctx blocks -----------------------------------------------------------------------------

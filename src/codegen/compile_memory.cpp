@@ -75,6 +75,16 @@ uint32_t accessSize(Opcode op) {
       return 8;
     case Opcode::V128Load: case Opcode::V128Store:
       return 16;
+    case Opcode::V128Load8x8S: case Opcode::V128Load8x8U: case Opcode::V128Load16x4S:
+    case Opcode::V128Load16x4U: case Opcode::V128Load32x2S: case Opcode::V128Load32x2U:
+    case Opcode::V128Load64Splat: case Opcode::V128Load64Zero:
+      return 8;
+    case Opcode::V128Load32Splat: case Opcode::V128Load32Zero:
+      return 4;
+    case Opcode::V128Load16Splat:
+      return 2;
+    case Opcode::V128Load8Splat:
+      return 1;
     case Opcode::I32Load: case Opcode::F32Load: case Opcode::I64Load32S:
     case Opcode::I64Load32U: case Opcode::I32Store: case Opcode::F32Store:
     case Opcode::I64Store32:
@@ -89,7 +99,7 @@ void FunctionCompiler::visitLoad(Opcode op, const wasm::MemArg& arg) {
   if (dead_) return;
   if (arg.memory_index != 0) return markUnsupported("multiple memories");
   const ValType type = wasm::operandSig(wasm::opcodeInfo(op).sig).result;
-  if (type == ValType::V128 || accessSize(op) == 0) return markUnsupported(op);
+  if (accessSize(op) == 0) return markUnsupported(op);
   Reg index;
   bool index_owned;
   const isa::Address addr = memoryAddress(arg, accessSize(op), &index, &index_owned, {});
@@ -108,8 +118,7 @@ void FunctionCompiler::visitLoad(Opcode op, const wasm::MemArg& arg) {
 void FunctionCompiler::visitStore(Opcode op, const wasm::MemArg& arg) {
   if (dead_) return;
   if (arg.memory_index != 0) return markUnsupported("multiple memories");
-  const ValType type = wasm::operandSig(wasm::opcodeInfo(op).sig).params[1];
-  if (type == ValType::V128 || accessSize(op) == 0) return markUnsupported(op);
+  if (accessSize(op) == 0) return markUnsupported(op);
   bool value_owned;
   const Reg value = popForRead({}, &value_owned);
   Reg index;

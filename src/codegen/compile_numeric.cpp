@@ -417,7 +417,10 @@ void FunctionCompiler::visitNumeric(Opcode op) {
       break;
   }
   const wasm::OpcodeInfo& info = wasm::opcodeInfo(op);
-  if (info.prefix == wasm::kPrefixSimd) return markUnsupported(op);
+  if (info.prefix == wasm::kPrefixSimd) {
+    if (!visitSimdNumeric(op)) markUnsupported(op);
+    return;
+  }
   // What remains are the conversions and reinterpretations.
   return emitConversion(op, paramTypeOf(op), out);
 }

@@ -174,13 +174,13 @@ class FunctionCompiler {
   void visitI64Const(int64_t value);
   void visitF32Const(uint32_t bits);
   void visitF64Const(uint64_t bits);
-  void visitV128Const(const uint8_t*) { markUnsupported("v128.const"); }
+  void visitV128Const(const uint8_t* bytes);
   void visitNumeric(wasm::Opcode op);
   void visitLoad(wasm::Opcode op, const wasm::MemArg& arg);
   void visitStore(wasm::Opcode op, const wasm::MemArg& arg);
   void visitLoadLane(wasm::Opcode op, const wasm::MemArg&, uint8_t) { markUnsupported(op); }
   void visitStoreLane(wasm::Opcode op, const wasm::MemArg&, uint8_t) { markUnsupported(op); }
-  void visitLane(wasm::Opcode op, uint8_t) { markUnsupported(op); }
+  void visitLane(wasm::Opcode op, uint8_t lane);
   void visitShuffle(const uint8_t*) { markUnsupported("i8x16.shuffle"); }
   void visitMemorySize(uint32_t memory);
   void visitMemoryGrow(uint32_t memory);
@@ -354,6 +354,8 @@ class FunctionCompiler {
   void emitUnop(wasm::Opcode op, wasm::ValType in, wasm::ValType out);
   void emitRoundingCall(wasm::Opcode op, wasm::ValType type);
   void emitFloatBinop(wasm::Opcode op, wasm::ValType type);
+  // A SIMD instruction of no immediate (compile_simd.cpp); false if it is not compiled yet.
+  bool visitSimdNumeric(wasm::Opcode op);
   void emitFloatCompare(wasm::Opcode op);
   void emitConversion(wasm::Opcode op, wasm::ValType in, wasm::ValType out);
 

@@ -252,6 +252,12 @@ class Assembler {
   void round(bool is64, Xmm dst, Xmm src, uint8_t mode) {
     buf_.commit(putImm8(rrOpen(kOp(is64 ? 0x0B : 0x0A, 3, 0x66), 4, dst.id, src.id), mode));
   }
+  // An SSE form over two registers with a trailing imm8 (pshufd, pextr*, pinsr*, insertps):
+  // `reg` and `rm` are the ModRM fields, as the instruction's table gives them; size 8 sets
+  // REX.W (pextrq, pinsrq).
+  void sseImm(uint32_t op, uint8_t size, uint8_t reg, uint8_t rm, uint8_t imm) {
+    buf_.commit(putImm8(rrOpen(op, size, reg, rm), imm));
+  }
   // Three-operand VEX.LIG forms: dst <- lhs op rhs (a register or memory).
   void vex(uint32_t op, Xmm dst, Xmm lhs, Xmm rhs);
   void vex(uint32_t op, Xmm dst, Xmm lhs, const Mem& rhs);

@@ -370,6 +370,28 @@ void MacroAssembler::loadMemory(Opcode op, Reg dst, const Address& addr) {
     case Opcode::I64Load32S: a_.movsxd(gp64(dst), m); return;
     case Opcode::I64Load32U: a_.mov(gp32(dst), m); return;
     case Opcode::V128Load: a_.sse(sse::kMovdquLoad, xmm(dst), m); return;
+    // pmovsx/pmovzx from 64 bits of memory.
+    case Opcode::V128Load8x8S: a_.sse(Assembler::kOp(0x20, 2, 0x66), xmm(dst), m); return;
+    case Opcode::V128Load8x8U: a_.sse(Assembler::kOp(0x30, 2, 0x66), xmm(dst), m); return;
+    case Opcode::V128Load16x4S: a_.sse(Assembler::kOp(0x23, 2, 0x66), xmm(dst), m); return;
+    case Opcode::V128Load16x4U: a_.sse(Assembler::kOp(0x33, 2, 0x66), xmm(dst), m); return;
+    case Opcode::V128Load32x2S: a_.sse(Assembler::kOp(0x25, 2, 0x66), xmm(dst), m); return;
+    case Opcode::V128Load32x2U: a_.sse(Assembler::kOp(0x35, 2, 0x66), xmm(dst), m); return;
+    // movss/movsd from memory clear the rest of the register.
+    case Opcode::V128Load32Zero: a_.sse(sse::kMovssLoad, xmm(dst), m); return;
+    case Opcode::V128Load64Zero: a_.sse(sse::kMovsdLoad, xmm(dst), m); return;
+    case Opcode::V128Load8Splat:
+      a_.movzx(gp32(kScratchGp), m, 1);
+      return simdSplat(Opcode::I8x16Splat, dst, kScratchGp);
+    case Opcode::V128Load16Splat:
+      a_.movzx(gp32(kScratchGp), m, 2);
+      return simdSplat(Opcode::I16x8Splat, dst, kScratchGp);
+    case Opcode::V128Load32Splat:
+      a_.sse(sse::kMovssLoad, xmm(dst), m);
+      return simdSplat(Opcode::F32x4Splat, dst, dst);
+    case Opcode::V128Load64Splat:
+      a_.sse(sse::kMovsdLoad, xmm(dst), m);
+      return simdSplat(Opcode::F64x2Splat, dst, dst);
     default: return unhandledOp("loadMemory", op);
   }
 }
@@ -1211,6 +1233,287 @@ uint32_t MacroAssembler::callAbsolute(const void* function) {
 void MacroAssembler::adjustStack(int32_t bytes) {
   if (bytes > 0) a_.alu(Alu::Sub, gp64(rsp), bytes);
   else if (bytes < 0) a_.alu(Alu::Add, gp64(rsp), -bytes);
+}
+
+// ---- SIMD -------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr uint32_t p66(uint8_t opcode, uint8_t map = 1) { return Assembler::kOp(opcode, map, 0x66); }
+constexpr uint32_t pNone(uint8_t opcode) { return Assembler::kOp(opcode, 1); }
+
+// One SSE instruction computes the operation: dst op= src, with the operands in wasm's order
+// unless `swapped` (then dst = rhs op lhs: pmin/pmax, whose x86 form picks the second operand
+// on ties and NaNs).
+struct SimdForm {
+  uint32_t op = 0;
+  bool commutative = false;
+  bool swapped = false;
+};
+
+SimdForm simdBinopForm(Opcode op) {
+  switch (op) {
+    case Opcode::I8x16Add: return {p66(0xFC), true};
+    case Opcode::I16x8Add: return {p66(0xFD), true};
+    case Opcode::I32x4Add: return {p66(0xFE), true};
+    case Opcode::I64x2Add: return {p66(0xD4), true};
+    case Opcode::I8x16Sub: return {p66(0xF8)};
+    case Opcode::I16x8Sub: return {p66(0xF9)};
+    case Opcode::I32x4Sub: return {p66(0xFA)};
+    case Opcode::I64x2Sub: return {p66(0xFB)};
+    case Opcode::I16x8Mul: return {p66(0xD5), true};
+    case Opcode::I32x4Mul: return {p66(0x40, 2), true};
+    case Opcode::I8x16AddSatS: return {p66(0xEC), true};
+    case Opcode::I8x16AddSatU: return {p66(0xDC), true};
+    case Opcode::I16x8AddSatS: return {p66(0xED), true};
+    case Opcode::I16x8AddSatU: return {p66(0xDD), true};
+    case Opcode::I8x16SubSatS: return {p66(0xE8)};
+    case Opcode::I8x16SubSatU: return {p66(0xD8)};
+    case Opcode::I16x8SubSatS: return {p66(0xE9)};
+    case Opcode::I16x8SubSatU: return {p66(0xD9)};
+    case Opcode::I8x16MinS: return {p66(0x38, 2), true};
+    case Opcode::I8x16MinU: return {p66(0xDA), true};
+    case Opcode::I8x16MaxS: return {p66(0x3C, 2), true};
+    case Opcode::I8x16MaxU: return {p66(0xDE), true};
+    case Opcode::I16x8MinS: return {p66(0xEA), true};
+    case Opcode::I16x8MinU: return {p66(0x3A, 2), true};
+    case Opcode::I16x8MaxS: return {p66(0xEE), true};
+    case Opcode::I16x8MaxU: return {p66(0x3E, 2), true};
+    case Opcode::I32x4MinS: return {p66(0x39, 2), true};
+    case Opcode::I32x4MinU: return {p66(0x3B, 2), true};
+    case Opcode::I32x4MaxS: return {p66(0x3D, 2), true};
+    case Opcode::I32x4MaxU: return {p66(0x3F, 2), true};
+    case Opcode::I8x16AvgrU: return {p66(0xE0), true};
+    case Opcode::I16x8AvgrU: return {p66(0xE3), true};
+    case Opcode::I32x4DotI16x8S: return {p66(0xF5), true};
+    case Opcode::I8x16NarrowI16x8S: return {p66(0x63)};
+    case Opcode::I8x16NarrowI16x8U: return {p66(0x67)};
+    case Opcode::I16x8NarrowI32x4S: return {p66(0x6B)};
+    case Opcode::I16x8NarrowI32x4U: return {p66(0x2B, 2)};
+    case Opcode::V128And: return {p66(0xDB), true};
+    case Opcode::V128Or: return {p66(0xEB), true};
+    case Opcode::V128Xor: return {p66(0xEF), true};
+    case Opcode::I8x16Eq: return {p66(0x74), true};
+    case Opcode::I16x8Eq: return {p66(0x75), true};
+    case Opcode::I32x4Eq: return {p66(0x76), true};
+    case Opcode::I64x2Eq: return {p66(0x29, 2), true};
+    case Opcode::I8x16GtS: return {p66(0x64)};
+    case Opcode::I16x8GtS: return {p66(0x65)};
+    case Opcode::I32x4GtS: return {p66(0x66)};
+    case Opcode::I8x16LtS: return {p66(0x64), false, true};
+    case Opcode::I16x8LtS: return {p66(0x65), false, true};
+    case Opcode::I32x4LtS: return {p66(0x66), false, true};
+    case Opcode::F32x4Add: return {pNone(0x58), true};
+    case Opcode::F32x4Sub: return {pNone(0x5C)};
+    case Opcode::F32x4Mul: return {pNone(0x59), true};
+    case Opcode::F32x4Div: return {pNone(0x5E)};
+    case Opcode::F64x2Add: return {p66(0x58), true};
+    case Opcode::F64x2Sub: return {p66(0x5C)};
+    case Opcode::F64x2Mul: return {p66(0x59), true};
+    case Opcode::F64x2Div: return {p66(0x5E)};
+    // pmin(a, b) = b < a ? b : a = minps(b, a); pmax(a, b) = a < b ? b : a = maxps(b, a).
+    case Opcode::F32x4Pmin: return {pNone(0x5D), false, true};
+    case Opcode::F32x4Pmax: return {pNone(0x5F), false, true};
+    case Opcode::F64x2Pmin: return {p66(0x5D), false, true};
+    case Opcode::F64x2Pmax: return {p66(0x5F), false, true};
+    default: return {};
+  }
+}
+
+// Unary operations of one instruction (dst = op src, any registers).
+uint32_t simdUnopForm(Opcode op) {
+  switch (op) {
+    case Opcode::I8x16Abs: return p66(0x1C, 2);
+    case Opcode::I16x8Abs: return p66(0x1D, 2);
+    case Opcode::I32x4Abs: return p66(0x1E, 2);
+    case Opcode::F32x4Sqrt: return pNone(0x51);
+    case Opcode::F64x2Sqrt: return p66(0x51);
+    case Opcode::I16x8ExtendLowI8x16S: return p66(0x20, 2);
+    case Opcode::I16x8ExtendLowI8x16U: return p66(0x30, 2);
+    case Opcode::I32x4ExtendLowI16x8S: return p66(0x23, 2);
+    case Opcode::I32x4ExtendLowI16x8U: return p66(0x33, 2);
+    case Opcode::I64x2ExtendLowI32x4S: return p66(0x25, 2);
+    case Opcode::I64x2ExtendLowI32x4U: return p66(0x35, 2);
+    case Opcode::F64x2PromoteLowF32x4: return pNone(0x5A);
+    case Opcode::F32x4ConvertI32x4S: return pNone(0x5B);
+    case Opcode::F64x2ConvertLowI32x4S: return Assembler::kOp(0xE6, 1, 0xF3);
+    default: return 0;
+  }
+}
+
+constexpr uint32_t kPxor = p66(0xEF), kPcmpeqd = p66(0x76), kPshufd = p66(0x70),
+                   kPunpcklqdq = p66(0x6C), kPshuflw = Assembler::kOp(0x70, 1, 0xF2),
+                   kPshufb = p66(0x00, 2), kPandn = p66(0xDF), kPsubb = p66(0xF8),
+                   kPsubw = p66(0xF9), kPsubd = p66(0xFA), kPsubq = p66(0xFB),
+                   kInsertps = p66(0x21, 3), kMovsdMerge =
+                       Assembler::kOp(0x10, 1, 0xF2);
+
+}  // namespace
+
+uint32_t MacroAssembler::simdBinopEncoding(Opcode op, bool* swapped) {
+  const SimdForm form = simdBinopForm(op);
+  *swapped = form.swapped;
+  return form.op;
+}
+uint32_t MacroAssembler::simdUnopEncoding(Opcode op) { return simdUnopForm(op); }
+
+bool MacroAssembler::simdBinopSupported(Opcode op) {
+  return simdBinopForm(op).op != 0 || op == Opcode::V128AndNot || op == Opcode::I8x16Ne ||
+         op == Opcode::I16x8Ne || op == Opcode::I32x4Ne || op == Opcode::I64x2Ne;
+}
+
+void MacroAssembler::simdBinop(Opcode op, Reg dst, Reg lhs, Reg rhs) {
+  auto two = [&](uint32_t form, Reg a, Reg b, bool commutative) {  // dst = a op b
+    if (dst == b && dst != a) {
+      if (commutative) return a_.sse(form, xmm(dst), xmm(a));
+      a_.sse(sse::kMovaps, xmm(kScratchFp), xmm(b));
+      b = kScratchFp;
+    }
+    if (dst != a) a_.sse(sse::kMovaps, xmm(dst), xmm(a));
+    a_.sse(form, xmm(dst), xmm(b));
+  };
+  switch (op) {
+    case Opcode::V128AndNot:  // lhs & ~rhs: pandn computes ~dst & src
+      a_.sse(sse::kMovaps, xmm(kScratchFp), xmm(rhs));
+      a_.sse(kPandn, xmm(kScratchFp), xmm(lhs));
+      a_.sse(sse::kMovaps, xmm(dst), xmm(kScratchFp));
+      return;
+    case Opcode::I8x16Ne: case Opcode::I16x8Ne: case Opcode::I32x4Ne: case Opcode::I64x2Ne: {
+      const Opcode eq = op == Opcode::I8x16Ne   ? Opcode::I8x16Eq
+                        : op == Opcode::I16x8Ne ? Opcode::I16x8Eq
+                        : op == Opcode::I32x4Ne ? Opcode::I32x4Eq
+                                                : Opcode::I64x2Eq;
+      two(simdBinopForm(eq).op, lhs, rhs, true);
+      a_.sse(kPcmpeqd, xmm(kScratchFp), xmm(kScratchFp));
+      a_.sse(kPxor, xmm(dst), xmm(kScratchFp));
+      return;
+    }
+    default: break;
+  }
+  const SimdForm form = simdBinopForm(op);
+  if (form.op == 0) return unhandledOp("simdBinop", op);
+  if (form.swapped) two(form.op, rhs, lhs, form.commutative);
+  else two(form.op, lhs, rhs, form.commutative);
+}
+
+bool MacroAssembler::simdUnopSupported(Opcode op) {
+  switch (op) {
+    case Opcode::V128Not: case Opcode::I8x16Neg: case Opcode::I16x8Neg: case Opcode::I32x4Neg:
+    case Opcode::I64x2Neg:
+      return true;
+    default: return simdUnopForm(op) != 0;
+  }
+}
+
+void MacroAssembler::simdUnop(Opcode op, Reg dst, Reg src) {
+  auto negate = [&](uint32_t psub) {  // 0 - src
+    a_.sse(sse::kMovaps, xmm(kScratchFp), xmm(src));
+    a_.sse(kPxor, xmm(dst), xmm(dst));
+    a_.sse(psub, xmm(dst), xmm(kScratchFp));
+  };
+  switch (op) {
+    case Opcode::V128Not:
+      if (dst != src) a_.sse(sse::kMovaps, xmm(dst), xmm(src));
+      a_.sse(kPcmpeqd, xmm(kScratchFp), xmm(kScratchFp));
+      a_.sse(kPxor, xmm(dst), xmm(kScratchFp));
+      return;
+    case Opcode::I8x16Neg: return negate(kPsubb);
+    case Opcode::I16x8Neg: return negate(kPsubw);
+    case Opcode::I32x4Neg: return negate(kPsubd);
+    case Opcode::I64x2Neg: return negate(kPsubq);
+    default: break;
+  }
+  const uint32_t form = simdUnopForm(op);
+  if (form == 0) return unhandledOp("simdUnop", op);
+  a_.sse(form, xmm(dst), xmm(src));
+}
+
+void MacroAssembler::v128Const(Reg dst, uint64_t lo, uint64_t hi) {
+  if (lo == 0 && hi == 0) return a_.sse(kPxor, xmm(dst), xmm(dst));
+  if (lo == ~uint64_t{0} && hi == ~uint64_t{0}) return a_.sse(kPcmpeqd, xmm(dst), xmm(dst));
+  if (const Label constant = poolConstant(lo, hi); constant.isValid())
+    return a_.sse(sse::kMovaps, xmm(dst), ripPtr(constant));
+  // A full pool: the halves through the scratch register.
+  a_.mov(gp64(kScratchGp), lo);
+  a_.movdq(xmm(dst), gp64(kScratchGp));
+  a_.mov(gp64(kScratchGp), hi);
+  a_.sseImm(p66(0x22, 3), 8, xmm(dst).id, gp64(kScratchGp).id, 1);  // pinsrq
+}
+
+void MacroAssembler::simdSplat(Opcode op, Reg dst, Reg src) {
+  switch (op) {
+    case Opcode::I8x16Splat:
+      a_.movdq(xmm(dst), gp32(src));
+      a_.sse(kPxor, xmm(kScratchFp), xmm(kScratchFp));
+      a_.sse(kPshufb, xmm(dst), xmm(kScratchFp));  // every byte from byte 0
+      return;
+    case Opcode::I16x8Splat:
+      a_.movdq(xmm(dst), gp32(src));
+      a_.sseImm(kPshuflw, 4, xmm(dst).id, xmm(dst).id, 0);
+      a_.sseImm(kPshufd, 4, xmm(dst).id, xmm(dst).id, 0);
+      return;
+    case Opcode::I32x4Splat:
+      a_.movdq(xmm(dst), gp32(src));
+      a_.sseImm(kPshufd, 4, xmm(dst).id, xmm(dst).id, 0);
+      return;
+    case Opcode::I64x2Splat:
+      a_.movdq(xmm(dst), gp64(src));
+      a_.sse(kPunpcklqdq, xmm(dst), xmm(dst));
+      return;
+    case Opcode::F32x4Splat:
+      a_.sseImm(kPshufd, 4, xmm(dst).id, xmm(src).id, 0);
+      return;
+    case Opcode::F64x2Splat:
+      a_.sseImm(kPshufd, 4, xmm(dst).id, xmm(src).id, 0x44);
+      return;
+    default: return unhandledOp("simdSplat", op);
+  }
+}
+
+void MacroAssembler::simdExtractLane(Opcode op, Reg dst, Reg src, uint8_t lane) {
+  switch (op) {
+    case Opcode::I8x16ExtractLaneS: case Opcode::I8x16ExtractLaneU:
+      a_.sseImm(p66(0x14, 3), 4, xmm(src).id, gp32(dst).id, lane);  // pextrb: zero-extended
+      if (op == Opcode::I8x16ExtractLaneS) a_.movsx(gp32(dst), gp8(dst));
+      return;
+    case Opcode::I16x8ExtractLaneS: case Opcode::I16x8ExtractLaneU:
+      a_.sseImm(p66(0xC5), 4, gp32(dst).id, xmm(src).id, lane);  // pextrw: zero-extended
+      if (op == Opcode::I16x8ExtractLaneS) a_.movsx(gp32(dst), gp16(dst));
+      return;
+    case Opcode::I32x4ExtractLane:
+      if (lane == 0) return a_.movdq(gp32(dst), xmm(src));
+      return a_.sseImm(p66(0x16, 3), 4, xmm(src).id, gp32(dst).id, lane);  // pextrd
+    case Opcode::I64x2ExtractLane:
+      if (lane == 0) return a_.movdq(gp64(dst), xmm(src));
+      return a_.sseImm(p66(0x16, 3), 8, xmm(src).id, gp64(dst).id, lane);  // pextrq
+    case Opcode::F32x4ExtractLane:
+      // The lane to the bottom; the others are never read as an f32.
+      if (lane == 0) return move(dst, src, ValType::F32);
+      return a_.sseImm(kPshufd, 4, xmm(dst).id, xmm(src).id, lane);
+    case Opcode::F64x2ExtractLane:
+      if (lane == 0) return move(dst, src, ValType::F64);
+      return a_.sseImm(kPshufd, 4, xmm(dst).id, xmm(src).id, 0xEE);
+    default: return unhandledOp("simdExtractLane", op);
+  }
+}
+
+void MacroAssembler::simdReplaceLane(Opcode op, Reg vec, Reg scalar, uint8_t lane) {
+  switch (op) {
+    case Opcode::I8x16ReplaceLane:
+      return a_.sseImm(p66(0x20, 3), 4, xmm(vec).id, gp32(scalar).id, lane);  // pinsrb
+    case Opcode::I16x8ReplaceLane:
+      return a_.sseImm(p66(0xC4), 4, xmm(vec).id, gp32(scalar).id, lane);  // pinsrw
+    case Opcode::I32x4ReplaceLane:
+      return a_.sseImm(p66(0x22, 3), 4, xmm(vec).id, gp32(scalar).id, lane);  // pinsrd
+    case Opcode::I64x2ReplaceLane:
+      return a_.sseImm(p66(0x22, 3), 8, xmm(vec).id, gp64(scalar).id, lane);  // pinsrq
+    case Opcode::F32x4ReplaceLane:  // insertps: source lane 0 to lane `lane`
+      return a_.sseImm(kInsertps, 4, xmm(vec).id, xmm(scalar).id, static_cast<uint8_t>(lane << 4));
+    case Opcode::F64x2ReplaceLane:
+      if (lane == 0) return a_.sse(kMovsdMerge, xmm(vec), xmm(scalar));  // the low half only
+      return a_.sse(kPunpcklqdq, xmm(vec), xmm(scalar));
+    default: return unhandledOp("simdReplaceLane", op);
+  }
 }
 
 }  // namespace wisp::isa::x64

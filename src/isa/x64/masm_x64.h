@@ -129,6 +129,27 @@ class MacroAssembler {
   void addPtr(Reg dst, Reg src);
   void zeroSlots(int32_t first_offset, uint32_t bytes, Reg tmp);  // [rbp - first .. + bytes)
 
+  // ---- SIMD: v128 in xmm registers ------------------------------------------------------
+  // The lane-wise operations of one instruction (or a fixed short sequence) on two vectors:
+  // dst = lhs op rhs, any of them the same register.
+  static bool simdBinopSupported(wasm::Opcode op);
+  // The SSE instruction (an Assembler::kOp) of a binary or unary operation that is one
+  // instruction, or 0; `swapped`: dst = rhs op lhs. For the encoder test.
+  static uint32_t simdBinopEncoding(wasm::Opcode op, bool* swapped);
+  static uint32_t simdUnopEncoding(wasm::Opcode op);
+  void simdBinop(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs);
+  // The same for one vector: dst = op src.
+  static bool simdUnopSupported(wasm::Opcode op);
+  void simdUnop(wasm::Opcode op, Reg dst, Reg src);
+  void v128Const(Reg dst, uint64_t lo, uint64_t hi);
+  // i8x16.splat ... f64x2.splat: `src` a general register for integers, an xmm for floats.
+  void simdSplat(wasm::Opcode op, Reg dst, Reg src);
+  // *.extract_lane: to a general register (integers) or an xmm (floats); dst may be src for
+  // floats.
+  void simdExtractLane(wasm::Opcode op, Reg dst, Reg src, uint8_t lane);
+  // *.replace_lane: `vec` changes in place; `scalar` is a general register or an xmm.
+  void simdReplaceLane(wasm::Opcode op, Reg vec, Reg scalar, uint8_t lane);
+
   // ---- wasm memory --------------------------------------------------------------------
   // A load or store opcode of linear memory (i32.load8_s, f64.store, ...).
   void loadMemory(wasm::Opcode op, Reg dst, const Address& addr);

@@ -5,6 +5,7 @@
 // tests' library), the bytes of every instruction form must decode back, all of them, as
 // instructions (a check of both encoders by a third party).
 #include "isa/x64/assembler_x64.h"
+#include "isa/x64/masm_x64.h"
 
 #include <asmjit/x86.h>
 #include <gtest/gtest-spi.h>
@@ -299,6 +300,112 @@ TEST(AssemblerX64, ThreadPointerRelativeForms) {
       EXPECT_SAME_BYTES("store " + where, a.movToFs(disp, Gp{r, 8}), b.mov(m, ax::gpq(r)));
       EXPECT_SAME_BYTES("cmp " + where, a.cmpWithFs(Gp{r, 8}, disp), b.cmp(ax::gpq(r), m));
       EXPECT_SAME_BYTES("sub " + where, a.subFromFs(Gp{r, 8}, disp), b.sub(ax::gpq(r), m));
+    }
+  }
+}
+
+// The packed (SIMD) forms: each wasm operation the MacroAssembler does in one instruction must
+// be the instruction named here (by asmjit), over every pair of registers; and the forms with an
+// immediate the lane operations use.
+TEST(AssemblerX64, SimdForms) {
+  using wasm::Opcode;
+  struct Packed {
+    Opcode op;
+    asmjit::InstId id;
+  };
+  const Packed binops[] = {
+      {Opcode::I8x16Add, ax::Inst::kIdPaddb}, {Opcode::I16x8Add, ax::Inst::kIdPaddw},
+      {Opcode::I32x4Add, ax::Inst::kIdPaddd}, {Opcode::I64x2Add, ax::Inst::kIdPaddq},
+      {Opcode::I8x16Sub, ax::Inst::kIdPsubb}, {Opcode::I16x8Sub, ax::Inst::kIdPsubw},
+      {Opcode::I32x4Sub, ax::Inst::kIdPsubd}, {Opcode::I64x2Sub, ax::Inst::kIdPsubq},
+      {Opcode::I16x8Mul, ax::Inst::kIdPmullw}, {Opcode::I32x4Mul, ax::Inst::kIdPmulld},
+      {Opcode::I8x16AddSatS, ax::Inst::kIdPaddsb}, {Opcode::I8x16AddSatU, ax::Inst::kIdPaddusb},
+      {Opcode::I16x8AddSatS, ax::Inst::kIdPaddsw}, {Opcode::I16x8AddSatU, ax::Inst::kIdPaddusw},
+      {Opcode::I8x16SubSatS, ax::Inst::kIdPsubsb}, {Opcode::I8x16SubSatU, ax::Inst::kIdPsubusb},
+      {Opcode::I16x8SubSatS, ax::Inst::kIdPsubsw}, {Opcode::I16x8SubSatU, ax::Inst::kIdPsubusw},
+      {Opcode::I8x16MinS, ax::Inst::kIdPminsb}, {Opcode::I8x16MinU, ax::Inst::kIdPminub},
+      {Opcode::I8x16MaxS, ax::Inst::kIdPmaxsb}, {Opcode::I8x16MaxU, ax::Inst::kIdPmaxub},
+      {Opcode::I16x8MinS, ax::Inst::kIdPminsw}, {Opcode::I16x8MinU, ax::Inst::kIdPminuw},
+      {Opcode::I16x8MaxS, ax::Inst::kIdPmaxsw}, {Opcode::I16x8MaxU, ax::Inst::kIdPmaxuw},
+      {Opcode::I32x4MinS, ax::Inst::kIdPminsd}, {Opcode::I32x4MinU, ax::Inst::kIdPminud},
+      {Opcode::I32x4MaxS, ax::Inst::kIdPmaxsd}, {Opcode::I32x4MaxU, ax::Inst::kIdPmaxud},
+      {Opcode::I8x16AvgrU, ax::Inst::kIdPavgb}, {Opcode::I16x8AvgrU, ax::Inst::kIdPavgw},
+      {Opcode::I32x4DotI16x8S, ax::Inst::kIdPmaddwd},
+      {Opcode::I8x16NarrowI16x8S, ax::Inst::kIdPacksswb},
+      {Opcode::I8x16NarrowI16x8U, ax::Inst::kIdPackuswb},
+      {Opcode::I16x8NarrowI32x4S, ax::Inst::kIdPackssdw},
+      {Opcode::I16x8NarrowI32x4U, ax::Inst::kIdPackusdw},
+      {Opcode::V128And, ax::Inst::kIdPand}, {Opcode::V128Or, ax::Inst::kIdPor},
+      {Opcode::V128Xor, ax::Inst::kIdPxor},
+      {Opcode::I8x16Eq, ax::Inst::kIdPcmpeqb}, {Opcode::I16x8Eq, ax::Inst::kIdPcmpeqw},
+      {Opcode::I32x4Eq, ax::Inst::kIdPcmpeqd}, {Opcode::I64x2Eq, ax::Inst::kIdPcmpeqq},
+      {Opcode::I8x16GtS, ax::Inst::kIdPcmpgtb}, {Opcode::I16x8GtS, ax::Inst::kIdPcmpgtw},
+      {Opcode::I32x4GtS, ax::Inst::kIdPcmpgtd}, {Opcode::I8x16LtS, ax::Inst::kIdPcmpgtb},
+      {Opcode::I16x8LtS, ax::Inst::kIdPcmpgtw}, {Opcode::I32x4LtS, ax::Inst::kIdPcmpgtd},
+      {Opcode::F32x4Add, ax::Inst::kIdAddps}, {Opcode::F32x4Sub, ax::Inst::kIdSubps},
+      {Opcode::F32x4Mul, ax::Inst::kIdMulps}, {Opcode::F32x4Div, ax::Inst::kIdDivps},
+      {Opcode::F64x2Add, ax::Inst::kIdAddpd}, {Opcode::F64x2Sub, ax::Inst::kIdSubpd},
+      {Opcode::F64x2Mul, ax::Inst::kIdMulpd}, {Opcode::F64x2Div, ax::Inst::kIdDivpd},
+      {Opcode::F32x4Pmin, ax::Inst::kIdMinps}, {Opcode::F32x4Pmax, ax::Inst::kIdMaxps},
+      {Opcode::F64x2Pmin, ax::Inst::kIdMinpd}, {Opcode::F64x2Pmax, ax::Inst::kIdMaxpd},
+  };
+  const Packed unops[] = {
+      {Opcode::I8x16Abs, ax::Inst::kIdPabsb}, {Opcode::I16x8Abs, ax::Inst::kIdPabsw},
+      {Opcode::I32x4Abs, ax::Inst::kIdPabsd}, {Opcode::F32x4Sqrt, ax::Inst::kIdSqrtps},
+      {Opcode::F64x2Sqrt, ax::Inst::kIdSqrtpd},
+      {Opcode::I16x8ExtendLowI8x16S, ax::Inst::kIdPmovsxbw},
+      {Opcode::I16x8ExtendLowI8x16U, ax::Inst::kIdPmovzxbw},
+      {Opcode::I32x4ExtendLowI16x8S, ax::Inst::kIdPmovsxwd},
+      {Opcode::I32x4ExtendLowI16x8U, ax::Inst::kIdPmovzxwd},
+      {Opcode::I64x2ExtendLowI32x4S, ax::Inst::kIdPmovsxdq},
+      {Opcode::I64x2ExtendLowI32x4U, ax::Inst::kIdPmovzxdq},
+      {Opcode::F64x2PromoteLowF32x4, ax::Inst::kIdCvtps2pd},
+      {Opcode::F32x4ConvertI32x4S, ax::Inst::kIdCvtdq2ps},
+      {Opcode::F64x2ConvertLowI32x4S, ax::Inst::kIdCvtdq2pd},
+  };
+  for (const Packed& p : binops) {
+    bool swapped;
+    const uint32_t form = MacroAssembler::simdBinopEncoding(p.op, &swapped);
+    ASSERT_NE(form, 0u) << wasm::opcodeName(p.op);
+    for (uint8_t d = 0; d < 16; d += 3)
+      for (uint8_t s = 0; s < 16; ++s) {
+        const Xmm x{d}, y{s};
+        EXPECT_SAME_BYTES(std::string(wasm::opcodeName(p.op)) + " " + name(x) + ", " + name(y),
+                          a.sse(form, x, y), b.emit(p.id, A(x), A(y)));
+      }
+  }
+  for (const Packed& p : unops) {
+    const uint32_t form = MacroAssembler::simdUnopEncoding(p.op);
+    ASSERT_NE(form, 0u) << wasm::opcodeName(p.op);
+    for (uint8_t d = 0; d < 16; d += 3)
+      for (uint8_t s = 0; s < 16; ++s) {
+        const Xmm x{d}, y{s};
+        EXPECT_SAME_BYTES(std::string(wasm::opcodeName(p.op)) + " " + name(x) + ", " + name(y),
+                          a.sse(form, x, y), b.emit(p.id, A(x), A(y)));
+      }
+  }
+  // The immediate forms of splats and lanes (their opcodes as the MacroAssembler has them).
+  const uint32_t pshufd = Assembler::kOp(0x70, 1, 0x66), pshuflw = Assembler::kOp(0x70, 1, 0xF2),
+                 pextrb = Assembler::kOp(0x14, 3, 0x66), pextrw = Assembler::kOp(0xC5, 1, 0x66),
+                 pextrd = Assembler::kOp(0x16, 3, 0x66), pinsrb = Assembler::kOp(0x20, 3, 0x66),
+                 pinsrw = Assembler::kOp(0xC4, 1, 0x66), pinsrd = Assembler::kOp(0x22, 3, 0x66),
+                 insertps = Assembler::kOp(0x21, 3, 0x66);
+  for (uint8_t x_id = 0; x_id < 16; ++x_id) {
+    for (uint8_t r = 0; r < 16; ++r) {
+      const Xmm x{x_id}, y{r};
+      const Gp g32{r, 4}, g64{r, 8};
+      const std::string what = name(x) + ", r" + std::to_string(r);
+      EXPECT_SAME_BYTES("pshufd " + what, a.sseImm(pshufd, 4, x.id, y.id, 0xEE), b.pshufd(A(x), A(y), 0xEE));
+      EXPECT_SAME_BYTES("pshuflw " + what, a.sseImm(pshuflw, 4, x.id, y.id, 0), b.pshuflw(A(x), A(y), 0));
+      EXPECT_SAME_BYTES("insertps " + what, a.sseImm(insertps, 4, x.id, y.id, 0x30), b.insertps(A(x), A(y), 0x30));
+      EXPECT_SAME_BYTES("pextrb " + what, a.sseImm(pextrb, 4, x.id, r, 15), b.pextrb(A(g32), A(x), 15));
+      EXPECT_SAME_BYTES("pextrw " + what, a.sseImm(pextrw, 4, r, x.id, 7), b.pextrw(A(g32), A(x), 7));
+      EXPECT_SAME_BYTES("pextrd " + what, a.sseImm(pextrd, 4, x.id, r, 3), b.pextrd(A(g32), A(x), 3));
+      EXPECT_SAME_BYTES("pextrq " + what, a.sseImm(pextrd, 8, x.id, r, 1), b.pextrq(A(g64), A(x), 1));
+      EXPECT_SAME_BYTES("pinsrb " + what, a.sseImm(pinsrb, 4, x.id, r, 9), b.pinsrb(A(x), A(g32), 9));
+      EXPECT_SAME_BYTES("pinsrw " + what, a.sseImm(pinsrw, 4, x.id, r, 5), b.pinsrw(A(x), A(g32), 5));
+      EXPECT_SAME_BYTES("pinsrd " + what, a.sseImm(pinsrd, 4, x.id, r, 2), b.pinsrd(A(x), A(g32), 2));
+      EXPECT_SAME_BYTES("pinsrq " + what, a.sseImm(pinsrd, 8, x.id, r, 1), b.pinsrq(A(x), A(g64), 1));
     }
   }
 }

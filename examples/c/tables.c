@@ -64,6 +64,22 @@ int main(int argc, char** argv) {
   check(wasm_ref_same(element, wasm_func_as_ref(sub_func)));
   wasm_ref_delete(element);
 
+  /* Element 0 is $add, which only the element segment names: the table starts with it lazily
+   * (a mark resolved on first read), and what the host reads is a function it can call. */
+  wasm_ref_t* first_element = wasm_table_get(ops, 0);
+  check(first_element != NULL);
+  {
+    wasm_val_t args[] = {WASM_I32_VAL(7), WASM_I32_VAL(3)};
+    wasm_val_t results[1] = {WASM_INIT_VAL};
+    wasm_val_vec_t arg_vec = WASM_ARRAY_VEC(args), result_vec = WASM_ARRAY_VEC(results);
+    check(wasm_func_call(wasm_ref_as_func(first_element), &arg_vec, &result_vec) == NULL);
+    check(results[0].of.i32 == 10);
+  }
+  wasm_ref_t* again = wasm_table_get(ops, 0);
+  check(again != NULL && wasm_ref_same(again, first_element));
+  wasm_ref_delete(again);
+  wasm_ref_delete(first_element);
+
   /* Grow by two null elements, store the exported mul in one of them. */
   check(wasm_table_grow(ops, 2, NULL));
   printf("size after grow: %u\n", wasm_table_size(ops));

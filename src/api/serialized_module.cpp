@@ -4,7 +4,8 @@
 //   header:  magic "\0wispaot" | u32 format version | u32 ISA | u64 payload size | u64 XXH3-64
 //   payload: Wisp's version | the settings the code depends on (bounds-check mode, CPU
 //            features, WebAssembly features) | the module's wasm binary | the machine code |
-//            per defined function its code range | trap sites | address map | relocations
+//            per defined function its code range | trap sites | address map | relocations |
+//            the functions the code names by ref.func (sorted, each once)
 // Integers are little-endian (the only byte order of the ISAs Wisp runs on). The wasm binary is
 // kept whole: decoding its sections again (not its bodies, which are not compiled again) gives
 // the types, imports, exports, segments and names exactly as compiling did, through the same
@@ -39,7 +40,9 @@ namespace wisp {
 namespace {
 
 constexpr uint8_t kMagic[8] = {0x00, 'w', 'i', 's', 'p', 'a', 'o', 't'};
-constexpr uint32_t kFormatVersion = 1;
+// 2: the vmctx header holds the lazy table mark (code compiled for 1 reads the wrong offsets),
+// call_indirect and table.get call the tableElement builtin, and the ref.func table follows.
+constexpr uint32_t kFormatVersion = 2;
 constexpr size_t kHeaderSize = 32;  // magic, format version, ISA, payload size, checksum
 constexpr size_t kChecksumOffset = 24;
 
@@ -237,6 +240,7 @@ constexpr size_t kFunctionEntrySize = 8;
 constexpr size_t kTrapSiteEntrySize = 9;
 constexpr size_t kAddressMapEntrySize = 8;
 constexpr size_t kRelocationEntrySize = 9;
+constexpr size_t kRefFunctionEntrySize = 4;
 
 template <typename T>
 T load(const uint8_t* at) {
@@ -320,6 +324,8 @@ Result<std::vector<uint8_t>> Module::serialize() const {
     w.u8(static_cast<uint8_t>(r.kind));
     w.u32(r.target);
   }
+  w.u32(static_cast<uint32_t>(code.ref_functions.size()));
+  for (uint32_t f : code.ref_functions) w.u32(f);
 
   std::vector<uint8_t>& out = w.out();
   const uint64_t payload_size = out.size() - kHeaderSize;
@@ -451,6 +457,8 @@ Result<Module> loadPayload(const std::shared_ptr<detail::EngineState>& state,
   const std::span<const uint8_t> trap_table = r.table(kTrapSiteEntrySize, "the trap table");
   const std::span<const uint8_t> map_table = r.table(kAddressMapEntrySize, "the address map");
   const std::span<const uint8_t> relocation_table = r.table(kRelocationEntrySize, "the relocations");
+  const std::span<const uint8_t> ref_function_table =
+      r.table(kRefFunctionEntrySize, "the functions named by ref.func");
   if (!r.ok()) return r.takeError();
   if (r.remaining() != 0)
     return deserializeError(std::to_string(r.remaining()) + " bytes follow the last table");
@@ -513,6 +521,17 @@ Result<Module> loadPayload(const std::shared_ptr<detail::EngineState>& state,
     relocations[i].kind = static_cast<runtime::RelocationKind>(entry[4]);
     relocations[i].target = load<uint32_t>(entry + 5);
   }
+  // Sorted and each once, as serialize() writes them, naming functions of the module.
+  std::vector<uint32_t> ref_functions(ref_function_table.size() / kRefFunctionEntrySize);
+  for (size_t i = 0; i < ref_functions.size(); ++i) {
+    ref_functions[i] = load<uint32_t>(ref_function_table.data() + i * kRefFunctionEntrySize);
+    if (ref_functions[i] >= module->functions.size())
+      return deserializeError("ref.func names function " + std::to_string(ref_functions[i]) +
+                              ", the module has " + std::to_string(module->functions.size()));
+    if (i > 0 && ref_functions[i] <= ref_functions[i - 1])
+      return deserializeError("the functions named by ref.func are not sorted");
+  }
+  code->ref_functions = std::move(ref_functions);
   std::vector<uint32_t> type_ids;
   type_ids.reserve(module->types.size());
   for (const wasm::FuncType& type : module->types) type_ids.push_back(state->types().intern(type));

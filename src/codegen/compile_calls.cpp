@@ -94,6 +94,7 @@ void FunctionCompiler::emitIndirectCall(uint32_t type_index, uint32_t table_inde
   // The index and the callee's VMFuncRef live in rax and r10, which carry no arguments.
   const Reg index = popToSpecificReg(x64::rax);
   spillRegisters();
+  flushLocals();  // here rather than in emitCall: the lazy slot's slow path calls a builtin
   takeReg(x64::r10);
   const Reg ref = x64::r10;
   loadVmctxField(ref, context_.offsets.table(table_index));
@@ -103,13 +104,20 @@ void FunctionCompiler::emitIndirectCall(uint32_t type_index, uint32_t table_inde
   isa::Address element{ref, index, 0};
   element.shift = 3;
   masm_.loadPtr(ref, element);
+  // A lazily initialised slot holds a mark whose type id matches no signature: the mismatch
+  // branch goes to a slow path that resolves it and comes back to these checks.
+  LazyTableRead read{masm_.newLabel(), masm_.newLabel(),
+                     trapLabel(TrapKind::IndirectCallTypeMismatch), table_index, index, ref,
+                     wasmOffset(), 0, 0};
+  masm_.bind(read.resume);
   masm_.branchIfZero(ref, ValType::I64, trapLabel(TrapKind::IndirectCallToNull));
   // The id is of this engine: a relocation lets a serialized module's code use another's.
   const uint32_t id_at = masm_.branchCompareMemPatchableImm32(
       isa::Cond::Ne, {ref, Reg(), VMFuncRef::kTypeIdOffset},
-      static_cast<int32_t>(context_.type_ids[type_index]),
-      trapLabel(TrapKind::IndirectCallTypeMismatch));
+      static_cast<int32_t>(context_.type_ids[type_index]), read.slow);
   out_.relocations.push_back({id_at, runtime::RelocationKind::TypeId, type_index});
+  // Only the index and the entry are live: the stack and the locals are in memory.
+  addLazyTableRead(read, /*save_live_registers=*/false);
   freeReg(index);
   const isa::ABISig& sig = context_.signatures[type_index];
   emitCall(type, sig, [&] {

@@ -28,6 +28,7 @@ void FunctionCompiler::visitRefFunc(uint32_t function_index) {
   masm_.leaPtr(dst, {x64::kVmctxReg, Reg(),
                      static_cast<int32_t>(context_.offsets.function(function_index))});
   pushReg(ValType::FuncRef, dst);
+  out_.ref_functions.push_back(function_index);  // so instantiation defines its entry
 }
 
 // Leaves the address of element `index` of `table` in `elements` after a bounds check.
@@ -42,15 +43,28 @@ static isa::Address tableElement(isa::MacroAssembler& masm, const ModuleContext&
   return element;
 }
 
+// A funcref slot may hold the lazy mark (runtime::lazyElement(), whose address every vmctx
+// holds): compared with it, and resolved out of line only if equal.
 void FunctionCompiler::visitTableGet(uint32_t table) {
   if (dead_) return;
+  const ValType type = module_.tables[table].type.element;
   const Reg index = popToReg();
-  const Reg elements = allocReg(RegClass::Gp, RegSet::of(index));
-  const isa::Address element = tableElement(masm_, context_, table, index, elements,
+  const Reg value = allocReg(RegClass::Gp, RegSet::of(index));
+  const isa::Address element = tableElement(masm_, context_, table, index, value,
                                             trapLabel(TrapKind::TableOutOfBounds));
-  masm_.loadPtr(index, element);
-  freeReg(elements);
-  pushReg(module_.tables[table].type.element, index);
+  masm_.loadPtr(value, element);
+  if (type == ValType::FuncRef) {
+    LazyTableRead read{masm_.newLabel(), masm_.newLabel(), isa::Label(), table, index, value,
+                       wasmOffset(), 0, 0};
+    masm_.branchCompareMem64(
+        isa::Cond::Eq, value,
+        {x64::kVmctxReg, Reg(), static_cast<int32_t>(runtime::VMOffsets::kLazyFuncRefOffset)},
+        read.slow);
+    masm_.bind(read.resume);
+    addLazyTableRead(read, /*save_live_registers=*/true);
+  }
+  freeReg(index);
+  pushReg(type, value);
 }
 
 void FunctionCompiler::visitTableSet(uint32_t table) {

@@ -53,6 +53,8 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
       traps_(scratch.traps),
       epoch_checks_(scratch.epoch_checks),
       epoch_saved_locals_(scratch.epoch_saved_locals),
+      lazy_reads_(scratch.lazy_reads),
+      lazy_saved_(scratch.lazy_saved),
       allocatable_gp_(context.options.consume_fuel
                           ? isa::target::kAllocatableGp.without(isa::target::kFuelGp)
                           : isa::target::kAllocatableGp),
@@ -69,6 +71,8 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
   traps_.clear();
   epoch_checks_.clear();
   epoch_saved_locals_.clear();
+  lazy_reads_.clear();
+  lazy_saved_.clear();
 }
 
 // ---- frame ------------------------------------------------------------------------------------
@@ -119,6 +123,7 @@ void FunctionCompiler::startFunction(std::span<const ValType> locals) {
 void FunctionCompiler::finishFunction() {
   endFuelRun();  // one left open by an instruction Wisp cannot compile
   emitEpochCheckSlowPaths();
+  emitLazyTableReadSlowPaths();
   for (const OutOfLineTrap& trap : traps_) {
     masm_.bind(trap.label);
     // What the function consumed, for Store::getFuel after the trap (the stack check comes
@@ -259,6 +264,50 @@ void FunctionCompiler::emitEpochCheckSlowPaths() {
     // The callback may have grown a memory, which moves an explicitly checked one.
     reloadInstanceRegisters(false);
     masm_.jump(check.resume);
+  }
+}
+
+// ---- lazily initialised tables -------------------------------------------------------------
+
+void FunctionCompiler::addLazyTableRead(LazyTableRead read, bool save_live_registers) {
+  read.saved_begin = static_cast<uint32_t>(lazy_saved_.size());
+  if (save_live_registers) {
+    const RegSet skip = RegSet::of(read.index, read.result);
+    for (const VarState& s : stack_)
+      if (s.isReg() && !skip.has(s.reg)) lazy_saved_.push_back({s.reg, slotAddress(s.slot), s.type});
+    locals_.forEach([&](uint32_t local, Reg reg, bool) {
+      if (!skip.has(reg)) lazy_saved_.push_back({reg, localAddress(local), local_types_[local]});
+    });
+  }
+  read.saved_end = static_cast<uint32_t>(lazy_saved_.size());
+  lazy_reads_.push_back(read);
+}
+
+void FunctionCompiler::emitLazyTableReadSlowPaths() {
+  using runtime::builtins::Builtin;
+  const isa::CallingConvention& c = isa::target::kSysVConvention;
+  for (const LazyTableRead& read : lazy_reads_) {
+    masm_.bind(read.slow);
+    if (read.mismatch.isValid()) {
+      masm_.branchCompareMem64(
+          isa::Cond::Ne, read.result,
+          {isa::target::kVmctxReg, Reg(), static_cast<int32_t>(runtime::VMOffsets::kLazyFuncRefOffset)},
+          read.mismatch);
+    }
+    out_.address_map.push_back({masm_.offset(), read.wasm_offset});
+    for (uint32_t i = read.saved_begin; i < read.saved_end; ++i)
+      masm_.store(lazy_saved_[i].home, lazy_saved_[i].reg, lazy_saved_[i].type);
+    // The index first: it may be in an argument register the others overwrite.
+    masm_.move(c.gp_params[2], read.index, ValType::I32);
+    masm_.move(c.gp_params[0], isa::target::kVmctxReg, ValType::I64);
+    masm_.moveImm(c.gp_params[1], ValType::I64, read.table);
+    out_.relocations.push_back({masm_.callAbsolute(runtime::builtins::address(Builtin::TableElement)),
+                                runtime::RelocationKind::BuiltinAddress,
+                                static_cast<uint32_t>(Builtin::TableElement)});
+    masm_.move(read.result, c.gp_results[0], ValType::I64);
+    for (uint32_t i = read.saved_begin; i < read.saved_end; ++i)
+      masm_.load(lazy_saved_[i].reg, lazy_saved_[i].home, lazy_saved_[i].type);
+    masm_.jump(read.resume);
   }
 }
 

@@ -49,6 +49,7 @@ struct CallSite {
 // function's start.
 struct CompiledFunction {
   std::vector<CallSite> calls;
+  std::vector<uint32_t> ref_functions;  // named by ref.func (repeats allowed)
   std::vector<runtime::TrapSite> traps;
   std::vector<runtime::AddressMapEntry> address_map;
   std::vector<runtime::Relocation> relocations;
@@ -86,6 +87,29 @@ struct LocalInRegister {
   isa::Reg reg;
 };
 
+// The slow path of a read of a funcref table slot that holds the lazy mark (runtime::
+// lazyElement()), emitted after the body: the tableElement builtin resolves the slot into
+// `result`, with the registers listed in CompilerScratch::lazy_saved (live across the read)
+// stored to their homes around the call, then back to `resume`. For call_indirect, whose
+// type check branches here, the entry is first compared with the mark (anything else is a
+// real mismatch: `mismatch`) and `resume` is its checks again; for table.get it is the end.
+struct LazyTableRead {
+  isa::Label slow;
+  isa::Label resume;
+  isa::Label mismatch;  // valid for call_indirect only
+  uint32_t table;
+  isa::Reg index;   // the slot's index (dead after the read)
+  isa::Reg result;  // the entry: the mark on the way in, the resolved reference on the way out
+  uint32_t wasm_offset;
+  uint32_t saved_begin;  // in CompilerScratch::lazy_saved
+  uint32_t saved_end;
+};
+struct SavedRegister {
+  isa::Reg reg;
+  isa::Address home;
+  wasm::ValType type;
+};
+
 // Reused across functions: the compiler allocates only when a function outgrows the last one.
 struct CompilerScratch {
   isa::CodeBuffer code;  // a thread's functions one after another (startFunction)
@@ -104,6 +128,8 @@ struct CompilerScratch {
   std::vector<OutOfLineTrap> traps;
   std::vector<EpochCheck> epoch_checks;
   std::vector<LocalInRegister> epoch_saved_locals;
+  std::vector<LazyTableRead> lazy_reads;
+  std::vector<SavedRegister> lazy_saved;
   // A function's entry up to the frame's zeroing is the same bytes in every function of a
   // module but for the frame size and the stack-overflow branch: written once, then copied.
   struct {
@@ -317,6 +343,11 @@ class FunctionCompiler {
   // is compared with the deadline.
   void checkInterruption(bool at_entry);
   void emitEpochCheckSlowPaths();
+  // ---- lazily initialised tables ------------------------------------------------------------
+  // Registers a slow path; for table.get the live registers other than index and result are
+  // saved around its call.
+  void addLazyTableRead(LazyTableRead read, bool save_live_registers);
+  void emitLazyTableReadSlowPaths();
   // The fuel counter lives in isa::target::kFuelGp from the entry on; memory has it across
   // calls and returns (a callee loads it at its entry, a host function may read or set it).
   void storeFuelToMemory();
@@ -391,6 +422,8 @@ class FunctionCompiler {
   std::vector<OutOfLineTrap>& traps_;
   std::vector<EpochCheck>& epoch_checks_;
   std::vector<LocalInRegister>& epoch_saved_locals_;
+  std::vector<LazyTableRead>& lazy_reads_;
+  std::vector<SavedRegister>& lazy_saved_;
   // What the allocator may hand out: kAllocatableGp less kFuelGp when fuel is metered.
   isa::RegSet allocatable_gp_;
   decltype(CompilerScratch::entry)& entry_;

@@ -190,6 +190,8 @@ class ModuleBuild {
     }
     if (failure_) return *failure_;
     if (threads_ > 1) {
+      for (const std::vector<uint32_t>& named : placed_ref_functions_)
+        code_->ref_functions.insert(code_->ref_functions.end(), named.begin(), named.end());
       std::vector<runtime::Relocation>& all = code_->relocations;
       for (const std::vector<runtime::Relocation>& placed : placed_relocations_)
         all.insert(all.end(), placed.begin(), placed.end());
@@ -199,6 +201,9 @@ class ModuleBuild {
       });
     }
 
+    std::vector<uint32_t>& named = code_->ref_functions;
+    std::sort(named.begin(), named.end());
+    named.erase(std::unique(named.begin(), named.end()), named.end());
     for (uint32_t i = 0; i < count_; ++i)
       function_codes_[i].body_offset = module_.functions[first_ + i].body_offset;
     runtime::CodeInfo& info = code_->info;
@@ -265,6 +270,7 @@ class ModuleBuild {
     trap_sites_ = std::move(out.traps);
     address_map_ = std::move(out.address_map);
     code_->relocations = std::move(out.relocations);
+    code_->ref_functions = std::move(out.ref_functions);
   }
 
   // compileFunction of defined function i, timed when CompileOptions asks for it.
@@ -292,6 +298,7 @@ class ModuleBuild {
 
   void compileInParallel() {
     placed_relocations_.resize(threads_);
+    placed_ref_functions_.resize(threads_);
     std::barrier sync(threads_);
     auto work = [&](uint32_t thread) {
       compileChunks(thread);
@@ -440,6 +447,7 @@ class ModuleBuild {
       }
       from = to;
     }
+    placed_ref_functions_[thread] = std::move(mine.out.ref_functions);
     threads_results_[thread].reset();  // freed here, in parallel
   }
 
@@ -460,6 +468,7 @@ class ModuleBuild {
   std::vector<runtime::AddressMapEntry> address_map_;
   // Per thread, the relocations of the functions it placed, module-relative.
   std::vector<std::vector<runtime::Relocation>> placed_relocations_;
+  std::vector<std::vector<uint32_t>> placed_ref_functions_;  // per thread, by place()
   std::optional<wasm::Error> failure_;
   // Each on its own cache line: next_chunk_ is written per chunk, first_failure_ read per
   // function.

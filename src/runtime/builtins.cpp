@@ -73,6 +73,7 @@ Status tableCopy(VMContext* vmctx, uint32_t dst_table, uint32_t src_table, uint3
   TableInstance& from = *instance.table(src_table);
   if (!inBounds(src, n, from.size()) || !inBounds(dst, n, to.size()))
     return trapStatus(TrapKind::TableOutOfBounds);
+  from.resolveRange(src, n);  // the lazy mark stands for its own slot's function only
   // memmove copies in the direction the spec's element-by-element definition implies.
   if (n != 0) std::memmove(to.elements() + dst, from.elements() + src, n * sizeof(uint64_t));
   return kOk;
@@ -85,6 +86,10 @@ Status tableInit(VMContext* vmctx, uint32_t table, uint32_t segment, uint32_t ds
 
 void elemDrop(VMContext* vmctx, uint32_t segment) {
   Instance::fromVmctx(vmctx).dropElementSegment(segment);
+}
+
+VMFuncRef* tableElement(VMContext* vmctx, uint32_t table, uint32_t index) {
+  return reinterpret_cast<VMFuncRef*>(Instance::fromVmctx(vmctx).table(table)->get(index));
 }
 
 namespace {
@@ -130,6 +135,7 @@ const void* address(Builtin builtin) {
     case Builtin::F64Trunc: return reinterpret_cast<const void*>(&f64Trunc);
     case Builtin::F64Nearest: return reinterpret_cast<const void*>(&f64Nearest);
     case Builtin::EpochDeadline: return reinterpret_cast<const void*>(&epochDeadline);
+    case Builtin::TableElement: return reinterpret_cast<const void*>(&tableElement);
   }
   return nullptr;
 }
@@ -155,6 +161,7 @@ const char* name(Builtin builtin) {
     case Builtin::F64Trunc: return "f64Trunc";
     case Builtin::F64Nearest: return "f64Nearest";
     case Builtin::EpochDeadline: return "epochDeadline";
+    case Builtin::TableElement: return "tableElement";
   }
   return "?";
 }

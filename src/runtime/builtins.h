@@ -32,6 +32,10 @@ Status tableCopy(VMContext* vmctx, uint32_t dst_table, uint32_t src_table, uint3
 Status tableInit(VMContext* vmctx, uint32_t table, uint32_t segment, uint32_t dst, uint32_t src,
                  uint32_t n);
 void elemDrop(VMContext* vmctx, uint32_t segment);
+// The reference in slot `index` (in bounds) of `table`, which holds lazyElement(): the
+// function's VMFuncRef (of the instance that initialised the table, which need not be the
+// caller's), now also in the slot. The slow path of call_indirect and table.get.
+VMFuncRef* tableElement(VMContext* vmctx, uint32_t table, uint32_t index);
 
 // The engine's epoch has reached the store's deadline (Config::epoch_interruption): the
 // store's callback may set a later one (ok), else Interrupted.
@@ -62,8 +66,9 @@ enum class Builtin : uint32_t {
   F64Nearest,
   // Appended, never inserted: serialized modules name builtins by these numbers.
   EpochDeadline,
+  TableElement,
 };
-inline constexpr uint32_t kBuiltinCount = static_cast<uint32_t>(Builtin::EpochDeadline) + 1;
+inline constexpr uint32_t kBuiltinCount = static_cast<uint32_t>(Builtin::TableElement) + 1;
 
 // The address of `builtin` in this process.
 const void* address(Builtin builtin);

@@ -20,6 +20,9 @@ struct CompiledCode {
   // Every value of this process in the code (builtin addresses, canonical type ids), sorted by
   // offset: what serialization needs to move the code to another process.
   std::vector<Relocation> relocations;
+  // The functions the code names by ref.func (whose VMFuncRef it reads from the vmctx as it
+  // is), sorted, each once: instantiation defines their entries eagerly.
+  std::vector<uint32_t> ref_functions;
 
   void* functionEntry(uint32_t defined_index) const {
     return reinterpret_cast<void*>(memory.begin() + function_offsets[defined_index]);

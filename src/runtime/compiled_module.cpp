@@ -1,5 +1,9 @@
 #include "runtime/compiled_module.h"
 
+#include <algorithm>
+
+#include "runtime/vmcontext.h"
+
 namespace wisp::runtime {
 
 Result<std::shared_ptr<const CompiledModule>> CompiledModule::create(
@@ -23,8 +27,6 @@ Result<std::shared_ptr<const CompiledModule>> CompiledModule::create(
   compiled->code = std::move(code);
   compiled->type_ids = std::move(type_ids);
   const wasm::Module& m = *compiled->module;
-  for (uint32_t i = m.imported_function_count; i < m.functions.size(); ++i)
-    if (m.functions[i].declared_ref || (m.start && *m.start == i)) compiled->exposed_functions.push_back(i);
   compiled->element_functions.resize(m.elements.size());
   for (size_t s = 0; s < m.elements.size(); ++s) {
     std::vector<uint32_t> indices;
@@ -36,6 +38,12 @@ Result<std::shared_ptr<const CompiledModule>> CompiledModule::create(
     }
     if (indices.size() == m.elements[s].items.size()) compiled->element_functions[s] = std::move(indices);
   }
+  compiled->planLazyTables();
+  for (uint32_t f : compiled->code->ref_functions)
+    if (f >= m.functions.size())
+      return Error{"compiled module: the code names function " + std::to_string(f) + " of " +
+                   std::to_string(m.functions.size())};
+  compiled->findExposedFunctions();
   return std::shared_ptr<const CompiledModule>(std::move(compiled));
 }
 
@@ -55,6 +63,60 @@ bool elementSegmentsMayTrap(const wasm::Module& module) {
 }
 
 }  // namespace
+
+void CompiledModule::planLazyTables() {
+  const wasm::Module& m = *module;
+  lazy_table_contents.resize(m.tables.size());
+  lazy_table_images.resize(m.tables.size());
+  lazy_segments.assign(m.elements.size(), false);
+  if (elementSegmentsMayTrap(m)) return;
+  std::vector<bool> lazy(m.tables.size(), false);
+  for (uint32_t t = m.imported_table_count; t < m.tables.size(); ++t)
+    lazy[t] = m.tables[t].type.element == wasm::ValType::FuncRef;
+  std::vector<uint64_t> ends(m.tables.size(), 0);
+  for (size_t s = 0; s < m.elements.size(); ++s) {
+    const wasm::ElementSegment& segment = m.elements[s];
+    if (segment.mode != wasm::SegmentMode::Active) continue;
+    const uint32_t t = segment.table_index;
+    if (!segment.items.empty() && element_functions[s].empty()) lazy[t] = false;
+    // elementSegmentsMayTrap: the offset is a constant and offset + n fits the minimum.
+    ends[t] = std::max<uint64_t>(ends[t], uint64_t{segment.offset.i32()} + segment.items.size());
+  }
+  for (size_t s = 0; s < m.elements.size(); ++s) {
+    const wasm::ElementSegment& segment = m.elements[s];
+    if (segment.mode != wasm::SegmentMode::Active || !lazy[segment.table_index]) continue;
+    const uint32_t t = segment.table_index;
+    std::vector<uint32_t>& contents = lazy_table_contents[t];
+    if (contents.empty()) contents.assign(ends[t], kNullItem);
+    std::copy(element_functions[s].begin(), element_functions[s].end(),
+              contents.begin() + segment.offset.i32());
+    lazy_segments[s] = true;
+  }
+  for (uint32_t t = 0; t < m.tables.size(); ++t) {
+    const std::vector<uint32_t>& contents = lazy_table_contents[t];
+    std::vector<uint64_t>& image = lazy_table_images[t];
+    image.reserve(contents.size());
+    for (uint32_t f : contents) image.push_back(f == kNullItem ? 0 : lazyElement());
+  }
+}
+
+void CompiledModule::findExposedFunctions() {
+  const wasm::Module& m = *module;
+  std::vector<bool> read(m.functions.size(), false);
+  for (const wasm::Export& e : m.exports)
+    if (e.kind == wasm::ExternKind::Func) read[e.index] = true;
+  if (m.start) read[*m.start] = true;
+  for (const wasm::Global& g : m.globals)
+    if (!g.imported && g.init.kind == wasm::ConstExpr::Kind::RefFunc) read[g.init.index] = true;
+  for (size_t s = 0; s < m.elements.size(); ++s) {
+    if (lazy_segments[s]) continue;
+    for (const wasm::ConstExpr& item : m.elements[s].items)
+      if (item.kind == wasm::ConstExpr::Kind::RefFunc) read[item.index] = true;
+  }
+  for (uint32_t f : code->ref_functions) read[f] = true;
+  for (uint32_t i = m.imported_function_count; i < m.functions.size(); ++i)
+    if (read[i]) exposed_functions.push_back(i);
+}
 
 const std::vector<std::shared_ptr<const MemoryImage>>& CompiledModule::memoryImages() const {
   std::call_once(images_built_, [this] {

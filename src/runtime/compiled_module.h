@@ -22,14 +22,26 @@ struct CompiledModule {
   std::unique_ptr<const CompiledCode> code;  // published; may hold no code at all
   CodeRegistration registration;             // declared after `code`: unregistered first
   std::vector<uint32_t> type_ids;            // per module type index
-  // The defined functions whose VMFuncRef anything can read: those exported, named by ref.func
-  // or an element segment (declared references) and the start function. Compiled code calls
-  // the others directly, so instantiation fills in only these.
+  // The defined functions whose VMFuncRef anything can read as it is: those exported, named
+  // by ref.func in code or a global's initializer, by an element segment that is not applied
+  // lazily, and the start function. Compiled code calls the others directly, and the entries
+  // of functions only in lazily applied segments are filled in when a table slot is first
+  // read (Instance::lazyFunction), so instantiation fills in only these.
   std::vector<uint32_t> exposed_functions;
   // Per element segment whose items are all ref.func or ref.null: their function indices
   // (kNullItem for a null), compact for instantiation's loop; empty for other segments.
   static constexpr uint32_t kNullItem = UINT32_MAX;
   std::vector<std::vector<uint32_t>> element_functions;
+  // Lazy table initialisation. A funcref table the module defines is initialised lazily when
+  // no active element segment of the module can trap (constant offsets, in bounds of the
+  // tables' minimum sizes) and every active segment into it holds only ref.func and ref.null:
+  // its segments, applied in order here once, leave per slot (up to the last one they write)
+  // a function index or kNullItem (lazy_table_contents), and the table starts as
+  // lazy_table_images: lazyElement() for a function, 0 for a null. Empty for other tables.
+  // lazy_segments marks the element segments this applies, which instantiation skips.
+  std::vector<std::vector<uint32_t>> lazy_table_contents;
+  std::vector<std::vector<uint64_t>> lazy_table_images;
+  std::vector<bool> lazy_segments;
 
   // Checks that the pieces fit together and registers the code (unless it is empty) with the
   // trap handler's code registry.
@@ -47,6 +59,9 @@ struct CompiledModule {
   const std::vector<std::shared_ptr<const MemoryImage>>& memoryImages() const;
 
  private:
+  void planLazyTables();       // lazy_table_contents, lazy_table_images, lazy_segments
+  void findExposedFunctions();  // after planLazyTables
+
   mutable std::once_flag images_built_;
   mutable std::vector<std::shared_ptr<const MemoryImage>> memory_images_;
 };

@@ -6,6 +6,8 @@
 
 namespace wisp::runtime {
 
+const VMFuncRef kLazyFuncRef{nullptr, kLazyTypeId, 0, nullptr};
+
 // ---- memories -------------------------------------------------------------------------------
 
 MemoryInstance::MemoryInstance(Store& store, LinearMemory memory, const wasm::MemoryType& type)
@@ -57,6 +59,20 @@ Result<std::unique_ptr<TableInstance>> TableInstance::create(Store& store,
                  std::to_string(kMaxElements)};
   std::unique_ptr<TableInstance> table(new TableInstance(store, type));
   table->elements_.assign(type.limits.min, init);
+  table->syncView();
+  return table;
+}
+
+Result<std::unique_ptr<TableInstance>> TableInstance::create(Store& store,
+                                                             const wasm::TableType& type,
+                                                             std::span<const uint64_t> image) {
+  if (type.limits.min > kMaxElements)
+    return Error{"table of " + std::to_string(type.limits.min) + " elements exceeds the limit of " +
+                 std::to_string(kMaxElements)};
+  std::unique_ptr<TableInstance> table(new TableInstance(store, type));
+  table->elements_.reserve(type.limits.min);
+  table->elements_.assign(image.begin(), image.end());
+  table->elements_.resize(type.limits.min, 0);
   table->syncView();
   return table;
 }

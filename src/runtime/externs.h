@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "runtime/linear_memory.h"
@@ -16,6 +17,7 @@
 namespace wisp::runtime {
 
 class Store;
+class Instance;
 
 class MemoryInstance {
  public:
@@ -54,6 +56,9 @@ class TableInstance {
 
   static Result<std::unique_ptr<TableInstance>> create(Store& store, const wasm::TableType& type,
                                                        uint64_t init);
+  // A table whose first slots are `image` (at most the minimum size), the rest null.
+  static Result<std::unique_ptr<TableInstance>> create(Store& store, const wasm::TableType& type,
+                                                       std::span<const uint64_t> image);
 
   // table.grow: the old size or -1 (past the maximum or the store's limit); new elements hold
   // `init`. Keeps the VMTable view in sync.
@@ -61,9 +66,29 @@ class TableInstance {
 
   VMTable* vm() { return &vm_; }
   uint32_t size() const { return vm_.size; }
+  // The raw slots: lazily initialised ones hold lazyElement() (vmcontext.h). Whoever reads a
+  // reference out of them resolves it (get, resolveRange).
   uint64_t* elements() { return vm_.elements; }
-  uint64_t get(uint32_t index) const { return vm_.elements[index]; }
+  // The reference in slot `index` (< size()): a lazy slot gets its function's VMFuncRef, which
+  // is stored there and returned.
+  uint64_t get(uint32_t index) {
+    const uint64_t value = vm_.elements[index];
+    return value == lazyElement() ? resolveLazy(index) : value;
+  }
   void set(uint32_t index, uint64_t value) { vm_.elements[index] = value; }
+  // Resolves every lazy slot of [start, start + n) (in bounds), before they are copied.
+  void resolveRange(uint32_t start, uint32_t n) {
+    if (lazy_owner_ == nullptr) return;
+    for (uint32_t i = start; i < start + n; ++i)
+      if (vm_.elements[i] == lazyElement()) resolveLazy(i);
+  }
+  // Made lazy at instantiation by `owner`, which defines the table: slot i (< functions.size())
+  // may hold lazyElement() for owner's function functions[i] (kept alive by the owner's
+  // CompiledModule, as the owner is by the store).
+  void setLazyContents(Instance* owner, std::span<const uint32_t> functions) {
+    lazy_owner_ = owner;
+    lazy_functions_ = functions;
+  }
   wasm::ValType elementType() const { return declared_.element; }
   wasm::TableType currentType() const;
   Store& store() const { return *store_; }
@@ -71,9 +96,12 @@ class TableInstance {
  private:
   TableInstance(Store& store, const wasm::TableType& type) : declared_(type), store_(&store) {}
   void syncView();
+  uint64_t resolveLazy(uint32_t index);  // instance.cpp, which knows Instance
 
   VMTable vm_;
   std::vector<uint64_t> elements_;
+  Instance* lazy_owner_ = nullptr;
+  std::span<const uint32_t> lazy_functions_;
   wasm::TableType declared_;
   Store* store_;
 };

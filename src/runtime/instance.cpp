@@ -1,6 +1,7 @@
 #include "runtime/instance.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -23,7 +24,30 @@ Instance::~Instance() {
   if (!exposed.empty())
     std::memset(function(exposed.front()), 0,
                 sizeof(VMFuncRef) * (exposed.back() - exposed.front() + 1));
+  for (uint32_t f : lazy_defined_) std::memset(function(f), 0, sizeof(VMFuncRef));
   store_->allocator().releaseVmctx(vmctx_, vmctxSize());
+}
+
+VMFuncRef* Instance::lazyFunction(uint32_t index) {
+  VMFuncRef* ref = function(index);
+  if (ref->code != nullptr) return ref;  // exposed, imported, or defined by an earlier read
+  const CompiledModule& compiled = *compiled_;
+  ref->code = compiled.code->functionEntry(index - module().imported_function_count);
+  ref->type_id = compiled.functionTypeId(index);
+  ref->vmctx = vmctx();
+  lazy_defined_.push_back(index);
+  return ref;
+}
+
+uint64_t TableInstance::resolveLazy(uint32_t index) {
+  if (lazy_owner_ == nullptr || index >= lazy_functions_.size() ||
+      lazy_functions_[index] == CompiledModule::kNullItem) {
+    std::fprintf(stderr, "wisp: table slot %u holds the lazy mark but has no function\n", index);
+    std::abort();
+  }
+  const auto value = reinterpret_cast<uint64_t>(lazy_owner_->lazyFunction(lazy_functions_[index]));
+  vm_.elements[index] = value;
+  return value;
 }
 
 std::optional<Extern> Instance::findExport(std::string_view name) const {
@@ -131,8 +155,12 @@ struct Instantiator {
       if (image && (*memory)->linearMemory().image() == image.get()) imaged_memories_.push_back(i);
     }
     for (uint32_t i = module.imported_table_count; i < module.tables.size(); ++i) {
-      Result<TableInstance*> table = store.createTable(module.tables[i].type, /*null*/ 0);
+      const std::vector<uint64_t>& image = compiled.lazy_table_images[i];
+      Result<TableInstance*> table = image.empty()
+                                         ? store.createTable(module.tables[i].type, /*null*/ 0)
+                                         : store.createTable(module.tables[i].type, image);
       if (!table) return Error{"table " + std::to_string(i) + ": " + table.error().message};
+      if (!image.empty()) (*table)->setLazyContents(&instance, compiled.lazy_table_contents[i]);
       instance.tables_[i] = *table;
     }
     return {};
@@ -272,6 +300,7 @@ struct Instantiator {
       const wasm::ElementSegment& segment = module.elements[s];
       if (segment.mode == wasm::SegmentMode::Passive) continue;
       if (segment.mode == wasm::SegmentMode::Active) {
+        if (compiled.lazy_segments[s]) continue;  // its table starts with it (lazily)
         Result<uint32_t> offset = segmentOffset(segment.offset, "element segment", s);
         if (!offset) return Instantiation::failed(Instantiation::Failure::Resource, offset.error());
         if (Instantiation done = initializeActiveElements(s, *offset); !done.ok()) return done;
@@ -315,6 +344,8 @@ Instantiation instantiate(Store& store, std::shared_ptr<const CompiledModule> co
   Instance* self = &instance;
   std::memcpy(instance.vmctx_ + VMOffsets::kLimitsOffset, &limits, sizeof limits);
   std::memcpy(instance.vmctx_ + VMOffsets::kInstanceOffset, &self, sizeof self);
+  const VMFuncRef* lazy = &kLazyFuncRef;
+  std::memcpy(instance.vmctx_ + VMOffsets::kLazyFuncRefOffset, &lazy, sizeof lazy);
   instance.memories_.resize(module.memories.size());
   instance.tables_.resize(module.tables.size());
   instance.globals_.resize(module.globals.size());

@@ -60,6 +60,9 @@ class Instance {
   VMFuncRef* function(uint32_t index) const {
     return reinterpret_cast<VMFuncRef*>(vmctx_ + offsets_.function(index));
   }
+  // Function `index`'s entry, filled in first if instantiation left it out (a defined function
+  // only a lazily initialised table refers to): what a lazy table slot resolves to.
+  VMFuncRef* lazyFunction(uint32_t index);
   uint32_t memoryCount() const { return static_cast<uint32_t>(memories_.size()); }
   uint32_t tableCount() const { return static_cast<uint32_t>(tables_.size()); }
 
@@ -93,12 +96,13 @@ class Instance {
   // vmctxSize() bytes from the store's allocator, 16-aligned. Only the header, the pointer
   // arrays and the imported and exposed functions' entries are ever written (instantiation
   // fills them); the destructor zeroes exactly those before giving the block back.
-  uint8_t* vmctx_ = nullptr;
+  uint8_t* vmctx_ = nullptr;  // also the entries lazyFunction fills in
   std::vector<MemoryInstance*> memories_;
   std::vector<TableInstance*> tables_;
   std::vector<GlobalInstance*> globals_;
   std::vector<std::vector<uint64_t>> element_segments_;  // evaluated items; cleared on drop
   std::vector<bool> data_dropped_;
+  std::vector<uint32_t> lazy_defined_;  // entries lazyFunction filled in (zeroed at the end)
 };
 
 struct Instantiation {

@@ -113,6 +113,16 @@ Result<TableInstance*> Store::createTable(const wasm::TableType& type, uint64_t 
   return tables_.back().get();
 }
 
+Result<TableInstance*> Store::createTable(const wasm::TableType& type,
+                                          std::span<const uint64_t> image) {
+  if (auto room = checkRoomFor(0, 0, 1); !room) return room.error();
+  if (auto fits = checkTableSize(type.limits.min, "a table"); !fits) return fits.error();
+  Result<std::unique_ptr<TableInstance>> table = TableInstance::create(*this, type, image);
+  if (!table) return table.error();
+  tables_.push_back(std::move(*table));
+  return tables_.back().get();
+}
+
 GlobalInstance* Store::createGlobal(const wasm::GlobalType& type, ValRaw value) {
   globals_.push_back(std::make_unique<GlobalInstance>(*this, type, value));
   return globals_.back().get();

@@ -95,6 +95,8 @@ class Store {
   Result<MemoryInstance*> createMemory(const wasm::MemoryType& type,
                                        std::shared_ptr<const MemoryImage> image = nullptr);
   Result<TableInstance*> createTable(const wasm::TableType& type, uint64_t init);
+  // With its first slots from `image` (a module's lazy table contents), the rest null.
+  Result<TableInstance*> createTable(const wasm::TableType& type, std::span<const uint64_t> image);
   GlobalInstance* createGlobal(const wasm::GlobalType& type, ValRaw value);
   HostFunction* createHostFunction(wasm::FuncType type, void* trampoline, void* callback,
                                    void* state, HostFunction::StateDeleter delete_state);

@@ -5,6 +5,8 @@
 //   VMContext (one per instance, VMOffsets computes the layout from the module):
 //     +0                 RuntimeLimits*   the store's limits (stack limit, entry/exit records)
 //     +8                 void*            the runtime Instance, for builtins
+//     +16                VMFuncRef*       kLazyFuncRef: what a lazily initialised table slot
+//                                          holds until it is first read (below)
 //     +memories          VMMemory*   [memory count]    imported ones point into the exporter
 //     +tables            VMTable*    [table count]
 //     +globals           VMGlobal*   [global count]    defined ones point into the instance
@@ -40,6 +42,16 @@ static_assert(sizeof(VMFuncRef) == 24);
 static_assert(offsetof(VMFuncRef, code) == VMFuncRef::kCodeOffset);
 static_assert(offsetof(VMFuncRef, type_id) == VMFuncRef::kTypeIdOffset);
 static_assert(offsetof(VMFuncRef, vmctx) == VMFuncRef::kVmctxOffset);
+
+// The value of a funcref table slot initialised lazily (an active element segment of function
+// indices, applied at instantiation only as this mark): one process-wide VMFuncRef whose type
+// id no signature has, so call_indirect's type check sends it to the slow path, which asks the
+// tableElement builtin for the function the slot stands for (TableInstance::get). Every vmctx
+// holds its address at kLazyFuncRefOffset for code that compares with it (table.get). No
+// reference value of wasm or of the host is ever this pointer: it never leaves a table.
+inline constexpr uint32_t kLazyTypeId = UINT32_MAX;
+extern const VMFuncRef kLazyFuncRef;
+inline uint64_t lazyElement() { return reinterpret_cast<uint64_t>(&kLazyFuncRef); }
 
 // A linear memory as compiled code sees it. In guard-region mode the base never moves; in
 // explicit-check mode it may move on grow, and code reloads it after calls.
@@ -85,6 +97,7 @@ class VMOffsets {
  public:
   static constexpr uint32_t kLimitsOffset = 0;
   static constexpr uint32_t kInstanceOffset = 8;
+  static constexpr uint32_t kLazyFuncRefOffset = 16;
 
   explicit VMOffsets(const wasm::Module& module)
       : memory_count_(static_cast<uint32_t>(module.memories.size())),
@@ -92,7 +105,7 @@ class VMOffsets {
         global_count_(static_cast<uint32_t>(module.globals.size())),
         function_count_(static_cast<uint32_t>(module.functions.size())) {}
 
-  uint32_t memoriesBegin() const { return 16; }
+  uint32_t memoriesBegin() const { return 24; }
   uint32_t tablesBegin() const { return memoriesBegin() + 8 * memory_count_; }
   uint32_t globalsBegin() const { return tablesBegin() + 8 * table_count_; }
   uint32_t functionsBegin() const { return globalsBegin() + 8 * global_count_; }

@@ -1,5 +1,7 @@
 ;; call_indirect: bounds check against the table length, load the funcref, trap on null,
-;; compare the canonical type id (one immediate compare), call with the callee's vmctx.
+;; compare the canonical type id (one immediate compare), call with the callee's vmctx. A
+;; mismatch goes out of line: a lazily initialised slot (the mark at [vmctx + 0x10]) is resolved
+;; by tableElement and checked again, anything else traps.
 (module
   (type $binop (func (param i32 i32) (result i32)))
   (table $ops 2 funcref)

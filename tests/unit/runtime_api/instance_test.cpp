@@ -203,3 +203,65 @@ TEST_F(InstanceTest, ImportCountMismatchIsALinkFailure) {
 
 }  // namespace
 }  // namespace wisp::test
+
+namespace wisp::test {
+namespace {
+
+using LazyInstanceTest = RuntimeTest;
+
+// Active segments of function indices at constant offsets leave the lazy mark in their slots,
+// and the functions only they name get no entry until a slot is read.
+TEST_F(LazyInstanceTest, ConstantSegmentsOfFunctionsAreAppliedLazily) {
+  runtime::Instance& instance = instantiateOk(R"(
+    (module
+      (table 4 funcref)
+      (elem (i32.const 1) $f $g)
+      (elem (i32.const 2) $h)
+      (func $f) (func $g) (func $h (export "h")))
+  )");
+  const uint64_t* slots = instance.table(0)->elements();
+  EXPECT_EQ(slots[0], 0u);
+  EXPECT_EQ(slots[1], runtime::lazyElement());
+  EXPECT_EQ(slots[2], runtime::lazyElement());  // $h, the later segment's
+  EXPECT_EQ(slots[3], 0u);
+  EXPECT_EQ(instance.compiled().exposed_functions, std::vector<uint32_t>{2});
+  EXPECT_EQ(instance.function(0)->code, nullptr);
+  EXPECT_EQ(instance.table(0)->get(1), reinterpret_cast<uint64_t>(instance.function(0)));
+  EXPECT_NE(instance.function(0)->code, nullptr);
+  EXPECT_EQ(instance.function(0)->vmctx, instance.vmctx());
+  EXPECT_EQ(instance.table(0)->get(2), reinterpret_cast<uint64_t>(instance.function(2)));
+  EXPECT_EQ(slots[1], reinterpret_cast<uint64_t>(instance.function(0)));
+}
+
+// Any segment that could trap, or one into an imported table, keeps the eager path.
+TEST_F(LazyInstanceTest, OtherSegmentsAreAppliedEagerly) {
+  define("env", "base", Extern::ofGlobal(hostGlobal(wasm::ValType::I32, false, 1)));
+  runtime::Instance& offset = instantiateOk(R"(
+    (module
+      (import "env" "base" (global $base i32))
+      (table 4 funcref)
+      (elem (i32.const 0) $f)
+      (elem (global.get $base) $g)
+      (func $f) (func $g))
+  )");
+  EXPECT_EQ(offset.table(0)->elements()[0], reinterpret_cast<uint64_t>(offset.function(0)));
+  EXPECT_EQ(offset.table(0)->elements()[1], reinterpret_cast<uint64_t>(offset.function(1)));
+  // Into an imported table: its lazy slots, if any, would belong to its owner.
+  wasm::TableType type;
+  type.element = wasm::ValType::FuncRef;
+  type.limits.min = 2;
+  runtime::Result<runtime::TableInstance*> table = store_.createTable(type, uint64_t{0});
+  ASSERT_TRUE(table.ok());
+  define("env", "table", Extern::ofTable(*table));
+  runtime::Instance& imported = instantiateOk(R"(
+    (module
+      (import "env" "table" (table 2 funcref))
+      (elem (i32.const 1) $f)
+      (func $f))
+  )");
+  EXPECT_EQ((*table)->elements()[1], reinterpret_cast<uint64_t>(imported.function(0)));
+  EXPECT_EQ(imported.compiled().exposed_functions, std::vector<uint32_t>{0});
+}
+
+}  // namespace
+}  // namespace wisp::test

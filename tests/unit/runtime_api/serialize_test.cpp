@@ -398,13 +398,19 @@ TEST(Serialize, EditedContentsWithAValidChecksumNeverCrashTheLoader) {
   }
   EXPECT_GT(refused, 0u);
   // A table cut short, its header made consistent: the loader says where it ran out.
-  std::vector<uint8_t> cut = bytes;
-  cut.resize(cut.size() - 4);  // the last relocation's target
-  const uint64_t payload_size = cut.size() - kHeaderSize;
-  std::memcpy(cut.data() + 16, &payload_size, 8);
-  resum(cut);
-  EXPECT_NE(refusal(engine, cut).find("truncated in the relocations"), std::string::npos)
-      << refusal(engine, cut);
+  auto cutBy = [&](size_t n) {
+    std::vector<uint8_t> cut = bytes;
+    cut.resize(cut.size() - n);
+    const uint64_t payload_size = cut.size() - kHeaderSize;
+    std::memcpy(cut.data() + 16, &payload_size, 8);
+    resum(cut);
+    return refusal(engine, cut);
+  };
+  // kModule names no function by ref.func: the last table is its count of 0.
+  EXPECT_NE(cutBy(4).find("truncated in the functions named by ref.func"), std::string::npos)
+      << cutBy(4);
+  // That count and the last relocation's target.
+  EXPECT_NE(cutBy(8).find("truncated in the relocations"), std::string::npos) << cutBy(8);
 }
 
 }  // namespace

@@ -100,6 +100,7 @@ void FunctionCompiler::visitLoad(Opcode op, const wasm::MemArg& arg) {
   if (arg.memory_index != 0) return markUnsupported("multiple memories");
   const ValType type = wasm::operandSig(wasm::opcodeInfo(op).sig).result;
   if (accessSize(op) == 0) return markUnsupported(op);
+  if (type == ValType::V128 && refuseSimdWithoutSse41()) return;
   Reg index;
   bool index_owned;
   const isa::Address addr = memoryAddress(arg, accessSize(op), &index, &index_owned, {});

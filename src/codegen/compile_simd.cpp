@@ -14,8 +14,16 @@ using isa::RegSet;
 using wasm::Opcode;
 using wasm::ValType;
 
+// Wisp's SIMD code needs SSE4.1 (and the SSSE3 below it); a CPU without it, or an engine told to
+// use less, gets a compile error naming that instead of instructions it cannot run.
+bool FunctionCompiler::refuseSimdWithoutSse41() {
+  if (masm_.features().sse41) return false;
+  markUnsupported("SIMD without SSE4.1 (this CPU's, or the engine's chosen level)");
+  return true;
+}
+
 void FunctionCompiler::visitV128Const(const uint8_t* bytes) {
-  if (dead_) return;
+  if (dead_ || refuseSimdWithoutSse41()) return;
   uint64_t lo, hi;
   std::memcpy(&lo, bytes, 8);
   std::memcpy(&hi, bytes + 8, 8);
@@ -25,28 +33,84 @@ void FunctionCompiler::visitV128Const(const uint8_t* bytes) {
 }
 
 bool FunctionCompiler::visitSimdNumeric(Opcode op) {
-  if (isa::MacroAssembler::simdBinopSupported(op)) {
-    bool rhs_owned;
+  using isa::MacroAssembler;
+  if (refuseSimdWithoutSse41()) return true;
+  const MacroAssembler::SimdNeeds needs = MacroAssembler::simdNeeds(op);
+  auto takeTemp = [&](RegSet exclude) {
+    return needs.temp ? allocReg(RegClass::Fp, exclude) : Reg();
+  };
+  if (MacroAssembler::simdBinopSupported(op)) {
+    bool rhs_owned, lhs_owned;
     const Reg rhs = popForRead({}, &rhs_owned);
-    Reg lhs;
-    bool lhs_owned;
-    const Reg dst = popDestination(RegSet::of(rhs), &lhs, &lhs_owned);
-    masm_.simdBinop(op, dst, lhs, rhs);
+    Reg lhs, dst;
+    if (needs.fresh_dst) {
+      lhs = popForRead(RegSet::of(rhs), &lhs_owned);
+      dst = allocRegFor(ValType::V128, RegSet::of(lhs).with(rhs));
+    } else {
+      dst = popDestination(RegSet::of(rhs), &lhs, &lhs_owned);
+    }
+    const Reg temp = takeTemp(RegSet::of(lhs).with(rhs).with(dst));
+    masm_.simdBinop(op, dst, lhs, rhs, temp);
+    if (temp.valid()) freeReg(temp);
     if (lhs != dst) releaseRead(lhs, lhs_owned);
     releaseRead(rhs, rhs_owned);
     pushReg(ValType::V128, dst);
     return true;
   }
-  if (isa::MacroAssembler::simdUnopSupported(op)) {
-    Reg src;
+  if (MacroAssembler::simdUnopSupported(op)) {
+    Reg src, dst;
     bool src_owned;
-    const Reg dst = popDestination({}, &src, &src_owned);
-    masm_.simdUnop(op, dst, src);
+    if (needs.fresh_dst) {
+      src = popForRead({}, &src_owned);
+      dst = allocRegFor(ValType::V128, RegSet::of(src));
+    } else {
+      dst = popDestination({}, &src, &src_owned);
+    }
+    const Reg temp = takeTemp(RegSet::of(src).with(dst));
+    masm_.simdUnop(op, dst, src, temp);
+    if (temp.valid()) freeReg(temp);
     if (src != dst) releaseRead(src, src_owned);
     pushReg(ValType::V128, dst);
     return true;
   }
+  if (MacroAssembler::simdShiftSupported(op)) {
+    bool count_owned;
+    const Reg count = popForRead({}, &count_owned);
+    Reg src;
+    bool src_owned;
+    const Reg dst = popDestination(RegSet::of(count), &src, &src_owned);
+    const Reg temp = takeTemp(RegSet::of(src).with(dst));
+    masm_.simdShift(op, dst, src, count, temp);
+    if (temp.valid()) freeReg(temp);
+    if (src != dst) releaseRead(src, src_owned);
+    releaseRead(count, count_owned);
+    pushReg(ValType::V128, dst);
+    return true;
+  }
+  if (MacroAssembler::simdToIntSupported(op)) {
+    bool src_owned;
+    const Reg src = popForRead({}, &src_owned);
+    const Reg dst = allocReg(RegClass::Gp);
+    masm_.simdToInt(op, dst, src);
+    releaseRead(src, src_owned);
+    pushReg(ValType::I32, dst);
+    return true;
+  }
   switch (op) {
+    case Opcode::V128Bitselect: {
+      bool mask_owned, v2_owned;
+      const Reg mask = popForRead({}, &mask_owned);
+      const Reg v2 = popForRead(RegSet::of(mask), &v2_owned);
+      Reg v1;
+      bool v1_owned;
+      const Reg dst = popDestination(RegSet::of(mask).with(v2), &v1, &v1_owned);
+      masm_.simdBitselect(dst, v1, v2, mask);
+      if (v1 != dst) releaseRead(v1, v1_owned);
+      releaseRead(v2, v2_owned);
+      releaseRead(mask, mask_owned);
+      pushReg(ValType::V128, dst);
+      return true;
+    }
     case Opcode::I8x16Splat: case Opcode::I16x8Splat: case Opcode::I32x4Splat:
     case Opcode::I64x2Splat: case Opcode::F32x4Splat: case Opcode::F64x2Splat: {
       bool src_owned;
@@ -63,7 +127,7 @@ bool FunctionCompiler::visitSimdNumeric(Opcode op) {
 }
 
 void FunctionCompiler::visitLane(Opcode op, uint8_t lane) {
-  if (dead_) return;
+  if (dead_ || refuseSimdWithoutSse41()) return;
   const wasm::OperandSig sig = wasm::operandSig(wasm::opcodeInfo(op).sig);
   if (sig.result != ValType::V128) {  // extract_lane
     bool src_owned;

@@ -252,6 +252,8 @@ class Assembler {
   void round(bool is64, Xmm dst, Xmm src, uint8_t mode) {
     buf_.commit(putImm8(rrOpen(kOp(is64 ? 0x0B : 0x0A, 3, 0x66), 4, dst.id, src.id), mode));
   }
+  // An SSE form whose ModRM.reg is a general register and ModRM.rm an xmm (pmovmskb, movmskps).
+  void sseToGp(uint32_t op, Gp dst, Xmm src) { rr(op, 4, dst.id, src.id); }
   // An SSE form over two registers with a trailing imm8 (pshufd, pextr*, pinsr*, insertps):
   // `reg` and `rm` are the ModRM fields, as the instruction's table gives them; size 8 sets
   // REX.W (pextrq, pinsrq).

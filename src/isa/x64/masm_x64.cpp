@@ -1347,6 +1347,87 @@ constexpr uint32_t kPxor = p66(0xEF), kPcmpeqd = p66(0x76), kPshufd = p66(0x70),
                    kPsubw = p66(0xF9), kPsubd = p66(0xFA), kPsubq = p66(0xFB),
                    kInsertps = p66(0x21, 3), kMovsdMerge =
                        Assembler::kOp(0x10, 1, 0xF2);
+constexpr uint32_t kCmpps = pNone(0xC2), kCmppd = p66(0xC2), kMinps = pNone(0x5D),
+                   kMinpd = p66(0x5D), kMaxps = pNone(0x5F), kMaxpd = p66(0x5F),
+                   kOrps = pNone(0x56), kAndps = pNone(0x54), kAndnps = pNone(0x55),
+                   kXorps = pNone(0x57), kSubps = pNone(0x5C), kSubpd = p66(0x5C),
+                   kAddps = pNone(0x58), kPand = p66(0xDB), kPaddd = p66(0xFE),
+                   kPaddq = p66(0xD4), kPaddb = p66(0xFC), kPaddusb = p66(0xDC),
+                   kPmuludq = p66(0xF4), kPmuldq = p66(0x28, 2), kPmulhrsw = p66(0x0B, 2),
+                   kPmaddubsw = p66(0x04, 2), kPmaddwd = p66(0xF5), kPtest = p66(0x17, 2),
+                   kPmovmskb = p66(0xD7), kMovmskps = pNone(0x50), kMovmskpd = p66(0x50),
+                   kPacksswb = p66(0x63), kPblendw = p66(0x0E, 3), kCvtdq2ps = pNone(0x5B),
+                   kUnpcklps = pNone(0x14), kCvtpd2ps = p66(0x5A), kPcmpeqb = p66(0x74),
+                   kPcmpeqw = p66(0x75), kPcmpeqq = p66(0x29, 2), kPcmpgtb = p66(0x64),
+                   kPcmpgtw = p66(0x65), kPcmpgtd = p66(0x66), kRoundps = p66(0x08, 3),
+                   kRoundpd = p66(0x09, 3);
+// Shifts by an immediate: 66 0F 71/72/73 with the operation in ModRM.reg.
+constexpr uint32_t kShiftW = p66(0x71), kShiftD = p66(0x72), kShiftQ = p66(0x73);
+constexpr uint8_t kShiftRightLogical = 2, kShiftRightArith = 4, kShiftLeft = 6;
+
+uint64_t splatBytes(uint8_t b) { return 0x0101010101010101ull * b; }
+uint64_t splatWords(uint16_t w) { return 0x0001000100010001ull * w; }
+uint64_t splatDwords(uint32_t d) { return 0x0000000100000001ull * d; }
+
+// For the unsigned and the non-strict comparisons: which min/max, which equality.
+struct MinMaxCompare {
+  uint32_t minmax = 0;  // pminu*/pmaxu*/pmins*
+  uint32_t eq = 0;
+  bool negate = false;
+  bool against_rhs = false;  // compare the min/max with rhs instead of lhs
+};
+MinMaxCompare minMaxCompare(Opcode op) {
+  const uint32_t pminub = p66(0xDA), pmaxub = p66(0xDE), pminuw = p66(0x3A, 2),
+                 pmaxuw = p66(0x3E, 2), pminud = p66(0x3B, 2), pmaxud = p66(0x3F, 2),
+                 pminsb = p66(0x38, 2), pminsw = p66(0xEA), pminsd = p66(0x39, 2),
+                 pmaxsb = p66(0x3C, 2), pmaxsw = p66(0xEE), pmaxsd = p66(0x3D, 2);
+  switch (op) {
+    // a >= b  <=>  max(a, b) == a;  a <= b  <=>  min(a, b) == a; the strict ones negated.
+    case Opcode::I8x16GeU: return {pmaxub, kPcmpeqb};
+    case Opcode::I16x8GeU: return {pmaxuw, kPcmpeqw};
+    case Opcode::I32x4GeU: return {pmaxud, p66(0x76)};
+    case Opcode::I8x16LeU: return {pminub, kPcmpeqb};
+    case Opcode::I16x8LeU: return {pminuw, kPcmpeqw};
+    case Opcode::I32x4LeU: return {pminud, p66(0x76)};
+    case Opcode::I8x16LtU: return {pmaxub, kPcmpeqb, true};
+    case Opcode::I16x8LtU: return {pmaxuw, kPcmpeqw, true};
+    case Opcode::I32x4LtU: return {pmaxud, p66(0x76), true};
+    case Opcode::I8x16GtU: return {pminub, kPcmpeqb, true};
+    case Opcode::I16x8GtU: return {pminuw, kPcmpeqw, true};
+    case Opcode::I32x4GtU: return {pminud, p66(0x76), true};
+    case Opcode::I8x16GeS: return {pmaxsb, kPcmpeqb};
+    case Opcode::I16x8GeS: return {pmaxsw, kPcmpeqw};
+    case Opcode::I32x4GeS: return {pmaxsd, p66(0x76)};
+    case Opcode::I8x16LeS: return {pminsb, kPcmpeqb};
+    case Opcode::I16x8LeS: return {pminsw, kPcmpeqw};
+    case Opcode::I32x4LeS: return {pminsd, p66(0x76)};
+    default: return {};
+  }
+}
+
+// cmpps/cmppd predicates: EQ 0, LT 1, LE 2, NEQ (unordered or not equal) 4; gt and ge swap.
+struct SimdFloatCompare {
+  uint32_t op = 0;
+  uint8_t predicate = 0;
+  bool swapped = false;
+};
+SimdFloatCompare simdFloatCompare(Opcode op) {
+  switch (op) {
+    case Opcode::F32x4Eq: return {kCmpps, 0};
+    case Opcode::F32x4Ne: return {kCmpps, 4};
+    case Opcode::F32x4Lt: return {kCmpps, 1};
+    case Opcode::F32x4Le: return {kCmpps, 2};
+    case Opcode::F32x4Gt: return {kCmpps, 1, true};
+    case Opcode::F32x4Ge: return {kCmpps, 2, true};
+    case Opcode::F64x2Eq: return {kCmppd, 0};
+    case Opcode::F64x2Ne: return {kCmppd, 4};
+    case Opcode::F64x2Lt: return {kCmppd, 1};
+    case Opcode::F64x2Le: return {kCmppd, 2};
+    case Opcode::F64x2Gt: return {kCmppd, 1, true};
+    case Opcode::F64x2Ge: return {kCmppd, 2, true};
+    default: return {};
+  }
+}
 
 }  // namespace
 
@@ -1357,12 +1438,36 @@ uint32_t MacroAssembler::simdBinopEncoding(Opcode op, bool* swapped) {
 }
 uint32_t MacroAssembler::simdUnopEncoding(Opcode op) { return simdUnopForm(op); }
 
-bool MacroAssembler::simdBinopSupported(Opcode op) {
-  return simdBinopForm(op).op != 0 || op == Opcode::V128AndNot || op == Opcode::I8x16Ne ||
-         op == Opcode::I16x8Ne || op == Opcode::I32x4Ne || op == Opcode::I64x2Ne;
+MacroAssembler::SimdNeeds MacroAssembler::simdNeeds(Opcode op) {
+  switch (op) {
+    case Opcode::F32x4Min: case Opcode::F32x4Max: case Opcode::F64x2Min: case Opcode::F64x2Max:
+      return {true, false};
+    case Opcode::I64x2Mul: case Opcode::I8x16Popcnt: return {true, true};
+    case Opcode::I64x2ShrS: return {false, true};
+    default: return {};
+  }
 }
 
-void MacroAssembler::simdBinop(Opcode op, Reg dst, Reg lhs, Reg rhs) {
+bool MacroAssembler::simdBinopSupported(Opcode op) {
+  switch (op) {
+    case Opcode::V128AndNot: case Opcode::I8x16Ne: case Opcode::I16x8Ne: case Opcode::I32x4Ne:
+    case Opcode::I64x2Ne: case Opcode::F32x4Min: case Opcode::F32x4Max: case Opcode::F64x2Min:
+    case Opcode::F64x2Max: case Opcode::I64x2Mul: case Opcode::I16x8Q15mulrSatS:
+    case Opcode::I16x8ExtmulLowI8x16S: case Opcode::I16x8ExtmulHighI8x16S:
+    case Opcode::I16x8ExtmulLowI8x16U: case Opcode::I16x8ExtmulHighI8x16U:
+    case Opcode::I32x4ExtmulLowI16x8S: case Opcode::I32x4ExtmulHighI16x8S:
+    case Opcode::I32x4ExtmulLowI16x8U: case Opcode::I32x4ExtmulHighI16x8U:
+    case Opcode::I64x2ExtmulLowI32x4S: case Opcode::I64x2ExtmulHighI32x4S:
+    case Opcode::I64x2ExtmulLowI32x4U: case Opcode::I64x2ExtmulHighI32x4U:
+    case Opcode::I8x16Swizzle:
+      return true;
+    default:
+      return simdBinopForm(op).op != 0 || minMaxCompare(op).minmax != 0 ||
+             simdFloatCompare(op).op != 0;
+  }
+}
+
+void MacroAssembler::simdBinop(Opcode op, Reg dst, Reg lhs, Reg rhs, Reg temp) {
   auto two = [&](uint32_t form, Reg a, Reg b, bool commutative) {  // dst = a op b
     if (dst == b && dst != a) {
       if (commutative) return a_.sse(form, xmm(dst), xmm(a));
@@ -1388,7 +1493,124 @@ void MacroAssembler::simdBinop(Opcode op, Reg dst, Reg lhs, Reg rhs) {
       a_.sse(kPxor, xmm(dst), xmm(kScratchFp));
       return;
     }
+    case Opcode::F32x4Min: case Opcode::F64x2Min: case Opcode::F32x4Max: case Opcode::F64x2Max: {
+      // minps/maxps return their second operand on NaNs and on zeros of either sign: both
+      // orders, merged, then NaNs made canonical (dst is neither operand).
+      const bool is64 = op == Opcode::F64x2Min || op == Opcode::F64x2Max;
+      const bool is_min = op == Opcode::F32x4Min || op == Opcode::F64x2Min;
+      const uint32_t minmax = is_min ? (is64 ? kMinpd : kMinps) : (is64 ? kMaxpd : kMaxps);
+      const uint32_t cmp = is64 ? kCmppd : kCmpps;
+      const Xmm s = xmm(kScratchFp), d = xmm(dst);
+      a_.sse(sse::kMovaps, s, xmm(lhs));
+      a_.sse(minmax, s, xmm(rhs));
+      a_.sse(sse::kMovaps, d, xmm(rhs));
+      a_.sse(minmax, d, xmm(lhs));
+      if (is_min) {
+        a_.sse(kOrps, s, d);  // -0 and NaN from either
+        a_.sseImm(cmp, 4, d.id, s.id, 3);  // unordered: NaN lanes
+        a_.sse(kOrps, s, d);
+      } else {
+        a_.sse(kXorps, d, s);  // where the two differ
+        a_.sse(kOrps, s, d);   // NaNs
+        a_.sse(is64 ? kSubpd : kSubps, s, d);  // the sign of a zero, and quiet NaNs
+        a_.sseImm(cmp, 4, d.id, s.id, 3);
+      }
+      // A NaN lane: all of the exponent and the quiet bit, no payload.
+      a_.sseImm(is64 ? kShiftQ : kShiftD, 4, kShiftRightLogical, d.id, is64 ? 13 : 10);
+      a_.sse(kAndnps, d, s);
+      return;
+    }
+    case Opcode::I64x2Mul: {  // lo*lo + ((hi*lo + lo*hi) << 32), by 32x32->64 multiplies
+      const Xmm s = xmm(kScratchFp), t = xmm(temp), d = xmm(dst);
+      a_.sse(sse::kMovaps, s, xmm(lhs));
+      a_.sseImm(kShiftQ, 4, kShiftRightLogical, s.id, 32);
+      a_.sse(kPmuludq, s, xmm(rhs));
+      a_.sse(sse::kMovaps, t, xmm(rhs));
+      a_.sseImm(kShiftQ, 4, kShiftRightLogical, t.id, 32);
+      a_.sse(kPmuludq, t, xmm(lhs));
+      a_.sse(kPaddq, s, t);
+      a_.sseImm(kShiftQ, 4, kShiftLeft, s.id, 32);
+      a_.sse(sse::kMovaps, d, xmm(lhs));
+      a_.sse(kPmuludq, d, xmm(rhs));
+      a_.sse(kPaddq, d, s);
+      return;
+    }
+    case Opcode::I16x8Q15mulrSatS:  // pmulhrsw, except 0x8000 * 0x8000 saturates to 0x7fff
+      two(kPmulhrsw, lhs, rhs, true);
+      v128Const(kScratchFp, splatWords(0x8000), splatWords(0x8000));
+      a_.sse(kPcmpeqw, xmm(kScratchFp), xmm(dst));
+      a_.sse(kPxor, xmm(dst), xmm(kScratchFp));
+      return;
+    case Opcode::I8x16Swizzle:  // indices past 15 get the high bit, which pshufb reads as zero
+      v128Const(kScratchFp, splatBytes(0x70), splatBytes(0x70));
+      a_.sse(kPaddusb, xmm(kScratchFp), xmm(rhs));
+      if (dst != lhs) a_.sse(sse::kMovaps, xmm(dst), xmm(lhs));
+      a_.sse(kPshufb, xmm(dst), xmm(kScratchFp));
+      return;
+    case Opcode::I16x8ExtmulLowI8x16S: case Opcode::I16x8ExtmulHighI8x16S:
+    case Opcode::I16x8ExtmulLowI8x16U: case Opcode::I16x8ExtmulHighI8x16U:
+    case Opcode::I32x4ExtmulLowI16x8S: case Opcode::I32x4ExtmulHighI16x8S:
+    case Opcode::I32x4ExtmulLowI16x8U: case Opcode::I32x4ExtmulHighI16x8U:
+    case Opcode::I64x2ExtmulLowI32x4S: case Opcode::I64x2ExtmulHighI32x4S:
+    case Opcode::I64x2ExtmulLowI32x4U: case Opcode::I64x2ExtmulHighI32x4U: {
+      // Both operands widened (the high half moved down first), then multiplied.
+      const bool high = op == Opcode::I16x8ExtmulHighI8x16S || op == Opcode::I16x8ExtmulHighI8x16U ||
+                        op == Opcode::I32x4ExtmulHighI16x8S || op == Opcode::I32x4ExtmulHighI16x8U ||
+                        op == Opcode::I64x2ExtmulHighI32x4S || op == Opcode::I64x2ExtmulHighI32x4U;
+      uint32_t widen, multiply;
+      switch (op) {
+        case Opcode::I16x8ExtmulLowI8x16S: case Opcode::I16x8ExtmulHighI8x16S:
+          widen = p66(0x20, 2), multiply = p66(0xD5); break;
+        case Opcode::I16x8ExtmulLowI8x16U: case Opcode::I16x8ExtmulHighI8x16U:
+          widen = p66(0x30, 2), multiply = p66(0xD5); break;
+        case Opcode::I32x4ExtmulLowI16x8S: case Opcode::I32x4ExtmulHighI16x8S:
+          widen = p66(0x23, 2), multiply = p66(0x40, 2); break;
+        case Opcode::I32x4ExtmulLowI16x8U: case Opcode::I32x4ExtmulHighI16x8U:
+          widen = p66(0x33, 2), multiply = p66(0x40, 2); break;
+        case Opcode::I64x2ExtmulLowI32x4S: case Opcode::I64x2ExtmulHighI32x4S:
+          widen = p66(0x25, 2), multiply = kPmuldq; break;
+        default: widen = p66(0x35, 2), multiply = kPmuludq; break;
+      }
+      const Xmm s = xmm(kScratchFp), d = xmm(dst);
+      if (high) {
+        a_.sseImm(kPshufd, 4, s.id, xmm(rhs).id, 0xEE);
+        a_.sse(widen, s, s);
+        a_.sseImm(kPshufd, 4, d.id, xmm(lhs).id, 0xEE);
+        a_.sse(widen, d, d);
+      } else {
+        a_.sse(widen, s, xmm(rhs));
+        a_.sse(widen, d, xmm(lhs));
+      }
+      a_.sse(multiply, d, s);
+      return;
+    }
     default: break;
+  }
+  if (const MinMaxCompare c = minMaxCompare(op); c.minmax != 0) {
+    const Xmm s = xmm(kScratchFp);
+    a_.sse(sse::kMovaps, s, xmm(lhs));
+    a_.sse(c.minmax, s, xmm(rhs));
+    a_.sse(c.eq, s, xmm(lhs));
+    if (c.negate) {
+      a_.sse(sse::kMovaps, xmm(dst), s);
+      a_.sse(kPcmpeqd, s, s);
+      a_.sse(kPxor, xmm(dst), s);
+    } else {
+      a_.sse(sse::kMovaps, xmm(dst), s);
+    }
+    return;
+  }
+  if (const SimdFloatCompare c = simdFloatCompare(op); c.op != 0) {
+    const Reg a = c.swapped ? rhs : lhs, b = c.swapped ? lhs : rhs;
+    if (dst == b && dst != a) {
+      a_.sse(sse::kMovaps, xmm(kScratchFp), xmm(a));
+      a_.sseImm(c.op, 4, kScratchFp.hwCode(), xmm(b).id, c.predicate);
+      a_.sse(sse::kMovaps, xmm(dst), xmm(kScratchFp));
+      return;
+    }
+    if (dst != a) a_.sse(sse::kMovaps, xmm(dst), xmm(a));
+    a_.sseImm(c.op, 4, xmm(dst).id, xmm(b).id, c.predicate);
+    return;
   }
   const SimdForm form = simdBinopForm(op);
   if (form.op == 0) return unhandledOp("simdBinop", op);
@@ -1399,13 +1621,23 @@ void MacroAssembler::simdBinop(Opcode op, Reg dst, Reg lhs, Reg rhs) {
 bool MacroAssembler::simdUnopSupported(Opcode op) {
   switch (op) {
     case Opcode::V128Not: case Opcode::I8x16Neg: case Opcode::I16x8Neg: case Opcode::I32x4Neg:
-    case Opcode::I64x2Neg:
+    case Opcode::I64x2Neg: case Opcode::F32x4Neg: case Opcode::F64x2Neg: case Opcode::F32x4Abs:
+    case Opcode::F64x2Abs: case Opcode::I64x2Abs: case Opcode::I16x8ExtendHighI8x16S:
+    case Opcode::I16x8ExtendHighI8x16U: case Opcode::I32x4ExtendHighI16x8S:
+    case Opcode::I32x4ExtendHighI16x8U: case Opcode::I64x2ExtendHighI32x4S:
+    case Opcode::I64x2ExtendHighI32x4U: case Opcode::F32x4Ceil: case Opcode::F32x4Floor:
+    case Opcode::F32x4Trunc: case Opcode::F32x4Nearest: case Opcode::F64x2Ceil:
+    case Opcode::F64x2Floor: case Opcode::F64x2Trunc: case Opcode::F64x2Nearest:
+    case Opcode::F32x4DemoteF64x2Zero: case Opcode::F64x2ConvertLowI32x4U:
+    case Opcode::F32x4ConvertI32x4U: case Opcode::I16x8ExtaddPairwiseI8x16S:
+    case Opcode::I16x8ExtaddPairwiseI8x16U: case Opcode::I32x4ExtaddPairwiseI16x8S:
+    case Opcode::I32x4ExtaddPairwiseI16x8U: case Opcode::I8x16Popcnt:
       return true;
     default: return simdUnopForm(op) != 0;
   }
 }
 
-void MacroAssembler::simdUnop(Opcode op, Reg dst, Reg src) {
+void MacroAssembler::simdUnop(Opcode op, Reg dst, Reg src, Reg temp) {
   auto negate = [&](uint32_t psub) {  // 0 - src
     a_.sse(sse::kMovaps, xmm(kScratchFp), xmm(src));
     a_.sse(kPxor, xmm(dst), xmm(dst));
@@ -1421,6 +1653,115 @@ void MacroAssembler::simdUnop(Opcode op, Reg dst, Reg src) {
     case Opcode::I16x8Neg: return negate(kPsubw);
     case Opcode::I32x4Neg: return negate(kPsubd);
     case Opcode::I64x2Neg: return negate(kPsubq);
+    case Opcode::F32x4Neg: case Opcode::F64x2Neg: case Opcode::F32x4Abs: case Opcode::F64x2Abs: {
+      const bool is64 = op == Opcode::F64x2Neg || op == Opcode::F64x2Abs;
+      const uint64_t sign = is64 ? 0x8000000000000000ull : splatDwords(0x80000000u);
+      const bool neg = op == Opcode::F32x4Neg || op == Opcode::F64x2Neg;
+      v128Const(kScratchFp, neg ? sign : ~sign, neg ? sign : ~sign);
+      if (dst != src) a_.sse(sse::kMovaps, xmm(dst), xmm(src));
+      a_.sse(neg ? kXorps : kAndps, xmm(dst), xmm(kScratchFp));
+      return;
+    }
+    case Opcode::I64x2Abs: {  // the sign of each lane spread over it, then (x ^ s) - s
+      const Xmm s = xmm(kScratchFp);
+      a_.sse(sse::kMovaps, s, xmm(src));
+      a_.sseImm(kShiftD, 4, kShiftRightArith, s.id, 31);
+      a_.sseImm(kPshufd, 4, s.id, s.id, 0xF5);
+      if (dst != src) a_.sse(sse::kMovaps, xmm(dst), xmm(src));
+      a_.sse(kPxor, xmm(dst), s);
+      a_.sse(kPsubq, xmm(dst), s);
+      return;
+    }
+    case Opcode::I16x8ExtendHighI8x16S: case Opcode::I16x8ExtendHighI8x16U:
+    case Opcode::I32x4ExtendHighI16x8S: case Opcode::I32x4ExtendHighI16x8U:
+    case Opcode::I64x2ExtendHighI32x4S: case Opcode::I64x2ExtendHighI32x4U: {
+      const Opcode low = op == Opcode::I16x8ExtendHighI8x16S   ? Opcode::I16x8ExtendLowI8x16S
+                         : op == Opcode::I16x8ExtendHighI8x16U ? Opcode::I16x8ExtendLowI8x16U
+                         : op == Opcode::I32x4ExtendHighI16x8S ? Opcode::I32x4ExtendLowI16x8S
+                         : op == Opcode::I32x4ExtendHighI16x8U ? Opcode::I32x4ExtendLowI16x8U
+                         : op == Opcode::I64x2ExtendHighI32x4S ? Opcode::I64x2ExtendLowI32x4S
+                                                               : Opcode::I64x2ExtendLowI32x4U;
+      a_.sseImm(kPshufd, 4, xmm(dst).id, xmm(src).id, 0xEE);  // the high half down
+      a_.sse(simdUnopForm(low), xmm(dst), xmm(dst));
+      return;
+    }
+    case Opcode::F32x4Ceil: case Opcode::F32x4Floor: case Opcode::F32x4Trunc:
+    case Opcode::F32x4Nearest: case Opcode::F64x2Ceil: case Opcode::F64x2Floor:
+    case Opcode::F64x2Trunc: case Opcode::F64x2Nearest: {
+      const bool is64 = op == Opcode::F64x2Ceil || op == Opcode::F64x2Floor ||
+                        op == Opcode::F64x2Trunc || op == Opcode::F64x2Nearest;
+      const uint8_t mode = (op == Opcode::F32x4Nearest || op == Opcode::F64x2Nearest) ? 0
+                           : (op == Opcode::F32x4Floor || op == Opcode::F64x2Floor)   ? 1
+                           : (op == Opcode::F32x4Ceil || op == Opcode::F64x2Ceil)     ? 2
+                                                                                      : 3;
+      a_.sseImm(is64 ? kRoundpd : kRoundps, 4, xmm(dst).id, xmm(src).id, mode);
+      return;
+    }
+    case Opcode::F32x4DemoteF64x2Zero: return a_.sse(kCvtpd2ps, xmm(dst), xmm(src));
+    case Opcode::F64x2ConvertLowI32x4U:
+      // Each u32 as the low half of the double 2^52 + u, minus 2^52.
+      v128Const(kScratchFp, splatDwords(0x43300000u), splatDwords(0x43300000u));
+      if (dst != src) a_.sse(sse::kMovaps, xmm(dst), xmm(src));
+      a_.sse(kUnpcklps, xmm(dst), xmm(kScratchFp));
+      v128Const(kScratchFp, 0x4330000000000000ull, 0x4330000000000000ull);
+      a_.sse(kSubpd, xmm(dst), xmm(kScratchFp));
+      return;
+    case Opcode::F32x4ConvertI32x4U: {
+      // The low 16 bits and the rest converted apart (each exactly), the rest halved first
+      // so it fits a signed conversion, then doubled and added.
+      const Xmm s = xmm(kScratchFp), d = xmm(dst);
+      a_.sse(kPxor, s, s);
+      a_.sseImm(kPblendw, 4, s.id, xmm(src).id, 0x55);
+      if (dst != src) a_.sse(sse::kMovaps, d, xmm(src));
+      a_.sse(kPsubd, d, s);
+      a_.sse(kCvtdq2ps, s, s);
+      a_.sseImm(kShiftD, 4, kShiftRightLogical, d.id, 1);
+      a_.sse(kCvtdq2ps, d, d);
+      a_.sse(kAddps, d, d);
+      a_.sse(kAddps, d, s);
+      return;
+    }
+    case Opcode::I16x8ExtaddPairwiseI8x16S:  // ones (unsigned) times the bytes (signed)
+      v128Const(kScratchFp, splatBytes(1), splatBytes(1));
+      a_.sse(kPmaddubsw, xmm(kScratchFp), xmm(src));
+      a_.sse(sse::kMovaps, xmm(dst), xmm(kScratchFp));
+      return;
+    case Opcode::I16x8ExtaddPairwiseI8x16U:  // the bytes (unsigned) times ones (signed)
+      v128Const(kScratchFp, splatBytes(1), splatBytes(1));
+      if (dst != src) a_.sse(sse::kMovaps, xmm(dst), xmm(src));
+      a_.sse(kPmaddubsw, xmm(dst), xmm(kScratchFp));
+      return;
+    case Opcode::I32x4ExtaddPairwiseI16x8S:
+      v128Const(kScratchFp, splatWords(1), splatWords(1));
+      if (dst != src) a_.sse(sse::kMovaps, xmm(dst), xmm(src));
+      a_.sse(kPmaddwd, xmm(dst), xmm(kScratchFp));
+      return;
+    case Opcode::I32x4ExtaddPairwiseI16x8U: {  // the odd words shifted down plus the even ones
+      const Xmm s = xmm(kScratchFp), d = xmm(dst);
+      a_.sse(sse::kMovaps, s, xmm(src));
+      a_.sseImm(kShiftD, 4, kShiftRightLogical, s.id, 16);
+      if (dst != src) a_.sse(sse::kMovaps, d, xmm(src));
+      a_.sseImm(kShiftD, 4, kShiftLeft, d.id, 16);
+      a_.sseImm(kShiftD, 4, kShiftRightLogical, d.id, 16);
+      a_.sse(kPaddd, d, s);
+      return;
+    }
+    case Opcode::I8x16Popcnt: {  // each nibble looked up in a table of counts (dst is not src)
+      const Xmm s = xmm(kScratchFp), t = xmm(temp), d = xmm(dst);
+      constexpr uint64_t kCountsLo = 0x0302020102010100ull, kCountsHi = 0x0403030203020201ull;
+      v128Const(kScratchFp, splatBytes(0x0f), splatBytes(0x0f));
+      a_.sse(sse::kMovaps, d, xmm(src));
+      a_.sseImm(kShiftW, 4, kShiftRightLogical, d.id, 4);
+      a_.sse(kPand, d, s);   // the high nibbles
+      a_.sse(kPand, s, xmm(src));  // the low ones
+      v128Const(temp, kCountsLo, kCountsHi);
+      a_.sse(kPshufb, t, s);
+      v128Const(kScratchFp, kCountsLo, kCountsHi);
+      a_.sse(kPshufb, s, d);
+      a_.sse(sse::kMovaps, d, s);
+      a_.sse(kPaddb, d, t);
+      return;
+    }
     default: break;
   }
   const uint32_t form = simdUnopForm(op);
@@ -1438,6 +1779,96 @@ void MacroAssembler::v128Const(Reg dst, uint64_t lo, uint64_t hi) {
   a_.movdq(xmm(dst), gp64(kScratchGp));
   a_.mov(gp64(kScratchGp), hi);
   a_.sseImm(p66(0x22, 3), 8, xmm(dst).id, gp64(kScratchGp).id, 1);  // pinsrq
+}
+
+bool MacroAssembler::simdShiftSupported(Opcode op) {
+  switch (op) {
+    case Opcode::I16x8Shl: case Opcode::I16x8ShrS: case Opcode::I16x8ShrU:
+    case Opcode::I32x4Shl: case Opcode::I32x4ShrS: case Opcode::I32x4ShrU:
+    case Opcode::I64x2Shl: case Opcode::I64x2ShrS: case Opcode::I64x2ShrU:
+      return true;
+    default: return false;
+  }
+}
+
+void MacroAssembler::simdShift(Opcode op, Reg dst, Reg src, Reg count, Reg temp) {
+  uint32_t form;
+  int mask;
+  switch (op) {
+    case Opcode::I16x8Shl: form = p66(0xF1), mask = 15; break;
+    case Opcode::I16x8ShrS: form = p66(0xE1), mask = 15; break;
+    case Opcode::I16x8ShrU: form = p66(0xD1), mask = 15; break;
+    case Opcode::I32x4Shl: form = p66(0xF2), mask = 31; break;
+    case Opcode::I32x4ShrS: form = p66(0xE2), mask = 31; break;
+    case Opcode::I32x4ShrU: form = p66(0xD2), mask = 31; break;
+    case Opcode::I64x2Shl: form = p66(0xF3), mask = 63; break;
+    case Opcode::I64x2ShrU: case Opcode::I64x2ShrS: form = p66(0xD3), mask = 63; break;
+    default: return unhandledOp("simdShift", op);
+  }
+  // The count modulo the lane width, as the shift's xmm operand.
+  a_.mov(gp32(kScratchGp), gp32(count));
+  a_.alu(Alu::And, gp32(kScratchGp), mask);
+  a_.movdq(xmm(kScratchFp), gp32(kScratchGp));
+  if (op == Opcode::I64x2ShrS) {  // no arithmetic form: (x >>u n ^ m) - m, m = sign >>u n
+    v128Const(temp, 0x8000000000000000ull, 0x8000000000000000ull);
+    a_.sse(form, xmm(temp), xmm(kScratchFp));
+    if (dst != src) a_.sse(sse::kMovaps, xmm(dst), xmm(src));
+    a_.sse(form, xmm(dst), xmm(kScratchFp));
+    a_.sse(kPxor, xmm(dst), xmm(temp));
+    a_.sse(kPsubq, xmm(dst), xmm(temp));
+    return;
+  }
+  if (dst != src) a_.sse(sse::kMovaps, xmm(dst), xmm(src));
+  a_.sse(form, xmm(dst), xmm(kScratchFp));
+}
+
+void MacroAssembler::simdBitselect(Reg dst, Reg v1, Reg v2, Reg mask) {
+  // ((v1 ^ v2) & mask) ^ v2
+  const Xmm s = xmm(kScratchFp);
+  a_.sse(sse::kMovaps, s, xmm(v1));
+  a_.sse(kPxor, s, xmm(v2));
+  a_.sse(kPand, s, xmm(mask));
+  a_.sse(kPxor, s, xmm(v2));
+  a_.sse(sse::kMovaps, xmm(dst), s);
+}
+
+bool MacroAssembler::simdToIntSupported(Opcode op) {
+  switch (op) {
+    case Opcode::V128AnyTrue: case Opcode::I8x16AllTrue: case Opcode::I16x8AllTrue:
+    case Opcode::I32x4AllTrue: case Opcode::I64x2AllTrue: case Opcode::I8x16Bitmask:
+    case Opcode::I16x8Bitmask: case Opcode::I32x4Bitmask: case Opcode::I64x2Bitmask:
+      return true;
+    default: return false;
+  }
+}
+
+void MacroAssembler::simdToInt(Opcode op, Reg dst, Reg src) {
+  const Xmm s = xmm(kScratchFp);
+  switch (op) {
+    case Opcode::V128AnyTrue:
+      a_.sse(kPtest, xmm(src), xmm(src));
+      return setCond(Cond::Ne, dst);
+    case Opcode::I8x16AllTrue: case Opcode::I16x8AllTrue: case Opcode::I32x4AllTrue:
+    case Opcode::I64x2AllTrue:  // no lane equal to zero
+      a_.sse(kPxor, s, s);
+      a_.sse(op == Opcode::I8x16AllTrue   ? kPcmpeqb
+             : op == Opcode::I16x8AllTrue ? kPcmpeqw
+             : op == Opcode::I32x4AllTrue ? kPcmpeqd
+                                          : kPcmpeqq,
+             s, xmm(src));
+      a_.sse(kPtest, s, s);
+      return setCond(Cond::Eq, dst);
+    case Opcode::I8x16Bitmask: return a_.sseToGp(kPmovmskb, gp32(dst), xmm(src));
+    case Opcode::I16x8Bitmask:  // the words narrowed to bytes (signs kept), twice over
+      a_.sse(sse::kMovaps, s, xmm(src));
+      a_.sse(kPacksswb, s, s);
+      a_.sseToGp(kPmovmskb, gp32(dst), s);
+      a_.movzx(gp32(dst), gp8(dst));
+      return;
+    case Opcode::I32x4Bitmask: return a_.sseToGp(kMovmskps, gp32(dst), xmm(src));
+    case Opcode::I64x2Bitmask: return a_.sseToGp(kMovmskpd, gp32(dst), xmm(src));
+    default: return unhandledOp("simdToInt", op);
+  }
 }
 
 void MacroAssembler::simdSplat(Opcode op, Reg dst, Reg src) {

@@ -132,15 +132,30 @@ class MacroAssembler {
   // ---- SIMD: v128 in xmm registers ------------------------------------------------------
   // The lane-wise operations of one instruction (or a fixed short sequence) on two vectors:
   // dst = lhs op rhs, any of them the same register.
+  // What an operation asks of the compiler beyond its operands: a destination that is neither
+  // operand, and a vector register of its own.
+  struct SimdNeeds {
+    bool fresh_dst = false;
+    bool temp = false;
+  };
+  static SimdNeeds simdNeeds(wasm::Opcode op);
   static bool simdBinopSupported(wasm::Opcode op);
   // The SSE instruction (an Assembler::kOp) of a binary or unary operation that is one
   // instruction, or 0; `swapped`: dst = rhs op lhs. For the encoder test.
   static uint32_t simdBinopEncoding(wasm::Opcode op, bool* swapped);
   static uint32_t simdUnopEncoding(wasm::Opcode op);
-  void simdBinop(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs);
+  void simdBinop(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs, Reg temp = Reg());
   // The same for one vector: dst = op src.
   static bool simdUnopSupported(wasm::Opcode op);
-  void simdUnop(wasm::Opcode op, Reg dst, Reg src);
+  void simdUnop(wasm::Opcode op, Reg dst, Reg src, Reg temp = Reg());
+  // Shifts by a general register's count (taken modulo the lane width); dst may be src.
+  static bool simdShiftSupported(wasm::Opcode op);
+  void simdShift(wasm::Opcode op, Reg dst, Reg src, Reg count, Reg temp = Reg());
+  // v128.bitselect: dst = (v1 & mask) | (v2 & ~mask), any registers the same.
+  void simdBitselect(Reg dst, Reg v1, Reg v2, Reg mask);
+  // any_true, all_true, bitmask: a vector to an i32 in a general register.
+  static bool simdToIntSupported(wasm::Opcode op);
+  void simdToInt(wasm::Opcode op, Reg dst, Reg src);
   void v128Const(Reg dst, uint64_t lo, uint64_t hi);
   // i8x16.splat ... f64x2.splat: `src` a general register for integers, an xmm for floats.
   void simdSplat(wasm::Opcode op, Reg dst, Reg src);

@@ -304,7 +304,7 @@ const Bytes kInvalid = {0x42, 0x00, 0x0b};  // i64.const 0; end: an i64 where an
 const Bytes kMalformed = {0x20, 0x00, 0xff, 0x0b};  // local.get 0; (no opcode 0xff); end
 // A SIMD instruction the compiler does not take yet (update when it does).
 const Bytes kSimd = {0xfd, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  // v128.const
-                     0xfd, 0x62,                                               // i8x16.popcnt
+                     0x41, 0x01, 0xfd, 0x6b,                     // i32.const 1; i8x16.shl
                      0x1a, 0x20, 0x02, 0x0b};  // drop; local.get 2; end
 
 // The large functions are compiled first: their errors are met first, yet the error of a

@@ -132,6 +132,39 @@ void FunctionCompiler::visitStore(Opcode op, const wasm::MemArg& arg) {
   if (index.valid()) releaseRead(index, index_owned);
 }
 
+void FunctionCompiler::visitLoadLane(Opcode op, const wasm::MemArg& arg, uint8_t lane) {
+  if (dead_ || refuseSimdWithoutSse41()) return;
+  if (arg.memory_index != 0) return markUnsupported("multiple memories");
+  Reg vec;
+  bool vec_owned;
+  const Reg dst = popDestination({}, &vec, &vec_owned);
+  Reg index;
+  bool index_owned;
+  const isa::Address addr = memoryAddress(arg, isa::MacroAssembler::simdLaneBytes(op), &index,
+                                          &index_owned, RegSet::of(dst).with(vec));
+  if (dst != vec) masm_.move(dst, vec, ValType::V128);
+  recordAddress();
+  masm_.simdLoadLane(op, dst, addr, lane);
+  if (vec != dst) releaseRead(vec, vec_owned);
+  if (index.valid()) releaseRead(index, index_owned);
+  pushReg(ValType::V128, dst);
+}
+
+void FunctionCompiler::visitStoreLane(Opcode op, const wasm::MemArg& arg, uint8_t lane) {
+  if (dead_ || refuseSimdWithoutSse41()) return;
+  if (arg.memory_index != 0) return markUnsupported("multiple memories");
+  bool vec_owned;
+  const Reg vec = popForRead({}, &vec_owned);
+  Reg index;
+  bool index_owned;
+  const isa::Address addr = memoryAddress(arg, isa::MacroAssembler::simdLaneBytes(op), &index,
+                                          &index_owned, RegSet::of(vec));
+  recordAddress();
+  masm_.simdStoreLane(op, addr, vec, lane);
+  releaseRead(vec, vec_owned);
+  if (index.valid()) releaseRead(index, index_owned);
+}
+
 void FunctionCompiler::visitMemorySize(uint32_t memory) {
   if (dead_) return;
   const Reg dst = allocReg(RegClass::Gp);
@@ -219,7 +252,6 @@ void FunctionCompiler::visitMemoryFill(uint32_t memory) {
 void FunctionCompiler::visitGlobalGet(uint32_t index) {
   if (dead_) return;
   const ValType type = module_.globals[index].type.type;
-  if (type == ValType::V128) return markUnsupported("v128 globals");
   const Reg ptr = allocReg(RegClass::Gp);
   loadVmctxField(ptr, context_.offsets.global(index));
   const Reg dst = isa::isFpType(type) ? allocRegFor(type) : ptr;
@@ -231,7 +263,6 @@ void FunctionCompiler::visitGlobalGet(uint32_t index) {
 void FunctionCompiler::visitGlobalSet(uint32_t index) {
   if (dead_) return;
   const ValType type = module_.globals[index].type.type;
-  if (type == ValType::V128) return markUnsupported("v128 globals");
   const Reg value = popToReg();
   const Reg ptr = allocReg(RegClass::Gp, RegSet::of(value));
   loadVmctxField(ptr, context_.offsets.global(index));

@@ -126,6 +126,21 @@ bool FunctionCompiler::visitSimdNumeric(Opcode op) {
   }
 }
 
+void FunctionCompiler::visitShuffle(const uint8_t* lanes) {
+  if (dead_ || refuseSimdWithoutSse41()) return;
+  bool rhs_owned;
+  const Reg rhs = popForRead({}, &rhs_owned);
+  Reg lhs;
+  bool lhs_owned;
+  const Reg dst = popDestination(RegSet::of(rhs), &lhs, &lhs_owned);
+  const Reg temp = allocReg(RegClass::Fp, RegSet::of(lhs).with(rhs).with(dst));
+  masm_.simdShuffle(dst, lhs, rhs, lanes, temp);
+  freeReg(temp);
+  if (lhs != dst) releaseRead(lhs, lhs_owned);
+  releaseRead(rhs, rhs_owned);
+  pushReg(ValType::V128, dst);
+}
+
 void FunctionCompiler::visitLane(Opcode op, uint8_t lane) {
   if (dead_ || refuseSimdWithoutSse41()) return;
   const wasm::OperandSig sig = wasm::operandSig(wasm::opcodeInfo(op).sig);

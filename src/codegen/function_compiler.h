@@ -204,10 +204,10 @@ class FunctionCompiler {
   void visitNumeric(wasm::Opcode op);
   void visitLoad(wasm::Opcode op, const wasm::MemArg& arg);
   void visitStore(wasm::Opcode op, const wasm::MemArg& arg);
-  void visitLoadLane(wasm::Opcode op, const wasm::MemArg&, uint8_t) { markUnsupported(op); }
-  void visitStoreLane(wasm::Opcode op, const wasm::MemArg&, uint8_t) { markUnsupported(op); }
+  void visitLoadLane(wasm::Opcode op, const wasm::MemArg& arg, uint8_t lane);
+  void visitStoreLane(wasm::Opcode op, const wasm::MemArg& arg, uint8_t lane);
   void visitLane(wasm::Opcode op, uint8_t lane);
-  void visitShuffle(const uint8_t*) { markUnsupported("i8x16.shuffle"); }
+  void visitShuffle(const uint8_t* lanes);
   void visitMemorySize(uint32_t memory);
   void visitMemoryGrow(uint32_t memory);
   void visitMemoryInit(uint32_t segment, uint32_t memory);

@@ -252,6 +252,10 @@ class Assembler {
   void round(bool is64, Xmm dst, Xmm src, uint8_t mode) {
     buf_.commit(putImm8(rrOpen(kOp(is64 ? 0x0B : 0x0A, 3, 0x66), 4, dst.id, src.id), mode));
   }
+  // The same with a memory operand (pinsrb xmm, m8, imm; pextrb m8, xmm, imm).
+  void sseMemImm(uint32_t op, uint8_t size, uint8_t reg, const Mem& m, uint8_t imm) {
+    buf_.commit(putImm8(rmOpen(op, size, reg, m, 1), imm));
+  }
   // An SSE form whose ModRM.reg is a general register and ModRM.rm an xmm (pmovmskb, movmskps).
   void sseToGp(uint32_t op, Gp dst, Xmm src) { rr(op, 4, dst.id, src.id); }
   // An SSE form over two registers with a trailing imm8 (pshufd, pextr*, pinsr*, insertps):

@@ -1360,7 +1360,11 @@ constexpr uint32_t kCmpps = pNone(0xC2), kCmppd = p66(0xC2), kMinps = pNone(0x5D
                    kUnpcklps = pNone(0x14), kCvtpd2ps = p66(0x5A), kPcmpeqb = p66(0x74),
                    kPcmpeqw = p66(0x75), kPcmpeqq = p66(0x29, 2), kPcmpgtb = p66(0x64),
                    kPcmpgtw = p66(0x65), kPcmpgtd = p66(0x66), kRoundps = p66(0x08, 3),
-                   kRoundpd = p66(0x09, 3);
+                   kRoundpd = p66(0x09, 3), kPor = p66(0xEB),
+                   kCvttps2dq = Assembler::kOp(0x5B, 1, 0xF3), kCvttpd2dq = p66(0xE6),
+                   kPmaxsd = p66(0x3D, 2), kAddpd = p66(0x58), kShufps = pNone(0xC6),
+                   kPunpcklbw = p66(0x60), kPunpckhbw = p66(0x68), kPackuswb = p66(0x67),
+                   kPsraw = p66(0xE1), kPsrlw = p66(0xD1), kPsllw = p66(0xF1);
 // Shifts by an immediate: 66 0F 71/72/73 with the operation in ModRM.reg.
 constexpr uint32_t kShiftW = p66(0x71), kShiftD = p66(0x72), kShiftQ = p66(0x73);
 constexpr uint8_t kShiftRightLogical = 2, kShiftRightArith = 4, kShiftLeft = 6;
@@ -1443,7 +1447,11 @@ MacroAssembler::SimdNeeds MacroAssembler::simdNeeds(Opcode op) {
     case Opcode::F32x4Min: case Opcode::F32x4Max: case Opcode::F64x2Min: case Opcode::F64x2Max:
       return {true, false};
     case Opcode::I64x2Mul: case Opcode::I8x16Popcnt: return {true, true};
-    case Opcode::I64x2ShrS: return {false, true};
+    case Opcode::I64x2ShrS: case Opcode::I8x16Shl: case Opcode::I8x16ShrS: case Opcode::I8x16ShrU:
+    case Opcode::I32x4TruncSatF32x4U: case Opcode::I32x4TruncSatF64x2SZero:
+      return {false, true};
+    case Opcode::I64x2LtS: case Opcode::I64x2GtS: case Opcode::I64x2LeS: case Opcode::I64x2GeS:
+      return {true, false};
     default: return {};
   }
 }
@@ -1459,7 +1467,8 @@ bool MacroAssembler::simdBinopSupported(Opcode op) {
     case Opcode::I32x4ExtmulLowI16x8U: case Opcode::I32x4ExtmulHighI16x8U:
     case Opcode::I64x2ExtmulLowI32x4S: case Opcode::I64x2ExtmulHighI32x4S:
     case Opcode::I64x2ExtmulLowI32x4U: case Opcode::I64x2ExtmulHighI32x4U:
-    case Opcode::I8x16Swizzle:
+    case Opcode::I8x16Swizzle: case Opcode::I64x2LtS: case Opcode::I64x2GtS:
+    case Opcode::I64x2LeS: case Opcode::I64x2GeS:
       return true;
     default:
       return simdBinopForm(op).op != 0 || minMaxCompare(op).minmax != 0 ||
@@ -1541,6 +1550,27 @@ void MacroAssembler::simdBinop(Opcode op, Reg dst, Reg lhs, Reg rhs, Reg temp) {
       a_.sse(kPcmpeqw, xmm(kScratchFp), xmm(dst));
       a_.sse(kPxor, xmm(dst), xmm(kScratchFp));
       return;
+    case Opcode::I64x2GtS: case Opcode::I64x2LtS: case Opcode::I64x2LeS: case Opcode::I64x2GeS: {
+      // Without SSE4.2's pcmpgtq: a > b when the high dwords compare so, or are equal and
+      // b - a borrows; the answer, in each high dword, spread over the lane (dst is neither).
+      const bool swap = op == Opcode::I64x2LtS || op == Opcode::I64x2GeS;
+      const Reg a = swap ? rhs : lhs, b = swap ? lhs : rhs;
+      const Xmm s = xmm(kScratchFp), d = xmm(dst);
+      a_.sse(sse::kMovaps, d, xmm(b));
+      a_.sse(kPsubq, d, xmm(a));
+      a_.sse(sse::kMovaps, s, xmm(a));
+      a_.sse(kPcmpeqd, s, xmm(b));
+      a_.sse(kPand, d, s);
+      a_.sse(sse::kMovaps, s, xmm(a));
+      a_.sse(kPcmpgtd, s, xmm(b));
+      a_.sse(kPor, d, s);
+      a_.sseImm(kPshufd, 4, d.id, d.id, 0xF5);
+      if (op == Opcode::I64x2LeS || op == Opcode::I64x2GeS) {
+        a_.sse(kPcmpeqd, s, s);
+        a_.sse(kPxor, d, s);
+      }
+      return;
+    }
     case Opcode::I8x16Swizzle:  // indices past 15 get the high bit, which pshufb reads as zero
       v128Const(kScratchFp, splatBytes(0x70), splatBytes(0x70));
       a_.sse(kPaddusb, xmm(kScratchFp), xmm(rhs));
@@ -1632,6 +1662,8 @@ bool MacroAssembler::simdUnopSupported(Opcode op) {
     case Opcode::F32x4ConvertI32x4U: case Opcode::I16x8ExtaddPairwiseI8x16S:
     case Opcode::I16x8ExtaddPairwiseI8x16U: case Opcode::I32x4ExtaddPairwiseI16x8S:
     case Opcode::I32x4ExtaddPairwiseI16x8U: case Opcode::I8x16Popcnt:
+    case Opcode::I32x4TruncSatF32x4S: case Opcode::I32x4TruncSatF32x4U:
+    case Opcode::I32x4TruncSatF64x2SZero: case Opcode::I32x4TruncSatF64x2UZero:
       return true;
     default: return simdUnopForm(op) != 0;
   }
@@ -1746,6 +1778,73 @@ void MacroAssembler::simdUnop(Opcode op, Reg dst, Reg src, Reg temp) {
       a_.sse(kPaddd, d, s);
       return;
     }
+    case Opcode::I32x4TruncSatF32x4S: {
+      // cvttps2dq gives 0x80000000 for NaN and both overflows: NaN lanes zeroed first, and
+      // the lanes that were positive and came out negative flipped to 0x7fffffff.
+      const Xmm s = xmm(kScratchFp), d = xmm(dst);
+      a_.sse(sse::kMovaps, s, xmm(src));
+      a_.sseImm(kCmpps, 4, s.id, s.id, 0);  // ordered lanes
+      if (dst != src) a_.sse(sse::kMovaps, d, xmm(src));
+      a_.sse(kAndps, d, s);
+      a_.sse(kPxor, s, d);  // the sign bit set where the value is >= 0
+      a_.sse(kCvttps2dq, d, d);
+      a_.sse(kPand, s, d);
+      a_.sseImm(kShiftD, 4, kShiftRightArith, s.id, 31);
+      a_.sse(kPxor, d, s);
+      return;
+    }
+    case Opcode::I32x4TruncSatF32x4U: {
+      // Negative and NaN lanes to 0; the part from 2^31 up converted apart (those at 2^32
+      // and above saturated), added to the part below.
+      const Xmm s = xmm(kScratchFp), t = xmm(temp), d = xmm(dst);
+      if (dst != src) a_.sse(sse::kMovaps, d, xmm(src));
+      a_.sse(kXorps, s, s);
+      a_.sse(kMaxps, d, s);
+      a_.sse(kPcmpeqd, s, s);
+      a_.sseImm(kShiftD, 4, kShiftRightLogical, s.id, 1);
+      a_.sse(kCvtdq2ps, s, s);  // 2^31
+      a_.sse(sse::kMovaps, t, d);
+      a_.sse(kSubps, t, s);
+      a_.sseImm(kCmpps, 4, s.id, t.id, 2);  // 2^31 <= x - 2^31: past the range
+      a_.sse(kCvttps2dq, t, t);
+      a_.sse(kPxor, t, s);
+      a_.sse(kPxor, s, s);
+      a_.sse(kPmaxsd, t, s);
+      a_.sse(kCvttps2dq, d, d);
+      a_.sse(kPaddd, d, t);
+      return;
+    }
+    case Opcode::I32x4TruncSatF64x2SZero: {
+      // NaN lanes to 0 and the others clamped below 2^31 (minpd takes its second operand on
+      // NaN), then cvttpd2dq, whose overflow below is INT32_MIN already.
+      const Xmm s = xmm(kScratchFp), t = xmm(temp), d = xmm(dst);
+      constexpr uint64_t kInt32Max = 0x41DFFFFFFFC00000ull;  // 2147483647.0
+      if (dst != src) a_.sse(sse::kMovaps, d, xmm(src));
+      a_.sse(sse::kMovaps, s, d);
+      a_.sseImm(kCmppd, 4, s.id, s.id, 0);  // ordered lanes
+      v128Const(temp, kInt32Max, kInt32Max);
+      a_.sse(kAndps, s, t);
+      a_.sse(kMinpd, d, s);
+      a_.sse(kCvttpd2dq, d, d);
+      return;
+    }
+    case Opcode::I32x4TruncSatF64x2UZero: {
+      // Clamped to [0, 2^32 - 1] (NaN to 0), truncated, and the integer read off the low half
+      // of 2^52 + x.
+      const Xmm s = xmm(kScratchFp), d = xmm(dst);
+      constexpr uint64_t kUint32Max = 0x41EFFFFFFFE00000ull, kTwoTo52 = 0x4330000000000000ull;
+      if (dst != src) a_.sse(sse::kMovaps, d, xmm(src));
+      a_.sse(kXorps, s, s);
+      a_.sse(kMaxpd, d, s);
+      v128Const(kScratchFp, kUint32Max, kUint32Max);
+      a_.sse(kMinpd, d, s);
+      a_.sseImm(kRoundpd, 4, d.id, d.id, 3);
+      v128Const(kScratchFp, kTwoTo52, kTwoTo52);
+      a_.sse(kAddpd, d, s);
+      a_.sse(kXorps, s, s);
+      a_.sseImm(kShufps, 4, d.id, s.id, 0x88);
+      return;
+    }
     case Opcode::I8x16Popcnt: {  // each nibble looked up in a table of counts (dst is not src)
       const Xmm s = xmm(kScratchFp), t = xmm(temp), d = xmm(dst);
       constexpr uint64_t kCountsLo = 0x0302020102010100ull, kCountsHi = 0x0403030203020201ull;
@@ -1786,12 +1885,46 @@ bool MacroAssembler::simdShiftSupported(Opcode op) {
     case Opcode::I16x8Shl: case Opcode::I16x8ShrS: case Opcode::I16x8ShrU:
     case Opcode::I32x4Shl: case Opcode::I32x4ShrS: case Opcode::I32x4ShrU:
     case Opcode::I64x2Shl: case Opcode::I64x2ShrS: case Opcode::I64x2ShrU:
+    case Opcode::I8x16Shl: case Opcode::I8x16ShrS: case Opcode::I8x16ShrU:
       return true;
     default: return false;
   }
 }
 
 void MacroAssembler::simdShift(Opcode op, Reg dst, Reg src, Reg count, Reg temp) {
+  if (op == Opcode::I8x16Shl || op == Opcode::I8x16ShrS || op == Opcode::I8x16ShrU) {
+    // No byte shifts: words shifted, with the bits that would cross into the next byte
+    // cleared first (shl, shr_u), or each byte widened to a word and narrowed back (shr_s).
+    const Xmm s = xmm(kScratchFp), t = xmm(temp), d = xmm(dst);
+    a_.mov(gp32(kScratchGp), gp32(count));
+    a_.alu(Alu::And, gp32(kScratchGp), 7);
+    a_.alu(Alu::Add, gp32(kScratchGp), 8);
+    a_.movdq(s, gp32(kScratchGp));  // 8 + n
+    if (op == Opcode::I8x16ShrS) {
+      a_.sse(sse::kMovaps, t, xmm(src));
+      a_.sse(kPunpckhbw, t, t);
+      a_.sse(kPsraw, t, s);
+      if (dst != src) a_.sse(sse::kMovaps, d, xmm(src));
+      a_.sse(kPunpcklbw, d, d);
+      a_.sse(kPsraw, d, s);
+      a_.sse(kPacksswb, d, t);
+      return;
+    }
+    a_.sse(kPcmpeqd, t, t);
+    if (op == Opcode::I8x16Shl) {
+      a_.sse(kPsrlw, t, s);  // 0x00ff >> n in each word
+    } else {
+      a_.sse(kPsllw, t, s);  // (0xff << n) in each word's high byte
+      a_.sseImm(kShiftW, 4, kShiftRightLogical, t.id, 8);
+    }
+    a_.sse(kPackuswb, t, t);  // the byte mask in every byte
+    a_.alu(Alu::Sub, gp32(kScratchGp), 8);
+    a_.movdq(s, gp32(kScratchGp));  // n
+    if (dst != src) a_.sse(sse::kMovaps, d, xmm(src));
+    a_.sse(kPand, d, t);
+    a_.sse(op == Opcode::I8x16Shl ? kPsllw : kPsrlw, d, s);
+    return;
+  }
   uint32_t form;
   int mask;
   switch (op) {
@@ -1868,6 +2001,70 @@ void MacroAssembler::simdToInt(Opcode op, Reg dst, Reg src) {
     case Opcode::I32x4Bitmask: return a_.sseToGp(kMovmskps, gp32(dst), xmm(src));
     case Opcode::I64x2Bitmask: return a_.sseToGp(kMovmskpd, gp32(dst), xmm(src));
     default: return unhandledOp("simdToInt", op);
+  }
+}
+
+void MacroAssembler::simdShuffle(Reg dst, Reg lhs, Reg rhs, const uint8_t* lanes, Reg temp) {
+  // pshufb of each operand by its own mask (0x80 zeroes a lane), or of one when every lane
+  // comes from it.
+  uint8_t from_lhs[16], from_rhs[16];
+  bool uses_lhs = false, uses_rhs = false;
+  for (int i = 0; i < 16; ++i) {
+    const uint8_t lane = lanes[i] & 31;
+    from_lhs[i] = lane < 16 ? lane : 0x80;
+    from_rhs[i] = lane >= 16 ? static_cast<uint8_t>(lane - 16) : 0x80;
+    uses_lhs |= lane < 16;
+    uses_rhs |= lane >= 16;
+  }
+  auto half = [](const uint8_t* bytes, int at) {
+    uint64_t v;
+    std::memcpy(&v, bytes + at, 8);
+    return v;
+  };
+  const Xmm s = xmm(kScratchFp), t = xmm(temp), d = xmm(dst);
+  if (uses_rhs) {
+    v128Const(kScratchFp, half(from_rhs, 0), half(from_rhs, 8));
+    a_.sse(sse::kMovaps, t, xmm(rhs));
+    a_.sse(kPshufb, t, s);
+  }
+  if (!uses_lhs) {
+    a_.sse(sse::kMovaps, d, t);
+    return;
+  }
+  v128Const(kScratchFp, half(from_lhs, 0), half(from_lhs, 8));
+  if (dst != lhs) a_.sse(sse::kMovaps, d, xmm(lhs));
+  a_.sse(kPshufb, d, s);
+  if (uses_rhs) a_.sse(kPor, d, t);
+}
+
+uint32_t MacroAssembler::simdLaneBytes(Opcode op) {
+  switch (op) {
+    case Opcode::V128Load8Lane: case Opcode::V128Store8Lane: return 1;
+    case Opcode::V128Load16Lane: case Opcode::V128Store16Lane: return 2;
+    case Opcode::V128Load32Lane: case Opcode::V128Store32Lane: return 4;
+    default: return 8;
+  }
+}
+
+void MacroAssembler::simdLoadLane(Opcode op, Reg vec, const Address& addr, uint8_t lane) {
+  const Mem m = mem(addr);
+  switch (op) {
+    case Opcode::V128Load8Lane: return a_.sseMemImm(p66(0x20, 3), 4, xmm(vec).id, m, lane);
+    case Opcode::V128Load16Lane: return a_.sseMemImm(p66(0xC4), 4, xmm(vec).id, m, lane);
+    case Opcode::V128Load32Lane: return a_.sseMemImm(p66(0x22, 3), 4, xmm(vec).id, m, lane);
+    case Opcode::V128Load64Lane: return a_.sseMemImm(p66(0x22, 3), 8, xmm(vec).id, m, lane);
+    default: return unhandledOp("simdLoadLane", op);
+  }
+}
+
+void MacroAssembler::simdStoreLane(Opcode op, const Address& addr, Reg vec, uint8_t lane) {
+  const Mem m = mem(addr);
+  switch (op) {
+    case Opcode::V128Store8Lane: return a_.sseMemImm(p66(0x14, 3), 4, xmm(vec).id, m, lane);
+    case Opcode::V128Store16Lane: return a_.sseMemImm(p66(0x15, 3), 4, xmm(vec).id, m, lane);
+    case Opcode::V128Store32Lane: return a_.sseMemImm(p66(0x16, 3), 4, xmm(vec).id, m, lane);
+    case Opcode::V128Store64Lane: return a_.sseMemImm(p66(0x16, 3), 8, xmm(vec).id, m, lane);
+    default: return unhandledOp("simdStoreLane", op);
   }
 }
 

@@ -157,6 +157,12 @@ class MacroAssembler {
   static bool simdToIntSupported(wasm::Opcode op);
   void simdToInt(wasm::Opcode op, Reg dst, Reg src);
   void v128Const(Reg dst, uint64_t lo, uint64_t hi);
+  // i8x16.shuffle with its 16 constant lane indices; temp a vector register of its own.
+  void simdShuffle(Reg dst, Reg lhs, Reg rhs, const uint8_t* lanes, Reg temp);
+  // v128.loadN_lane / storeN_lane: one instruction, which is where an access faults.
+  static uint32_t simdLaneBytes(wasm::Opcode op);
+  void simdLoadLane(wasm::Opcode op, Reg vec, const Address& addr, uint8_t lane);
+  void simdStoreLane(wasm::Opcode op, const Address& addr, Reg vec, uint8_t lane);
   // i8x16.splat ... f64x2.splat: `src` a general register for integers, an xmm for floats.
   void simdSplat(wasm::Opcode op, Reg dst, Reg src);
   // *.extract_lane: to a general register (integers) or an xmm (floats); dst may be src for

@@ -384,6 +384,49 @@ TEST(AssemblerX64, SimdForms) {
                           a.sse(form, x, y), b.emit(p.id, A(x), A(y)));
       }
   }
+  // The forms inside the MacroAssembler's longer sequences (min/max, compares, conversions,
+  // shifts, any_true/bitmask, popcnt), by their opcodes.
+  const struct {
+    uint32_t form;
+    asmjit::InstId id;
+  } others[] = {
+      {Assembler::kOp(0x55, 1), ax::Inst::kIdAndnps}, {Assembler::kOp(0x14, 1), ax::Inst::kIdUnpcklps},
+      {Assembler::kOp(0x5A, 1, 0x66), ax::Inst::kIdCvtpd2ps},
+      {Assembler::kOp(0xF4, 1, 0x66), ax::Inst::kIdPmuludq},
+      {Assembler::kOp(0x28, 2, 0x66), ax::Inst::kIdPmuldq},
+      {Assembler::kOp(0x0B, 2, 0x66), ax::Inst::kIdPmulhrsw},
+      {Assembler::kOp(0x04, 2, 0x66), ax::Inst::kIdPmaddubsw},
+      {Assembler::kOp(0x17, 2, 0x66), ax::Inst::kIdPtest},
+      {Assembler::kOp(0x00, 2, 0x66), ax::Inst::kIdPshufb},
+      {Assembler::kOp(0x6C, 1, 0x66), ax::Inst::kIdPunpcklqdq},
+      {Assembler::kOp(0xDF, 1, 0x66), ax::Inst::kIdPandn},
+      {Assembler::kOp(0xF1, 1, 0x66), ax::Inst::kIdPsllw}, {Assembler::kOp(0xF2, 1, 0x66), ax::Inst::kIdPslld},
+      {Assembler::kOp(0xF3, 1, 0x66), ax::Inst::kIdPsllq}, {Assembler::kOp(0xD1, 1, 0x66), ax::Inst::kIdPsrlw},
+      {Assembler::kOp(0xD2, 1, 0x66), ax::Inst::kIdPsrld}, {Assembler::kOp(0xD3, 1, 0x66), ax::Inst::kIdPsrlq},
+      {Assembler::kOp(0xE1, 1, 0x66), ax::Inst::kIdPsraw}, {Assembler::kOp(0xE2, 1, 0x66), ax::Inst::kIdPsrad},
+  };
+  for (uint8_t d = 0; d < 16; d += 3)
+    for (uint8_t r = 0; r < 16; ++r) {
+      const Xmm x{d}, y{r};
+      const std::string what = name(x) + ", " + name(y);
+      for (const auto& o : others)
+        EXPECT_SAME_BYTES("form " + what, a.sse(o.form, x, y), b.emit(o.id, A(x), A(y)));
+      EXPECT_SAME_BYTES("cmpps " + what, a.sseImm(Assembler::kOp(0xC2, 1), 4, x.id, y.id, 3), b.cmpps(A(x), A(y), 3));
+      EXPECT_SAME_BYTES("cmppd " + what, a.sseImm(Assembler::kOp(0xC2, 1, 0x66), 4, x.id, y.id, 4), b.cmppd(A(x), A(y), 4));
+      EXPECT_SAME_BYTES("roundps " + what, a.sseImm(Assembler::kOp(0x08, 3, 0x66), 4, x.id, y.id, 2), b.roundps(A(x), A(y), 2));
+      EXPECT_SAME_BYTES("roundpd " + what, a.sseImm(Assembler::kOp(0x09, 3, 0x66), 4, x.id, y.id, 1), b.roundpd(A(x), A(y), 1));
+      EXPECT_SAME_BYTES("pblendw " + what, a.sseImm(Assembler::kOp(0x0E, 3, 0x66), 4, x.id, y.id, 0x55), b.pblendw(A(x), A(y), 0x55));
+      EXPECT_SAME_BYTES("psrlq imm " + what, a.sseImm(Assembler::kOp(0x73, 1, 0x66), 4, 2, y.id, 13), b.psrlq(A(y), 13));
+      EXPECT_SAME_BYTES("psllq imm " + what, a.sseImm(Assembler::kOp(0x73, 1, 0x66), 4, 6, y.id, 32), b.psllq(A(y), 32));
+      EXPECT_SAME_BYTES("psrld imm " + what, a.sseImm(Assembler::kOp(0x72, 1, 0x66), 4, 2, y.id, 10), b.psrld(A(y), 10));
+      EXPECT_SAME_BYTES("psrad imm " + what, a.sseImm(Assembler::kOp(0x72, 1, 0x66), 4, 4, y.id, 31), b.psrad(A(y), 31));
+      EXPECT_SAME_BYTES("pslld imm " + what, a.sseImm(Assembler::kOp(0x72, 1, 0x66), 4, 6, y.id, 16), b.pslld(A(y), 16));
+      EXPECT_SAME_BYTES("psrlw imm " + what, a.sseImm(Assembler::kOp(0x71, 1, 0x66), 4, 2, y.id, 4), b.psrlw(A(y), 4));
+      const Gp g{r, 4};
+      EXPECT_SAME_BYTES("pmovmskb " + what, a.sseToGp(Assembler::kOp(0xD7, 1, 0x66), g, x), b.pmovmskb(A(g), A(x)));
+      EXPECT_SAME_BYTES("movmskps " + what, a.sseToGp(Assembler::kOp(0x50, 1), g, x), b.movmskps(A(g), A(x)));
+      EXPECT_SAME_BYTES("movmskpd " + what, a.sseToGp(Assembler::kOp(0x50, 1, 0x66), g, x), b.movmskpd(A(g), A(x)));
+    }
   // The immediate forms of splats and lanes (their opcodes as the MacroAssembler has them).
   const uint32_t pshufd = Assembler::kOp(0x70, 1, 0x66), pshuflw = Assembler::kOp(0x70, 1, 0xF2),
                  pextrb = Assembler::kOp(0x14, 3, 0x66), pextrw = Assembler::kOp(0xC5, 1, 0x66),

@@ -32,9 +32,35 @@ void FunctionCompiler::visitV128Const(const uint8_t* bytes) {
   pushReg(ValType::V128, dst);
 }
 
-bool FunctionCompiler::visitSimdNumeric(Opcode op) {
+namespace {
+// Relaxed SIMD, deterministically: each relaxed instruction does what its strict counterpart
+// does (the rounding, NaN and out-of-range results the strict one defines are among those the
+// relaxed one allows), madd and nmadd round twice (no FMA, so every CPU gives the same), and
+// the dot products read the i7 operand as unsigned and saturate, as pmaddubsw does.
+Opcode strictCounterpart(Opcode op) {
+  switch (op) {
+    case Opcode::I8x16RelaxedSwizzle: return Opcode::I8x16Swizzle;
+    case Opcode::I32x4RelaxedTruncF32x4S: return Opcode::I32x4TruncSatF32x4S;
+    case Opcode::I32x4RelaxedTruncF32x4U: return Opcode::I32x4TruncSatF32x4U;
+    case Opcode::I32x4RelaxedTruncF64x2SZero: return Opcode::I32x4TruncSatF64x2SZero;
+    case Opcode::I32x4RelaxedTruncF64x2UZero: return Opcode::I32x4TruncSatF64x2UZero;
+    case Opcode::I8x16RelaxedLaneselect: case Opcode::I16x8RelaxedLaneselect:
+    case Opcode::I32x4RelaxedLaneselect: case Opcode::I64x2RelaxedLaneselect:
+      return Opcode::V128Bitselect;
+    case Opcode::F32x4RelaxedMin: return Opcode::F32x4Min;
+    case Opcode::F32x4RelaxedMax: return Opcode::F32x4Max;
+    case Opcode::F64x2RelaxedMin: return Opcode::F64x2Min;
+    case Opcode::F64x2RelaxedMax: return Opcode::F64x2Max;
+    case Opcode::I16x8RelaxedQ15mulrS: return Opcode::I16x8Q15mulrSatS;
+    default: return op;
+  }
+}
+}  // namespace
+
+bool FunctionCompiler::visitSimdNumeric(Opcode original) {
   using isa::MacroAssembler;
   if (refuseSimdWithoutSse41()) return true;
+  const Opcode op = strictCounterpart(original);
   const MacroAssembler::SimdNeeds needs = MacroAssembler::simdNeeds(op);
   auto takeTemp = [&](RegSet exclude) {
     return needs.temp ? allocReg(RegClass::Fp, exclude) : Reg();
@@ -97,6 +123,20 @@ bool FunctionCompiler::visitSimdNumeric(Opcode op) {
     return true;
   }
   switch (op) {
+    case Opcode::F32x4RelaxedMadd: case Opcode::F32x4RelaxedNmadd: case Opcode::F64x2RelaxedMadd:
+    case Opcode::F64x2RelaxedNmadd: case Opcode::I32x4RelaxedDotI8x16I7x16AddS: {
+      bool c_owned, b_owned, a_owned;
+      const Reg c = popForRead({}, &c_owned);
+      const Reg b = popForRead(RegSet::of(c), &b_owned);
+      const Reg a = popForRead(RegSet::of(c).with(b), &a_owned);
+      const Reg dst = allocRegFor(ValType::V128, RegSet::of(a).with(b).with(c));
+      masm_.simdTernary(op, dst, a, b, c);
+      releaseRead(a, a_owned);
+      releaseRead(b, b_owned);
+      releaseRead(c, c_owned);
+      pushReg(ValType::V128, dst);
+      return true;
+    }
     case Opcode::V128Bitselect: {
       bool mask_owned, v2_owned;
       const Reg mask = popForRead({}, &mask_owned);

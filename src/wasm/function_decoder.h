@@ -467,7 +467,9 @@ class FunctionDecoder {
         const uint32_t code = reader_.u32();
         if (!ok()) return;
         if (!lookupPrefixedOpcode(byte, code, &op) ||
-            (byte == kPrefixSimd && !module_.features.simd)) {
+            (byte == kPrefixSimd && (!module_.features.simd ||
+                                     (code >= kFirstRelaxedSimdCode &&
+                                      !module_.features.relaxed_simd)))) {
           return malformed("illegal opcode");
         }
       } else if (!lookupOpcode(byte, &op)) {

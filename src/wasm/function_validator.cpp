@@ -34,7 +34,9 @@ class BodySkimmer {
       if (byte == kPrefixMisc || byte == kPrefixSimd) {
         const uint32_t code = reader_.u32();
         if (reader_.ok() && (!lookupPrefixedOpcode(byte, code, &op) ||
-                             (byte == kPrefixSimd && !module_.features.simd)))
+                             (byte == kPrefixSimd &&
+                              (!module_.features.simd || (code >= kFirstRelaxedSimdCode &&
+                                                          !module_.features.relaxed_simd)))))
           reader_.malformedAt(at_, "illegal opcode");
       } else if (!lookupOpcode(byte, &op)) {
         reader_.malformedAt(at_, "illegal opcode");

@@ -24,6 +24,8 @@ inline constexpr uint16_t kOpcodeCount = 0
 
 inline constexpr uint8_t kPrefixMisc = 0xFC;
 inline constexpr uint8_t kPrefixSimd = 0xFD;
+// SIMD codes from here on are relaxed SIMD's, decoded only with Features::relaxed_simd.
+inline constexpr uint32_t kFirstRelaxedSimdCode = 0x100;
 
 // The form of an instruction's immediate.
 enum class Imm : uint8_t {

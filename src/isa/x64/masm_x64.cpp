@@ -1467,6 +1467,7 @@ bool MacroAssembler::simdBinopSupported(Opcode op) {
     case Opcode::I32x4ExtmulLowI16x8U: case Opcode::I32x4ExtmulHighI16x8U:
     case Opcode::I64x2ExtmulLowI32x4S: case Opcode::I64x2ExtmulHighI32x4S:
     case Opcode::I64x2ExtmulLowI32x4U: case Opcode::I64x2ExtmulHighI32x4U:
+    case Opcode::I16x8RelaxedDotI8x16I7x16S:
     case Opcode::I8x16Swizzle: case Opcode::I64x2LtS: case Opcode::I64x2GtS:
     case Opcode::I64x2LeS: case Opcode::I64x2GeS:
       return true;
@@ -1571,6 +1572,11 @@ void MacroAssembler::simdBinop(Opcode op, Reg dst, Reg lhs, Reg rhs, Reg temp) {
       }
       return;
     }
+    case Opcode::I16x8RelaxedDotI8x16I7x16S:  // rhs (i7) unsigned times lhs signed, saturating
+      a_.sse(sse::kMovaps, xmm(kScratchFp), xmm(rhs));
+      a_.sse(kPmaddubsw, xmm(kScratchFp), xmm(lhs));
+      a_.sse(sse::kMovaps, xmm(dst), xmm(kScratchFp));
+      return;
     case Opcode::I8x16Swizzle:  // indices past 15 get the high bit, which pshufb reads as zero
       v128Const(kScratchFp, splatBytes(0x70), splatBytes(0x70));
       a_.sse(kPaddusb, xmm(kScratchFp), xmm(rhs));
@@ -1963,6 +1969,32 @@ void MacroAssembler::simdBitselect(Reg dst, Reg v1, Reg v2, Reg mask) {
   a_.sse(kPand, s, xmm(mask));
   a_.sse(kPxor, s, xmm(v2));
   a_.sse(sse::kMovaps, xmm(dst), s);
+}
+
+void MacroAssembler::simdTernary(Opcode op, Reg dst, Reg a, Reg b, Reg c) {
+  const Xmm s = xmm(kScratchFp), d = xmm(dst);
+  switch (op) {
+    case Opcode::F32x4RelaxedMadd: case Opcode::F32x4RelaxedNmadd: case Opcode::F64x2RelaxedMadd:
+    case Opcode::F64x2RelaxedNmadd: {
+      const bool is64 = op == Opcode::F64x2RelaxedMadd || op == Opcode::F64x2RelaxedNmadd;
+      a_.sse(sse::kMovaps, s, xmm(a));
+      a_.sse(is64 ? p66(0x59) : pNone(0x59), s, xmm(b));
+      a_.sse(sse::kMovaps, d, xmm(c));
+      if (op == Opcode::F32x4RelaxedMadd || op == Opcode::F64x2RelaxedMadd)
+        a_.sse(is64 ? kAddpd : kAddps, d, s);
+      else
+        a_.sse(is64 ? kSubpd : kSubps, d, s);
+      return;
+    }
+    case Opcode::I32x4RelaxedDotI8x16I7x16AddS:
+      a_.sse(sse::kMovaps, s, xmm(b));
+      a_.sse(kPmaddubsw, s, xmm(a));  // b unsigned times a signed, pairs summed (saturating)
+      v128Const(dst, splatWords(1), splatWords(1));
+      a_.sse(kPmaddwd, d, s);
+      a_.sse(kPaddd, d, xmm(c));
+      return;
+    default: return unhandledOp("simdTernary", op);
+  }
 }
 
 bool MacroAssembler::simdToIntSupported(Opcode op) {

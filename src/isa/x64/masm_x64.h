@@ -153,6 +153,9 @@ class MacroAssembler {
   void simdShift(wasm::Opcode op, Reg dst, Reg src, Reg count, Reg temp = Reg());
   // v128.bitselect: dst = (v1 & mask) | (v2 & ~mask), any registers the same.
   void simdBitselect(Reg dst, Reg v1, Reg v2, Reg mask);
+  // relaxed madd/nmadd (a * b + c, c - a * b, rounded twice) and relaxed dot-add; dst is none
+  // of the operands.
+  void simdTernary(wasm::Opcode op, Reg dst, Reg a, Reg b, Reg c);
   // any_true, all_true, bitmask: a vector to an i32 in a general register.
   static bool simdToIntSupported(wasm::Opcode op);
   void simdToInt(wasm::Opcode op, Reg dst, Reg src);

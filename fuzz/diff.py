@@ -304,6 +304,8 @@ class Fuzzer:
         self.categories = {c: 0 for c in ("wisp", "nan", "oracle")}
         self.stop = threading.Event()
         self.features = FEATURES + (["--enable-reference-types"] if args.reference_types else [])
+        if args.simd:
+            self.features.append("--enable-simd")
         self.harness = [args.harness, "--batch"]
         self.node = [args.node, str(Path(__file__).resolve().parent / "v8_exec.mjs"), "--batch"]
 
@@ -545,6 +547,8 @@ def main():
     parser.add_argument("--wasm-opt", default="wasm-opt")
     parser.add_argument("--node", default="node")
     parser.add_argument("--no-v8", action="store_true", help="compare with binaryen only")
+    parser.add_argument("--simd", action="store_true",
+                        help="let binaryen's modules use 128-bit SIMD (compared with binaryen only)")
     parser.add_argument("--reference-types", action="store_true",
                         help="let binaryen use reference types (most such modules are invalid)")
     parser.add_argument("--progress", type=float, default=60,
@@ -559,6 +563,8 @@ def main():
                         help="with --check: diverge from binaryen and V8 while they agree "
                              "(default), or from just one of them")
     args = parser.parse_args()
+    if args.simd:
+        args.no_v8 = True  # V8 cannot pass a v128 across the JS boundary its harness calls through
     for name, value in (("--count", args.count), ("--jobs", args.jobs), ("--batch", args.batch)):
         if value < 1:
             parser.error(f"{name} must be at least 1, not {value}")

@@ -78,7 +78,18 @@ std::string formatValue(const wisp::Val& value) {
       return formatDouble(value.f64());
     case wisp::ValType::FuncRef: return "funcref";  // binaryen prints a reference's type only
     case wisp::ValType::ExternRef: return "externref";
-    case wisp::ValType::V128: return "v128";
+    case wisp::ValType::V128: {  // as binaryen prints one: four i32 lanes in hex
+      const wisp::V128 v = value.v128();
+      std::string out = "i32x4";
+      for (int lane = 0; lane < 4; ++lane) {
+        uint32_t bits;
+        std::memcpy(&bits, v.bytes.data() + 4 * lane, 4);
+        char buffer[16];
+        std::snprintf(buffer, sizeof buffer, " 0x%08x", bits);
+        out += buffer;
+      }
+      return out;
+    }
   }
   return "?";
 }

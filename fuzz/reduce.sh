@@ -17,7 +17,7 @@ finding=$(cd "$finding" && pwd)  # wasm-reduce runs in a scratch folder
 case $mode in guard|explicit|any) ;; *) echo "reduce.sh: mode is guard, explicit or any, not '$mode'" >&2; exit 2;; esac
 case $oracle in both|binaryen|v8) ;; *) echo "reduce.sh: oracle is both, binaryen or v8, not '$oracle'" >&2; exit 2;; esac
 harness=${WISP_FUZZ_EXEC:-$(python3 -c "import sys; sys.path.insert(0, '$fuzz'); import diff; print(diff.default_harness())")}
-features="--mvp-features --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-bulk-memory --enable-multivalue"
+features="--mvp-features --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-bulk-memory --enable-multivalue${WISP_REDUCE_SIMD:+ --enable-simd}"
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

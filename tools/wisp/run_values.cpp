@@ -101,6 +101,57 @@ std::string formatFloat(Float value) {
   return std::string(text, result.ptr);
 }
 
+// A v128 as the results print it: a lane shape and its lanes, in one argument separated by
+// spaces or commas ("i32x4 1 2 3 4", "f32x4 1.5,-0,inf,nan", "i8x16 0 1 ... 15").
+std::variant<Val, std::string> parseV128(std::string_view text) {
+  std::vector<std::string_view> words;
+  size_t at = 0;
+  while (at < text.size()) {
+    const size_t end = text.find_first_of(" ,", at);
+    const std::string_view word = text.substr(at, end == std::string_view::npos ? text.npos : end - at);
+    if (!word.empty()) words.push_back(word);
+    if (end == std::string_view::npos) break;
+    at = end + 1;
+  }
+  struct Shape {
+    std::string_view name;
+    unsigned lanes, bits;
+    bool is_float;
+  };
+  static constexpr Shape kShapes[] = {{"i8x16", 16, 8, false}, {"i16x8", 8, 16, false},
+                                      {"i32x4", 4, 32, false}, {"i64x2", 2, 64, false},
+                                      {"f32x4", 4, 32, true},  {"f64x2", 2, 64, true}};
+  const Shape* shape = nullptr;
+  for (const Shape& candidate : kShapes)
+    if (!words.empty() && words[0] == candidate.name) shape = &candidate;
+  if (shape == nullptr)
+    return std::string("a v128 is a lane shape and its lanes, e.g. \"i32x4 1 2 3 4\" "
+                       "(i8x16, i16x8, i32x4, i64x2, f32x4 or f64x2)");
+  if (words.size() != shape->lanes + 1)
+    return std::string(shape->name) + " takes " + std::to_string(shape->lanes) + " lanes, got " +
+           std::to_string(words.size() - 1);
+  V128 value;
+  for (unsigned lane = 0; lane < shape->lanes; ++lane) {
+    const std::string_view word = words[lane + 1];
+    uint64_t bits;
+    if (shape->is_float && shape->bits == 32) {
+      auto parsed = parseFloat<float, uint32_t>(word);
+      if (auto* error = std::get_if<std::string>(&parsed)) return "lane " + std::to_string(lane) + ": " + *error;
+      bits = std::bit_cast<uint32_t>(std::get<float>(parsed));
+    } else if (shape->is_float) {
+      auto parsed = parseFloat<double, uint64_t>(word);
+      if (auto* error = std::get_if<std::string>(&parsed)) return "lane " + std::to_string(lane) + ": " + *error;
+      bits = std::bit_cast<uint64_t>(std::get<double>(parsed));
+    } else {
+      auto parsed = parseInteger(word, shape->bits, shape->name.data());
+      if (auto* error = std::get_if<std::string>(&parsed)) return "lane " + std::to_string(lane) + ": " + *error;
+      bits = std::get<uint64_t>(parsed);
+    }
+    std::memcpy(value.bytes.data() + lane * (shape->bits / 8), &bits, shape->bits / 8);
+  }
+  return Val(value);
+}
+
 }  // namespace
 
 std::variant<Val, std::string> parseArgument(std::string_view text, ValType type) {
@@ -125,6 +176,7 @@ std::variant<Val, std::string> parseArgument(std::string_view text, ValType type
       if (auto* error = std::get_if<std::string>(&value)) return *error;
       return Val(std::get<double>(value));
     }
+    case ValType::V128: return parseV128(text);
     default:
       return std::string("parameters of type ") + valTypeName(type) +
              " cannot be given on the command line";

@@ -42,6 +42,8 @@ struct CpuFeatures {
 
   // Only what every x86-64 CPU has (SSE2).
   static constexpr CpuFeatures baseline() { return {false, false, false, false, false}; }
+  // SSE4.1 and POPCNT, no AVX: the least that compiles SIMD (the SSE forms of its code).
+  static constexpr CpuFeatures sse41Level() { return {true, false, false, true, false}; }
   bool operator==(const CpuFeatures&) const = default;
 };
 

@@ -14,6 +14,8 @@ struct CpuFeatures {
   bool avx = false;     // VEX three-operand float arithmetic (no copy of the first operand)
 
   static constexpr CpuFeatures all() { return {true, true, true, true, true}; }
+  // What SIMD needs (SSE4.1, and POPCNT as every SSE4.1 CPU has it), without AVX.
+  static constexpr CpuFeatures sse41Level() { return {true, false, false, true, false}; }
   CpuFeatures operator&(const CpuFeatures& other) const {
     return {popcnt && other.popcnt, lzcnt && other.lzcnt, bmi1 && other.bmi1,
             sse41 && other.sse41, avx && other.avx};

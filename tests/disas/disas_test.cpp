@@ -107,6 +107,8 @@ bool compileOptionsOf(const fs::path& wat, wisp::codegen::CompileOptions& option
         options.explicit_bounds_checks = true;
       } else if (word == "baseline-cpu") {
         options.cpu_features = wisp::isa::CpuFeatures{};
+      } else if (word == "sse41-cpu") {
+        options.cpu_features = wisp::isa::CpuFeatures::sse41Level();
       } else if (word == "fuel") {
         options.consume_fuel = true;
       } else if (word == "epochs") {

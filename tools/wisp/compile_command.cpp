@@ -29,7 +29,7 @@ CLI::App* addCompileSubcommand(CLI::App& app, CompileOptions& options) {
       ->type_name("FILE.cwisp");
   addBoundsChecksOption(*compile, options.bounds_checks, "; `wisp run` must use the same");
   addCpuFeaturesOption(*compile, options.cpu_level,
-                       "host (the default: the optional instructions this CPU has) or baseline "
+                       "host (the default: the optional instructions this CPU has), sse4.1 (SSE4.1 and POPCNT, no AVX: SIMD's SSE forms) or baseline "
                        "(SSE2 only: the file runs on every x86-64 CPU)");
   compile->add_flag("--consume-fuel", options.consume_fuel,
                     "Compile fuel metering in, so that `wisp run --fuel N` can run the file");
@@ -48,6 +48,7 @@ int runCompile(const CompileOptions& options) {
   Config config;
   config.bounds_checks = options.bounds_checks;
   if (options.cpu_level == "baseline") config.cpu_features = CpuFeatures::baseline();
+  if (options.cpu_level == "sse4.1") config.cpu_features = CpuFeatures::sse41Level();
   config.consume_fuel = options.consume_fuel;
   config.epoch_interruption = options.epoch_interruption;
   Engine engine(config);

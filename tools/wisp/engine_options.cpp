@@ -19,8 +19,8 @@ CLI::Option* addBoundsChecksOption(CLI::App& command, BoundsChecks& mode, const 
 
 CLI::Option* addCpuFeaturesOption(CLI::App& command, std::string& level, const std::string& help) {
   return command.add_option("--cpu-features", level, help)
-      ->check(CLI::IsMember({"host", "baseline"}).description(""))
-      ->type_name("host|baseline");
+      ->check(CLI::IsMember({"host", "sse4.1", "baseline"}).description(""))
+      ->type_name("host|sse4.1|baseline");
 }
 
 }  // namespace wisp::cli

@@ -55,7 +55,7 @@ CLI::App* addExploreSubcommand(CLI::App& app, ExploreOptions& options) {
       ->type_name("PAGE.html");
   addBoundsChecksOption(*explore, options.bounds_checks, "");
   addCpuFeaturesOption(*explore, options.cpu_level,
-                       "host (the default: the optional instructions this CPU has) or baseline "
+                       "host (the default: the optional instructions this CPU has), sse4.1 (SSE4.1 and POPCNT, no AVX: SIMD's SSE forms) or baseline "
                        "(SSE2 only, as the oldest x86-64)");
   explore->footer(kExploreHelp);
   return explore;
@@ -86,6 +86,8 @@ int runExplore(const ExploreOptions& options) {
     compile_options.address_map_every_instruction = true;
     compile_options.explicit_bounds_checks = options.bounds_checks == BoundsChecks::Explicit;
     if (options.cpu_level == "baseline") compile_options.cpu_features = isa::CpuFeatures{};
+    if (options.cpu_level == "sse4.1")
+      compile_options.cpu_features = compile_options.cpu_features & isa::CpuFeatures::sse41Level();
     compile_options.function_compile_times = &compile_times;
     auto compiled = codegen::compileModule(module, type_ids, compile_options);
     if (!compiled)

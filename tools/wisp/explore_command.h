@@ -22,7 +22,7 @@ struct ExploreOptions {
   std::string file;
   std::string output;
   BoundsChecks bounds_checks = BoundsChecks::GuardRegion;
-  std::string cpu_level = "host";  // or "baseline": SSE2 only
+  std::string cpu_level = "host";  // or "sse4.1" (no AVX), or "baseline": SSE2 only
 };
 
 // Adds the `explore` subcommand to `app`, filling `options` when it parses.

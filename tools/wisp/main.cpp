@@ -42,7 +42,7 @@ int runCli(int argc, char** argv) {
       ->capture_default_str();
   wisp::cli::addBoundsChecksOption(*wast, wast_options.bounds_checks, ", no guard region");
   wisp::cli::addCpuFeaturesOption(*wast, wast_options.cpu_level,
-                                  "host (the default: whatever this CPU has) or baseline (SSE2 "
+                                  "host (the default: whatever this CPU has), sse4.1 (SSE4.1 and POPCNT, no AVX: SIMD's SSE forms) or baseline (SSE2 "
                                   "only, as the oldest x86-64: tests the fallback paths)");
   wast->add_flag("--interruption-checks", wast_options.interruption_checks,
                  "Compile with fuel metering and epoch checks (unlimited fuel, no deadline): "

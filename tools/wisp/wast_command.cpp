@@ -69,6 +69,7 @@ int runWast(const WastOptions& options) {
   Config config;
   config.bounds_checks = options.bounds_checks;
   if (options.cpu_level == "baseline") config.cpu_features = CpuFeatures::baseline();
+  if (options.cpu_level == "sse4.1") config.cpu_features = CpuFeatures::sse41Level();
   config.consume_fuel = config.epoch_interruption = options.interruption_checks;
   WastRunner runner(featuresForWast2jsonFlags(options.wast2json.flags), config);
   std::vector<CommandResult> results;

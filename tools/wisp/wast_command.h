@@ -17,7 +17,7 @@ struct WastOptions {
   Wast2jsonSettings wast2json;
   // The engine's bounds checks and CPU features, so the suite can run in each mode.
   BoundsChecks bounds_checks = BoundsChecks::GuardRegion;
-  std::string cpu_level = "host";  // "host" or "baseline" (CpuFeatures::baseline())
+  std::string cpu_level = "host";  // "host", "sse4.1" (CpuFeatures::sse41Level()) or "baseline"
   // Fuel metering and epoch checks compiled in (unlimited fuel, no deadline): the code with
   // them must compute exactly what it does without.
   bool interruption_checks = false;

@@ -511,7 +511,7 @@ inline void Assembler::vex(uint32_t op, Xmm dst, Xmm lhs, Xmm rhs) {
   const uint8_t pp = vexPp(op);
   const uint8_t r = static_cast<uint8_t>((~dst.id >> 3) & 1);
   const uint8_t vvvv = static_cast<uint8_t>(~lhs.id & 15);
-  if (rhs.id < 8) {  // two-byte VEX: C5 R.vvvv.L.pp (map 0F)
+  if (rhs.id < 8 && ((op >> 8) & 3) == 1) {  // two-byte VEX: C5 R.vvvv.L.pp (map 0F only)
     *p++ = 0xC5;
     *p++ = static_cast<uint8_t>((r << 7) | (vvvv << 3) | pp);
   } else {  // three-byte VEX: C4 R.X.B.mmmmm W.vvvv.L.pp
@@ -532,7 +532,7 @@ inline void Assembler::vex(uint32_t op, Xmm dst, Xmm lhs, const Mem& rhs) {
   const bool rip = rhs.label != Label::kInvalid;
   const uint8_t x = rip || !rhs.has_index ? 1 : static_cast<uint8_t>((~rhs.index >> 3) & 1);
   const uint8_t b = rip ? 1 : static_cast<uint8_t>((~rhs.base >> 3) & 1);
-  if (x && b) {
+  if (x && b && ((op >> 8) & 3) == 1) {
     *p++ = 0xC5;
     *p++ = static_cast<uint8_t>((r << 7) | (vvvv << 3) | pp);
   } else {

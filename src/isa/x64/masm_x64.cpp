@@ -1479,6 +1479,7 @@ bool MacroAssembler::simdBinopSupported(Opcode op) {
 
 void MacroAssembler::simdBinop(Opcode op, Reg dst, Reg lhs, Reg rhs, Reg temp) {
   auto two = [&](uint32_t form, Reg a, Reg b, bool commutative) {  // dst = a op b
+    if (features_.avx) return a_.vex(form, xmm(dst), xmm(a), xmm(b));  // no copies
     if (dst == b && dst != a) {
       if (commutative) return a_.sse(form, xmm(dst), xmm(a));
       a_.sse(sse::kMovaps, xmm(kScratchFp), xmm(b));

@@ -374,6 +374,24 @@ TEST(AssemblerX64, SimdForms) {
                           a.sse(form, x, y), b.emit(p.id, A(x), A(y)));
       }
   }
+  // The same binary forms in VEX three-operand encoding (used with AVX): asmjit's "v" twin.
+  for (const Packed& p : binops) {
+    bool swapped;
+    const uint32_t form = MacroAssembler::simdBinopEncoding(p.op, &swapped);
+    asmjit::String legacy;
+    ASSERT_EQ(asmjit::InstAPI::instIdToString(asmjit::Arch::kX64, p.id, legacy), asmjit::kErrorOk);
+    const std::string vex_name = std::string("v") + legacy.data();
+    const asmjit::InstId vex_id =
+        asmjit::InstAPI::stringToInstId(asmjit::Arch::kX64, vex_name.data(), vex_name.size());
+    ASSERT_NE(vex_id, asmjit::InstId(ax::Inst::kIdNone)) << vex_name;
+    for (uint8_t d = 0; d < 16; d += 5)
+      for (uint8_t l = 0; l < 16; l += 3)
+        for (uint8_t r = 0; r < 16; ++r) {
+          const Xmm x{d}, y{l}, z{r};
+          EXPECT_SAME_BYTES(vex_name + " " + name(x) + ", " + name(y) + ", " + name(z),
+                            a.vex(form, x, y, z), b.emit(vex_id, A(x), A(y), A(z)));
+        }
+  }
   for (const Packed& p : unops) {
     const uint32_t form = MacroAssembler::simdUnopEncoding(p.op);
     ASSERT_NE(form, 0u) << wasm::opcodeName(p.op);

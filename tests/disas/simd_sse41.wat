@@ -1,0 +1,30 @@
+;; disas: sse41-cpu
+;; The same functions as simd.wat at SSE4.1 without AVX (the SSE forms, with their copies).
+;; SIMD: the lane-wise forms of one instruction, the longer sequences (float min, the unsigned
+;; compares, shifts by a register, any_true), shuffles of one and of two operands, lanes, and
+;; v128 through memory, locals and calls.
+(module
+  (memory 1)
+  (func $arith (export "arith") (param v128 v128) (result v128)
+    (i32x4.add (i16x8.mul (local.get 0) (local.get 1)) (local.get 0)))
+  (func $float (export "float") (param v128 v128) (result v128)
+    (f32x4.min (f32x4.mul (local.get 0) (local.get 1)) (local.get 1)))
+  (func $compare (export "compare") (param v128 v128) (result v128)
+    (v128.and (i8x16.lt_u (local.get 0) (local.get 1)) (f64x2.ge (local.get 0) (local.get 1))))
+  (func $shift (export "shift") (param v128 i32) (result v128)
+    (i32x4.shl (local.get 0) (local.get 1)))
+  (func $any (export "any") (param v128) (result i32)
+    (v128.any_true (local.get 0)))
+  (func $shuffle_one (export "shuffle_one") (param v128 v128) (result v128)
+    (i8x16.shuffle 3 2 1 0 7 6 5 4 11 10 9 8 15 14 13 12 (local.get 0) (local.get 1)))
+  (func $shuffle_two (export "shuffle_two") (param v128 v128) (result v128)
+    (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23 (local.get 0) (local.get 1)))
+  (func $lanes (export "lanes") (param v128 f32) (result i32)
+    (i32x4.extract_lane 2 (f32x4.replace_lane 1 (local.get 0) (local.get 1))))
+  (func $memory (export "memory") (param i32)
+    (v128.store offset=16 (local.get 0)
+      (i32x4.add (v128.load (local.get 0)) (v128.const i32x4 1 2 3 4))))
+  (func $splat (export "splat") (param i32) (result v128)
+    (i8x16.splat (local.get 0)))
+  (func $call (export "call") (param v128) (result v128)
+    (call $arith (local.get 0) (call $shift (local.get 0) (i32.const 3)))))

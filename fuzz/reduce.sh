@@ -6,6 +6,7 @@
 # wasm-reduce keeps every change to FINDING_DIR/m.wasm after which Wisp (in the given
 # bounds-check mode, default any) still disagrees with binaryen while binaryen and V8 agree
 # (or, with binaryen or v8 last, disagrees with that one).
+# WISP_REDUCE_SIMD=1 for a finding of `diff.py --simd`.
 # Writes FINDING_DIR/reduced.wasm and reduced.wat, and prints what each engine does with it.
 set -euo pipefail
 fuzz=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +22,7 @@ features="--mvp-features --enable-sign-ext --enable-mutable-globals --enable-non
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-check="python3 $fuzz/diff.py --harness $harness --check-mode $mode --check-oracle $oracle --timeout 5 --check $scratch/test.wasm"
+check="python3 $fuzz/diff.py --harness $harness --check-mode $mode --check-oracle $oracle --timeout 5 ${WISP_REDUCE_SIMD:+--simd }--check $scratch/test.wasm"
 cp "$finding/m.wasm" "$scratch/test.wasm"
 first=$($check 2>&1 || true)
 [[ $first == "wisp diverges"* ]] || { echo "reduce.sh: $finding/m.wasm shows no such divergence: $first" >&2; exit 1; }

@@ -1,7 +1,8 @@
 ;; disas: sse41-cpu
 ;; The same functions as simd.wat at SSE4.1 without AVX (the SSE forms, with their copies).
 ;; SIMD: the lane-wise forms of one instruction, the longer sequences (float min, the unsigned
-;; compares, shifts by a register, any_true), shuffles of one and of two operands, lanes, and
+;; compares, shifts by a register, any_true), shuffles (pshufd, an interleave, palignr, pshufb of
+;; one operand and of two), lanes, and
 ;; v128 through memory, locals and calls.
 (module
   (memory 1)
@@ -19,6 +20,12 @@
     (i8x16.shuffle 3 2 1 0 7 6 5 4 11 10 9 8 15 14 13 12 (local.get 0) (local.get 1)))
   (func $shuffle_two (export "shuffle_two") (param v128 v128) (result v128)
     (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23 (local.get 0) (local.get 1)))
+  (func $shuffle_dwords (export "shuffle_dwords") (param v128 v128) (result v128)
+    (i8x16.shuffle 28 29 30 31 16 17 18 19 20 21 22 23 20 21 22 23 (local.get 0) (local.get 1)))
+  (func $shuffle_rotate (export "shuffle_rotate") (param v128 v128) (result v128)
+    (i8x16.shuffle 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 (local.get 0) (local.get 1)))
+  (func $shuffle_general (export "shuffle_general") (param v128 v128) (result v128)
+    (i8x16.shuffle 31 0 30 1 29 2 28 3 27 4 26 5 25 6 24 7 (local.get 0) (local.get 1)))
   (func $lanes (export "lanes") (param v128 f32) (result i32)
     (i32x4.extract_lane 2 (f32x4.replace_lane 1 (local.get 0) (local.get 1))))
   (func $memory (export "memory") (param i32)

@@ -2037,9 +2037,43 @@ void MacroAssembler::simdToInt(Opcode op, Reg dst, Reg src) {
   }
 }
 
+namespace {
+// The two-operand shuffles one instruction does: the interleaves (punpck*) and the byte
+// rotation of lhs:rhs (palignr); kind and the instruction's immediate, or nothing.
+struct ShufflePattern {
+  uint32_t form = 0;
+  bool align = false;  // palignr with `shift`
+  uint8_t shift = 0;
+};
+ShufflePattern twoOperandPattern(const uint8_t* lanes) {
+  auto matches = [&](auto expected) {
+    for (int i = 0; i < 16; ++i)
+      if ((lanes[i] & 31) != expected(i)) return false;
+    return true;
+  };
+  // Interleaving elements of `size` bytes from the low (or high) halves: lhs element, rhs element.
+  for (int size : {1, 2, 4, 8}) {
+    for (int high = 0; high < 2; ++high) {
+      auto interleave = [&](int i) {
+        const int element = i / (2 * size), byte = i % size, from_rhs = (i / size) & 1;
+        return 8 * high + element * size + byte + 16 * from_rhs;
+      };
+      if (!matches(interleave)) continue;
+      static constexpr uint8_t kLow[] = {0x60, 0x61, 0x62, 0x6C}, kHigh[] = {0x68, 0x69, 0x6A, 0x6D};
+      const int k = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
+      return {p66(high ? kHigh[k] : kLow[k]), false, 0};
+    }
+  }
+  for (int shift = 1; shift < 16; ++shift)
+    if (matches([&](int i) { return shift + i; })) return {p66(0x0F, 3), true, static_cast<uint8_t>(shift)};
+  return {};
+}
+}  // namespace
+
 void MacroAssembler::simdShuffle(Reg dst, Reg lhs, Reg rhs, const uint8_t* lanes, Reg temp) {
-  // pshufb of each operand by its own mask (0x80 zeroes a lane), or of one when every lane
-  // comes from it.
+  // One instruction where the pattern has one (pshufd for whole dwords of one operand, an
+  // interleave, a byte rotation); else pshufb of each operand by its own mask (0x80 zeroes a
+  // lane), or of one when every lane comes from it.
   uint8_t from_lhs[16], from_rhs[16];
   bool uses_lhs = false, uses_rhs = false;
   for (int i = 0; i < 16; ++i) {
@@ -2055,6 +2089,30 @@ void MacroAssembler::simdShuffle(Reg dst, Reg lhs, Reg rhs, const uint8_t* lanes
     return v;
   };
   const Xmm s = xmm(kScratchFp), t = xmm(temp), d = xmm(dst);
+  if (uses_lhs != uses_rhs) {  // one operand: whole dwords moved by pshufd?
+    const uint8_t* index = uses_lhs ? from_lhs : from_rhs;
+    uint8_t imm = 0;
+    bool dwords = true;
+    for (int k = 0; k < 4 && dwords; ++k) {
+      const uint8_t first = index[4 * k];
+      dwords = first % 4 == 0;
+      for (int b = 1; b < 4 && dwords; ++b) dwords = index[4 * k + b] == first + b;
+      imm |= static_cast<uint8_t>((first / 4) << (2 * k));
+    }
+    if (dwords) return a_.sseImm(kPshufd, 4, d.id, xmm(uses_lhs ? lhs : rhs).id, imm);
+  } else if (const ShufflePattern pattern = twoOperandPattern(lanes); pattern.form != 0) {
+    // dst = lhs op rhs; palignr takes the high part (rhs) as its destination.
+    const Reg first = pattern.align ? rhs : lhs, second = pattern.align ? lhs : rhs;
+    if (dst == second && dst != first) {
+      a_.sse(sse::kMovaps, s, xmm(second));
+      if (dst != first) a_.sse(sse::kMovaps, d, xmm(first));
+      if (pattern.align) return a_.sseImm(pattern.form, 4, d.id, s.id, pattern.shift);
+      return a_.sse(pattern.form, d, s);
+    }
+    if (dst != first) a_.sse(sse::kMovaps, d, xmm(first));
+    if (pattern.align) return a_.sseImm(pattern.form, 4, d.id, xmm(second).id, pattern.shift);
+    return a_.sse(pattern.form, d, xmm(second));
+  }
   if (uses_rhs) {
     v128Const(kScratchFp, half(from_rhs, 0), half(from_rhs, 8));
     a_.sse(sse::kMovaps, t, xmm(rhs));

@@ -417,6 +417,10 @@ TEST(AssemblerX64, SimdForms) {
       {Assembler::kOp(0x17, 2, 0x66), ax::Inst::kIdPtest},
       {Assembler::kOp(0x00, 2, 0x66), ax::Inst::kIdPshufb},
       {Assembler::kOp(0x6C, 1, 0x66), ax::Inst::kIdPunpcklqdq},
+      {Assembler::kOp(0x6D, 1, 0x66), ax::Inst::kIdPunpckhqdq},
+      {Assembler::kOp(0x60, 1, 0x66), ax::Inst::kIdPunpcklbw}, {Assembler::kOp(0x68, 1, 0x66), ax::Inst::kIdPunpckhbw},
+      {Assembler::kOp(0x61, 1, 0x66), ax::Inst::kIdPunpcklwd}, {Assembler::kOp(0x69, 1, 0x66), ax::Inst::kIdPunpckhwd},
+      {Assembler::kOp(0x62, 1, 0x66), ax::Inst::kIdPunpckldq}, {Assembler::kOp(0x6A, 1, 0x66), ax::Inst::kIdPunpckhdq},
       {Assembler::kOp(0xDF, 1, 0x66), ax::Inst::kIdPandn},
       {Assembler::kOp(0xF1, 1, 0x66), ax::Inst::kIdPsllw}, {Assembler::kOp(0xF2, 1, 0x66), ax::Inst::kIdPslld},
       {Assembler::kOp(0xF3, 1, 0x66), ax::Inst::kIdPsllq}, {Assembler::kOp(0xD1, 1, 0x66), ax::Inst::kIdPsrlw},
@@ -433,6 +437,7 @@ TEST(AssemblerX64, SimdForms) {
       EXPECT_SAME_BYTES("cmppd " + what, a.sseImm(Assembler::kOp(0xC2, 1, 0x66), 4, x.id, y.id, 4), b.cmppd(A(x), A(y), 4));
       EXPECT_SAME_BYTES("roundps " + what, a.sseImm(Assembler::kOp(0x08, 3, 0x66), 4, x.id, y.id, 2), b.roundps(A(x), A(y), 2));
       EXPECT_SAME_BYTES("roundpd " + what, a.sseImm(Assembler::kOp(0x09, 3, 0x66), 4, x.id, y.id, 1), b.roundpd(A(x), A(y), 1));
+      EXPECT_SAME_BYTES("palignr " + what, a.sseImm(Assembler::kOp(0x0F, 3, 0x66), 4, x.id, y.id, 5), b.palignr(A(x), A(y), 5));
       EXPECT_SAME_BYTES("pblendw " + what, a.sseImm(Assembler::kOp(0x0E, 3, 0x66), 4, x.id, y.id, 0x55), b.pblendw(A(x), A(y), 0x55));
       EXPECT_SAME_BYTES("psrlq imm " + what, a.sseImm(Assembler::kOp(0x73, 1, 0x66), 4, 2, y.id, 13), b.psrlq(A(y), 13));
       EXPECT_SAME_BYTES("psllq imm " + what, a.sseImm(Assembler::kOp(0x73, 1, 0x66), 4, 6, y.id, 32), b.psllq(A(y), 32));

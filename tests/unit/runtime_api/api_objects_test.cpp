@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 
 #include "test_modules.h"
 #include "wisp/wisp.h"
@@ -211,6 +212,52 @@ TEST_F(ApiTest, ValuesKeepTheirBits) {
   v.bytes[15] = 0xFF;
   EXPECT_EQ(Val(v).v128(), v);
   EXPECT_EQ(Val(v).toString(), "v128:0xff000000000000000000000000000001");
+}
+
+// v128 across the embedding API both ways: a dynamic call with v128 arguments and result, into
+// wasm that calls a host function taking and returning v128 (lane-wise work on both sides).
+TEST_F(ApiTest, V128CrossesCallsBothWays) {
+  auto lanes = [](std::initializer_list<uint32_t> words) {
+    V128 v;
+    size_t at = 0;
+    for (uint32_t w : words) std::memcpy(v.bytes.data() + 4 * at++, &w, 4);
+    return v;
+  };
+  auto word = [](const V128& v, int lane) {
+    uint32_t w;
+    std::memcpy(&w, v.bytes.data() + 4 * lane, 4);
+    return w;
+  };
+  FuncType host_type{{ValType::V128, ValType::I32}, {ValType::V128}};
+  Result<Func> host = Func::create(store_, host_type, [&](std::span<const Val> params, std::span<Val> results) {
+    V128 v = params[0].v128();
+    for (int lane = 0; lane < 4; ++lane) {  // each lane times the i32
+      const uint32_t w = word(v, lane) * static_cast<uint32_t>(params[1].i32());
+      std::memcpy(v.bytes.data() + 4 * lane, &w, 4);
+    }
+    results[0] = Val(v);
+  });
+  ASSERT_TRUE(host.ok()) << host.error().describe();
+  ASSERT_TRUE(linker_.define("host", "scale", *host).ok());
+  Module module = compile(R"(
+    (module
+      (import "host" "scale" (func $scale (param v128 i32) (result v128)))
+      (func (export "f") (param $a v128) (param $b v128) (result v128)
+        (i32x4.add (call $scale (local.get $a) (i32.const 3)) (local.get $b))))
+  )");
+  Result<Instance> instance = linker_.instantiate(store_, module);
+  ASSERT_TRUE(instance.ok()) << instance.error().describe();
+  std::optional<Func> f = instance->getFunc("f");
+  ASSERT_TRUE(f.has_value());
+  const Val args[] = {Val(lanes({1, 2, 0x80000000u, 7})), Val(lanes({10, 20, 30, 40}))};
+  Val results[1];
+  ASSERT_TRUE(f->call(args, results).ok());
+  ASSERT_EQ(results[0].type(), ValType::V128);
+  const V128 out = results[0].v128();
+  EXPECT_EQ(word(out, 0), 13u);
+  EXPECT_EQ(word(out, 1), 26u);
+  EXPECT_EQ(word(out, 2), 0x80000000u * 3u + 30u);
+  EXPECT_EQ(word(out, 3), 61u);
 }
 
 TEST_F(ApiTest, InstanceCreateWithOrderedImports) {

@@ -445,10 +445,11 @@ void FunctionCompiler::emitBrIf(uint32_t depth) {
   // alone, can run on both paths: the taken one then needs no jump around them.
   const bool harmless_on_both_paths =
       moves_.every([&](const MoveLocation& dst, const MoveLocation& src, wasm::ValType type) {
+        if (!dst.isReg() || used_.has(dst.reg)) return false;
         const bool zeroed_with_xor =
             src.isConst() && dst.reg.isGp() &&
             (type == wasm::ValType::I32 ? static_cast<uint32_t>(src.bits) : src.bits) == 0;
-        return dst.isReg() && !used_.has(dst.reg) && !zeroed_with_xor;
+        return !zeroed_with_xor;
       });
   if (harmless_on_both_paths) {
     emitMoves();

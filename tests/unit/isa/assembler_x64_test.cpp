@@ -363,9 +363,8 @@ TEST(AssemblerX64, SimdForms) {
       {Opcode::F32x4ConvertI32x4S, ax::Inst::kIdCvtdq2ps},
       {Opcode::F64x2ConvertLowI32x4S, ax::Inst::kIdCvtdq2pd},
   };
-  for (const Packed& p : binops) {
-    bool swapped;
-    const uint32_t form = MacroAssembler::simdBinopEncoding(p.op, &swapped);
+  // The MacroAssembler's encoding of `p.op` (legacy SSE, dst op= src) is asmjit's `p.id`.
+  auto sameTwoRegisterForms = [&](const Packed& p, uint32_t form) {
     ASSERT_NE(form, 0u) << wasm::opcodeName(p.op);
     for (uint8_t d = 0; d < 16; d += 3)
       for (uint8_t s = 0; s < 16; ++s) {
@@ -373,6 +372,10 @@ TEST(AssemblerX64, SimdForms) {
         EXPECT_SAME_BYTES(std::string(wasm::opcodeName(p.op)) + " " + name(x) + ", " + name(y),
                           a.sse(form, x, y), b.emit(p.id, A(x), A(y)));
       }
+  };
+  for (const Packed& p : binops) {
+    bool swapped;
+    sameTwoRegisterForms(p, MacroAssembler::simdBinopEncoding(p.op, &swapped));
   }
   // The same binary forms in VEX three-operand encoding (used with AVX): asmjit's "v" twin.
   for (const Packed& p : binops) {
@@ -392,16 +395,7 @@ TEST(AssemblerX64, SimdForms) {
                             a.vex(form, x, y, z), b.emit(vex_id, A(x), A(y), A(z)));
         }
   }
-  for (const Packed& p : unops) {
-    const uint32_t form = MacroAssembler::simdUnopEncoding(p.op);
-    ASSERT_NE(form, 0u) << wasm::opcodeName(p.op);
-    for (uint8_t d = 0; d < 16; d += 3)
-      for (uint8_t s = 0; s < 16; ++s) {
-        const Xmm x{d}, y{s};
-        EXPECT_SAME_BYTES(std::string(wasm::opcodeName(p.op)) + " " + name(x) + ", " + name(y),
-                          a.sse(form, x, y), b.emit(p.id, A(x), A(y)));
-      }
-  }
+  for (const Packed& p : unops) sameTwoRegisterForms(p, MacroAssembler::simdUnopEncoding(p.op));
   // The forms inside the MacroAssembler's longer sequences (min/max, compares, conversions,
   // shifts, any_true/bitmask, popcnt), by their opcodes.
   const struct {

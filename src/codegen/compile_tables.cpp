@@ -25,7 +25,7 @@ void FunctionCompiler::visitRefIsNull() {
 void FunctionCompiler::visitRefFunc(uint32_t function_index) {
   if (dead_) return;
   const Reg dst = allocReg(RegClass::Gp);
-  masm_.leaPtr(dst, {x64::kVmctxReg, Reg(),
+  masm_.leaPtr(dst, {isa::target::kVmctxReg, Reg(),
                      static_cast<int32_t>(context_.offsets.function(function_index))});
   pushReg(ValType::FuncRef, dst);
   out_.ref_functions.push_back(function_index);  // so instantiation defines its entry
@@ -34,7 +34,7 @@ void FunctionCompiler::visitRefFunc(uint32_t function_index) {
 // Leaves the address of element `index` of `table` in `elements` after a bounds check.
 static isa::Address tableElement(isa::MacroAssembler& masm, const ModuleContext& context,
                                  uint32_t table, Reg index, Reg elements, isa::Label out_of_bounds) {
-  masm.loadPtr(elements, {x64::kVmctxReg, Reg(), static_cast<int32_t>(context.offsets.table(table))});
+  masm.loadPtr(elements, {isa::target::kVmctxReg, Reg(), static_cast<int32_t>(context.offsets.table(table))});
   masm.branchCompareMem32(isa::Cond::GeU, index, {elements, Reg(), runtime::VMTable::kSizeOffset},
                           out_of_bounds);
   masm.loadPtr(elements, {elements, Reg(), runtime::VMTable::kElementsOffset});
@@ -58,7 +58,7 @@ void FunctionCompiler::visitTableGet(uint32_t table) {
                        wasmOffset(), 0, 0};
     masm_.branchCompareMem64(
         isa::Cond::Eq, value,
-        {x64::kVmctxReg, Reg(), static_cast<int32_t>(runtime::VMOffsets::kLazyFuncRefOffset)},
+        {isa::target::kVmctxReg, Reg(), static_cast<int32_t>(runtime::VMOffsets::kLazyFuncRefOffset)},
         read.slow);
     masm_.bind(read.resume);
     addLazyTableRead(read, /*save_live_registers=*/true);

@@ -42,7 +42,7 @@ class Func {
   template <typename F>
   static Result<Func> create(Store& store, const FuncType& type, F&& callback);
   // A typed host function from a C++ callable taking and returning int32_t, uint32_t, int64_t,
-  // uint64_t, float or double (or void / Result<T> as the return): wasm calls it directly in
+  // uint64_t, float, double or V128 (or void / Result<T> as the return): wasm calls it directly in
   // the platform C convention, with no Val conversions.
   template <typename F>
   static Result<Func> wrap(Store& store, F&& callable);
@@ -98,15 +98,15 @@ template <typename R, typename... Params>
 class TypedFunc<R(Params...)> {
  public:
   static_assert(std::is_void_v<R> || detail::kIsNativeType<R>,
-                "typed calls return void, an integer, float or double");
+                "typed calls return void, an integer, float, double or V128");
 
   // Straight into the native-to-wasm trampoline: on success nothing but its status check.
   Result<R> call(Params... params) const {
-    const detail::StatusReturn<R> out = invoke(params...);
-    if (detail::statusOf<R>(out) != detail::kStatusReturned) [[unlikely]]
-      return callFailed(detail::statusOf<R>(out), params...);
+    const Out out = invoke(params...);
+    if (detail::statusOf<NativeR>(out) != detail::kStatusReturned) [[unlikely]]
+      return callFailed(detail::statusOf<NativeR>(out), params...);
     if constexpr (std::is_void_v<R>) return {};
-    else return out.value;
+    else return detail::fromNative<R>(out.value);
   }
 
   Func func() const { return func_; }
@@ -116,9 +116,12 @@ class TypedFunc<R(Params...)> {
   TypedFunc(Func func, void* entry, void* vmctx, void* code)
       : func_(func), store_(func.store_), entry_(entry), vmctx_(vmctx), code_(code) {}
 
-  detail::StatusReturn<R> invoke(Params... params) const {
-    using Entry = detail::StatusReturn<R> (*)(void* callee_vmctx, void* callee_code, Params...);
-    return reinterpret_cast<Entry>(entry_)(vmctx_, code_, params...);
+  using NativeR = detail::NativeOf<R>;
+  using Out = detail::StatusReturn<NativeR>;
+
+  Out invoke(Params... params) const {
+    using Entry = Out (*)(void* callee_vmctx, void* callee_code, detail::NativeOf<Params>...);
+    return reinterpret_cast<Entry>(entry_)(vmctx_, code_, detail::toNative(params)...);
   }
 
   // A trap, or a thread that has not run wasm yet: prepared once, then the call runs again.
@@ -126,11 +129,11 @@ class TypedFunc<R(Params...)> {
     if (status == detail::kStatusThreadNotReady) {
       if (Result<void> prepared = detail::prepareThreadForCalls(); !prepared)
         return prepared.error();
-      const detail::StatusReturn<R> out = invoke(params...);
-      status = detail::statusOf<R>(out);
+      const Out out = invoke(params...);
+      status = detail::statusOf<NativeR>(out);
       if (status == detail::kStatusReturned) {
         if constexpr (std::is_void_v<R>) return {};
-        else return out.value;
+        else return detail::fromNative<R>(out.value);
       }
     }
     return detail::trappedCallError();

@@ -1,6 +1,7 @@
 // The WebAssembly types as the API presents them.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,6 +19,12 @@ enum class ValType : uint8_t {
   V128 = 0x7B,
   FuncRef = 0x70,
   ExternRef = 0x6F,
+};
+
+// A v128 value: its lanes in memory order (lane 0 first, each lane little-endian).
+struct V128 {
+  std::array<uint8_t, 16> bytes{};
+  bool operator==(const V128&) const = default;
 };
 
 const char* valTypeName(ValType type);  // "i32"

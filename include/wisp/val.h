@@ -18,11 +18,6 @@ namespace wisp {
 class Func;
 class Store;
 
-struct V128 {
-  std::array<uint8_t, 16> bytes{};  // little-endian lanes
-  bool operator==(const V128&) const = default;
-};
-
 // Host data a wasm externref points at; the store owns it and keeps it alive as long as the
 // store lives. Two ExternRefs are equal when they are the same reference.
 class ExternRef {

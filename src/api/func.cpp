@@ -1,5 +1,6 @@
 // Calls into wasm (dynamic and typed) and host functions (dynamic and typed).
 #include <algorithm>
+#include <cstddef>
 #include <array>
 #include <memory>
 #include <new>
@@ -7,11 +8,16 @@
 
 #include "api/conversions.h"
 #include "runtime/trap_handler.h"
+#include "trampoline/trampolines.h"
 
 namespace wisp {
 
 static_assert(offsetof(runtime::VMHostFuncContext, host_data) == detail::kHostDataOffset,
               "detail::hostData reads the callable at this offset");
+static_assert(offsetof(detail::WithStatus<detail::NativeV128>, status) ==
+                      trampoline::kV128ResultStatusOffset &&
+                  sizeof(detail::WithStatus<detail::NativeV128>) == trampoline::kV128ResultBytes,
+              "the trampolines return a v128 result and its status through memory so laid out");
 
 namespace {
 

@@ -31,7 +31,8 @@ Address at(Reg base, int64_t disp) { return {base, Reg(), static_cast<int32_t>(d
 //   [fp]                  the host's frame pointer
 //   [fp - 8 * saved]      target::kHostCalleeSaved
 //   [fp - kRecordBelowFp] the EntryRecord
-//   [fp - kSlotBelowFp]   one word: array-to-wasm keeps the values pointer there
+//   [fp - kSlotBelowFp]   one word: array-to-wasm keeps the values pointer there, an entry
+//                         with a v128 result the address its result goes to
 //   [sp, ...)             the outgoing stack area of the wasm call
 // The entry fills the record (the call's sp and fp, its landing pad) and makes it the head of
 // the thread's chain; a trap anywhere below resumes at the landing pad with sp and fp as they
@@ -55,9 +56,11 @@ int32_t threadField(uint32_t offset) {
 // wasm call (`emit_call`: arguments, the call, results), the head put back. `restores` says the
 // entry changed the limits' stack limit for its run (save_limits below recorded what to put
 // back); such an entry gets its own copy of all this, so the usual one tests no flag.
+// `result_address`, when valid, is the register the result's address goes back in, which
+// the way out loads from the slot and stores the status through.
 template <typename EmitCall>
-void emitActivation(isa::MacroAssembler& masm, Reg status, bool restores, isa::Label leave,
-                    const EmitCall& emit_call) {
+void emitActivation(isa::MacroAssembler& masm, Reg status, Reg result_address, bool restores,
+                    isa::Label leave, const EmitCall& emit_call) {
   const Reg t0 = target::kEntryTemps[0], t1 = target::kEntryTemps[1];
   const isa::Label landing = masm.newLabel(), unchain = masm.newLabel();
   masm.loadThreadLocal(t0, threadField(ThreadEntryState::kInnermostOffset));
@@ -86,6 +89,10 @@ void emitActivation(isa::MacroAssembler& masm, Reg status, bool restores, isa::L
     masm.jump(leave);
   } else {
     masm.bind(leave);
+    if (result_address.valid()) {
+      masm.loadPtr(result_address, at(target::kFramePointer, -kSlotBelowFp));
+      masm.storePtr(at(result_address, kV128ResultStatusOffset), status);
+    }
     masm.leaPtr(target::kStackPointer, at(target::kFramePointer, -kSavedBytes));
     for (size_t i = std::size(target::kHostCalleeSaved); i-- > 0;)
       masm.pop(target::kHostCalleeSaved[i]);
@@ -100,10 +107,12 @@ void emitActivation(isa::MacroAssembler& masm, Reg status, bool restores, isa::L
 
 // A host-to-wasm entry: the frame above, the callee's vmctx in the pinned register, `outgoing`
 // bytes of stack area for the wasm call, then one activation (emitActivation) around
-// `emit_call`; `status` gets the EntryStatus.
+// `emit_call`; `status` gets the EntryStatus. An entry whose result goes through memory gets
+// the address in `result_address_arg` (kept in the slot) and gives it back in
+// `result_address`.
 template <typename EmitCall>
 void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing, Reg status,
-                    const EmitCall& emit_call) {
+                    Reg result_address_arg, Reg result_address, const EmitCall& emit_call) {
   const Reg t0 = target::kEntryTemps[0], t1 = target::kEntryTemps[1],
             t2 = target::kEntryTemps[2];
   const isa::Label check_stack_limit = masm.newLabel(), stack_limit_kept = masm.newLabel(),
@@ -113,6 +122,9 @@ void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing,
   masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
   for (Reg reg : target::kHostCalleeSaved) masm.push(reg);
   masm.adjustStack(kSlotBelowFp - kSavedBytes + static_cast<int32_t>(outgoing));
+  // Before any way out: even an unready thread's status goes through it.
+  if (result_address_arg.valid())
+    masm.storePtr(at(target::kFramePointer, -kSlotBelowFp), result_address_arg);
   masm.move(target::kVmctxReg, vmctx_arg, ValType::I64);
   // The usual case: the limits hold this thread's stack limit and we run on its stack, which
   // also tells that the thread is ready (its stack size is 0 until then). Anything else is
@@ -126,7 +138,7 @@ void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing,
   masm.branchCompareThreadLocal(isa::Cond::GeU, t0, threadField(ThreadEntryState::kStackSizeOffset),
                                 check_stack_limit);
   masm.bind(stack_limit_kept);
-  emitActivation(masm, status, /*restores=*/false, leave, emit_call);
+  emitActivation(masm, status, result_address, /*restores=*/false, leave, emit_call);
 
   // The stack limit is not known right for this thread and stack: what
   // runtime::enterStackLimit does (trap_handler.cpp). The thread may not even be ready.
@@ -178,7 +190,7 @@ void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing,
   masm.storeImm(at(t0, RuntimeLimits::kStackLimitFromThreadOffset), ValType::I64,
                 RuntimeLimits::kNoLimitOnOtherStack);
   masm.bind(stack_limit_restored_on_exit);
-  emitActivation(masm, status, /*restores=*/true, leave, emit_call);
+  emitActivation(masm, status, result_address, /*restores=*/true, leave, emit_call);
   // An unready thread leaves before anything was recorded.
   masm.bind(not_ready);
   masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::ThreadNotReady));
@@ -214,7 +226,8 @@ void emitArrayToWasm(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
   const std::span<const Reg> host_args = target::kSysVConvention.gp_params;
   const Reg values = target::kTrampolineTempGp;
-  emitHostToWasm(masm, host_args[0], wasm_sig.stackAreaBytes(), target::entryStatusRegister(false), [&] {
+  emitHostToWasm(masm, host_args[0], wasm_sig.stackAreaBytes(), target::entryStatusRegister(false),
+                 Reg(), Reg(), [&] {
     masm.storePtr(at(target::kFramePointer, -kSlotBelowFp), host_args[2]);
     masm.move(target::kCallTargetGp, host_args[1], ValType::I64);
     masm.move(values, host_args[2], ValType::I64);
@@ -243,6 +256,27 @@ wasm::FuncType withLeadingPointers(const wasm::FuncType& type, uint32_t pointers
   return native;
 }
 
+// A crossing's native signature: `pointers` leading pointers, then the wasm parameters, and a
+// {result, status} struct. With a v128 result the struct comes back through memory at
+// `result_address` (value first, then the status); otherwise in registers.
+struct NativeSignature {
+  isa::ABISig sig;
+  size_t first_pointer = 0;  // sig.params index of the first leading pointer
+  Reg result_address;
+  bool indirectResult() const { return result_address.valid(); }
+  const isa::ABIArg& pointer(size_t k) const { return sig.params[first_pointer + k]; }
+};
+
+NativeSignature nativeSignature(const wasm::FuncType& type, uint32_t pointers) {
+  const bool indirect = type.results().size() == 1 && type.results()[0] == ValType::V128;
+  const uint32_t hidden = indirect && target::kIndirectResultIsFirstParam ? 1 : 0;
+  NativeSignature out;
+  out.sig = isa::computeSignature(withLeadingPointers(type, pointers + hidden), target::kSysVConvention);
+  out.first_pointer = hidden;
+  if (indirect) out.result_address = out.sig.params[0].reg;
+  return out;
+}
+
 // The register of a native signature's status word (see target::entryStatusRegister).
 Reg statusRegisterOf(const isa::ABISig& native_sig) {
   return target::entryStatusRegister(!native_sig.results.empty() &&
@@ -253,21 +287,25 @@ Reg statusRegisterOf(const isa::ABISig& native_sig) {
 // (a bare status for no result).
 void emitNativeToWasm(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
-  const isa::ABISig native_sig =
-      isa::computeSignature(withLeadingPointers(type, 2), target::kSysVConvention);
-  const Reg code = native_sig.params[1].reg;
+  const NativeSignature native = nativeSignature(type, 2);
+  const isa::ABISig& native_sig = native.sig;
+  const Reg code = native.pointer(1).reg;
   // The code pointer stays where it came unless a wasm argument goes to its register.
   bool code_overwritten = false;
   for (const isa::ABIArg& p : wasm_sig.params) code_overwritten |= p.inRegister() && p.reg == code;
-  // One result at most: the same register in both conventions.
-  emitHostToWasm(masm, native_sig.params[0].reg, wasm_sig.stackAreaBytes(),
-                 statusRegisterOf(native_sig), [&] {
+  // One result at most: the same register in both conventions, or through memory.
+  const Reg status =
+      native.indirectResult() ? target::kTrampolineTempGp : statusRegisterOf(native_sig);
+  const Reg result_address = native.indirectResult() ? target::kIndirectResultReturn : Reg();
+  emitHostToWasm(masm, native.pointer(0).reg, wasm_sig.stackAreaBytes(), status,
+                 native.result_address, result_address, [&] {
     if (code_overwritten) masm.move(target::kCallTargetGp, code, ValType::I64);
-    // The System V registers shift down by the two pointers; in order, no move clobbers a
+    // The System V registers shift down by the leading pointers; in order, no move clobbers a
     // source still to be read.
+    const size_t first_param = native.first_pointer + 2;
     for (size_t k = 0; k < wasm_sig.params.size(); ++k) {
       const isa::ABIArg& dst = wasm_sig.params[k];
-      const isa::ABIArg& src = native_sig.params[k + 2];
+      const isa::ABIArg& src = native_sig.params[k + first_param];
       const Address src_stack = at(target::kFramePointer, 16 + src.stack_offset);
       if (dst.inRegister() && src.inRegister()) masm.move(dst.reg, src.reg, dst.type);
       else if (dst.inRegister()) masm.load(dst.reg, src_stack, dst.type);
@@ -275,6 +313,10 @@ void emitNativeToWasm(isa::MacroAssembler& masm, const wasm::FuncType& type) {
       else masm.copySlot(at(target::kStackPointer, dst.stack_offset), src_stack, dst.type);
     }
     masm.callRegister(code_overwritten ? target::kCallTargetGp : code);
+    if (native.indirectResult()) {
+      masm.loadPtr(target::kTrampolineTempGp, at(target::kFramePointer, -kSlotBelowFp));
+      masm.store(at(target::kTrampolineTempGp, 0), wasm_sig.results[0].reg, ValType::V128);
+    }
   });
 }
 
@@ -316,18 +358,21 @@ void emitWasmToArray(isa::MacroAssembler& masm, const wasm::FuncType& type) {
 // status for no result).
 void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
-  const isa::ABISig native_sig =
-      isa::computeSignature(withLeadingPointers(type, 1), target::kSysVConvention);
+  const NativeSignature native = nativeSignature(type, 1);
+  const isa::ABISig& native_sig = native.sig;
   const isa::Label unwind = masm.newLabel();
   recordExit(masm);
   masm.push(target::kFramePointer);
   masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
-  masm.adjustStack(static_cast<int32_t>(align16(native_sig.stack_param_bytes)));
-  // The general registers shift up by one (the context comes first): move from the last
-  // parameter back, so each source is read before it is overwritten.
+  // The stack parameters, then room for a result that comes back through memory.
+  const int32_t result_area = static_cast<int32_t>(align16(native_sig.stack_param_bytes));
+  masm.adjustStack(result_area + (native.indirectResult() ? kV128ResultBytes : 0));
+  // The general registers shift up by the leading pointers (the context comes first): move
+  // from the last parameter back, so each source is read before it is overwritten.
+  const size_t first_param = native.first_pointer + 1;
   for (size_t k = wasm_sig.params.size(); k-- > 0;) {
     const isa::ABIArg& src = wasm_sig.params[k];
-    const isa::ABIArg& dst = native_sig.params[k + 1];
+    const isa::ABIArg& dst = native_sig.params[k + first_param];
     const Address src_stack = at(target::kFramePointer, 16 + src.stack_offset);
     const Address dst_stack = at(target::kStackPointer, dst.stack_offset);
     if (dst.inRegister() && src.inRegister()) masm.move(dst.reg, src.reg, dst.type);
@@ -337,7 +382,18 @@ void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   }
   masm.loadPtr(target::kCallTargetGp,
                at(target::kVmctxReg, runtime::VMHostFuncContext::kCallbackOffset));
-  masm.move(native_sig.params[0].reg, target::kVmctxReg, ValType::I64);
+  masm.move(native.pointer(0).reg, target::kVmctxReg, ValType::I64);
+  if (native.indirectResult()) {
+    masm.leaPtr(native.result_address, at(target::kStackPointer, result_area));
+    masm.callRegister(target::kCallTargetGp);
+    masm.loadPtr(target::kScratchGp, at(target::kStackPointer, result_area + kV128ResultStatusOffset));
+    masm.branchIfNonZero(target::kScratchGp, ValType::I64, unwind);
+    masm.load(wasm_sig.results[0].reg, at(target::kStackPointer, result_area), ValType::V128);
+    masm.leaveFrameAndReturn();
+    masm.bind(unwind);
+    emitUnwindToEntry(masm);
+    return;
+  }
   masm.callRegister(target::kCallTargetGp);
   masm.branchIfNonZero(statusRegisterOf(native_sig), ValType::I64, unwind);
   // One result at most, in the same register in both conventions; an i32 from C may carry

@@ -7,6 +7,8 @@
 //    and gets the status next to the result, as the C struct {R value; uint64_t status} (a bare
 //    status for no result):
 //      {R, status} trampoline(VMContext* callee_vmctx, void* callee_code, Params...)
+//    With a v128 result that struct is too big for registers and comes back through memory
+//    the caller provides, as the C convention has it (value, then status: kV128Result*).
 //  - wasm-to-array: wasm calls a dynamic host function (VMHostFuncContext::callback is an
 //    ArrayCallback).
 //  - wasm-to-native: wasm calls a typed host function (callback takes
@@ -37,6 +39,11 @@
 #include "wasm/types.h"
 
 namespace wisp::trampoline {
+
+// The C struct {16-byte vector value; uint64_t status} a crossing with a v128 result returns
+// through memory (wisp::detail::StatusReturn<NativeV128>).
+inline constexpr int32_t kV128ResultStatusOffset = 16;
+inline constexpr int32_t kV128ResultBytes = 32;
 
 using ArrayToWasmFn = runtime::EntryStatus (*)(runtime::VMContext* callee_vmctx,
                                                void* callee_code, runtime::ValRaw* values);

@@ -20,7 +20,8 @@ wasm::FuncType funcType(std::vector<ValType> params, std::vector<ValType> result
 }
 
 std::vector<wasm::FuncType> signatures() {
-  constexpr ValType I = ValType::I32, L = ValType::I64, F = ValType::F32, D = ValType::F64;
+  constexpr ValType I = ValType::I32, L = ValType::I64, F = ValType::F32, D = ValType::F64,
+                    V = ValType::V128;
   return {
       funcType({}, {}),
       funcType({I, L, F, D}, {I}),
@@ -28,6 +29,8 @@ std::vector<wasm::FuncType> signatures() {
       funcType({I, D, L, F, I, D, L, F, I, D, L, F, I, D, F, D}, {D}),
       // 3 integer and 3 float results: two of each class in registers, the rest on the stack.
       funcType({I}, {I, F, L, D, I, F}),
+      // A v128 result: the C convention returns it with its status through memory.
+      funcType({V, I, V}, {V}),
   };
 }
 

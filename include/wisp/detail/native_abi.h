@@ -29,15 +29,53 @@ template <> struct NativeType<int64_t> { static constexpr bool kSupported = true
 template <> struct NativeType<uint64_t> { static constexpr bool kSupported = true; static constexpr ValType kType = ValType::I64; };
 template <> struct NativeType<float> { static constexpr bool kSupported = true; static constexpr ValType kType = ValType::F32; };
 template <> struct NativeType<double> { static constexpr bool kSupported = true; static constexpr ValType kType = ValType::F64; };
+template <> struct NativeType<V128> { static constexpr bool kSupported = true; static constexpr ValType kType = ValType::V128; };
 
 template <typename T>
 inline constexpr bool kIsNativeType = NativeType<std::remove_cvref_t<T>>::kSupported;
+
+// How a value crosses a native call. A v128 goes as a 16-byte vector, which the C conventions
+// pass and return in one vector register (System V: an xmm register; AAPCS64: a q register),
+// where V128, a struct of bytes, would go in two general registers.
+typedef uint64_t NativeV128 __attribute__((vector_size(16)));
+template <typename T>
+struct Crossing {
+  using Native = T;
+  static T toNative(T value) { return value; }
+  static T fromNative(T value) { return value; }
+};
+template <>
+struct Crossing<void> {
+  using Native = void;
+};
+template <>
+struct Crossing<V128> {
+  using Native = NativeV128;
+  static NativeV128 toNative(const V128& value) {
+    NativeV128 native;
+    std::memcpy(&native, value.bytes.data(), sizeof native);
+    return native;
+  }
+  static V128 fromNative(NativeV128 native) {
+    V128 value;
+    std::memcpy(value.bytes.data(), &native, sizeof native);
+    return value;
+  }
+};
+template <typename T>
+using NativeOf = typename Crossing<std::remove_cvref_t<T>>::Native;
+template <typename T>
+NativeOf<T> toNative(const T& value) { return Crossing<std::remove_cvref_t<T>>::toNative(value); }
+template <typename T>
+std::remove_cvref_t<T> fromNative(NativeOf<T> native) {
+  return Crossing<std::remove_cvref_t<T>>::fromNative(native);
+}
 
 // The wasm results of a C++ return type: void is none, a native type is one.
 template <typename R>
 void appendResultType(std::vector<ValType>& results) {
   if constexpr (!std::is_void_v<R>) {
-    static_assert(kIsNativeType<R>, "typed functions return void, an integer, float or double");
+    static_assert(kIsNativeType<R>, "typed functions return void, an integer, float, double or V128");
     results.push_back(NativeType<R>::kType);
   }
 }
@@ -45,7 +83,7 @@ void appendResultType(std::vector<ValType>& results) {
 template <typename R, typename... Params>
 FuncType nativeFuncType() {
   static_assert((kIsNativeType<Params> && ...),
-                "typed function parameters are int32_t, uint32_t, int64_t, uint64_t, float or double");
+                "typed function parameters are int32_t, uint32_t, int64_t, uint64_t, float, double or V128");
   FuncType type;
   type.params = {NativeType<std::remove_cvref_t<Params>>::kType...};
   appendResultType<R>(type.results);
@@ -93,8 +131,9 @@ inline void* hostData(runtime::VMHostFuncContext* context) {
 //
 // A host-to-wasm entry and a typed host function return a status word next to their result,
 // as this struct: System V returns it in registers (the status in the general register the
-// result does not take), so the success path costs one register move. The values are
-// runtime::EntryStatus's.
+// result does not take), so the success path costs one register move. With a v128 result the
+// struct is too big for registers and goes through memory the caller provides, as the
+// convention says. The values are runtime::EntryStatus's.
 inline constexpr uint64_t kStatusReturned = 0;
 inline constexpr uint64_t kStatusTrapped = 1;
 inline constexpr uint64_t kStatusThreadNotReady = 2;
@@ -126,8 +165,12 @@ Trap trapFromException(const char* what);
 // What NativeHostGlue::direct returns for a value: a 32-bit integer widened with zeros (the C
 // convention leaves the upper half of its register undefined, Wisp's keeps it zero).
 template <typename V>
-using DirectReturn =
-    std::conditional_t<std::is_integral_v<V> && sizeof(V) == 4, uint64_t, V>;
+constexpr bool isWord32() {
+  if constexpr (std::is_integral_v<V>) return sizeof(V) == 4;
+  else return false;
+}
+template <typename V>
+using DirectReturn = std::conditional_t<isWord32<V>(), uint64_t, NativeOf<V>>;
 
 // Compiled code calls `entry` through the wasm-to-native trampoline. A trap (an Error returned,
 // an exception thrown) is recorded and reported as a status, so the trampoline leaves the wasm
@@ -135,27 +178,27 @@ using DirectReturn =
 template <typename F, typename R, typename... Params>
 struct NativeHostGlue {
   using Value = typename HostReturn<R>::Value;
-  using Out = StatusReturn<Value>;
+  using Out = StatusReturn<NativeOf<Value>>;
 
   static Out trapped(Trap&& trap) {
     recordHostTrap(std::move(trap));
     if constexpr (std::is_void_v<Value>) return kStatusTrapped;
-    else return Out{Value{}, kStatusTrapped};
+    else return Out{NativeOf<Value>{}, kStatusTrapped};
   }
 
-  static Out entry(runtime::VMHostFuncContext* context, Params... params) {
+  static Out entry(runtime::VMHostFuncContext* context, NativeOf<Params>... params) {
     F& callable = *static_cast<F*>(hostData(context));
     try {
       if constexpr (HostReturn<R>::kFallible) {
-        R result = callable(params...);
+        R result = callable(fromNative<Params>(params)...);
         if (!result.ok()) return trapped(trapFromError(std::move(result.error())));
         if constexpr (std::is_void_v<Value>) return kStatusReturned;
-        else return Out{*result, kStatusReturned};
+        else return Out{toNative(*result), kStatusReturned};
       } else if constexpr (std::is_void_v<Value>) {
-        callable(params...);
+        callable(fromNative<Params>(params)...);
         return kStatusReturned;
       } else {
-        return Out{callable(params...), kStatusReturned};
+        return Out{toNative(callable(fromNative<Params>(params)...)), kStatusReturned};
       }
     } catch (const std::exception& e) {
       return trapped(trapFromException(e.what()));
@@ -167,9 +210,10 @@ struct NativeHostGlue {
   // The same for the wasm-to-native-direct trampoline, which jumps here so that this returns
   // to wasm itself: the bare value, or on a trap the unwind, once `entry` has returned and
   // everything of the call is destroyed.
-  static DirectReturn<Value> direct(runtime::VMHostFuncContext* context, Params... params) {
+  static DirectReturn<Value> direct(runtime::VMHostFuncContext* context,
+                                    NativeOf<Params>... params) {
     const Out out = entry(context, params...);
-    if (statusOf<Value>(out) != kStatusReturned) [[unlikely]] unwindHostTrap();
+    if (statusOf<NativeOf<Value>>(out) != kStatusReturned) [[unlikely]] unwindHostTrap();
     if constexpr (std::is_void_v<Value>) {
       return;
     } else if constexpr (std::is_integral_v<Value> && sizeof(Value) == 4) {

@@ -68,6 +68,12 @@ inline constexpr Reg entryStatusRegister(bool result_in_general_register) {
   return result_in_general_register ? rdx : rax;
 }
 
+// System V returns a struct too big for two registers (a v128 result with its status word) in
+// memory the caller provides: the address comes as a hidden first argument and goes back in
+// rax.
+inline constexpr bool kIndirectResultIsFirstParam = true;
+inline constexpr Reg kIndirectResultReturn = rax;
+
 }  // namespace wisp::isa::x64
 
 #include "isa/abi.h"

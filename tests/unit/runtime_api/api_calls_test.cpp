@@ -3,7 +3,9 @@
 // Needs the compiler and the trampolines.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <stdexcept>
+#include <vector>
 
 #include "test_modules.h"
 #include "wisp/wisp.h"
@@ -94,6 +96,105 @@ TEST_F(ApiCallTest, TypedCall) {
   EXPECT_EQ(wrong.error().message, "typed(): the function's type is (i32 i32) -> (i32), not (i32 i32) -> (i64)");
   Store other(engine_);
   EXPECT_FALSE(instance.getFunc("add")->typed<int32_t(int32_t, int32_t)>(other).ok());
+}
+
+V128 i32Lanes(uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+  V128 v;
+  const uint32_t words[] = {a, b, c, d};
+  std::memcpy(v.bytes.data(), words, 16);
+  return v;
+}
+
+// v128 goes in vector registers, on the stack past the eighth, and comes back through memory
+// with its status; a trap still comes back as one.
+TEST_F(ApiCallTest, TypedCallCarriesV128) {
+  Instance instance = instantiate(R"(
+    (module
+      (func (export "scale") (param v128 i32) (result v128)
+        (i32x4.mul (local.get 0) (i32x4.splat (local.get 1))))
+      (func (export "sum10") (param v128 v128 v128 v128 v128 v128 v128 v128 i64 v128 v128) (result v128)
+        (i32x4.add (i32x4.add (i32x4.add (local.get 0) (local.get 1)) (i32x4.add (local.get 2) (local.get 3)))
+          (i32x4.add (i32x4.add (i32x4.add (local.get 4) (local.get 5)) (i32x4.add (local.get 6) (local.get 7)))
+            (i32x4.add (i32x4.add (local.get 9) (i32x4.splat (i32.wrap_i64 (local.get 8))))
+                       (i32x4.mul (local.get 10) (i32x4.splat (i32.const 1000)))))))
+      (func (export "lane") (param i32 v128) (result i32)
+        (i32.add (local.get 0) (i32x4.extract_lane 2 (local.get 1))))
+      (func (export "trap") (param v128) (result v128) unreachable))
+  )");
+  auto scale = instance.getFunc("scale")->typed<V128(V128, int32_t)>(store_);
+  ASSERT_TRUE(scale.ok()) << scale.error().describe();
+  Result<V128> scaled = scale->call(i32Lanes(1, 2, 3, 0x80000001u), 3);
+  ASSERT_TRUE(scaled.ok()) << scaled.error().describe();
+  EXPECT_EQ(*scaled, i32Lanes(3, 6, 9, 0x80000003u));
+
+  auto sum10 = instance.getFunc("sum10")->typed<V128(V128, V128, V128, V128, V128, V128, V128, V128,
+                                                     int64_t, V128, V128)>(store_);
+  ASSERT_TRUE(sum10.ok()) << sum10.error().describe();
+  std::vector<V128> v;
+  for (uint32_t k = 0; k < 10; ++k) v.push_back(i32Lanes(k, 10 * k, 100 * k, 1u << k));
+  Result<V128> sum = sum10->call(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], 5, v[8], v[9]);
+  ASSERT_TRUE(sum.ok()) << sum.error().describe();
+  // Lanes of v[0..8] summed, plus 5, plus v[9] times 1000.
+  EXPECT_EQ(*sum, i32Lanes(36 + 5 + 9000, 360 + 5 + 90000, 3600 + 5 + 900000, 511 + 5 + 512000));
+
+  auto lane = instance.getFunc("lane")->typed<int32_t(int32_t, V128)>(store_);
+  ASSERT_TRUE(lane.ok()) << lane.error().describe();
+  EXPECT_EQ(*lane->call(1, i32Lanes(0, 0, 41, 0)), 42);
+
+  auto trap = instance.getFunc("trap")->typed<V128(V128)>(store_);
+  ASSERT_TRUE(trap.ok());
+  Result<V128> trapped = trap->call(V128{});
+  ASSERT_FALSE(trapped.ok());
+  EXPECT_EQ(trapped.error().trap->kind, TrapKind::Unreachable);
+  EXPECT_EQ(*scale->call(i32Lanes(1, 1, 1, 1), 7), i32Lanes(7, 7, 7, 7));  // usable after a trap
+}
+
+// A typed host function taking and returning v128, reached by a jump (all in registers) and
+// through the frame-making trampoline (parameters past the registers), and trapping.
+TEST_F(ApiCallTest, TypedHostFunctionsCarryV128) {
+  Result<Func> swap = Func::wrap(store_, [](V128 v, int32_t k) {
+    V128 out;
+    for (int i = 0; i < 16; ++i) out.bytes[i] = static_cast<uint8_t>(v.bytes[15 - i] + k);
+    return out;
+  });
+  Result<Func> many = Func::wrap(store_, [](int64_t a, int64_t b, int64_t c, int64_t d, int64_t e,
+                                            int64_t f, int64_t g, V128 x, V128 y) -> Result<V128> {
+    if (a < 0) return Error{ErrorKind::Argument, "negative"};
+    V128 out = x;
+    uint32_t words[4];
+    std::memcpy(words, y.bytes.data(), 16);
+    words[0] += static_cast<uint32_t>(a + b + c + d + e + f + g);
+    std::memcpy(out.bytes.data() + 8, words, 8);
+    return out;
+  });
+  ASSERT_TRUE(swap.ok() && many.ok());
+  ASSERT_TRUE(linker_.define("host", "swap", *swap).ok());
+  ASSERT_TRUE(linker_.define("host", "many", *many).ok());
+  Instance instance = instantiate(R"(
+    (module
+      (import "host" "swap" (func $swap (param v128 i32) (result v128)))
+      (import "host" "many" (func $many (param i64 i64 i64 i64 i64 i64 i64 v128 v128) (result v128)))
+      (func (export "swap") (param v128) (result v128) (call $swap (local.get 0) (i32.const 1)))
+      (func (export "many") (param i64 v128 v128) (result v128)
+        (call $many (local.get 0) (i64.const 1) (i64.const 2) (i64.const 3) (i64.const 4)
+                    (i64.const 5) (i64.const 6) (local.get 1) (local.get 2))))
+  )");
+  V128 bytes;
+  for (int i = 0; i < 16; ++i) bytes.bytes[i] = static_cast<uint8_t>(i);
+  auto call_swap = instance.getFunc("swap")->typed<V128(V128)>(store_);
+  ASSERT_TRUE(call_swap.ok());
+  Result<V128> swapped = call_swap->call(bytes);
+  ASSERT_TRUE(swapped.ok()) << swapped.error().describe();
+  for (int i = 0; i < 16; ++i) EXPECT_EQ(swapped->bytes[i], 16 - i) << "byte " << i;
+
+  auto call_many = instance.getFunc("many")->typed<V128(int64_t, V128, V128)>(store_);
+  ASSERT_TRUE(call_many.ok());
+  Result<V128> combined = call_many->call(10, i32Lanes(1, 2, 3, 4), i32Lanes(100, 200, 300, 400));
+  ASSERT_TRUE(combined.ok()) << combined.error().describe();
+  EXPECT_EQ(*combined, i32Lanes(1, 2, 100 + 31, 200));
+  Result<V128> refused = call_many->call(-1, V128{}, V128{});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().trap->message, "negative");
 }
 
 TEST_F(ApiCallTest, TrapsComeBackWithKindMessageAndBacktrace) {

@@ -23,18 +23,19 @@ constexpr uint32_t kLoopScanBudget = 1000;
 // Emits moves_ through the MacroAssembler (the ParallelMove emitter).
 struct MoveEmitter {
   isa::MacroAssembler& masm;
+  const V128Constants& v128;
   static isa::Address at(int32_t disp) { return {isa::target::kFramePointer, Reg(), disp}; }
   void move(Reg d, Reg s, ValType t) { masm.move(d, s, t); }
   void load(Reg d, int32_t disp, ValType t) { masm.load(d, at(disp), t); }
   void store(int32_t disp, Reg s, ValType t) { masm.store(at(disp), s, t); }
   void copy(int32_t d, int32_t s, ValType t) { masm.copySlot(at(d), at(s), t); }
-  void moveImm(Reg d, ValType t, uint64_t bits) { masm.moveImm(d, t, bits); }
-  void storeImm(int32_t d, ValType t, uint64_t bits) { masm.storeImm(at(d), t, bits); }
+  void moveImm(Reg d, ValType t, uint64_t bits) { moveConstant(masm, v128, d, t, bits); }
+  void storeImm(int32_t d, ValType t, uint64_t bits) { storeConstant(masm, v128, at(d), t, bits); }
   void swap(Reg a, Reg b, ValType t) { masm.swap(a, b, t); }
 };
 
 void FunctionCompiler::emitMoves() {
-  MoveEmitter emitter{masm_};
+  MoveEmitter emitter{masm_, v128_constants_};
   moves_.emit(emitter, -move_temp_slot_);
 }
 

@@ -24,12 +24,13 @@ bool FunctionCompiler::refuseSimdWithoutSse41() {
 
 void FunctionCompiler::visitV128Const(const uint8_t* bytes) {
   if (dead_ || refuseSimdWithoutSse41()) return;
-  uint64_t lo, hi;
-  std::memcpy(&lo, bytes, 8);
-  std::memcpy(&hi, bytes + 8, 8);
-  const Reg dst = allocRegFor(ValType::V128);
-  masm_.v128Const(dst, lo, hi);
-  pushReg(ValType::V128, dst);
+  V128Bits bits;
+  std::memcpy(&bits.lo, bytes, 8);
+  std::memcpy(&bits.hi, bytes + 8, 8);
+  // Kept as a constant until a user needs it: stores and spills write its halves, and an
+  // operation that can read it from memory takes it from the constant pool.
+  v128_constants_.push_back(bits);
+  pushConst(ValType::V128, v128_constants_.size() - 1);
 }
 
 namespace {
@@ -57,6 +58,31 @@ Opcode strictCounterpart(Opcode op) {
 }
 }  // namespace
 
+// A binary operation with a v128.const operand reads it from the constant pool, when one
+// instruction can: no register for the constant.
+bool FunctionCompiler::visitSimdBinopWithConstant(Opcode op) {
+  bool commutative;
+  if (!isa::MacroAssembler::simdBinopTakesConstant(op, &commutative)) return false;
+  auto isConstant = [](const VarState& s) { return s.isConst() && s.type == ValType::V128; };
+  VarState constant;
+  if (isConstant(peek())) {
+    constant = pop();
+  } else if (commutative && isConstant(peek(1))) {
+    constant = peek(1);
+    stack_.erase(stack_.end() - 2);  // the other operand is popped at once
+  } else {
+    return false;
+  }
+  Reg lhs;
+  bool lhs_owned;
+  const Reg dst = popDestination({}, &lhs, &lhs_owned);
+  const V128Bits& bits = v128_constants_[constant.bits];
+  masm_.simdBinopConstant(op, dst, lhs, bits.lo, bits.hi);
+  if (lhs != dst) releaseRead(lhs, lhs_owned);
+  pushReg(ValType::V128, dst);
+  return true;
+}
+
 bool FunctionCompiler::visitSimdNumeric(Opcode original) {
   using isa::MacroAssembler;
   if (refuseSimdWithoutSse41()) return true;
@@ -66,6 +92,7 @@ bool FunctionCompiler::visitSimdNumeric(Opcode original) {
     return needs.temp ? allocReg(RegClass::Fp, exclude) : Reg();
   };
   if (MacroAssembler::simdBinopSupported(op)) {
+    if (visitSimdBinopWithConstant(op)) return true;
     bool rhs_owned, lhs_owned;
     const Reg rhs = popForRead({}, &rhs_owned);
     Reg lhs, dst;

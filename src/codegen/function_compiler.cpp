@@ -55,6 +55,7 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
       epoch_saved_locals_(scratch.epoch_saved_locals),
       lazy_reads_(scratch.lazy_reads),
       lazy_saved_(scratch.lazy_saved),
+      v128_constants_(scratch.v128_constants),
       allocatable_gp_(context.options.consume_fuel
                           ? isa::target::kAllocatableGp.without(isa::target::kFuelGp)
                           : isa::target::kAllocatableGp),
@@ -73,6 +74,7 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
   epoch_saved_locals_.clear();
   lazy_reads_.clear();
   lazy_saved_.clear();
+  v128_constants_.clear();
 }
 
 // ---- frame ------------------------------------------------------------------------------------

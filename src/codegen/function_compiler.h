@@ -130,6 +130,7 @@ struct CompilerScratch {
   std::vector<LocalInRegister> epoch_saved_locals;
   std::vector<LazyTableRead> lazy_reads;
   std::vector<SavedRegister> lazy_saved;
+  V128Constants v128_constants;
   // A function's entry up to the frame's zeroing is the same bytes in every function of a
   // module but for the frame size and the stack-overflow branch: written once, then copied.
   struct {
@@ -201,6 +202,7 @@ class FunctionCompiler {
   void visitF32Const(uint32_t bits);
   void visitF64Const(uint64_t bits);
   void visitV128Const(const uint8_t* bytes);
+  bool visitSimdBinopWithConstant(wasm::Opcode op);
   void visitNumeric(wasm::Opcode op);
   void visitLoad(wasm::Opcode op, const wasm::MemArg& arg);
   void visitStore(wasm::Opcode op, const wasm::MemArg& arg);
@@ -425,6 +427,7 @@ class FunctionCompiler {
   std::vector<LocalInRegister>& epoch_saved_locals_;
   std::vector<LazyTableRead>& lazy_reads_;
   std::vector<SavedRegister>& lazy_saved_;
+  V128Constants& v128_constants_;
   // What the allocator may hand out: kAllocatableGp less kFuelGp when fuel is metered.
   isa::RegSet allocatable_gp_;
   decltype(CompilerScratch::entry)& entry_;
@@ -451,6 +454,22 @@ inline int32_t FunctionCompiler::nextSlot(wasm::ValType type) {
 inline void FunctionCompiler::push(VarState state) {
   state.slot = nextSlot(state.type);
   stack_.push_back(state);
+}
+
+// A constant entry's value into a register or to memory; a v128 one is looked up in `v128`
+// and stored as two 64-bit halves, with no vector register.
+inline void moveConstant(isa::MacroAssembler& masm, const V128Constants& v128, isa::Reg dst,
+                         wasm::ValType type, uint64_t bits) {
+  if (type != wasm::ValType::V128) return masm.moveImm(dst, type, bits);
+  masm.v128Const(dst, v128[bits].lo, v128[bits].hi);
+}
+inline void storeConstant(isa::MacroAssembler& masm, const V128Constants& v128,
+                          const isa::Address& dst, wasm::ValType type, uint64_t bits) {
+  if (type != wasm::ValType::V128) return masm.storeImm(dst, type, bits);
+  isa::Address high = dst;
+  high.disp += 8;
+  masm.storeImm(dst, wasm::ValType::I64, v128[bits].lo);
+  masm.storeImm(high, wasm::ValType::I64, v128[bits].hi);
 }
 
 inline void FunctionCompiler::pushReg(wasm::ValType type, isa::Reg reg) {

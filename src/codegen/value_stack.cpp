@@ -19,7 +19,7 @@ void FunctionCompiler::popArgs(size_t n, VarState* out) {
 void FunctionCompiler::loadInto(const VarState& s, Reg reg) {
   switch (s.loc) {
     case VarState::Loc::Reg: masm_.move(reg, s.reg, s.type); return;
-    case VarState::Loc::Const: masm_.moveImm(reg, s.type, s.bits); return;
+    case VarState::Loc::Const: moveConstant(masm_, v128_constants_, reg, s.type, s.bits); return;
     case VarState::Loc::Local:
       if (locals_.inReg(s.local)) masm_.move(reg, locals_.reg(s.local), s.type);
       else masm_.load(reg, localAddress(s.local), s.type);
@@ -130,7 +130,7 @@ Reg FunctionCompiler::popToSpecificReg(Reg reg) {
 void FunctionCompiler::storeTo(const VarState& s, const isa::Address& dst) {
   switch (s.loc) {
     case VarState::Loc::Reg: masm_.store(dst, s.reg, s.type); return;
-    case VarState::Loc::Const: masm_.storeImm(dst, s.type, s.bits); return;
+    case VarState::Loc::Const: storeConstant(masm_, v128_constants_, dst, s.type, s.bits); return;
     case VarState::Loc::Local:
       if (locals_.inReg(s.local)) masm_.store(dst, locals_.reg(s.local), s.type);
       else masm_.copySlot(dst, localAddress(s.local), s.type);

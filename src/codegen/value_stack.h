@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "isa/reg.h"
 #include "wasm/types.h"
@@ -32,7 +33,9 @@ struct VarState {
   isa::Reg reg;
   uint32_t local = 0;
   int32_t slot = 0;   // this entry's spill slot, fixed when it is pushed
-  uint64_t bits = 0;  // the constant (i32 sign-extended to 64 bits; floats by their bits)
+  // The constant: i32 sign-extended to 64 bits, floats by their bits, a v128 by its index in
+  // the function's V128Constants.
+  uint64_t bits = 0;
 
   bool isReg() const { return loc == Loc::Reg; }
   bool isConst() const { return loc == Loc::Const; }
@@ -45,5 +48,12 @@ struct VarState {
   }
 };
 static_assert(sizeof(VarState) <= 24);
+
+// The v128 constants a function pushed, which a v128 Const entry names by index (its 128 bits
+// would not fit a VarState).
+struct V128Bits {
+  uint64_t lo = 0, hi = 0;
+};
+using V128Constants = std::vector<V128Bits>;
 
 }  // namespace wisp::codegen

@@ -2,8 +2,8 @@
 ;; The same functions as simd.wat at SSE4.1 without AVX (the SSE forms, with their copies).
 ;; SIMD: the lane-wise forms of one instruction, the longer sequences (float min, the unsigned
 ;; compares, shifts by a register, any_true), shuffles (pshufd, an interleave, palignr, pshufb of
-;; one operand and of two), lanes, and
-;; v128 through memory, locals and calls.
+;; one operand and of two), lanes, v128 through memory, locals and calls, and constants read
+;; by the instructions that use them (from the constant pool) or kept across a call.
 (module
   (memory 1)
   (func $arith (export "arith") (param v128 v128) (result v128)
@@ -34,4 +34,10 @@
   (func $splat (export "splat") (param i32) (result v128)
     (i8x16.splat (local.get 0)))
   (func $call (export "call") (param v128) (result v128)
-    (call $arith (local.get 0) (call $shift (local.get 0) (i32.const 3)))))
+    (call $arith (local.get 0) (call $shift (local.get 0) (i32.const 3))))
+  (func $constants (export "constants") (param v128) (result v128)
+    (i8x16.swizzle
+      (i32x4.sub (v128.const i32x4 10 20 30 40) (i32x4.add (v128.const i32x4 1 2 3 4) (local.get 0)))
+      (v128.const i8x16 15 14 13 12 11 10 9 8 7 6 5 4 3 2 1 16)))
+  (func $constant_across_call (export "constant_across_call") (result v128)
+    (i64x2.add (v128.const i64x2 0x123456789abcdef0 -1) (call $splat (i32.const 7)))))

@@ -1477,6 +1477,44 @@ bool MacroAssembler::simdBinopSupported(Opcode op) {
   }
 }
 
+bool MacroAssembler::simdBinopTakesConstant(Opcode op, bool* commutative) {
+  if (op == Opcode::I8x16Swizzle) {
+    *commutative = false;
+    return true;
+  }
+  const SimdForm form = simdBinopForm(op);
+  *commutative = form.commutative;
+  return form.op != 0 && !form.swapped;
+}
+
+void MacroAssembler::simdBinopConstant(Opcode op, Reg dst, Reg lhs, uint64_t lo, uint64_t hi) {
+  uint32_t form = simdBinopForm(op).op;
+  if (op == Opcode::I8x16Swizzle) {
+    // pshufb zeroes the lanes whose index has the high bit: give it to the indices past 15.
+    auto out_of_range_to_high_bit = [](uint64_t indices) {
+      uint64_t mask = 0;
+      for (int i = 0; i < 8; ++i) {
+        const uint64_t index = (indices >> (8 * i)) & 0xFF;
+        mask |= (index > 15 ? 0x80 : index) << (8 * i);
+      }
+      return mask;
+    };
+    lo = out_of_range_to_high_bit(lo);
+    hi = out_of_range_to_high_bit(hi);
+    form = kPshufb;
+  }
+  const Label constant = poolConstant(lo, hi);
+  if (!constant.isValid()) {  // a full pool: the constant in the scratch register
+    v128Const(kScratchFp, lo, hi);
+    if (features_.avx) return a_.vex(form, xmm(dst), xmm(lhs), xmm(kScratchFp));
+    if (dst != lhs) a_.sse(sse::kMovaps, xmm(dst), xmm(lhs));
+    return a_.sse(form, xmm(dst), xmm(kScratchFp));
+  }
+  if (features_.avx) return a_.vex(form, xmm(dst), xmm(lhs), ripPtr(constant));
+  if (dst != lhs) a_.sse(sse::kMovaps, xmm(dst), xmm(lhs));
+  a_.sse(form, xmm(dst), ripPtr(constant));
+}
+
 void MacroAssembler::simdBinop(Opcode op, Reg dst, Reg lhs, Reg rhs, Reg temp) {
   auto two = [&](uint32_t form, Reg a, Reg b, bool commutative) {  // dst = a op b
     if (features_.avx) return a_.vex(form, xmm(dst), xmm(a), xmm(b));  // no copies

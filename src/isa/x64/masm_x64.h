@@ -145,6 +145,11 @@ class MacroAssembler {
   static uint32_t simdBinopEncoding(wasm::Opcode op, bool* swapped);
   static uint32_t simdUnopEncoding(wasm::Opcode op);
   void simdBinop(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs, Reg temp = Reg());
+  // Whether simdBinopConstant does the operation (then with no temp and any dst), and whether
+  // its operands commute.
+  static bool simdBinopTakesConstant(wasm::Opcode op, bool* commutative);
+  // dst = lhs op the constant lo:hi, which one instruction reads from the constant pool.
+  void simdBinopConstant(wasm::Opcode op, Reg dst, Reg lhs, uint64_t lo, uint64_t hi);
   // The same for one vector: dst = op src.
   static bool simdUnopSupported(wasm::Opcode op);
   void simdUnop(wasm::Opcode op, Reg dst, Reg src, Reg temp = Reg());

@@ -127,6 +127,18 @@ bool FunctionCompiler::visitSimdNumeric(Opcode original) {
     return true;
   }
   if (MacroAssembler::simdShiftSupported(op)) {
+    if (peek().isConst()) {  // the immediate forms
+      const auto count = static_cast<uint32_t>(pop().bits);
+      Reg src;
+      bool src_owned;
+      const Reg dst = popDestination({}, &src, &src_owned);
+      const Reg temp = takeTemp(RegSet::of(src).with(dst));
+      masm_.simdShiftImm(op, dst, src, count, temp);
+      if (temp.valid()) freeReg(temp);
+      if (src != dst) releaseRead(src, src_owned);
+      pushReg(ValType::V128, dst);
+      return true;
+    }
     bool count_owned;
     const Reg count = popForRead({}, &count_owned);
     Reg src;

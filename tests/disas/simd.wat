@@ -1,5 +1,5 @@
 ;; SIMD: the lane-wise forms of one instruction, the longer sequences (float min, the unsigned
-;; compares, shifts by a register, any_true), shuffles (pshufd, an interleave, palignr, pshufb of
+;; compares, shifts by a register and by a constant, any_true), shuffles (pshufd, an interleave, palignr, pshufb of
 ;; one operand and of two), lanes, v128 through memory, locals and calls, and constants read
 ;; by the instructions that use them (from the constant pool) or kept across a call.
 (module
@@ -12,6 +12,8 @@
     (v128.and (i8x16.lt_u (local.get 0) (local.get 1)) (f64x2.ge (local.get 0) (local.get 1))))
   (func $shift (export "shift") (param v128 i32) (result v128)
     (i32x4.shl (local.get 0) (local.get 1)))
+  (func $shift_constant (export "shift_constant") (param v128) (result v128)
+    (i8x16.shr_u (i16x8.shr_s (local.get 0) (i32.const 3)) (i32.const 2)))
   (func $any (export "any") (param v128) (result i32)
     (v128.any_true (local.get 0)))
   (func $shuffle_one (export "shuffle_one") (param v128 v128) (result v128)

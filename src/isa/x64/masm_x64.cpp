@@ -2000,6 +2000,72 @@ void MacroAssembler::simdShift(Opcode op, Reg dst, Reg src, Reg count, Reg temp)
   a_.sse(form, xmm(dst), xmm(kScratchFp));
 }
 
+// An operation whose second operand is the constant lo:hi, from the constant pool (or, when
+// the pool is full, through the scratch register).
+void MacroAssembler::sseWithConstant(uint32_t form, Reg dst, uint64_t lo, uint64_t hi) {
+  if (const Label constant = poolConstant(lo, hi); constant.isValid())
+    return a_.sse(form, xmm(dst), ripPtr(constant));
+  v128Const(kScratchFp, lo, hi);
+  a_.sse(form, xmm(dst), xmm(kScratchFp));
+}
+
+void MacroAssembler::simdShiftImm(Opcode op, Reg dst, Reg src, uint32_t count, Reg temp) {
+  const Xmm d = xmm(dst);
+  auto copy = [&] {
+    if (dst != src) a_.sse(sse::kMovaps, d, xmm(src));
+  };
+  switch (op) {
+    case Opcode::I8x16Shl: case Opcode::I8x16ShrU: {
+      // Words shifted, then the bits that crossed from the next byte cleared.
+      const uint32_t n = count & 7;
+      copy();
+      if (n == 0) return;
+      const bool left = op == Opcode::I8x16Shl;
+      a_.sseImm(kShiftW, 4, left ? kShiftLeft : kShiftRightLogical, d.id, static_cast<uint8_t>(n));
+      const uint64_t mask = splatBytes(static_cast<uint8_t>(left ? 0xFF << n : 0xFF >> n));
+      return sseWithConstant(kPand, dst, mask, mask);
+    }
+    case Opcode::I8x16ShrS: {  // each byte widened to a word's high half, shifted, narrowed
+      const uint8_t n = static_cast<uint8_t>(8 + (count & 7));
+      const Xmm t = xmm(temp);
+      a_.sse(sse::kMovaps, t, xmm(src));
+      a_.sse(kPunpckhbw, t, t);
+      a_.sseImm(kShiftW, 4, kShiftRightArith, t.id, n);
+      copy();
+      a_.sse(kPunpcklbw, d, d);
+      a_.sseImm(kShiftW, 4, kShiftRightArith, d.id, n);
+      return a_.sse(kPacksswb, d, t);
+    }
+    case Opcode::I64x2ShrS: {  // no arithmetic form: (x >>u n ^ m) - m, m = sign >>u n
+      const uint32_t n = count & 63;
+      copy();
+      if (n == 0) return;
+      const uint64_t m = 0x8000000000000000ull >> n;
+      a_.sseImm(kShiftQ, 4, kShiftRightLogical, d.id, static_cast<uint8_t>(n));
+      sseWithConstant(kPxor, dst, m, m);
+      return sseWithConstant(kPsubq, dst, m, m);
+    }
+    default: break;
+  }
+  uint32_t form;
+  uint8_t operation;
+  uint32_t mask;
+  switch (op) {
+    case Opcode::I16x8Shl: form = kShiftW, operation = kShiftLeft, mask = 15; break;
+    case Opcode::I16x8ShrS: form = kShiftW, operation = kShiftRightArith, mask = 15; break;
+    case Opcode::I16x8ShrU: form = kShiftW, operation = kShiftRightLogical, mask = 15; break;
+    case Opcode::I32x4Shl: form = kShiftD, operation = kShiftLeft, mask = 31; break;
+    case Opcode::I32x4ShrS: form = kShiftD, operation = kShiftRightArith, mask = 31; break;
+    case Opcode::I32x4ShrU: form = kShiftD, operation = kShiftRightLogical, mask = 31; break;
+    case Opcode::I64x2Shl: form = kShiftQ, operation = kShiftLeft, mask = 63; break;
+    case Opcode::I64x2ShrU: form = kShiftQ, operation = kShiftRightLogical, mask = 63; break;
+    default: return unhandledOp("simdShiftImm", op);
+  }
+  copy();
+  if ((count & mask) != 0)
+    a_.sseImm(form, 4, operation, d.id, static_cast<uint8_t>(count & mask));
+}
+
 void MacroAssembler::simdBitselect(Reg dst, Reg v1, Reg v2, Reg mask) {
   // ((v1 ^ v2) & mask) ^ v2
   const Xmm s = xmm(kScratchFp);
@@ -2151,19 +2217,25 @@ void MacroAssembler::simdShuffle(Reg dst, Reg lhs, Reg rhs, const uint8_t* lanes
     if (pattern.align) return a_.sseImm(pattern.form, 4, d.id, xmm(second).id, pattern.shift);
     return a_.sse(pattern.form, d, xmm(second));
   }
-  if (uses_rhs) {
-    v128Const(kScratchFp, half(from_rhs, 0), half(from_rhs, 8));
-    a_.sse(sse::kMovaps, t, xmm(rhs));
-    a_.sse(kPshufb, t, s);
-  }
-  if (!uses_lhs) {
-    a_.sse(sse::kMovaps, d, t);
-    return;
-  }
-  v128Const(kScratchFp, half(from_lhs, 0), half(from_lhs, 8));
-  if (dst != lhs) a_.sse(sse::kMovaps, d, xmm(lhs));
-  a_.sse(kPshufb, d, s);
-  if (uses_rhs) a_.sse(kPor, d, t);
+  // `to` = `from` shuffled by `mask`, read from the constant pool.
+  auto shuffleBytes = [&](Xmm to, Reg from, const uint8_t* mask) {
+    const uint64_t lo = half(mask, 0), hi = half(mask, 8);
+    const Label constant = poolConstant(lo, hi);
+    if (!constant.isValid()) v128Const(kScratchFp, lo, hi);  // a full pool
+    if (features_.avx) {
+      if (constant.isValid()) return a_.vex(kPshufb, to, xmm(from), ripPtr(constant));
+      return a_.vex(kPshufb, to, xmm(from), s);
+    }
+    if (to.id != xmm(from).id) a_.sse(sse::kMovaps, to, xmm(from));
+    if (constant.isValid()) return a_.sse(kPshufb, to, ripPtr(constant));
+    a_.sse(kPshufb, to, s);
+  };
+  if (!uses_lhs) return shuffleBytes(d, rhs, from_rhs);
+  if (!uses_rhs) return shuffleBytes(d, lhs, from_lhs);
+  shuffleBytes(t, rhs, from_rhs);  // first: dst may be rhs
+  shuffleBytes(d, lhs, from_lhs);
+  if (features_.avx) return a_.vex(kPor, d, d, t);
+  a_.sse(kPor, d, t);
 }
 
 uint32_t MacroAssembler::simdLaneBytes(Opcode op) {

@@ -156,6 +156,8 @@ class MacroAssembler {
   // Shifts by a general register's count (taken modulo the lane width); dst may be src.
   static bool simdShiftSupported(wasm::Opcode op);
   void simdShift(wasm::Opcode op, Reg dst, Reg src, Reg count, Reg temp = Reg());
+  // The same by a constant count (taken modulo the lane width): the immediate forms.
+  void simdShiftImm(wasm::Opcode op, Reg dst, Reg src, uint32_t count, Reg temp = Reg());
   // v128.bitselect: dst = (v1 & mask) | (v2 & ~mask), any registers the same.
   void simdBitselect(Reg dst, Reg v1, Reg v2, Reg mask);
   // relaxed madd/nmadd (a * b + c, c - a * b, rounded twice) and relaxed dot-add; dst is none
@@ -276,6 +278,7 @@ class MacroAssembler {
   void truncSat(wasm::Opcode op, Reg dst, Reg src);
   void convertU64ToFloat(bool to_f64, Reg dst, Reg src, Reg gp_tmp);
   void loadFpConstant(Reg dst, bool is_f64, uint64_t bits);
+  void sseWithConstant(uint32_t form, Reg dst, uint64_t lo, uint64_t hi);
 
   void popcntWithoutInstruction(bool is64, Reg dst, Reg src, Reg gp_tmp);
 

@@ -270,6 +270,7 @@ void FunctionCompiler::chooseLoopLocals() {
 }
 
 void FunctionCompiler::visitLoop(const wasm::ControlFrame& frame, bool reachable) {
+  forgetKnownLocals();  // a join
   if (dead_) return pushControl(Opcode::Loop, frame, false);
   endFuelRun();
   spillAll();
@@ -319,6 +320,7 @@ void FunctionCompiler::visitIf(const wasm::ControlFrame& frame, bool reachable) 
 }
 
 void FunctionCompiler::visitElse(const wasm::ControlFrame&, bool) {
+  forgetKnownLocals();  // a join
   Control& c = controls_.back();
   if (c.dead_on_entry) return;
   endFuelRun();
@@ -334,6 +336,7 @@ void FunctionCompiler::visitElse(const wasm::ControlFrame&, bool) {
 }
 
 void FunctionCompiler::visitEnd(const wasm::ControlFrame&, bool) {
+  forgetKnownLocals();  // a join
   Control& c = controls_.back();
   if (c.dead_on_entry) {
     controls_.pop_back();

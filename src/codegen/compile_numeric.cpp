@@ -31,6 +31,10 @@ void FunctionCompiler::visitF64Const(uint64_t bits) {
 
 void FunctionCompiler::visitLocalGet(uint32_t index) {
   if (dead_) return;
+  if (const KnownV128Local* known = knownV128Local(index)) {
+    pushConst(ValType::V128, known->constant);
+    return;
+  }
   VarState s;
   s.loc = VarState::Loc::Local;
   s.type = local_types_[index];
@@ -44,6 +48,7 @@ void FunctionCompiler::visitLocalSet(uint32_t index) {
   if (s.loc == VarState::Loc::Local && s.local == index) return;  // x = x
   materializeLocalAliases(index);
   assignLocal(index, s);
+  noteLocalWrite(index, s);
 }
 
 // local.tee: local.set, and the stack keeps an alias of the local (or the constant), so later
@@ -55,12 +60,37 @@ void FunctionCompiler::visitLocalTee(uint32_t index) {
   stack_.pop_back();
   materializeLocalAliases(index);
   assignLocal(index, s);
+  noteLocalWrite(index, s);
   if (!s.isConst()) {
     s.loc = VarState::Loc::Local;
     s.local = index;
     s.reg = Reg();
   }
   push(s);
+}
+
+// clang keeps a v128.const it uses more than once in a local (local.tee), where the uses find
+// a local, not a constant. Until the next join, a read of such a local is the constant again,
+// so the instructions that can take a constant operand do (a shuffle or an and with a zero or
+// mask constant, say).
+FunctionCompiler::KnownV128Local* FunctionCompiler::knownV128Local(uint32_t local) {
+  for (uint32_t i = 0; i < known_v128_count_; ++i)
+    if (known_v128_[i].local == local) return &known_v128_[i];
+  return nullptr;
+}
+
+void FunctionCompiler::noteLocalWrite(uint32_t local, const VarState& value) {
+  KnownV128Local* known = knownV128Local(local);
+  if (value.isConst() && value.type == ValType::V128) {
+    if (known == nullptr) {
+      if (known_v128_count_ == std::size(known_v128_)) return;
+      known = &known_v128_[known_v128_count_++];
+      known->local = local;
+    }
+    known->constant = value.bits;
+  } else if (known != nullptr) {
+    *known = known_v128_[--known_v128_count_];
+  }
 }
 
 void FunctionCompiler::visitDrop() {

@@ -205,8 +205,46 @@ bool FunctionCompiler::visitSimdNumeric(Opcode original) {
   }
 }
 
+// A shuffle with a constant operand is a shuffle of the other one, with the constant's lanes
+// zeroed and or-ed in: clang's zero extensions and interleaves with zero, say. Two constants
+// fold.
+bool FunctionCompiler::visitShuffleWithConstant(const uint8_t* lanes) {
+  auto isConstant = [](const VarState& s) { return s.isConst() && s.type == ValType::V128; };
+  const bool rhs_constant = isConstant(peek()), lhs_constant = isConstant(peek(1));
+  if (!rhs_constant && !lhs_constant) return false;
+  uint8_t operand_bytes[2][16] = {};
+  if (lhs_constant) std::memcpy(operand_bytes[0], &v128_constants_[peek(1).bits], 16);
+  if (rhs_constant) std::memcpy(operand_bytes[1], &v128_constants_[peek().bits], 16);
+  uint8_t mask[16], constant_bytes[16];
+  for (int i = 0; i < 16; ++i) {
+    const uint8_t lane = lanes[i] & 31;
+    const bool from_constant = lane < 16 ? lhs_constant : rhs_constant;
+    mask[i] = from_constant ? 0x80 : (lane & 15);
+    constant_bytes[i] = from_constant ? operand_bytes[lane / 16][lane & 15] : 0;
+  }
+  V128Bits folded;
+  std::memcpy(&folded.lo, constant_bytes, 8);
+  std::memcpy(&folded.hi, constant_bytes + 8, 8);
+  if (rhs_constant && lhs_constant) {
+    stack_.resize(stack_.size() - 2);  // constants own nothing
+    v128_constants_.push_back(folded);
+    pushConst(ValType::V128, v128_constants_.size() - 1);
+    return true;
+  }
+  if (rhs_constant) pop();
+  else stack_.erase(stack_.end() - 2);  // the other operand is popped at once
+  Reg src;
+  bool src_owned;
+  const Reg dst = popDestination({}, &src, &src_owned);
+  masm_.simdShuffleOne(dst, src, mask, folded.lo, folded.hi);
+  if (src != dst) releaseRead(src, src_owned);
+  pushReg(ValType::V128, dst);
+  return true;
+}
+
 void FunctionCompiler::visitShuffle(const uint8_t* lanes) {
   if (dead_ || refuseSimdWithoutSse41()) return;
+  if (visitShuffleWithConstant(lanes)) return;
   bool rhs_owned;
   const Reg rhs = popForRead({}, &rhs_owned);
   Reg lhs;

@@ -203,6 +203,15 @@ class FunctionCompiler {
   void visitF64Const(uint64_t bits);
   void visitV128Const(const uint8_t* bytes);
   bool visitSimdBinopWithConstant(wasm::Opcode op);
+  bool visitShuffleWithConstant(const uint8_t* lanes);
+  // Locals known to hold a v128 constant (visitLocalGet), forgotten at every join.
+  struct KnownV128Local {
+    uint32_t local;
+    uint64_t constant;  // index in v128_constants_
+  };
+  KnownV128Local* knownV128Local(uint32_t local);
+  void noteLocalWrite(uint32_t local, const VarState& value);
+  void forgetKnownLocals() { known_v128_count_ = 0; }
   void visitNumeric(wasm::Opcode op);
   void visitLoad(wasm::Opcode op, const wasm::MemArg& arg);
   void visitStore(wasm::Opcode op, const wasm::MemArg& arg);
@@ -428,6 +437,8 @@ class FunctionCompiler {
   std::vector<LazyTableRead>& lazy_reads_;
   std::vector<SavedRegister>& lazy_saved_;
   V128Constants& v128_constants_;
+  KnownV128Local known_v128_[8];
+  uint32_t known_v128_count_ = 0;
   // What the allocator may hand out: kAllocatableGp less kFuelGp when fuel is metered.
   isa::RegSet allocatable_gp_;
   decltype(CompilerScratch::entry)& entry_;

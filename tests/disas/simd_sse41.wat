@@ -3,7 +3,8 @@
 ;; SIMD: the lane-wise forms of one instruction, the longer sequences (float min, the unsigned
 ;; compares, shifts by a register and by a constant, any_true), shuffles (pshufd, an interleave, palignr, pshufb of
 ;; one operand and of two), lanes, v128 through memory, locals and calls, and constants read
-;; by the instructions that use them (from the constant pool) or kept across a call.
+;; by the instructions that use them (from the constant pool) or kept across a call, and
+;; shuffles with a constant operand (clang's widening with a zero kept in a local).
 (module
   (memory 1)
   (func $arith (export "arith") (param v128 v128) (result v128)
@@ -42,4 +43,9 @@
       (i32x4.sub (v128.const i32x4 10 20 30 40) (i32x4.add (v128.const i32x4 1 2 3 4) (local.get 0)))
       (v128.const i8x16 15 14 13 12 11 10 9 8 7 6 5 4 3 2 1 16)))
   (func $constant_across_call (export "constant_across_call") (result v128)
-    (i64x2.add (v128.const i64x2 0x123456789abcdef0 -1) (call $splat (i32.const 7)))))
+    (i64x2.add (v128.const i64x2 0x123456789abcdef0 -1) (call $splat (i32.const 7))))
+  (func $widen (export "widen") (param v128) (result v128) (local v128)
+    (i16x8.add
+      (i8x16.shuffle 16 1 17 3 18 5 19 7 20 9 21 11 22 13 23 15
+        (local.tee 1 (v128.const i64x2 0 0)) (local.get 0))
+      (i8x16.shuffle 8 17 9 19 10 21 11 23 12 25 13 27 14 29 15 31 (local.get 0) (local.get 1)))))

@@ -2238,6 +2238,69 @@ void MacroAssembler::simdShuffle(Reg dst, Reg lhs, Reg rhs, const uint8_t* lanes
   a_.sse(kPor, d, t);
 }
 
+void MacroAssembler::simdShuffleOne(Reg dst, Reg src, const uint8_t* mask, uint64_t lo,
+                                    uint64_t hi) {
+  const Xmm d = xmm(dst);
+  auto orConstant = [&] {
+    if (lo == 0 && hi == 0) return;
+    if (features_.avx) {
+      if (const Label constant = poolConstant(lo, hi); constant.isValid())
+        return a_.vex(kPor, d, d, ripPtr(constant));
+    }
+    sseWithConstant(kPor, dst, lo, hi);
+  };
+  // The low half zero-extended (bytes, words or dwords): pmovzx.
+  auto zeroExtends = [&](int width) {
+    for (int i = 0; i < 16; ++i) {
+      const int element = i / (2 * width), byte = i % (2 * width);
+      const uint8_t want = byte < width ? static_cast<uint8_t>(element * width + byte) : 0x80;
+      if (mask[i] != want) return false;
+    }
+    return true;
+  };
+  for (const auto& [width, form] : {std::pair{1, p66(0x30, 2)}, std::pair{2, p66(0x33, 2)},
+                                    std::pair{4, p66(0x35, 2)}}) {
+    if (zeroExtends(width)) {
+      a_.sse(form, d, xmm(src));
+      return orConstant();
+    }
+  }
+  bool identity = true, zeroes = false;
+  for (int i = 0; i < 16; ++i) {
+    identity &= mask[i] == i;
+    zeroes |= mask[i] == 0x80;
+  }
+  if (identity) {
+    if (dst != src) a_.sse(sse::kMovaps, d, xmm(src));
+    return orConstant();
+  }
+  if (!zeroes) {  // whole dwords: pshufd
+    uint8_t imm = 0;
+    bool dwords = true;
+    for (int k = 0; k < 4 && dwords; ++k) {
+      const uint8_t first = mask[4 * k];
+      dwords = first % 4 == 0;
+      for (int b = 1; b < 4 && dwords; ++b) dwords = mask[4 * k + b] == first + b;
+      imm |= static_cast<uint8_t>((first / 4) << (2 * k));
+    }
+    if (dwords) {
+      a_.sseImm(kPshufd, 4, d.id, xmm(src).id, imm);
+      return orConstant();
+    }
+  }
+  uint64_t mask_lo, mask_hi;
+  std::memcpy(&mask_lo, mask, 8);
+  std::memcpy(&mask_hi, mask + 8, 8);
+  const Label constant = poolConstant(mask_lo, mask_hi);
+  if (features_.avx && constant.isValid()) {
+    a_.vex(kPshufb, d, xmm(src), ripPtr(constant));
+  } else {
+    if (dst != src) a_.sse(sse::kMovaps, d, xmm(src));
+    sseWithConstant(kPshufb, dst, mask_lo, mask_hi);
+  }
+  orConstant();
+}
+
 uint32_t MacroAssembler::simdLaneBytes(Opcode op) {
   switch (op) {
     case Opcode::V128Load8Lane: case Opcode::V128Store8Lane: return 1;

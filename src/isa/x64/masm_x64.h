@@ -169,6 +169,9 @@ class MacroAssembler {
   void v128Const(Reg dst, uint64_t lo, uint64_t hi);
   // i8x16.shuffle with its 16 constant lane indices; temp a vector register of its own.
   void simdShuffle(Reg dst, Reg lhs, Reg rhs, const uint8_t* lanes, Reg temp);
+  // dst = src's bytes as `mask` picks them (0x80: zero), or-ed with the constant lo:hi (whose
+  // bytes are zero where the mask picks); any registers.
+  void simdShuffleOne(Reg dst, Reg src, const uint8_t* mask, uint64_t lo, uint64_t hi);
   // v128.loadN_lane / storeN_lane: one instruction, which is where an access faults.
   static uint32_t simdLaneBytes(wasm::Opcode op);
   void simdLoadLane(wasm::Opcode op, Reg vec, const Address& addr, uint8_t lane);

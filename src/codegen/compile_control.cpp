@@ -236,10 +236,10 @@ void FunctionCompiler::visitBlock(const wasm::ControlFrame& frame, bool reachabl
 // their registers, so back edges do not reload them. A local the body assigns is kept dirty
 // in the header state, so back edges need not store it.
 void FunctionCompiler::chooseLoopLocals() {
-  if (!loop_scan_.covers(decoder_->cursor())) {
-    loop_scan_.scan(decoder_->cursor(), decoder_->bodyEnd(),
-                    static_cast<uint32_t>(local_types_.size()), kLoopScanBudget);
-  }
+  // Each loop its own scan, a nested one too: the inner loop's header then keeps its own
+  // locals in registers and lets go of the outer loop's, where the iterations are.
+  loop_scan_.scan(decoder_->cursor(), decoder_->bodyEnd(),
+                  static_cast<uint32_t>(local_types_.size()), kLoopScanBudget);
   if (loop_scan_.complete()) {
     locals_.forEach([&](uint32_t local, Reg, bool) {
       if (loop_scan_.uses(local) == 0) evictLocal(local);

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "wisp/forward.h"
+#include "wisp/result.h"
 
 namespace wisp {
 
@@ -107,6 +108,15 @@ struct Config {
 
 class Engine {
  public:
+  // An engine for `config`, or why this machine cannot run one: the CPU lacks what an enabled
+  // feature needs (WebAssembly SIMD, on by default, needs SSE4.1 with the SSSE3 below it, which
+  // every x86-64 CPU since 2008 has: turn Features::simd off to run scalar modules on an older
+  // one), or the signal handlers that catch traps could not be installed. A lower
+  // Config::cpu_features level asked for on purpose (to test the fallback paths) is no error:
+  // SIMD modules then fail to compile, naming why.
+  static Result<Engine> create(Config config = {});
+  // The same engine without those checks: on such a CPU a module that uses SIMD fails to
+  // compile instead, and a trap handler failure shows at the first call into wasm.
   explicit Engine(Config config = {});
 
   const Config& config() const;

@@ -1,5 +1,7 @@
 // Engine and Store: the shared state behind them.
 #include <algorithm>
+#include <optional>
+#include <string>
 
 #include "api/conversions.h"
 #include "api/state.h"
@@ -28,6 +30,25 @@ StoreLimits fromRuntime(const runtime::StoreLimits& limits) {
           .max_tables = limits.max_tables};
 }
 }  // namespace
+
+namespace detail {
+std::optional<std::string> cpuRefusal(const Config& config, const isa::CpuFeatures& host) {
+  if (config.features.simd && !host.sse41) {
+    return std::string(
+        "this CPU lacks SSE4.1, which WebAssembly SIMD needs (Config::features.simd, on by "
+        "default); turn SIMD off to run modules without it on this CPU");
+  }
+  return std::nullopt;
+}
+}  // namespace detail
+
+Result<Engine> Engine::create(Config config) {
+  if (std::optional<std::string> refusal = detail::cpuRefusal(config, isa::hostCpuFeatures()))
+    return detail::argumentError("cannot create an engine: " + *refusal);
+  if (runtime::Result<void> installed = runtime::installTrapHandlers(); !installed)
+    return detail::argumentError("cannot create an engine: " + installed.error().message);
+  return Engine(config);
+}
 
 Engine::Engine(Config config) : state_(std::make_shared<detail::EngineState>(config)) {}
 

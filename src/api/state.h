@@ -6,6 +6,8 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "isa/cpu_features.h"
@@ -19,6 +21,10 @@
 #include "wisp/wisp.h"
 
 namespace wisp::detail {
+
+// Why an engine for `config` cannot run on a CPU with `host`'s features (Engine::create), or
+// nothing.
+std::optional<std::string> cpuRefusal(const Config& config, const isa::CpuFeatures& host);
 
 class EngineState {
  public:

@@ -51,8 +51,9 @@ int runCompile(const CompileOptions& options) {
   if (options.cpu_level == "sse4.1") config.cpu_features = CpuFeatures::sse41Level();
   config.consume_fuel = options.consume_fuel;
   config.epoch_interruption = options.epoch_interruption;
-  Engine engine(config);
-  Result<Module> module = Module::compile(engine, wasm);
+  Result<Engine> engine = Engine::create(config);
+  if (!engine) return fail("%s", engine.error().message.c_str());
+  Result<Module> module = Module::compile(*engine, wasm);
   if (!module) return fail("%s: %s", options.input.c_str(), module.error().describe().c_str());
   Result<std::vector<uint8_t>> serialized = module->serialize();
   if (!serialized)

@@ -208,7 +208,9 @@ int runRun(const RunOptions& options) {
   config.bounds_checks = options.bounds_checks;
   config.consume_fuel = fuel.has_value();
   config.epoch_interruption = timeout_ns.has_value();
-  Engine engine(config);
+  Result<Engine> created = Engine::create(config);
+  if (!created) return fail(kRunModuleError, "%s", created.error().message.c_str());
+  Engine engine = *created;
   Store store(engine, limits);
   if (fuel) (void)store.setFuel(*fuel);
   // The deadline is the timer's one tick; the timer starts before instantiation, which runs

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "api/state.h"
 #include "test_modules.h"
 #include "wisp/wisp.h"
 
@@ -79,6 +80,37 @@ TEST(CpuFeatures, TheEngineUsesNoMoreThanItIsAllowed) {
   config.cpu_features = CpuFeatures{};
   config.cpu_features.lzcnt = false;
   EXPECT_FALSE(Engine(config).cpuFeatures().lzcnt);
+}
+
+// A CPU below what SIMD needs refuses an engine with SIMD on (the default), with the reason;
+// SIMD off, or a CPU with SSE4.1, gets one. A lower level asked for on purpose is no refusal:
+// SIMD modules then fail to compile, saying why.
+TEST(CpuFeatures, EngineCreationRefusesACpuWithoutWhatSimdNeeds) {
+  isa::CpuFeatures old_cpu = isa::CpuFeatures::all();
+  old_cpu.sse41 = false;
+  old_cpu.avx = false;
+  Config config;
+  const std::optional<std::string> refusal = detail::cpuRefusal(config, old_cpu);
+  ASSERT_TRUE(refusal.has_value());
+  EXPECT_NE(refusal->find("SSE4.1"), std::string::npos) << *refusal;
+  EXPECT_NE(refusal->find("SIMD"), std::string::npos) << *refusal;
+  EXPECT_FALSE(detail::cpuRefusal(config, isa::CpuFeatures::sse41Level()).has_value());
+  config.features.simd = false;
+  EXPECT_FALSE(detail::cpuRefusal(config, old_cpu).has_value());
+
+  Config below;
+  below.cpu_features = CpuFeatures::baseline();
+  Result<Engine> engine = Engine::create(below);
+  if (!isa::hostCpuFeatures().sse41) {  // a machine too old: refused, as above
+    EXPECT_FALSE(engine.ok());
+    return;
+  }
+  ASSERT_TRUE(engine.ok()) << engine.error().describe();
+  Result<Module> simd = Module::compile(
+      *engine, test::watToWasm("(module (func (result v128) (v128.const i64x2 1 2)))"));
+  ASSERT_FALSE(simd.ok());
+  EXPECT_EQ(simd.error().kind, ErrorKind::Compile);
+  EXPECT_NE(simd.error().message.find("SSE4.1"), std::string::npos) << simd.error().message;
 }
 
 TEST_P(CpuFeaturesTest, BitCountsAndRoundingsMatchTheDefinitions) {

@@ -39,6 +39,7 @@ void FunctionCompiler::emitCall(const wasm::FuncType& type, const isa::ABISig& s
   // A callee in another instance changes both pinned registers; any callee may grow (and, with
   // explicit bounds checks, move) the memory.
   reloadInstanceRegisters(vmctx_changed || context_.options.explicit_bounds_checks);
+  // The callee popped its parameter area: the stack results are at the stack pointer.
   for (const isa::ABIArg& result : sig.results) {
     if (result.inRegister()) {
       pushReg(result.type, result.reg);
@@ -49,10 +50,10 @@ void FunctionCompiler::emitCall(const wasm::FuncType& type, const isa::ABISig& s
     s.type = result.type;
     push(s);
     masm_.copySlot(slotAddress(stack_.back().slot),
-                   {x64::rsp, Reg(), static_cast<int32_t>(sig.stack_param_bytes + result.stack_offset)},
+                   {isa::target::kStackPointer, Reg(), static_cast<int32_t>(result.stack_offset)},
                    result.type);
   }
-  masm_.adjustStack(-static_cast<int32_t>(area));
+  masm_.adjustStack(-static_cast<int32_t>(area - sig.stackParamAreaBytes()));
 }
 
 void FunctionCompiler::visitCall(uint32_t function_index, const wasm::FuncType& type) {

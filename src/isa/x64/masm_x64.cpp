@@ -115,10 +115,17 @@ void MacroAssembler::patchFrameSize(uint32_t patch_at, uint32_t frame_size) {
   a_.buffer().patch32(patch_at, frame_size);
 }
 
-void MacroAssembler::leaveFrameAndReturn() {
+void MacroAssembler::leaveFrameAndReturn(uint32_t popped_bytes) {
   a_.mov(gp64(rsp), gp64(rbp));
   a_.pop(gp64(rbp));
-  a_.ret();
+  if (popped_bytes == 0) {
+    a_.ret();
+    return;
+  }
+  // ret takes 16 bits; wasm's 1000 parameters at most need 16000 bytes.
+  if (popped_bytes > UINT16_MAX)
+    return unhandledOp("leaveFrameAndReturn (a parameter area over 64 KiB)", wasm::Opcode::Return);
+  a_.ret(static_cast<uint16_t>(popped_bytes));
 }
 
 void MacroAssembler::push(Reg reg) { a_.push(gp64(reg)); }

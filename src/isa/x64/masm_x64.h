@@ -74,7 +74,9 @@ class MacroAssembler {
   // push rbp; mov rbp, rsp; sub rsp, <frame size, patched later>. Returns the patch position.
   uint32_t enterFrame();
   void patchFrameSize(uint32_t patch_at, uint32_t frame_size);
-  void leaveFrameAndReturn();  // mov rsp, rbp; pop rbp; ret
+  // mov rsp, rbp; pop rbp; ret, popping `popped_bytes` of the caller's stack parameters
+  // (a function of the wasm convention pops its parameter area, see isa/abi.h).
+  void leaveFrameAndReturn(uint32_t popped_bytes = 0);
   void push(Reg reg);
   void pop(Reg reg);
   void ret();

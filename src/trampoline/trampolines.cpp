@@ -410,7 +410,7 @@ void* TrampolineCache::get(Kind kind, const wasm::FuncType& type) {
       emitWasmToNativeDirect(masm, type);
       break;
   }
-  if (!masm.finish()) return nullptr;
+  if (!masm.finish() || masm.hasError()) return nullptr;
   auto memory = runtime::CodeMemory::allocate(code.size());
   if (!memory) return nullptr;
   runtime::CodeMemory block = std::move(memory.value());

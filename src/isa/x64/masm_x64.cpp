@@ -122,7 +122,8 @@ void MacroAssembler::leaveFrameAndReturn(uint32_t popped_bytes) {
     a_.ret();
     return;
   }
-  // ret takes 16 bits; wasm's 1000 parameters at most need 16000 bytes.
+  // ret takes 16 bits, which wasm's parameters always fit.
+  static_assert(wasm::kMaxFunctionParams * 16 <= UINT16_MAX);
   if (popped_bytes > UINT16_MAX)
     return unhandledOp("leaveFrameAndReturn (a parameter area over 64 KiB)", wasm::Opcode::Return);
   a_.ret(static_cast<uint16_t>(popped_bytes));

@@ -42,7 +42,9 @@ namespace {
 constexpr uint8_t kMagic[8] = {0x00, 'w', 'i', 's', 'p', 'a', 'o', 't'};
 // 2: the vmctx header holds the lazy table mark (code compiled for 1 reads the wrong offsets),
 // call_indirect and table.get call the tableElement builtin, and the ref.func table follows.
-constexpr uint32_t kFormatVersion = 2;
+// 3: a wasm function pops its stack parameter area as it returns (isa/abi.h), which this
+// process's trampolines expect of the code.
+constexpr uint32_t kFormatVersion = 3;
 constexpr size_t kHeaderSize = 32;  // magic, format version, ISA, payload size, checksum
 constexpr size_t kChecksumOffset = 24;
 

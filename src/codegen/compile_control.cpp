@@ -521,13 +521,13 @@ void FunctionCompiler::emitReturn() {
     const MoveLocation dst =
         results[k].inRegister()
             ? MoveLocation::inReg(results[k].reg)
-            : MoveLocation::inSlot(
-                  static_cast<int32_t>(16 + sig_.stack_param_bytes + results[k].stack_offset));
+            : MoveLocation::inSlot(static_cast<int32_t>(16 + sig_.stackParamAreaBytes() +
+                                                        results[k].stack_offset));
     moves_.add(dst, locationOf(s), s.type);
   }
   emitMoves();
   storeFuelToMemory();
-  masm_.leaveFrameAndReturn();
+  masm_.leaveFrameAndReturn(sig_.stackParamAreaBytes());
 }
 
 }  // namespace wisp::codegen

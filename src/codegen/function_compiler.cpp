@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "runtime/runtime_limits.h"
+#include "wasm/function_validator.h"
 
 namespace wisp::codegen {
 
@@ -19,7 +20,11 @@ namespace x64 = isa::x64;
 
 ModuleContext::ModuleContext(const wasm::Module& m, std::span<const uint32_t> ids,
                              const CompileOptions& o)
-    : module(m), type_ids(ids), options(o), offsets(m) {
+    : module(m),
+      type_ids(ids),
+      options(o),
+      offsets(m),
+      callees_may_return_from_other_instances(wasm::mayTailCallOutOfInstance(m)) {
   signatures.reserve(m.types.size());
   for (const wasm::FuncType& type : m.types)
     signatures.push_back(isa::computeSignature(type, x64::kWasmConvention));

@@ -63,6 +63,10 @@ struct ModuleContext {
   CompileOptions options;
   std::vector<isa::ABISig> signatures;  // per type index, in the wasm convention
   runtime::VMOffsets offsets;
+  // A tail call may leave the instance (a return_call of an import, a return_call_indirect):
+  // the callee then returns to our caller with its own pinned registers, so a direct call of
+  // this module, which expects ours back, must reload them (wasm::mayTailCallOutOfInstance).
+  bool callees_may_return_from_other_instances = false;
 };
 
 // A trap's code, emitted after the function's body: where its branches go and what it reports.
@@ -186,10 +190,9 @@ class FunctionCompiler {
   void visitReturn();
   void visitCall(uint32_t function_index, const wasm::FuncType& type);
   void visitCallIndirect(uint32_t type_index, uint32_t table_index, const wasm::FuncType& type);
-  void visitReturnCall(uint32_t, const wasm::FuncType&) { markUnsupported("return_call"); }
-  void visitReturnCallIndirect(uint32_t, uint32_t, const wasm::FuncType&) {
-    markUnsupported("return_call_indirect");
-  }
+  void visitReturnCall(uint32_t function_index, const wasm::FuncType& type);
+  void visitReturnCallIndirect(uint32_t type_index, uint32_t table_index,
+                               const wasm::FuncType& type);
   void visitDrop();
   void visitSelect(wasm::ValType type);
   void visitLocalGet(uint32_t index);
@@ -340,8 +343,11 @@ class FunctionCompiler {
   void emitReturn();
   bool dead() const { return dead_; }
   void emitBrIf(uint32_t depth);
-  void emitDirectCall(uint32_t function_index, const wasm::FuncType& type);
-  void emitIndirectCall(uint32_t type_index, uint32_t table_index, const wasm::FuncType& type);
+  // A call returns here; a tail call replaces this function's frame (compile_calls.cpp).
+  enum class CallKind : uint8_t { Call, TailCall };
+  void emitDirectCall(uint32_t function_index, const wasm::FuncType& type, CallKind kind);
+  void emitIndirectCall(uint32_t type_index, uint32_t table_index, const wasm::FuncType& type,
+                        CallKind kind);
 
   // ---- interruption (Config::consume_fuel, Config::epoch_interruption) ---------------------
   // A straight-line run of code is charged as it begins, by an add whose immediate
@@ -380,8 +386,11 @@ class FunctionCompiler {
   void callBuiltin(runtime::builtins::Builtin builtin, std::span<const VarState> args,
                    std::span<const uint64_t> leading_immediates, wasm::ValType result,
                    runtime::TrapKind trap_on_failure, bool checks_status);
+  void passArguments(const wasm::FuncType& type, const isa::ABISig& sig);
   void emitCall(const wasm::FuncType& type, const isa::ABISig& sig, auto&& emit_call_instruction,
                 bool vmctx_changed);
+  void emitTailCall(const wasm::FuncType& type, const isa::ABISig& sig, auto&& load_callee,
+                    auto&& emit_jump);
   isa::Address memoryAddress(const wasm::MemArg& arg, uint32_t access_size, isa::Reg* index_reg,
                              bool* index_owned, isa::RegSet exclude);
 

@@ -25,16 +25,28 @@ struct ABIArg {
   bool inRegister() const { return reg.valid(); }
 };
 
-// At a call, the caller's outgoing area holds the stack parameters at [sp, sp + stack_param
-// _bytes) and room for the stack results right after them; the callee sees them above its
-// return address.
+// At a call in the wasm convention, the caller's outgoing area holds the stack parameters at
+// [sp, sp + stackParamAreaBytes()) and room for the stack results right after them; the
+// callee sees them above its return address. The callee pops the parameter area as it returns
+// (`ret N`), so the caller finds its stack results at the stack pointer.
+//
+// Why the callee pops: a tail call replaces the caller's frame with a callee whose parameter
+// area may be larger than the caller's own. With the callee popping, the area's size is the
+// business of whoever runs last (V8's wasm frames and Cranelift's `tail` convention do the
+// same), and the results, which both have alike, stay where the first caller reserved them:
+// each area ends where the results begin. The area is rounded to 16 so that moving it keeps
+// the stack aligned.
 struct ABISig {
   std::vector<ABIArg> params;
   std::vector<ABIArg> results;
   uint32_t stack_param_bytes = 0;
   uint32_t stack_result_bytes = 0;
-  // The outgoing area, 16-byte aligned.
-  uint32_t stackAreaBytes() const { return (stack_param_bytes + stack_result_bytes + 15) & ~15u; }
+  // The parameters' part of the outgoing area (what the callee pops), 16-byte aligned.
+  uint32_t stackParamAreaBytes() const { return (stack_param_bytes + 15) & ~15u; }
+  // The outgoing area: parameters, then results; 16-byte aligned.
+  uint32_t stackAreaBytes() const {
+    return stackParamAreaBytes() + ((stack_result_bytes + 15) & ~15u);
+  }
 };
 
 inline bool isFpType(wasm::ValType t) {

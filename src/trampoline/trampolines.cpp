@@ -239,11 +239,13 @@ void emitArrayToWasm(isa::MacroAssembler& masm, const wasm::FuncType& type) {
     }
     masm.callRegister(target::kCallTargetGp);
     masm.loadPtr(values, at(target::kFramePointer, -kSlotBelowFp));
+    // The callee popped its parameter area: the stack results are at the stack pointer (the
+    // way out restores it from the frame pointer).
     for (size_t k = 0; k < wasm_sig.results.size(); ++k) {
       const isa::ABIArg& r = wasm_sig.results[k];
       const Address slot = at(values, kValRawSize * static_cast<int64_t>(k));
       if (r.inRegister()) masm.store(slot, r.reg, r.type);
-      else masm.copySlot(slot, at(target::kStackPointer, wasm_sig.stack_param_bytes + r.stack_offset), r.type);
+      else masm.copySlot(slot, at(target::kStackPointer, r.stack_offset), r.type);
     }
   });
 }
@@ -347,9 +349,9 @@ void emitWasmToArray(isa::MacroAssembler& masm, const wasm::FuncType& type) {
     const isa::ABIArg& r = wasm_sig.results[k];
     const Address slot = at(target::kStackPointer, kValRawSize * static_cast<int64_t>(k));
     if (r.inRegister()) masm.load(r.reg, slot, r.type);
-    else masm.copySlot(at(target::kFramePointer, 16 + wasm_sig.stack_param_bytes + r.stack_offset), slot, r.type);
+    else masm.copySlot(at(target::kFramePointer, 16 + wasm_sig.stackParamAreaBytes() + r.stack_offset), slot, r.type);
   }
-  masm.leaveFrameAndReturn();
+  masm.leaveFrameAndReturn(wasm_sig.stackParamAreaBytes());
   masm.bind(unwind);
   emitUnwindToEntry(masm);
 }
@@ -400,7 +402,7 @@ void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   // garbage above its low half, which wasm code would see (as an address index, say).
   if (!native_sig.results.empty() && native_sig.results[0].type == ValType::I32)
     masm.zeroExtendI32(native_sig.results[0].reg);
-  masm.leaveFrameAndReturn();
+  masm.leaveFrameAndReturn(wasm_sig.stackParamAreaBytes());
   masm.bind(unwind);
   emitUnwindToEntry(masm);
 }
@@ -409,7 +411,9 @@ void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
 // the callback (taking (VMHostFuncContext*, Params...), returning the bare value, a 32-bit
 // integer widened with zeros) returns straight to the wasm caller, and on a trap leaves the
 // wasm frames itself once all of the host call has returned. No frame of its own: the exit
-// recorded is the wasm caller's, which is all a backtrace needs.
+// recorded is the wasm caller's, which is all a backtrace needs. The wasm parameters then
+// have registers too (the native ones are the same registers and one more), so there is no
+// parameter area for the callback's plain `ret` to pop.
 bool fitsDirect(const wasm::FuncType& type) {
   const isa::ABISig native_sig =
       isa::computeSignature(withLeadingPointers(type, 1), target::kSysVConvention);
@@ -462,7 +466,7 @@ void* TrampolineCache::get(Kind kind, const wasm::FuncType& type) {
       emitWasmToNativeDirect(masm, type);
       break;
   }
-  if (!masm.finish()) return nullptr;
+  if (!masm.finish() || masm.hasError()) return nullptr;
   auto memory = runtime::CodeMemory::allocate(code.size());
   if (!memory) return nullptr;
   runtime::CodeMemory block = std::move(memory.value());

@@ -8,7 +8,8 @@
   (func $call_add (param $x i32) (result i32)
     (call $add (local.get $x) (i32.const 10)))
 
-  ;; 8 integer arguments: the last two go on the stack.
+  ;; 8 integer arguments: the last two go on the stack, which the callee pops as it returns
+  ;; (`ret 0x10`): the caller frees nothing after the call.
   (func $sum8 (param i64 i64 i64 i64 i64 i64 i64 i64) (result i64)
     (i64.add (local.get 0) (local.get 7)))
   (func $call_sum8 (result i64)

@@ -7,8 +7,9 @@
 // A CASE is a .wat file's stem or `trampolines`; without any, every case in DIR runs. A .wat
 // file may choose compile options with a line `;; disas: OPTION...`: explicit-bounds-checks
 // (codegen::CompileOptions::explicit_bounds_checks), baseline-cpu (no optional instructions:
-// isa::CpuFeatures{}), fuel and epochs (consume_fuel, epoch_interruption). Otherwise every optional instruction is allowed, whatever this CPU has,
-// so the listings are the same on every machine.
+// isa::CpuFeatures{}), fuel and epochs (consume_fuel, epoch_interruption), tail-call (the
+// proposal's instructions, for wat2wasm and the decoder). Otherwise every optional instruction
+// is allowed, whatever this CPU has, so the listings are the same on every machine.
 // --bless, or WISP_BLESS=1 in the environment, rewrites the golden files instead of failing:
 //   WISP_BLESS=1 ctest --test-dir BUILD -R disas
 #include <spawn.h>
@@ -67,12 +68,14 @@ constexpr const char* kTrampolineLegend =
 
 // Runs wat2wasm (with the name section, for the headers) into a temporary file; the binary,
 // or an error message.
-bool watToWasm(const Options& options, const fs::path& wat, std::vector<uint8_t>& bytes,
+bool watToWasm(const Options& options, const fs::path& wat,
+               const std::vector<std::string>& flags, std::vector<uint8_t>& bytes,
                std::string& error) {
   const fs::path wasm = fs::temp_directory_path() /
                         ("wisp-disas-" + std::to_string(getpid()) + "-" + wat.stem().string() + ".wasm");
-  std::vector<std::string> args = {options.wat2wasm, "--debug-names", wat.string(), "-o",
-                                   wasm.string()};
+  std::vector<std::string> args = {options.wat2wasm, "--debug-names"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  args.insert(args.end(), {wat.string(), "-o", wasm.string()});
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
@@ -94,9 +97,15 @@ bool watToWasm(const Options& options, const fs::path& wat, std::vector<uint8_t>
   return true;
 }
 
-// The compile options a .wat file asks for in its `;; disas:` lines.
-bool compileOptionsOf(const fs::path& wat, wisp::codegen::CompileOptions& options,
-                      std::string& error) {
+// What a .wat file asks for in its `;; disas:` lines.
+struct CaseOptions {
+  wisp::codegen::CompileOptions compile;
+  wisp::wasm::Features features;
+  std::vector<std::string> wat2wasm_flags;
+};
+
+bool caseOptionsOf(const fs::path& wat, CaseOptions& case_options, std::string& error) {
+  wisp::codegen::CompileOptions& options = case_options.compile;
   std::ifstream in(wat);
   constexpr std::string_view kDirective = ";; disas:";
   for (std::string line; std::getline(in, line);) {
@@ -113,6 +122,9 @@ bool compileOptionsOf(const fs::path& wat, wisp::codegen::CompileOptions& option
         options.consume_fuel = true;
       } else if (word == "epochs") {
         options.epoch_interruption = true;
+      } else if (word == "tail-call") {
+        case_options.features.tail_call = true;
+        case_options.wat2wasm_flags.push_back("--enable-tail-call");
       } else {
         error = wat.string() + ": unknown disas option `" + word + "`";
         return false;
@@ -132,13 +144,14 @@ bool runCase(const Options& options, const wisp::disas::X64Disassembler& disasse
     const fs::path wat = options.golden_dir / (name + ".wat");
     std::vector<uint8_t> wasm;
     std::string error;
-    wisp::codegen::CompileOptions compile_options;
-    compile_options.cpu_features = wisp::isa::CpuFeatures::all();
+    CaseOptions case_options;
+    case_options.compile.cpu_features = wisp::isa::CpuFeatures::all();
     if (!fs::exists(wat)) error = "no such case: " + wat.string();
-    else if (compileOptionsOf(wat, compile_options, error)) watToWasm(options, wat, wasm, error);
+    else if (caseOptionsOf(wat, case_options, error))
+      watToWasm(options, wat, case_options.wat2wasm_flags, wasm, error);
     if (error.empty()) {
-      wisp::disas::ModuleListing listing =
-          wisp::disas::listModule(disassembler, wasm, compile_options);
+      wisp::disas::ModuleListing listing = wisp::disas::listModule(
+          disassembler, wasm, case_options.features, case_options.compile);
       error = listing.error;
       text = header(name + ".wat", kModuleLegend) + listing.text;
     }

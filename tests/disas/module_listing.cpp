@@ -54,8 +54,10 @@ std::string functionLabel(const wasm::Module& module, uint32_t index) {
 }  // namespace
 
 ModuleListing listModule(const X64Disassembler& disassembler, std::span<const uint8_t> wasm,
-                         const codegen::CompileOptions& options) {
-  auto decoded = wasm::decodeModule(wasm);
+                         const wasm::Features& features, const codegen::CompileOptions& options) {
+  wasm::DecodeOptions decode_options;
+  decode_options.features = features;
+  auto decoded = wasm::decodeModule(wasm, decode_options);
   if (!decoded) return {"", "decoding failed: " + decoded.error().message};
   const wasm::Module& module = **decoded;
 

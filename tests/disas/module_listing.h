@@ -8,6 +8,7 @@
 #include <string>
 
 #include "codegen/module_compiler.h"
+#include "wasm/features.h"
 #include "x64_disassembler.h"
 
 namespace wisp::disas {
@@ -17,9 +18,9 @@ struct ModuleListing {
   std::string error;  // why the module could not be listed; empty on success
 };
 
-// Decodes and compiles `wasm` (through the compiler directly, with made-up canonical type
-// ids: each type's index) and lists its code.
+// Decodes `wasm` with `features` and compiles it (through the compiler directly, with
+// made-up canonical type ids: each type's index), then lists its code.
 ModuleListing listModule(const X64Disassembler& disassembler, std::span<const uint8_t> wasm,
-                         const codegen::CompileOptions& options);
+                         const wasm::Features& features, const codegen::CompileOptions& options);
 
 }  // namespace wisp::disas

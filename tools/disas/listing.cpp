@@ -145,7 +145,9 @@ std::vector<ListingLine> listLines(const X64Disassembler& disassembler,
     }
     std::string operands = insn->operands;
     size_t mask_from = 0, mask_size = 0;
-    if (insn->is_call && insn->direct_target && notes.call_target) {
+    // A direct jump out of the listed code is a tail call: its target is named as a call's.
+    const bool leaves_code = insn->direct_target && *insn->direct_target >= code.size();
+    if ((insn->is_call || leaves_code) && insn->direct_target && notes.call_target) {
       if (auto name = notes.call_target(*insn->direct_target)) operands = *name;
     }
     if (insn->imm64 && callsThroughRegister(disassembler, code, *insn)) {

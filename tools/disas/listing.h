@@ -17,8 +17,9 @@
 namespace wisp::disas {
 
 struct ListingNotes {
-  // Names the target of a direct call (an offset in the listed code, possibly outside it, as
-  // a two's complement wrap), e.g. "func[1] <add>"; nullopt keeps capstone's number.
+  // Names the target of a direct call, or of a direct jump out of the listed code (a tail
+  // call): an offset in the listed code, possibly outside it, as a two's complement wrap,
+  // e.g. "func[1] <add>"; nullopt keeps capstone's number.
   std::function<std::optional<std::string>(uint64_t target)> call_target;
   // Names the host function a `movabs reg, imm64; call reg` pair calls, e.g. "memoryGrow";
   // nullopt (or no callback) shows it as "host function". Either way the address is masked, as

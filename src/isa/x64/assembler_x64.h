@@ -222,6 +222,11 @@ class Assembler {
   void push(Gp reg) { opPlusReg(0x50, reg.id); }
   void pop(Gp reg) { opPlusReg(0x58, reg.id); }
   void ret() { db(0xC3); }
+  // ret imm16: returns, then pops `bytes` more.
+  void ret(uint16_t bytes) {
+    db(0xC2);
+    emitBytes(&bytes, 2);
+  }
   void ud2() { const uint8_t b[] = {0x0F, 0x0B}; emitBytes(b, 2); }
   void call(Gp target) { rr(kOp(0xFF), 4, 2, target.id); }
   void jmp(Gp target) { rr(kOp(0xFF), 4, 4, target.id); }

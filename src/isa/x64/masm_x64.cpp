@@ -115,10 +115,18 @@ void MacroAssembler::patchFrameSize(uint32_t patch_at, uint32_t frame_size) {
   a_.buffer().patch32(patch_at, frame_size);
 }
 
-void MacroAssembler::leaveFrameAndReturn() {
+void MacroAssembler::leaveFrameAndReturn(uint32_t popped_bytes) {
   a_.mov(gp64(rsp), gp64(rbp));
   a_.pop(gp64(rbp));
-  a_.ret();
+  if (popped_bytes == 0) {
+    a_.ret();
+    return;
+  }
+  // ret takes 16 bits, which wasm's parameters always fit.
+  static_assert(wasm::kMaxFunctionParams * 16 <= UINT16_MAX);
+  if (popped_bytes > UINT16_MAX)
+    return unhandledOp("leaveFrameAndReturn (a parameter area over 64 KiB)", wasm::Opcode::Return);
+  a_.ret(static_cast<uint16_t>(popped_bytes));
 }
 
 void MacroAssembler::push(Reg reg) { a_.push(gp64(reg)); }
@@ -1233,6 +1241,40 @@ uint32_t MacroAssembler::callAbsolute(const void* function) {
 void MacroAssembler::adjustStack(int32_t bytes) {
   if (bytes > 0) a_.alu(Alu::Sub, gp64(rsp), bytes);
   else if (bytes < 0) a_.alu(Alu::Add, gp64(rsp), -bytes);
+}
+
+// ---- tail calls -------------------------------------------------------------------------------
+
+uint32_t MacroAssembler::jumpRelative() {
+  a_.db(0xE9);
+  const uint32_t at = offset();
+  a_.dd(0);
+  return at;
+}
+
+void MacroAssembler::replaceFrameForTailCall(uint32_t incoming_area, uint32_t outgoing_area,
+                                             std::span<const Reg, 2> temps) {
+  // The callee's return address goes to [rbp + 8 + shift]: its area ends where ours does.
+  const int32_t shift = static_cast<int32_t>(incoming_area) - static_cast<int32_t>(outgoing_area);
+  const Gp return_address = gp64(temps[0]), caller_fp = gp64(temps[1]), scratch = gp64(kScratchGp);
+  // A larger area reaches over our return address and saved frame pointer: read them first.
+  if (shift != 0) a_.mov(return_address, ptr(rbp.hwCode(), 8));
+  if (shift < 0) a_.mov(caller_fp, ptr(rbp.hwCode(), 0));
+  // The staging area lies below our frame and the final one above its bottom, so copying from
+  // the top word down reads every word before it is overwritten.
+  for (int32_t at = static_cast<int32_t>(outgoing_area) - 8; at >= 0; at -= 8) {
+    a_.mov(scratch, ptr(rsp.hwCode(), at));
+    a_.mov(ptr(rbp.hwCode(), 16 + shift + at), scratch);
+  }
+  if (shift == 0) {
+    a_.mov(gp64(rsp), gp64(rbp));
+    a_.pop(gp64(rbp));
+    return;
+  }
+  a_.mov(ptr(rbp.hwCode(), 8 + shift), return_address);
+  a_.lea(gp64(rsp), ptr(rbp.hwCode(), 8 + shift));
+  if (shift < 0) a_.mov(gp64(rbp), caller_fp);
+  else a_.mov(gp64(rbp), ptr(rbp.hwCode(), 0));
 }
 
 // ---- SIMD -------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -74,7 +75,9 @@ class MacroAssembler {
   // push rbp; mov rbp, rsp; sub rsp, <frame size, patched later>. Returns the patch position.
   uint32_t enterFrame();
   void patchFrameSize(uint32_t patch_at, uint32_t frame_size);
-  void leaveFrameAndReturn();  // mov rsp, rbp; pop rbp; ret
+  // mov rsp, rbp; pop rbp; ret, popping `popped_bytes` of the caller's stack parameters
+  // (a function of the wasm convention pops its parameter area, see isa/abi.h).
+  void leaveFrameAndReturn(uint32_t popped_bytes = 0);
   void push(Reg reg);
   void pop(Reg reg);
   void ret();
@@ -273,6 +276,21 @@ class MacroAssembler {
   // offset, for a relocation that rewrites it.
   uint32_t callAbsolute(const void* function);
   void adjustStack(int32_t bytes);          // rsp -= bytes (negative frees)
+
+  // ---- tail calls ---------------------------------------------------------------------
+  // jmp rel32 with a zero displacement; returns the displacement's offset for linking.
+  uint32_t jumpRelative();
+  // Leaves the current function's frame as a tail call does: afterwards the stack is as the
+  // caller's caller would have left it calling the callee. The callee's `outgoing_area` bytes
+  // of stack parameters, staged at [sp, sp + outgoing_area), move to end where the current
+  // function's `incoming_area` ends (where the stack results begin, which both functions
+  // share); the return address goes right below them; the frame pointer is the caller's
+  // again and the stack pointer points at the return address. Moves go through the scratch
+  // register and `temps` (two registers); no other register changes, so the callee's
+  // register arguments, its address and its vmctx may already be in place. See isa/abi.h for
+  // why the area may grow or shrink.
+  void replaceFrameForTailCall(uint32_t incoming_area, uint32_t outgoing_area,
+                               std::span<const Reg, 2> temps);
 
  private:
   void floatMinMax(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs);

@@ -61,6 +61,18 @@ inline constexpr Reg kTrampolineTempGp = r10;
 static_assert(!kPinned.has(kCallTargetGp) && !kPinned.has(kTrampolineTempGp));
 static_assert(kTrampolineTempGp != kScratchGp);
 
+// Roles in wasm-to-wasm calls, registers that carry no argument of the wasm convention:
+//  - kCallTargetGp (above) holds the callee's address, and call_indirect's table index before;
+//  - kIndirectCalleeGp: call_indirect's VMFuncRef of the callee, live while the arguments load;
+//  - kTailCallTemps: the two temporaries of MacroAssembler::replaceFrameForTailCall, which
+//    runs when the arguments and the callee's address are in place.
+inline constexpr Reg kIndirectCalleeGp = r10;
+inline constexpr Reg kTailCallTemps[] = {r12, r13};
+static_assert(!kPinned.has(kIndirectCalleeGp) && !kScratch.has(kIndirectCalleeGp));
+static_assert(!kPinned.has(kTailCallTemps[0]) && !kPinned.has(kTailCallTemps[1]));
+static_assert(kTailCallTemps[0] != kCallTargetGp && kTailCallTemps[1] != kCallTargetGp);
+static_assert(!kScratch.has(kTailCallTemps[0]) && !kScratch.has(kTailCallTemps[1]));
+
 // A host-to-wasm entry returns a status word next to its result, as the C struct
 // {result; uint64_t status} is returned in System V: in rdx after a general-register result,
 // in rax after a float result or alone. Typed host functions return their status the same way.
@@ -89,6 +101,13 @@ inline constexpr Reg kWasmGpResults[] = {rax, rdx};
 inline constexpr Reg kWasmFpResults[] = {xmm0, xmm1};
 inline constexpr CallingConvention kWasmConvention{kWasmGpParams, kWasmFpParams, kWasmGpResults,
                                                    kWasmFpResults};
+static_assert([] {
+  for (Reg param : kWasmGpParams)
+    if (param == kTailCallTemps[0] || param == kTailCallTemps[1] || param == kCallTargetGp ||
+        param == kIndirectCalleeGp)
+      return false;
+  return true;
+}());
 
 // System V AMD64, for calls to and from the host: one result register of each class.
 inline constexpr Reg kSysVGpParams[] = {rdi, rsi, rdx, rcx, r8, r9};

@@ -228,6 +228,8 @@ TEST(AssemblerX64, SingleRegisterForms) {
   EXPECT_SAME_BYTES("cdq", a.cdq(), b.cdq(ax::edx, ax::eax));
   EXPECT_SAME_BYTES("cqo", a.cqo(), b.cqo(ax::rdx, ax::rax));
   EXPECT_SAME_BYTES("ret", a.ret(), b.ret());
+  EXPECT_SAME_BYTES("ret 16", a.ret(16), b.ret(asmjit::Imm(16)));
+  EXPECT_SAME_BYTES("ret 0x1230", a.ret(0x1230), b.ret(asmjit::Imm(0x1230)));
   EXPECT_SAME_BYTES("ud2", a.ud2(), b.ud2());
 }
 

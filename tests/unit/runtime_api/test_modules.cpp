@@ -15,7 +15,9 @@ namespace wisp::test {
 
 bool haveWat2Wasm() { return std::string(WISP_WAT2WASM).size() > 0; }
 
-std::vector<uint8_t> watToWasm(std::string_view wat) {
+std::vector<uint8_t> watToWasm(std::string_view wat) { return watToWasm(wat, ""); }
+
+std::vector<uint8_t> watToWasm(std::string_view wat, std::string_view wat2wasm_flags) {
   if (!haveWat2Wasm()) {
     ADD_FAILURE() << "wat2wasm was not found at configure time";
     return {};
@@ -33,7 +35,8 @@ std::vector<uint8_t> watToWasm(std::string_view wat) {
     out << wat;
   }
   const std::string command = std::string(WISP_WAT2WASM) + " --debug-names " +
-                              wat_path + " -o " + wasm_path + " 2>&1";
+                              std::string(wat2wasm_flags) + " " + wat_path + " -o " + wasm_path +
+                              " 2>&1";
   std::string output;
   if (FILE* pipe = popen(command.c_str(), "r")) {
     char buffer[512];

@@ -15,6 +15,8 @@ namespace wisp::test {
 // The binary of `wat`; fails the current test (and returns empty) when wat2wasm is missing or
 // rejects the text.
 std::vector<uint8_t> watToWasm(std::string_view wat);
+// The same with wat2wasm's feature flags, e.g. "--enable-tail-call".
+std::vector<uint8_t> watToWasm(std::string_view wat, std::string_view wat2wasm_flags);
 bool haveWat2Wasm();
 
 // Decodes `bytes` and gives every defined function the same stub body (`ret`), so instances

@@ -391,7 +391,7 @@ void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
     masm.loadPtr(target::kScratchGp, at(target::kStackPointer, result_area + kV128ResultStatusOffset));
     masm.branchIfNonZero(target::kScratchGp, ValType::I64, unwind);
     masm.load(wasm_sig.results[0].reg, at(target::kStackPointer, result_area), ValType::V128);
-    masm.leaveFrameAndReturn();
+    masm.leaveFrameAndReturn(wasm_sig.stackParamAreaBytes());
     masm.bind(unwind);
     emitUnwindToEntry(masm);
     return;

@@ -41,6 +41,17 @@
     (i32.add (i32.add (i32.load8_u $m0 (local.get 0)) (i32.load8_u $m1 (local.get 0)))
              (i32.load8_u $m2 (local.get 0))))
 
+;; A loop (its header scan steps over memory-indexed immediates) summing memory 1's bytes
+  ;; into memory 2 as it goes; the locals stay in registers across the accesses.
+  (func (export "sum_m1_into_m2") (param $n i32) (result i32)
+    (local $i i32) (local $sum i32)
+    (loop $next
+      (local.set $sum (i32.add (local.get $sum) (i32.load8_u $m1 (local.get $i))))
+      (i32.store $m2 offset=0x100 (i32.shl (local.get $i) (i32.const 2)) (local.get $sum))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $next (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.add (local.get $sum) (i32.load $m2 offset=0x100 (i32.const 0))))
+
   (func (export "sizes") (result i32 i32 i32)
     (memory.size $m0) (memory.size $m1) (memory.size $m2))
   (func (export "grow_m1") (param i32) (result i32) (memory.grow $m1 (local.get 0)))
@@ -109,6 +120,8 @@
 (invoke "storef32_m2" (i32.const 8) (f32.const 1.5))
 (assert_return (invoke "loadf32_m2" (i32.const 8)) (f32.const 1.5))
 (assert_return (invoke "sum3" (i32.const 0)) (i32.const 1))
+(assert_return (invoke "sum_m1_into_m2" (i32.const 16)) (i32.const 137))  ;; 1 + ... + 16, + 1
+(assert_return (invoke "load64_m2" (i32.const 0x13c)) (i64.const 136))  ;; the last sum stored
 
 ;; memory.grow of memory 1, then an access of the new page; memory 0 and 2 keep their sizes.
 (assert_return (invoke "sizes") (i32.const 1) (i32.const 1) (i32.const 2))

@@ -12,54 +12,74 @@ using wasm::Opcode;
 using wasm::ValType;
 namespace x64 = isa::x64;
 
-// [membase + zero-extended index + offset]. With guard regions (a 32-bit memory reserves
-// 8 GiB) every out-of-bounds access faults, so nothing is checked; with explicit checks the
-// end of the access is compared with the memory's length first.
-isa::Address FunctionCompiler::memoryAddress(const wasm::MemArg& arg, uint32_t access_size,
-                                             Reg* index_reg, bool* index_owned, RegSet exclude) {
-  *index_reg = Reg();
-  *index_owned = true;
-  // Roles of the ISA layer: the pinned base of memory 0 and the MacroAssembler's scratch.
-  const Reg memory_base = isa::target::kMemoryBaseReg;
-  const Reg scratch = isa::target::kScratchGp;
-  isa::Address addr;
+// [base + zero-extended index + offset]. Memory 0's base lives in its pinned register
+// (reloaded after calls and memory.grow where it may move); any other memory's base is loaded
+// from its VMMemory, through the vmctx, for each access, so it is never stale and costs no
+// register between accesses. With guard regions (every memory of a store has the same mode,
+// and every guard-region memory the same 4 GiB + guard reservation, InstanceAllocator) every
+// out-of-bounds access faults, so nothing is checked; with explicit checks the end of the
+// access is compared with the memory's length first.
+FunctionCompiler::MemoryAccess FunctionCompiler::memoryAccess(const wasm::MemArg& arg,
+                                                              uint32_t access_size,
+                                                              RegSet exclude) {
+  MemoryAccess access;
+  const Reg scratch = isa::target::kScratchGp;  // the MacroAssembler's, free between its calls
+  const bool explicit_checks = context_.options.explicit_bounds_checks;
+  const bool pinned_base = arg.memory_index == 0;
+  int32_t disp = 0;
   if (peek().isConst()) {
     const uint64_t effective = static_cast<uint32_t>(pop().bits) + arg.offset;
-    if (effective <= INT32_MAX && !context_.options.explicit_bounds_checks) {
-      return {memory_base, Reg(), static_cast<int32_t>(effective)};
+    if (effective <= INT32_MAX && !explicit_checks) {
+      disp = static_cast<int32_t>(effective);
+    } else {
+      access.index = allocReg(RegClass::Gp, exclude);
+      masm_.moveImm(access.index, ValType::I64, effective);
     }
-    *index_reg = allocReg(RegClass::Gp, exclude);
-    masm_.moveImm(*index_reg, ValType::I64, effective);
-    addr = {memory_base, *index_reg, 0};
   } else if (arg.offset <= INT32_MAX) {
     // The index is only read (a local's register serves as it is).
-    *index_reg = popForRead(exclude, index_owned);
-    addr = {memory_base, *index_reg, static_cast<int32_t>(arg.offset)};
+    access.index = popForRead(exclude, &access.index_owned);
+    disp = static_cast<int32_t>(arg.offset);
   } else {
-    *index_reg = popToReg(exclude);
+    access.index = popToReg(exclude);
     masm_.moveImm(scratch, ValType::I64, arg.offset);
-    masm_.addPtr(*index_reg, scratch);
-    addr = {memory_base, *index_reg, 0};
+    masm_.addPtr(access.index, scratch);
   }
-  if (context_.options.explicit_bounds_checks) {
+  const RegSet held = access.index.valid() ? exclude.with(access.index) : exclude;
+  if (!pinned_base) {
+    // The VMMemory* first (its length is checked below), then the base over it.
+    access.base = allocReg(RegClass::Gp, held);
+    loadVmctxField(access.base, context_.offsets.memory(arg.memory_index));
+  }
+  if (explicit_checks) {
     // index + offset + size <= length, in 64 bits (no overflow: each term is below 2^33).
     // The displacement of an lea is a sign-extended int32, so a larger end offset goes
     // through the scratch register.
-    const uint64_t end_offset = static_cast<uint64_t>(addr.disp) + access_size;
+    const uint64_t end_offset = static_cast<uint64_t>(disp) + access_size;
     if (end_offset <= INT32_MAX) {
-      masm_.leaPtr(scratch, {*index_reg, Reg(), static_cast<int32_t>(end_offset)});
+      masm_.leaPtr(scratch, {access.index, Reg(), static_cast<int32_t>(end_offset)});
     } else {
       masm_.moveImm(scratch, ValType::I64, end_offset);
-      masm_.addPtr(scratch, *index_reg);
+      masm_.addPtr(scratch, access.index);
     }
-    const Reg memory = allocReg(RegClass::Gp, exclude.with(*index_reg));
-    loadVmctxField(memory, context_.offsets.memory(0));
+    Reg memory = access.base;
+    if (pinned_base) {
+      memory = allocReg(RegClass::Gp, held);
+      loadVmctxField(memory, context_.offsets.memory(0));
+    }
     masm_.branchCompareMem64(isa::Cond::GtU, scratch,
                              {memory, Reg(), runtime::VMMemory::kLengthOffset},
                              trapLabel(TrapKind::MemoryOutOfBounds));
-    freeReg(memory);
+    if (pinned_base) freeReg(memory);
   }
-  return addr;
+  if (!pinned_base)
+    masm_.loadPtr(access.base, {access.base, Reg(), runtime::VMMemory::kBaseOffset});
+  access.addr = {pinned_base ? isa::target::kMemoryBaseReg : access.base, access.index, disp};
+  return access;
+}
+
+void FunctionCompiler::releaseMemoryAccess(const MemoryAccess& access, Reg keep) {
+  if (access.index.valid() && access.index != keep) releaseRead(access.index, access.index_owned);
+  if (access.base.valid() && access.base != keep) freeReg(access.base);
 }
 
 namespace {
@@ -97,72 +117,61 @@ uint32_t accessSize(Opcode op) {
 
 void FunctionCompiler::visitLoad(Opcode op, const wasm::MemArg& arg) {
   if (dead_) return;
-  if (arg.memory_index != 0) return markUnsupported("multiple memories");
   const ValType type = wasm::operandSig(wasm::opcodeInfo(op).sig).result;
   if (accessSize(op) == 0) return markUnsupported(op);
   if (type == ValType::V128 && refuseSimdWithoutSse41()) return;
-  Reg index;
-  bool index_owned;
-  const isa::Address addr = memoryAddress(arg, accessSize(op), &index, &index_owned, {});
-  const RegSet exclude = index.valid() ? RegSet::of(index) : RegSet();
+  const MemoryAccess access = memoryAccess(arg, accessSize(op), {});
+  const RegSet exclude = access.held();
   Reg dst = takeHintedResultReg(type, exclude);
   if (!dst.valid()) {
-    dst = (index.valid() && index_owned && !isa::isFpType(type)) ? index
-                                                                 : allocRegFor(type, exclude);
+    // A general-purpose result may overwrite a register of its own address.
+    if (!isa::isFpType(type) && access.index.valid() && access.index_owned) dst = access.index;
+    else if (!isa::isFpType(type) && access.base.valid()) dst = access.base;
+    else dst = allocRegFor(type, exclude);
   }
   recordAddress();
-  masm_.loadMemory(op, dst, addr);
-  if (index.valid() && index != dst) releaseRead(index, index_owned);
+  masm_.loadMemory(op, dst, access.addr);
+  releaseMemoryAccess(access, dst);
   pushReg(type, dst);
 }
 
 void FunctionCompiler::visitStore(Opcode op, const wasm::MemArg& arg) {
   if (dead_) return;
-  if (arg.memory_index != 0) return markUnsupported("multiple memories");
   if (accessSize(op) == 0) return markUnsupported(op);
   bool value_owned;
   const Reg value = popForRead({}, &value_owned);
-  Reg index;
-  bool index_owned;
-  const isa::Address addr =
-      memoryAddress(arg, accessSize(op), &index, &index_owned, RegSet::of(value));
+  const MemoryAccess access = memoryAccess(arg, accessSize(op), RegSet::of(value));
   recordAddress();
-  masm_.storeMemory(op, addr, value);
+  masm_.storeMemory(op, access.addr, value);
   releaseRead(value, value_owned);
-  if (index.valid()) releaseRead(index, index_owned);
+  releaseMemoryAccess(access);
 }
 
 void FunctionCompiler::visitLoadLane(Opcode op, const wasm::MemArg& arg, uint8_t lane) {
   if (dead_ || refuseSimdWithoutSse41()) return;
-  if (arg.memory_index != 0) return markUnsupported("multiple memories");
   Reg vec;
   bool vec_owned;
   const Reg dst = popDestination({}, &vec, &vec_owned);
-  Reg index;
-  bool index_owned;
-  const isa::Address addr = memoryAddress(arg, isa::MacroAssembler::simdLaneBytes(op), &index,
-                                          &index_owned, RegSet::of(dst).with(vec));
+  const MemoryAccess access = memoryAccess(arg, isa::MacroAssembler::simdLaneBytes(op),
+                                           RegSet::of(dst).with(vec));
   if (dst != vec) masm_.move(dst, vec, ValType::V128);
   recordAddress();
-  masm_.simdLoadLane(op, dst, addr, lane);
+  masm_.simdLoadLane(op, dst, access.addr, lane);
   if (vec != dst) releaseRead(vec, vec_owned);
-  if (index.valid()) releaseRead(index, index_owned);
+  releaseMemoryAccess(access);
   pushReg(ValType::V128, dst);
 }
 
 void FunctionCompiler::visitStoreLane(Opcode op, const wasm::MemArg& arg, uint8_t lane) {
   if (dead_ || refuseSimdWithoutSse41()) return;
-  if (arg.memory_index != 0) return markUnsupported("multiple memories");
   bool vec_owned;
   const Reg vec = popForRead({}, &vec_owned);
-  Reg index;
-  bool index_owned;
-  const isa::Address addr = memoryAddress(arg, isa::MacroAssembler::simdLaneBytes(op), &index,
-                                          &index_owned, RegSet::of(vec));
+  const MemoryAccess access = memoryAccess(arg, isa::MacroAssembler::simdLaneBytes(op),
+                                           RegSet::of(vec));
   recordAddress();
-  masm_.simdStoreLane(op, addr, vec, lane);
+  masm_.simdStoreLane(op, access.addr, vec, lane);
   releaseRead(vec, vec_owned);
-  if (index.valid()) releaseRead(index, index_owned);
+  releaseMemoryAccess(access);
 }
 
 void FunctionCompiler::visitMemorySize(uint32_t memory) {

@@ -391,8 +391,25 @@ class FunctionCompiler {
                 bool vmctx_changed);
   void emitTailCall(const wasm::FuncType& type, const isa::ABISig& sig, auto&& load_callee,
                     auto&& emit_jump);
-  isa::Address memoryAddress(const wasm::MemArg& arg, uint32_t access_size, isa::Reg* index_reg,
-                             bool* index_owned, isa::RegSet exclude);
+  // The operand of one memory access and the registers it holds until the access is emitted:
+  // the index (a local's register when not owned) and, for a memory other than 0 (which has
+  // no pinned base), the register its base was loaded into.
+  struct MemoryAccess {
+    isa::Address addr;
+    isa::Reg index;
+    bool index_owned = true;
+    isa::Reg base;  // invalid for memory 0
+    // The registers it holds, for what else the instruction allocates.
+    isa::RegSet held() const {
+      isa::RegSet regs;
+      if (index.valid()) regs = regs.with(index);
+      if (base.valid()) regs = regs.with(base);
+      return regs;
+    }
+  };
+  MemoryAccess memoryAccess(const wasm::MemArg& arg, uint32_t access_size, isa::RegSet exclude);
+  // Frees what memoryAccess held, except `keep` (a register that now holds the result).
+  void releaseMemoryAccess(const MemoryAccess& access, isa::Reg keep = isa::Reg());
 
   // ---- numeric families (compile_numeric.cpp) ---------------------------------------------
   void emitIntBinop(wasm::Opcode op, wasm::ValType type);

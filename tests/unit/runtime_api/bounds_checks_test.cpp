@@ -6,6 +6,10 @@
 // With explicit checks the memory is mapped with no guard region, so a wrong check would reach
 // whatever the host maps next to it. The test maps sentinel pages of its own at every address
 // such an access would reach (where nothing is mapped yet) and checks that they are untouched.
+//
+// The same runs on memory 1 of a module with two memories (multi-memory), whose base is not
+// pinned in a register but loaded through the vmctx at each access. A trap there names the
+// access exactly as memory 0's does.
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -51,18 +55,21 @@ std::vector<uint64_t> indicesFor(const Access& access) {
 std::string constantOf(const char* type) { return std::string("(") + type + ".const 1)"; }
 
 // One function per access and offset with the index as a parameter ("p<a>_<o>"), and one per
-// access, offset and index with the index a constant ("c<a>_<o>_<i>").
-std::string moduleText() {
-  std::string wat = "(module (memory (export \"memory\") 1 1)\n";
+// access, offset and index with the index a constant ("c<a>_<o>_<i>"). The accesses are of
+// the memory exported as "memory": memory 0, or memory 1 behind a memory 0 of its own.
+std::string moduleText(uint32_t memory_index) {
+  std::string wat = memory_index == 0
+                        ? "(module (memory $m (export \"memory\") 1 1)\n"
+                        : "(module (memory $other 1 1) (memory $m (export \"memory\") 1 1)\n";
   for (size_t a = 0; a < std::size(kAccesses); ++a) {
     const Access& access = kAccesses[a];
     for (size_t o = 0; o < std::size(kOffsets); ++o) {
       const std::string offset = " offset=" + std::to_string(kOffsets[o]);
       auto body = [&](const std::string& index) {
+        const std::string instruction = std::string(access.name) + " $m" + offset;
         if (access.is_store)
-          return "(" + std::string(access.name) + offset + " " + index + " " +
-                 constantOf(access.value_type) + ")";
-        return "(" + std::string(access.name) + offset + " " + index + ")";
+          return "(" + instruction + " " + index + " " + constantOf(access.value_type) + ")";
+        return "(" + instruction + " " + index + ")";
       };
       const std::string result =
           access.is_store ? "" : std::string(" (result ") + access.value_type + ")";
@@ -115,14 +122,28 @@ class Sentinels {
   std::vector<uint8_t*> pages_;
 };
 
-class BoundsChecksTest : public ::testing::TestWithParam<BoundsChecks> {};
+Config configFor(BoundsChecks mode) {
+  Config config;
+  config.bounds_checks = mode;
+  config.features.multi_memory = true;
+  return config;
+}
+
+std::vector<uint8_t> wasmOf(std::string_view wat) {
+  return test::watToWasm(wat, "--enable-multi-memory");
+}
+
+struct BoundsChecksCase {
+  BoundsChecks mode;
+  uint32_t memory_index;
+};
+
+class BoundsChecksTest : public ::testing::TestWithParam<BoundsChecksCase> {};
 
 TEST_P(BoundsChecksTest, EveryAccessAtTheAddressEdgesTrapsOrStaysInside) {
-  Config config;
-  config.bounds_checks = GetParam();
-  Engine engine(config);
+  Engine engine(configFor(GetParam().mode));
   Store store(engine);
-  Result<Module> module = Module::compile(engine, test::watToWasm(moduleText()));
+  Result<Module> module = Module::compile(engine, wasmOf(moduleText(GetParam().memory_index)));
   ASSERT_TRUE(module.ok()) << module.error().describe();
   Linker linker(engine);
   Result<Instance> instance = linker.instantiate(store, *module);
@@ -134,7 +155,7 @@ TEST_P(BoundsChecksTest, EveryAccessAtTheAddressEdgesTrapsOrStaysInside) {
   for (const Access& access : kAccesses)
     for (uint64_t offset : kOffsets)
       for (uint64_t index : indicesFor(access)) sentinels.placeAround(base + index + offset);
-  if (GetParam() == BoundsChecks::Explicit) {
+  if (GetParam().mode == BoundsChecks::Explicit) {
     // With no guard region most of these addresses are free: if none could be mapped, the
     // test would prove nothing.
     EXPECT_GT(sentinels.count(), 0u);
@@ -175,8 +196,57 @@ TEST_P(BoundsChecksTest, EveryAccessAtTheAddressEdgesTrapsOrStaysInside) {
   // In-bounds stores landed inside the memory, where they belong.
   EXPECT_NE(memory.bytes()[kMemoryBytes - 1], 0);
 }
+INSTANTIATE_TEST_SUITE_P(
+    BothModesAndMemories, BoundsChecksTest,
+    ::testing::Values(BoundsChecksCase{BoundsChecks::GuardRegion, 0},
+                      BoundsChecksCase{BoundsChecks::Explicit, 0},
+                      BoundsChecksCase{BoundsChecks::GuardRegion, 1},
+                      BoundsChecksCase{BoundsChecks::Explicit, 1}),
+    [](const auto& info) {
+      return std::string(info.param.mode == BoundsChecks::Explicit ? "Explicit" : "GuardRegion") +
+             "Memory" + std::to_string(info.param.memory_index);
+    });
 
-INSTANTIATE_TEST_SUITE_P(BothModes, BoundsChecksTest,
+// A trap in memory 1 is reported as one in memory 0: same kind and message, and the backtrace
+// points at the access (the functions' bodies are alike, so their offsets are too).
+class MemoryTrapTest : public ::testing::TestWithParam<BoundsChecks> {};
+
+TEST_P(MemoryTrapTest, ATrapOfEitherMemoryNamesTheAccess) {
+  Engine engine(configFor(GetParam()));
+  Store store(engine);
+  Result<Module> module = Module::compile(engine, wasmOf(R"(
+    (module
+      (memory $m0 1) (memory $m1 1)
+      (func (export "load_m0") (param i32) (result i32)
+        (i32.add (i32.const 1) (i32.load $m0 offset=4 (local.get 0))))
+      (func (export "load_m1") (param i32) (result i32)
+        (i32.add (i32.const 1) (i32.load $m1 offset=4 (local.get 0)))))
+  )"));
+  ASSERT_TRUE(module.ok()) << module.error().describe();
+  Linker linker(engine);
+  Result<Instance> instance = linker.instantiate(store, *module);
+  ASSERT_TRUE(instance.ok()) << instance.error().describe();
+  std::vector<Trap> traps;
+  for (const char* name : {"load_m0", "load_m1"}) {
+    Result<std::vector<Val>> result = instance->getFunc(name)->call({Val(int32_t{65532})});
+    ASSERT_FALSE(result.ok()) << name << " did not trap";
+    ASSERT_TRUE(result.error().trap.has_value()) << result.error().describe();
+    traps.push_back(*result.error().trap);
+  }
+  for (const Trap& trap : traps) {
+    EXPECT_EQ(trap.kind, TrapKind::MemoryOutOfBounds);
+    EXPECT_EQ(trap.message, "out of bounds memory access");
+    ASSERT_FALSE(trap.backtrace.empty());
+  }
+  EXPECT_EQ(traps[0].backtrace[0].function_index, 0u);
+  EXPECT_EQ(traps[1].backtrace[0].function_index, 1u);
+  // Each body is: no locals, i32.const 1, local.get 0, then the load at byte 5 (memory 1's
+  // index is part of the load's immediate, after the opcode).
+  EXPECT_EQ(traps[0].backtrace[0].function_offset, 5u);
+  EXPECT_EQ(traps[1].backtrace[0].function_offset, traps[0].backtrace[0].function_offset);
+}
+
+INSTANTIATE_TEST_SUITE_P(BothModes, MemoryTrapTest,
                          ::testing::Values(BoundsChecks::GuardRegion, BoundsChecks::Explicit),
                          [](const auto& info) {
                            return info.param == BoundsChecks::Explicit ? std::string("Explicit")

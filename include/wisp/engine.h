@@ -18,13 +18,16 @@ enum class BoundsChecks : uint8_t {
   Explicit,
 };
 
-// Which WebAssembly features modules may use. The default is WebAssembly 2.0.
+// Which WebAssembly features modules may use. The default is what Wisp compiles of
+// WebAssembly 3.0: 2.0 (SIMD included) with relaxed SIMD (deterministic: each relaxed
+// instruction as its strict counterpart), tail calls, extended constants and multiple
+// memories. Memory64, threads and exceptions stay off until Wisp compiles them.
 struct Features {
   bool simd = true;
-  bool relaxed_simd = false;
-  bool tail_call = false;
-  bool extended_const = false;
-  bool multi_memory = false;
+  bool relaxed_simd = true;
+  bool tail_call = true;
+  bool extended_const = true;
+  bool multi_memory = true;
   bool memory64 = false;
   bool threads = false;
   bool exceptions = false;

@@ -1,18 +1,26 @@
-// Which WebAssembly features the decoder accepts. The default is WebAssembly 2.0 (SIMD
-// included); proposals are switched on one by one as Wisp implements them.
+// Which WebAssembly features the decoder accepts. The default is what Wisp compiles of
+// WebAssembly 3.0: 2.0 (SIMD included) with relaxed SIMD, tail calls, extended constants and
+// multiple memories; the rest are switched on as Wisp implements them.
 #pragma once
 
 namespace wisp::wasm {
 
 struct Features {
   bool simd = true;
-  bool relaxed_simd = false;
-  bool tail_call = false;
-  bool extended_const = false;
-  bool multi_memory = false;
+  bool relaxed_simd = true;
+  bool tail_call = true;
+  bool extended_const = true;
+  bool multi_memory = true;
   bool memory64 = false;
   bool threads = false;
   bool exceptions = false;
+
+  // WebAssembly 2.0 alone: what the core spec tests expect.
+  static constexpr Features webAssembly2() {
+    Features f;
+    f.relaxed_simd = f.tail_call = f.extended_const = f.multi_memory = false;
+    return f;
+  }
 };
 
 }  // namespace wisp::wasm

@@ -627,7 +627,7 @@ class FunctionDecoder {
       case Opcode::Call:
       case Opcode::ReturnCall: {
         if (!module_.features.tail_call && op == Opcode::ReturnCall)
-          return malformed("illegal opcode");
+          return malformed("illegal opcode (return_call needs the tail-call feature, which is off)");
         const uint32_t index = readFunctionIndex();
         if (!ok()) return;
         const FuncType& callee = module_.functionType(index);
@@ -645,7 +645,8 @@ class FunctionDecoder {
       case Opcode::CallIndirect:
       case Opcode::ReturnCallIndirect: {
         if (!module_.features.tail_call && op == Opcode::ReturnCallIndirect)
-          return malformed("illegal opcode");
+          return malformed(
+              "illegal opcode (return_call_indirect needs the tail-call feature, which is off)");
         const uint32_t type_index = readTypeIndex();
         const uint32_t table = readTableIndex();
         if (!ok()) return;

@@ -44,7 +44,7 @@ class BodySkimmer {
       if (!reader_.ok()) break;
       if ((op == Opcode::ReturnCall || op == Opcode::ReturnCallIndirect) &&
           !module_.features.tail_call)
-        reader_.malformedAt(at_, "illegal opcode");
+        reader_.malformedAt(at_, "illegal opcode (tail calls need the tail-call feature, which is off)");
       if (op == Opcode::End) --depth;
       if (op == Opcode::ReturnCall) {
         tail_calls_out_of_instance_ |= reader_.u32() < module_.imported_function_count;

@@ -5,7 +5,9 @@
 #   -DEXPECTED_STDOUT=l1|l2   exact stdout, one line per |-separated item (optional)
 #   -DSTDOUT_REGEX=... -DSTDERR_REGEX=...   patterns the outputs must match (optional)
 # | separates items because a ; would split the -D argument itself.
-execute_process(COMMAND ${WAT2WASM} --debug-names ${WAT} -o ${WASM}
+# The WebAssembly 3.0 features Wisp has on by default are on for the text too.
+execute_process(COMMAND ${WAT2WASM} --debug-names --enable-tail-call --enable-multi-memory
+                        --enable-extended-const ${WAT} -o ${WASM}
                 RESULT_VARIABLE converted ERROR_VARIABLE conversion_error)
 if(NOT converted EQUAL 0)
   message(FATAL_ERROR "wat2wasm failed on ${WAT}: ${conversion_error}")

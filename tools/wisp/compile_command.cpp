@@ -28,6 +28,7 @@ CLI::App* addCompileSubcommand(CLI::App& app, CompileOptions& options) {
       ->required()
       ->type_name("FILE.cwisp");
   addBoundsChecksOption(*compile, options.bounds_checks, "; `wisp run` must use the same");
+  addFeatureOptions(*compile, options.features);
   addCpuFeaturesOption(*compile, options.cpu_level,
                        "host (the default: the optional instructions this CPU has), sse4.1 (SSE4.1 and POPCNT, no AVX: SIMD's SSE forms) or baseline "
                        "(SSE2 only: the file runs on every x86-64 CPU)");
@@ -47,6 +48,7 @@ int runCompile(const CompileOptions& options) {
 
   Config config;
   config.bounds_checks = options.bounds_checks;
+  config.features = options.features;
   if (options.cpu_level == "baseline") config.cpu_features = CpuFeatures::baseline();
   if (options.cpu_level == "sse4.1") config.cpu_features = CpuFeatures::sse41Level();
   config.consume_fuel = options.consume_fuel;

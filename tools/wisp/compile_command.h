@@ -17,6 +17,7 @@ struct CompileOptions {
   std::string input;
   std::string output;
   BoundsChecks bounds_checks = BoundsChecks::GuardRegion;
+  Features features;  // --disable-FEATURE / --enable-FEATURE
   std::string cpu_level = "host";  // or "sse4.1", or "baseline": code that runs on every x86-64 CPU
   // Fuel metering and epoch checks compiled in, for `wisp run --fuel` and `--timeout`.
   bool consume_fuel = false;

@@ -1,6 +1,7 @@
 #include "engine_options.h"
 
 #include <map>
+#include <string_view>
 
 namespace wisp::cli {
 
@@ -21,6 +22,29 @@ CLI::Option* addCpuFeaturesOption(CLI::App& command, std::string& level, const s
   return command.add_option("--cpu-features", level, help)
       ->check(CLI::IsMember({"host", "sse4.1", "baseline"}).description(""))
       ->type_name("host|sse4.1|baseline");
+}
+
+void addFeatureOptions(CLI::App& command, Features& features) {
+  struct Known {
+    std::string_view name;
+    bool Features::*feature;
+  };
+  static constexpr Known kFeatures[] = {
+      {"simd", &Features::simd},         {"relaxed-simd", &Features::relaxed_simd},
+      {"tail-call", &Features::tail_call}, {"extended-const", &Features::extended_const},
+      {"multi-memory", &Features::multi_memory}, {"memory64", &Features::memory64},
+      {"threads", &Features::threads},   {"exceptions", &Features::exceptions},
+  };
+  const Features defaults;
+  for (const Known& known : kFeatures) {
+    const bool on = defaults.*known.feature;
+    bool* target = &(features.*known.feature);
+    const std::string flag = std::string(on ? "--disable-" : "--enable-") + std::string(known.name);
+    command.add_flag_callback(flag, [target, on] { *target = !on; },
+                              std::string(on ? "Turn off " : "Turn on ") + std::string(known.name) +
+                                  (on ? " (on by default)" : " (off by default)"))
+        ->group("WebAssembly features");
+  }
 }
 
 }  // namespace wisp::cli

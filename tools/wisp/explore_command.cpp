@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "api/conversions.h"
 #include "codegen/module_compiler.h"
 #include "explore_page.h"
 #include "command_error.h"
@@ -54,6 +55,7 @@ CLI::App* addExploreSubcommand(CLI::App& app, ExploreOptions& options) {
       ->required()
       ->type_name("PAGE.html");
   addBoundsChecksOption(*explore, options.bounds_checks, "");
+  addFeatureOptions(*explore, options.features);
   addCpuFeaturesOption(*explore, options.cpu_level,
                        "host (the default: the optional instructions this CPU has), sse4.1 (SSE4.1 and POPCNT, no AVX: SIMD's SSE forms) or baseline "
                        "(SSE2 only, as the oldest x86-64)");
@@ -69,7 +71,8 @@ int runExplore(const ExploreOptions& options) {
 
   // The compiler validates the bodies (as Module::compile has it).
   auto decoded = wasm::decodeModule(std::get<std::vector<uint8_t>>(bytes),
-                                    {.features = {}, .validate_functions = false});
+                                    {.features = detail::toWasm(options.features),
+                                     .validate_functions = false});
   if (!decoded)
     return fail(kExploreModuleError, "%s: %s", options.file.c_str(),
                 decoded.error().describe().c_str());

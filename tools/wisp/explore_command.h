@@ -22,6 +22,7 @@ struct ExploreOptions {
   std::string file;
   std::string output;
   BoundsChecks bounds_checks = BoundsChecks::GuardRegion;
+  Features features;  // --disable-FEATURE / --enable-FEATURE
   std::string cpu_level = "host";  // or "sse4.1" (no AVX), or "baseline": SSE2 only
 };
 

@@ -25,6 +25,8 @@ int runCli(int argc, char** argv) {
   std::vector<std::string> validate_files;
   CLI::App* validate = app.add_subcommand("validate", "Decode and validate .wasm binaries");
   validate->add_option("FILE", validate_files, "A .wasm binary")->required();
+  wisp::Features validate_features;
+  wisp::cli::addFeatureOptions(*validate, validate_features);
 
   wisp::cli::WastOptions wast_options;
   CLI::App* wast = app.add_subcommand(
@@ -66,7 +68,7 @@ int runCli(int argc, char** argv) {
 
   if (*run) return wisp::cli::runRun(run_options);
   if (*compile) return wisp::cli::runCompile(compile_options);
-  if (*validate) return wisp::cli::runValidate(validate_files);
+  if (*validate) return wisp::cli::runValidate(validate_files, validate_features);
   if (*wast) return wisp::cli::runWast(wast_options);
   if (*explore) return wisp::cli::runExplore(explore_options);
   return kUsageError;  // unreachable: require_subcommand(1)

@@ -166,6 +166,7 @@ CLI::App* addRunSubcommand(CLI::App& app, RunOptions& options) {
       ->type_name("DURATION");
   addBoundsChecksOption(*run, options.bounds_checks,
                         "; a module from `wisp compile` must have been compiled for the same");
+  addFeatureOptions(*run, options.features);
   run->add_option("FILE", options.file,
                   "A .wasm binary (or a module `wisp compile` wrote), followed by the program's or the "
                   "function's ARGS...")
@@ -206,6 +207,7 @@ int runRun(const RunOptions& options) {
   Config config;
   config.profiler = options.profile;
   config.bounds_checks = options.bounds_checks;
+  config.features = options.features;
   config.consume_fuel = fuel.has_value();
   config.epoch_interruption = timeout_ns.has_value();
   Result<Engine> created = Engine::create(config);

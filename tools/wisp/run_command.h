@@ -37,6 +37,7 @@ struct RunOptions {
   ProfilingStrategy profile = ProfilingStrategy::None;
   // --bounds-checks: the engine's Config::bounds_checks (a compiled module must match it).
   BoundsChecks bounds_checks = BoundsChecks::GuardRegion;
+  Features features;  // --disable-FEATURE / --enable-FEATURE
   // --fuel and --timeout as given (parsed by runRun): fuel metering, and epoch interruption
   // driven by a timer thread.
   std::optional<std::string> fuel;

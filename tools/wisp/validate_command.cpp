@@ -3,12 +3,13 @@
 #include <cstdio>
 #include <variant>
 
+#include "api/conversions.h"
 #include "file_bytes.h"
 #include "wasm/module.h"
 
 namespace wisp::cli {
 
-int runValidate(const std::vector<std::string>& files) {
+int runValidate(const std::vector<std::string>& files, const Features& features) {
   int exit_code = 0;
   for (const std::string& file : files) {
     auto bytes = readFileBytes(file);
@@ -18,7 +19,8 @@ int runValidate(const std::vector<std::string>& files) {
       exit_code = 1;
       continue;
     }
-    auto module = wasm::decodeModule(std::get<std::vector<uint8_t>>(bytes));
+    auto module = wasm::decodeModule(std::get<std::vector<uint8_t>>(bytes),
+                                     {.features = detail::toWasm(features)});
     if (module.ok()) {
       std::printf("%s: ok\n", file.c_str());
     } else {

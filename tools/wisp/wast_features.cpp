@@ -25,7 +25,9 @@ constexpr FeatureFlag kFeatureFlags[] = {
 }  // namespace
 
 wasm::Features featuresForWast2jsonFlags(const std::vector<std::string>& flags) {
-  wasm::Features features;
+  // The folder's own flags say what its scripts expect on top of 2.0: the core scripts
+  // expect, say, a second memory to be invalid.
+  wasm::Features features = wasm::Features::webAssembly2();
   for (const std::string& flag : flags) {
     if (flag == "--enable-all") {
       for (const FeatureFlag& known : kFeatureFlags)

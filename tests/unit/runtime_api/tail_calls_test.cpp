@@ -420,13 +420,17 @@ TEST(TailCallFuelTest, EndlessTailRecursionRunsOutOfFuel) {
   EXPECT_EQ(*store.getFuel(), 0u);
 }
 
-// Without the feature, the opcodes are not WebAssembly.
-TEST(TailCallFeatureTest, OffByDefault) {
-  Engine engine;
-  Result<Module> module = Module::compile(engine, test::watToWasm(R"(
+// On by default, as in WebAssembly 3.0; turned off, the opcodes are not WebAssembly.
+TEST(TailCallFeatureTest, OnByDefaultAndOffWhenDisabled) {
+  const std::vector<uint8_t> wasm = test::watToWasm(R"(
     (module (func $f (return_call $f)))
-  )", "--enable-tail-call"));
+  )", "--enable-tail-call");
+  EXPECT_TRUE(Module::compile(Engine(), wasm).ok());
+  Config config;
+  config.features.tail_call = false;
+  Result<Module> module = Module::compile(Engine(config), wasm);
   ASSERT_FALSE(module.ok());
+  EXPECT_NE(module.error().kind, ErrorKind::Compile);  // refused as input, not by the compiler
 }
 
 }  // namespace

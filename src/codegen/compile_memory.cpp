@@ -192,9 +192,10 @@ void FunctionCompiler::callBuiltin(runtime::builtins::Builtin builtin,
   spillRegisters();
   flushLocals();
   uint32_t next = 0;
-  masm_.move(x64::kSysVGpParams[next++], x64::kVmctxReg, ValType::I64);
-  for (uint64_t imm : immediates) masm_.moveImm(x64::kSysVGpParams[next++], ValType::I64, imm);
-  for (const VarState& arg : args) loadInto(arg, x64::kSysVGpParams[next++]);
+  const std::span<const Reg> params = isa::target::kHostConvention.gp_params;
+  masm_.move(params[next++], isa::target::kVmctxReg, ValType::I64);
+  for (uint64_t imm : immediates) masm_.moveImm(params[next++], ValType::I64, imm);
+  for (const VarState& arg : args) loadInto(arg, params[next++]);
   recordAddress();
   out_.relocations.push_back({masm_.callAbsolute(runtime::builtins::address(builtin)),
                               runtime::RelocationKind::BuiltinAddress,

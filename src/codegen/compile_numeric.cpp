@@ -197,10 +197,12 @@ void FunctionCompiler::emitShift(Opcode op, ValType type) {
     pushConst(type, count);
     return emitIntBinop(op, type);
   }
-  const Reg count = popToSpecificReg(x64::rcx);
+  const Reg count = isa::target::kShiftCountReg.valid()
+                        ? popToSpecificReg(isa::target::kShiftCountReg)
+                        : popToReg();
   Reg lhs;
   bool lhs_owned;
-  const Reg dst = popDestination(RegSet::of(x64::rcx), &lhs, &lhs_owned);
+  const Reg dst = popDestination(RegSet::of(count), &lhs, &lhs_owned);
   masm_.intBinop(op, dst, lhs, count);
   if (lhs != dst) releaseRead(lhs, lhs_owned);
   freeReg(count);
@@ -221,16 +223,17 @@ void FunctionCompiler::emitDivRem(Opcode op, ValType type) {
     may_be_zero = divisor == 0;
     may_be_minus_one = divisor == -1;
   }
-  const Reg rhs = popToReg(RegSet::of(x64::rax, x64::rdx));
-  popToSpecificReg(x64::rax);
-  takeReg(x64::rdx);
+  const Reg quotient = isa::target::kDivQuotientReg, remainder = isa::target::kDivRemainderReg;
+  const Reg rhs = popToReg(RegSet::of(quotient, remainder));
+  popToSpecificReg(quotient);
+  takeReg(remainder);
   isa::Label div_by_zero, overflow;
   if (may_be_zero) div_by_zero = trapLabel(TrapKind::IntegerDivideByZero);
   if (is_div && is_signed && may_be_minus_one) overflow = trapLabel(TrapKind::IntegerOverflow);
-  const Reg result = is_div ? x64::rax : x64::rdx;
+  const Reg result = is_div ? quotient : remainder;
   masm_.divRem(op, result, rhs, div_by_zero, overflow, may_be_minus_one);
   freeReg(rhs);
-  freeReg(is_div ? x64::rdx : x64::rax);
+  freeReg(is_div ? remainder : quotient);
   pushReg(type, result);
 }
 

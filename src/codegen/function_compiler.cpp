@@ -27,7 +27,7 @@ ModuleContext::ModuleContext(const wasm::Module& m, std::span<const uint32_t> id
       callees_may_return_from_other_instances(wasm::mayTailCallOutOfInstance(m)) {
   signatures.reserve(m.types.size());
   for (const wasm::FuncType& type : m.types)
-    signatures.push_back(isa::computeSignature(type, x64::kWasmConvention));
+    signatures.push_back(isa::computeSignature(type, isa::target::kWasmConvention));
 }
 
 FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t function_index,
@@ -103,9 +103,10 @@ void FunctionCompiler::startFunction(std::span<const ValType> locals) {
   } else {
     const uint32_t start = masm_.offset();
     frame_size_patch_ = masm_.enterFrame();
-    loadVmctxField(x64::rax, runtime::VMOffsets::kLimitsOffset);
-    masm_.checkStackLimit(x64::rax, runtime::RuntimeLimits::kStackLimitOffset, overflow);
-    masm_.storePtr(slotAddress(FrameLayout::kVmctxSlot), x64::kVmctxReg);
+    const Reg temp = isa::target::kFunctionEntryTempGp;
+    loadVmctxField(temp, runtime::VMOffsets::kLimitsOffset);
+    masm_.checkStackLimit(temp, runtime::RuntimeLimits::kStackLimitOffset, overflow);
+    masm_.storePtr(slotAddress(FrameLayout::kVmctxSlot), isa::target::kVmctxReg);
     entry_.valid = masm_.capture(start, overflow, entry_.snippet);
     entry_.frame_size_patch = frame_size_patch_ - start;
   }
@@ -115,7 +116,8 @@ void FunctionCompiler::startFunction(std::span<const ValType> locals) {
     locals_.assign(i, sig_.params[i].reg, true);
     used_ = used_.with(sig_.params[i].reg);
   }
-  masm_.zeroSlots(locals_end_, static_cast<uint32_t>(locals_end_ - params_end), x64::rax);
+  masm_.zeroSlots(locals_end_, static_cast<uint32_t>(locals_end_ - params_end),
+                  isa::target::kFunctionEntryTempGp);
   if (uses_memory_) reloadInstanceRegisters(false);
 
   Control body;
@@ -146,12 +148,12 @@ void FunctionCompiler::finishFunction() {
 }
 
 void FunctionCompiler::loadVmctxField(Reg dst, uint32_t offset) {
-  masm_.loadPtr(dst, {x64::kVmctxReg, Reg(), static_cast<int32_t>(offset)});
+  masm_.loadPtr(dst, {isa::target::kVmctxReg, Reg(), static_cast<int32_t>(offset)});
 }
 
 void FunctionCompiler::reloadInstanceRegisters(bool vmctx_changed) {
   if (!uses_memory_) {
-    if (vmctx_changed) masm_.loadPtr(x64::kVmctxReg, slotAddress(FrameLayout::kVmctxSlot));
+    if (vmctx_changed) masm_.loadPtr(isa::target::kVmctxReg, slotAddress(FrameLayout::kVmctxSlot));
     return;
   }
   auto& reload = instance_reload_[vmctx_changed];
@@ -160,10 +162,10 @@ void FunctionCompiler::reloadInstanceRegisters(bool vmctx_changed) {
     return;
   }
   const uint32_t start = masm_.offset();
-  if (vmctx_changed) masm_.loadPtr(x64::kVmctxReg, slotAddress(FrameLayout::kVmctxSlot));
-  loadVmctxField(x64::kMemoryBaseReg, context_.offsets.memory(0));
-  masm_.loadPtr(x64::kMemoryBaseReg,
-                {x64::kMemoryBaseReg, Reg(), runtime::VMMemory::kBaseOffset});
+  if (vmctx_changed) masm_.loadPtr(isa::target::kVmctxReg, slotAddress(FrameLayout::kVmctxSlot));
+  const Reg base = isa::target::kMemoryBaseReg;
+  loadVmctxField(base, context_.offsets.memory(0));
+  masm_.loadPtr(base, {base, Reg(), runtime::VMMemory::kBaseOffset});
   reload.valid = masm_.capture(start, isa::Label(), reload.snippet);
 }
 

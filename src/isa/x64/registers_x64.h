@@ -46,6 +46,17 @@ inline constexpr Reg kSysVCalleeSaved[] = {rbx, rbp, r12, r13, r14, r15};
 // The stack pointer.
 inline constexpr Reg kStackPointer = rsp;
 
+// Register constraints of instructions, as data the compiler reads (an ISA without such a
+// rule would leave the role invalid):
+//  - kShiftCountReg: a shift by a register takes its count in cl;
+//  - kDivQuotientReg, kDivRemainderReg: div/idiv divide rdx:rax, leaving the quotient in rax
+//    and the remainder in rdx;
+//  - kFunctionEntryTempGp: a general register no wasm parameter arrives in, free for the
+//    prologue's own use.
+inline constexpr Reg kShiftCountReg = rcx;
+inline constexpr Reg kDivQuotientReg = rax, kDivRemainderReg = rdx;
+inline constexpr Reg kFunctionEntryTempGp = rax;
+
 // Roles in the trampolines, whose registers are fixed by the two conventions they join:
 //  - kHostCalleeSaved: what System V makes a callee preserve besides the frame pointer; a
 //    host-to-wasm entry saves them all (wasm code preserves only its pinned registers).
@@ -116,5 +127,7 @@ inline constexpr Reg kSysVGpResults[] = {rax};
 inline constexpr Reg kSysVFpResults[] = {xmm0};
 inline constexpr CallingConvention kSysVConvention{kSysVGpParams, kSysVFpParams, kSysVGpResults,
                                                    kSysVFpResults};
+// The host's C convention, as compiled code calls builtins with it.
+inline constexpr const CallingConvention& kHostConvention = kSysVConvention;
 
 }  // namespace wisp::isa::x64

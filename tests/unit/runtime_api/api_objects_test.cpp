@@ -81,11 +81,11 @@ TEST_F(ApiTest, ExportedGlobalsMemoriesAndTables) {
   EXPECT_EQ(memory.pages(), 1u);
   EXPECT_EQ(memory.dataSize(), 65536u);
   EXPECT_EQ(std::string(reinterpret_cast<char*>(memory.data()) + 4, 4), "wisp");
-  Result<uint32_t> grown = memory.grow(2);
+  Result<uint64_t> grown = memory.grow(2);
   ASSERT_TRUE(grown.ok());
   EXPECT_EQ(*grown, 1u);
   EXPECT_EQ(memory.type(), (MemoryType{{3, 3}}));
-  Result<uint32_t> too_far = memory.grow(1);
+  Result<uint64_t> too_far = memory.grow(1);
   ASSERT_FALSE(too_far.ok());
   EXPECT_EQ(too_far.error().kind, ErrorKind::Resource);
 

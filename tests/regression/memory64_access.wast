@@ -263,3 +263,93 @@
   (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0))))
 (assert_return (invoke "grow" (i64.const 0x10000)) (i64.const -1))
 (assert_return (invoke "grow" (i64.const 1)) (i64.const 1))
+
+;; Register pressure: eighteen live results while accesses of a 64-bit memory other than 0 (its
+;; VMMemory pointer, base and, past INT32_MAX, an index + offset register) are compiled.
+(module
+  (memory $m0 i64 1)
+  (memory $m1 i64 1)
+  (data (memory $m1) (i64.const 0) "\01\00\00\00\00\00\00\00\02")
+  (func (export "pressure") (param $p i64) (param $q i64) (result i64)
+  (i64.load $m1 offset=0 (local.get $q))
+  (i64.load $m1 offset=8 (local.get $q))
+  (i64.load $m1 offset=16 (local.get $q))
+  (i64.load $m1 offset=24 (local.get $q))
+  (i64.load $m1 offset=32 (local.get $q))
+  (i64.load $m1 offset=40 (local.get $q))
+  (i64.load $m1 offset=48 (local.get $q))
+  (i64.load $m1 offset=56 (local.get $q))
+  (i64.load $m1 offset=64 (local.get $q))
+  (i64.load $m1 offset=72 (local.get $q))
+  (i64.load $m1 offset=80 (local.get $q))
+  (i64.load $m1 offset=88 (local.get $q))
+  (i64.load $m1 offset=96 (local.get $q))
+  (i64.load $m1 offset=104 (local.get $q))
+  (i64.load $m1 offset=112 (local.get $q))
+  (i64.load $m1 offset=120 (local.get $q))
+  (i64.load $m1 offset=128 (local.get $q))
+  (i64.load $m1 offset=136 (local.get $q))
+  (if (i64.eq (local.get $p) (i64.const 12345)) (then (i64.store $m1 offset=0x80000000 (local.get $p) (i64.load $m1 offset=0x80000000 (local.get $p)))))
+  (i64.load8_u $m1 offset=8 (local.get $q))
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+)
+  (func (export "pressure_trap") (param $p i64) (param $q i64) (result i64)
+  (i64.load $m1 offset=0 (local.get $q))
+  (i64.load $m1 offset=8 (local.get $q))
+  (i64.load $m1 offset=16 (local.get $q))
+  (i64.load $m1 offset=24 (local.get $q))
+  (i64.load $m1 offset=32 (local.get $q))
+  (i64.load $m1 offset=40 (local.get $q))
+  (i64.load $m1 offset=48 (local.get $q))
+  (i64.load $m1 offset=56 (local.get $q))
+  (i64.load $m1 offset=64 (local.get $q))
+  (i64.load $m1 offset=72 (local.get $q))
+  (i64.load $m1 offset=80 (local.get $q))
+  (i64.load $m1 offset=88 (local.get $q))
+  (i64.load $m1 offset=96 (local.get $q))
+  (i64.load $m1 offset=104 (local.get $q))
+  (i64.load $m1 offset=112 (local.get $q))
+  (i64.load $m1 offset=120 (local.get $q))
+  (i64.load $m1 offset=128 (local.get $q))
+  (i64.load $m1 offset=136 (local.get $q))
+  (i64.load8_u $m1 offset=0x80000000 (local.get $p))
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+  i64.add
+))
+(assert_return (invoke "pressure" (i64.const 0x7fffffff) (i64.const 0)) (i64.const 5))
+(assert_trap (invoke "pressure" (i64.const 12345) (i64.const 0)) "out of bounds memory access")
+(assert_trap (invoke "pressure_trap" (i64.const 0) (i64.const 0)) "out of bounds memory access")
+(assert_trap (invoke "pressure_trap" (i64.const 0xffffffff80000000) (i64.const 0)) "out of bounds memory access")

@@ -18,7 +18,7 @@ namespace x64 = isa::x64;
 // register between accesses. With guard regions (every memory of a store has the same mode,
 // and every guard-region memory the same 4 GiB + guard reservation, InstanceAllocator) every
 // out-of-bounds access faults, so nothing is checked; with explicit checks the end of the
-// access is compared with the memory's length first.
+// access is compared with the memory's length first. A 64-bit memory takes memory64Access.
 FunctionCompiler::MemoryAccess FunctionCompiler::memoryAccess(const wasm::MemArg& arg,
                                                               uint32_t access_size,
                                                               RegSet exclude) {
@@ -94,8 +94,7 @@ FunctionCompiler::MemoryAccess FunctionCompiler::memory64Access(const wasm::MemA
   // A constant index goes through a register too: one path checks every sum.
   access.index = popForRead(exclude, &access.index_owned);
   RegSet held = exclude.with(access.index);
-  Reg memory;  // the VMMemory*, then (memory other than 0) the base over it
-  memory = allocReg(RegClass::Gp, held);
+  const Reg memory = allocReg(RegClass::Gp, held);  // the VMMemory*, then (not memory 0) the base
   held = held.with(memory);
   loadVmctxField(memory, context_.offsets.memory(arg.memory_index));
   // offset + size past 2^64 - 1: no index is in bounds, and UINT64_MAX + index either carries

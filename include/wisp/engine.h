@@ -20,15 +20,16 @@ enum class BoundsChecks : uint8_t {
 
 // Which WebAssembly features modules may use. The default is what Wisp compiles of
 // WebAssembly 3.0: 2.0 (SIMD included) with relaxed SIMD (deterministic: each relaxed
-// instruction as its strict counterpart), tail calls, extended constants and multiple
-// memories. Memory64, threads and exceptions stay off until Wisp compiles them.
+// instruction as its strict counterpart), tail calls, extended constants, multiple memories and
+// 64-bit memories (each access checked). Threads and exceptions stay off until Wisp compiles
+// them.
 struct Features {
   bool simd = true;
   bool relaxed_simd = true;
   bool tail_call = true;
   bool extended_const = true;
   bool multi_memory = true;
-  bool memory64 = false;
+  bool memory64 = true;
   bool threads = false;
   bool exceptions = false;
 };

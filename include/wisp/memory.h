@@ -19,9 +19,9 @@ class Memory {
   uint8_t* data() const;
   size_t dataSize() const;
   std::span<uint8_t> bytes() const { return {data(), dataSize()}; }
-  uint32_t pages() const;  // the size in 64 KiB pages
+  uint64_t pages() const;  // the size in 64 KiB pages
   // The old size in pages; fails past the maximum or when the system refuses memory.
-  Result<uint32_t> grow(uint32_t delta_pages) const;
+  Result<uint64_t> grow(uint64_t delta_pages) const;
   MemoryType type() const;  // the current size as minimum
 
   bool operator==(const Memory&) const = default;

@@ -47,6 +47,7 @@ struct Limits {
 
 struct MemoryType {
   Limits limits;  // in 64 KiB pages
+  bool is64 = false;  // memory64: i64 addresses and sizes (Wisp holds at most 65536 pages)
   bool operator==(const MemoryType&) const = default;
 };
 

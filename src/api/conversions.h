@@ -19,8 +19,8 @@ wasm::FuncType toWasm(const FuncType& type);
 FuncType fromWasm(const wasm::FuncType& type);
 wasm::Limits toWasm(const Limits& limits);
 Limits fromWasm(const wasm::Limits& limits);
-inline wasm::MemoryType toWasm(const MemoryType& t) { return {toWasm(t.limits)}; }
-inline MemoryType fromWasm(const wasm::MemoryType& t) { return {fromWasm(t.limits)}; }
+inline wasm::MemoryType toWasm(const MemoryType& t) { return {toWasm(t.limits), t.is64}; }
+inline MemoryType fromWasm(const wasm::MemoryType& t) { return {fromWasm(t.limits), t.is64}; }
 inline wasm::TableType toWasm(const TableType& t) { return {toWasm(t.element), toWasm(t.limits)}; }
 inline TableType fromWasm(const wasm::TableType& t) { return {fromWasm(t.element), fromWasm(t.limits)}; }
 inline wasm::GlobalType toWasm(const GlobalType& t) { return {toWasm(t.content), t.is_mutable}; }

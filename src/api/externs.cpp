@@ -42,21 +42,21 @@ Result<Memory> Memory::create(Store& store, const MemoryType& type) {
 
 uint8_t* Memory::data() const { return memory_->base(); }
 size_t Memory::dataSize() const { return memory_->byteLength(); }
-uint32_t Memory::pages() const { return memory_->pages(); }
+uint64_t Memory::pages() const { return memory_->pages(); }
 
-Result<uint32_t> Memory::grow(uint32_t delta_pages) const {
-  const uint32_t before = memory_->pages();
-  const int32_t old_pages = memory_->grow(delta_pages);
+Result<uint64_t> Memory::grow(uint64_t delta_pages) const {
+  const uint64_t before = memory_->pages();
+  const int64_t old_pages = memory_->grow(delta_pages);
   if (old_pages < 0) {
     const std::string what = "memory.grow by " + std::to_string(delta_pages) + " pages from " +
                              std::to_string(before) + " failed";
-    if (auto fits = memory_->store().checkMemorySize(uint64_t{before} + delta_pages, "a memory");
+    if (auto fits = memory_->store().checkMemorySize(before + delta_pages, "a memory");
         !fits)
       return resourceError(what + ": " + fits.error().message);
     return resourceError(what + " (maximum " +
                          std::to_string(memory_->linearMemory().maximumPages()) + " pages)");
   }
-  return static_cast<uint32_t>(old_pages);
+  return static_cast<uint64_t>(old_pages);
 }
 
 MemoryType Memory::type() const { return detail::fromWasm(memory_->currentType()); }

@@ -260,7 +260,7 @@ size_t wasm_memory_data_size(const wasm_memory_t* memory) {
 }
 
 wasm_memory_pages_t wasm_memory_size(const wasm_memory_t* memory) {
-  return memory != nullptr ? memory->memory().pages() : 0;
+  return memory != nullptr ? static_cast<wasm_memory_pages_t>(memory->memory().pages()) : 0;
 }
 
 bool wasm_memory_grow(wasm_memory_t* memory, wasm_memory_pages_t delta) {

@@ -18,10 +18,11 @@ namespace x64 = isa::x64;
 // register between accesses. With guard regions (every memory of a store has the same mode,
 // and every guard-region memory the same 4 GiB + guard reservation, InstanceAllocator) every
 // out-of-bounds access faults, so nothing is checked; with explicit checks the end of the
-// access is compared with the memory's length first.
+// access is compared with the memory's length first. A 64-bit memory takes memory64Access.
 FunctionCompiler::MemoryAccess FunctionCompiler::memoryAccess(const wasm::MemArg& arg,
                                                               uint32_t access_size,
                                                               RegSet exclude) {
+  if (isMemory64(arg.memory_index)) return memory64Access(arg, access_size, exclude);
   MemoryAccess access;
   const Reg scratch = isa::target::kScratchGp;  // the MacroAssembler's, free between its calls
   const bool explicit_checks = context_.options.explicit_bounds_checks;
@@ -73,6 +74,57 @@ FunctionCompiler::MemoryAccess FunctionCompiler::memoryAccess(const wasm::MemArg
   }
   if (!pinned_base)
     masm_.loadPtr(access.base, {access.base, Reg(), runtime::VMMemory::kBaseOffset});
+  access.addr = {pinned_base ? isa::target::kMemoryBaseReg : access.base, access.index, disp};
+  return access;
+}
+
+// A 64-bit memory's access (memory64) is checked explicitly in both bounds-check modes: an i64
+// index reaches far past any guard region, and every memory holds at most 4 GiB, so checking
+// against the length is what keeps it inside. The end, index + offset + size, is summed in 64
+// bits and a carry traps as an end past the length does, so no address wraps around.
+// (An index zero-extended from an i32 into a memory whose maximum fits the guard region could
+// go unchecked in guard-region mode; not done yet.)
+FunctionCompiler::MemoryAccess FunctionCompiler::memory64Access(const wasm::MemArg& arg,
+                                                                uint32_t access_size,
+                                                                RegSet exclude) {
+  MemoryAccess access;
+  const Reg scratch = isa::target::kScratchGp;  // the MacroAssembler's, free between its calls
+  const bool pinned_base = arg.memory_index == 0;
+  const isa::Label out_of_bounds = trapLabel(TrapKind::MemoryOutOfBounds);
+  // A constant index goes through a register too: one path checks every sum.
+  access.index = popForRead(exclude, &access.index_owned);
+  RegSet held = exclude.with(access.index);
+  const Reg memory = allocReg(RegClass::Gp, held);  // the VMMemory*, then (not memory 0) the base
+  held = held.with(memory);
+  loadVmctxField(memory, context_.offsets.memory(arg.memory_index));
+  // offset + size past 2^64 - 1: no index is in bounds, and UINT64_MAX + index either carries
+  // or (index 0) exceeds any length.
+  uint64_t end_offset;
+  if (__builtin_add_overflow(arg.offset, uint64_t{access_size}, &end_offset))
+    end_offset = UINT64_MAX;
+  masm_.moveImm(scratch, ValType::I64, end_offset);
+  masm_.addPtrBranchIfCarry(scratch, access.index, out_of_bounds);
+  masm_.branchCompareMem64(isa::Cond::GtU, scratch,
+                           {memory, Reg(), runtime::VMMemory::kLengthOffset}, out_of_bounds);
+  if (pinned_base) {
+    freeReg(memory);
+    held = held.without(memory);
+  } else {
+    masm_.loadPtr(memory, {memory, Reg(), runtime::VMMemory::kBaseOffset});
+    access.base = memory;
+  }
+  int32_t disp = 0;
+  if (arg.offset <= INT32_MAX) {
+    disp = static_cast<int32_t>(arg.offset);
+  } else {
+    // In bounds now, so index + offset fits in 64 bits; it becomes the index.
+    const Reg sum = allocReg(RegClass::Gp, held);
+    masm_.moveImm(sum, ValType::I64, arg.offset);
+    masm_.addPtr(sum, access.index);
+    releaseRead(access.index, access.index_owned);
+    access.index = sum;
+    access.index_owned = true;
+  }
   access.addr = {pinned_base ? isa::target::kMemoryBaseReg : access.base, access.index, disp};
   return access;
 }
@@ -180,7 +232,7 @@ void FunctionCompiler::visitMemorySize(uint32_t memory) {
   loadVmctxField(dst, context_.offsets.memory(memory));
   masm_.loadPtr(dst, {dst, Reg(), runtime::VMMemory::kLengthOffset});
   masm_.intBinopImm(Opcode::I64ShrU, dst, dst, 16);
-  pushReg(ValType::I32, dst);
+  pushReg(module_.memories[memory].type.addressType(), dst);
 }
 
 // Calls a builtin with the C convention: (vmctx, immediates..., the top `args` values...).
@@ -217,7 +269,7 @@ void FunctionCompiler::visitMemoryGrow(uint32_t memory) {
   popArgs(1, args);
   const uint64_t imms[] = {memory};
   callBuiltin(runtime::builtins::Builtin::MemoryGrow, args, imms,
-              ValType::I32, TrapKind::MemoryOutOfBounds, false);
+              module_.memories[memory].type.addressType(), TrapKind::MemoryOutOfBounds, false);
 }
 
 void FunctionCompiler::visitMemoryInit(uint32_t segment, uint32_t memory) {

@@ -408,6 +408,8 @@ class FunctionCompiler {
     }
   };
   MemoryAccess memoryAccess(const wasm::MemArg& arg, uint32_t access_size, isa::RegSet exclude);
+  MemoryAccess memory64Access(const wasm::MemArg& arg, uint32_t access_size, isa::RegSet exclude);
+  bool isMemory64(uint32_t memory) const { return module_.memories[memory].type.is64; }
   // Frees what memoryAccess held, except `keep` (a register that now holds the result).
   void releaseMemoryAccess(const MemoryAccess& access, isa::Reg keep = isa::Reg());
 

@@ -19,23 +19,26 @@ constexpr Status kOk = 0;
 Status trapStatus(TrapKind kind) { return 1 + static_cast<Status>(kind); }
 Status statusOf(std::optional<TrapKind> trap) { return trap ? trapStatus(*trap) : kOk; }
 
-bool inBounds(uint32_t start, uint32_t n, uint64_t length) { return uint64_t{start} + n <= length; }
+// Written so that a 64-bit start + n cannot wrap.
+bool inBounds(uint64_t start, uint64_t n, uint64_t length) {
+  return start <= length && n <= length - start;
+}
 
 }  // namespace
 
-int32_t memoryGrow(VMContext* vmctx, uint32_t memory, uint32_t delta_pages) {
+int64_t memoryGrow(VMContext* vmctx, uint32_t memory, uint64_t delta_pages) {
   return Instance::fromVmctx(vmctx).memory(memory)->grow(delta_pages);
 }
 
-Status memoryFill(VMContext* vmctx, uint32_t memory, uint32_t dst, uint32_t value, uint32_t n) {
+Status memoryFill(VMContext* vmctx, uint32_t memory, uint64_t dst, uint32_t value, uint64_t n) {
   MemoryInstance& target = *Instance::fromVmctx(vmctx).memory(memory);
   if (!inBounds(dst, n, target.byteLength())) return trapStatus(TrapKind::MemoryOutOfBounds);
   if (n != 0) std::memset(target.base() + dst, static_cast<uint8_t>(value), n);
   return kOk;
 }
 
-Status memoryCopy(VMContext* vmctx, uint32_t dst_memory, uint32_t src_memory, uint32_t dst,
-                  uint32_t src, uint32_t n) {
+Status memoryCopy(VMContext* vmctx, uint32_t dst_memory, uint32_t src_memory, uint64_t dst,
+                  uint64_t src, uint64_t n) {
   Instance& instance = Instance::fromVmctx(vmctx);
   MemoryInstance& to = *instance.memory(dst_memory);
   MemoryInstance& from = *instance.memory(src_memory);
@@ -45,7 +48,7 @@ Status memoryCopy(VMContext* vmctx, uint32_t dst_memory, uint32_t src_memory, ui
   return kOk;
 }
 
-Status memoryInit(VMContext* vmctx, uint32_t memory, uint32_t segment, uint32_t dst,
+Status memoryInit(VMContext* vmctx, uint32_t memory, uint32_t segment, uint64_t dst,
                   uint32_t src, uint32_t n) {
   return statusOf(Instance::fromVmctx(vmctx).initMemory(memory, segment, dst, src, n));
 }

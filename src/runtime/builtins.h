@@ -15,12 +15,14 @@ namespace wisp::runtime::builtins {
 
 using Status = uint32_t;  // 0: ok; otherwise 1 + static_cast<uint32_t>(TrapKind)
 
-// memory.grow: the old size in pages, or -1.
-int32_t memoryGrow(VMContext* vmctx, uint32_t memory, uint32_t delta_pages);
-Status memoryFill(VMContext* vmctx, uint32_t memory, uint32_t dst, uint32_t value, uint32_t n);
-Status memoryCopy(VMContext* vmctx, uint32_t dst_memory, uint32_t src_memory, uint32_t dst,
-                  uint32_t src, uint32_t n);
-Status memoryInit(VMContext* vmctx, uint32_t memory, uint32_t segment, uint32_t dst,
+// The memory builtins take addresses and lengths as uint64_t for 32- and 64-bit memories
+// alike: compiled code keeps i32 values zero-extended in their registers.
+// memory.grow: the old size in pages, or -1 (an i32 memory's result is the low half).
+int64_t memoryGrow(VMContext* vmctx, uint32_t memory, uint64_t delta_pages);
+Status memoryFill(VMContext* vmctx, uint32_t memory, uint64_t dst, uint32_t value, uint64_t n);
+Status memoryCopy(VMContext* vmctx, uint32_t dst_memory, uint32_t src_memory, uint64_t dst,
+                  uint64_t src, uint64_t n);
+Status memoryInit(VMContext* vmctx, uint32_t memory, uint32_t segment, uint64_t dst,
                   uint32_t src, uint32_t n);
 void dataDrop(VMContext* vmctx, uint32_t segment);
 

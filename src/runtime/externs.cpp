@@ -21,8 +21,10 @@ Result<std::unique_ptr<MemoryInstance>> MemoryInstance::create(Store& store,
                                                                BoundsCheckMode mode,
                                                                std::shared_ptr<const MemoryImage> image) {
   const wasm::Limits& limits = type.limits;
+  // A 64-bit memory may declare up to 2^48 pages; Wisp reserves 4 GiB for either kind.
   if (limits.min > LinearMemory::kMaxPages)
-    return Error{"memory of " + std::to_string(limits.min) + " pages exceeds the 65536-page limit"};
+    return Error{std::string(type.is64 ? "64-bit " : "") + "memory of " +
+                 std::to_string(limits.min) + " pages exceeds Wisp's limit of 65536 pages (4 GiB)"};
   LinearMemoryConfig config;
   config.initial_pages = static_cast<uint32_t>(limits.min);
   if (limits.has_max)
@@ -33,11 +35,13 @@ Result<std::unique_ptr<MemoryInstance>> MemoryInstance::create(Store& store,
   return std::unique_ptr<MemoryInstance>(new MemoryInstance(store, std::move(*memory), type));
 }
 
-int32_t MemoryInstance::grow(uint32_t delta_pages) {
+int64_t MemoryInstance::grow(uint64_t delta_pages) {
   // Growing by 0 changes nothing, so it reports the size even past a limit set afterwards.
-  if (delta_pages != 0 && !store_->allowsMemoryPages(uint64_t{memory_.pages()} + delta_pages))
+  // A delta past the 4 GiB limit fails here, before the sum could wrap.
+  if (delta_pages != 0 && (delta_pages > LinearMemory::kMaxPages ||
+                           !store_->allowsMemoryPages(uint64_t{memory_.pages()} + delta_pages)))
     return -1;
-  const int32_t old_pages = memory_.grow(delta_pages);
+  const int64_t old_pages = memory_.grow(delta_pages);
   vm_.base = memory_.base();  // moves only in explicit-check mode
   vm_.length = memory_.byteLength();
   return old_pages;

@@ -28,7 +28,7 @@ class MemoryInstance {
 
   // memory.grow: the old size in pages or -1 (past the maximum, the store's limit, or refused
   // by the system); keeps the VMMemory view in sync.
-  int32_t grow(uint32_t delta_pages);
+  int64_t grow(uint64_t delta_pages);
 
   VMMemory* vm() { return &vm_; }
   uint8_t* base() const { return vm_.base; }

@@ -64,6 +64,9 @@ Result<void> checkImport(const wasm::Module& module, std::span<const uint32_t> t
     case wasm::ExternKind::Memory: {
       const wasm::MemoryType& expected = module.memories[import.index].type;
       const wasm::MemoryType found = provided.memory()->currentType();
+      if (found.is64 != expected.is64)
+        return mismatch(expected.is64 ? "a 64-bit memory" : "a 32-bit memory",
+                        found.is64 ? "a 64-bit memory" : "a 32-bit memory");
       if (!limitsMatch(found.limits, expected.limits))
         return mismatch("memory limits " + describeLimits(expected.limits) + " (pages)",
                         describeLimits(found.limits));

@@ -77,10 +77,12 @@ std::span<const uint64_t> Instance::elementSegment(uint32_t index) const {
 }
 
 std::optional<TrapKind> Instance::initMemory(uint32_t memory_index, uint32_t segment,
-                                             uint32_t dst, uint32_t src, uint32_t n) {
+                                             uint64_t dst, uint32_t src, uint32_t n) {
   MemoryInstance& memory = *memories_[memory_index];
   const std::span<const uint8_t> data = dataSegment(segment);
-  if (uint64_t{src} + n > data.size() || uint64_t{dst} + n > memory.byteLength())
+  // A 64-bit memory's dst may be near 2^64: compared so that dst + n cannot wrap.
+  if (uint64_t{src} + n > data.size() || dst > memory.byteLength() ||
+      n > memory.byteLength() - dst)
     return TrapKind::MemoryOutOfBounds;
   if (n != 0) std::memcpy(memory.base() + dst, data.data() + src, n);
   return std::nullopt;
@@ -278,10 +280,12 @@ struct Instantiator {
     return done;
   }
 
-  Result<uint32_t> segmentOffset(const wasm::ConstExpr& offset, const char* what, size_t index) {
+  // An i32 offset zero-extended, or an i64 one (a 64-bit memory's data segment).
+  Result<uint64_t> segmentOffset(const wasm::ConstExpr& offset, const char* what, size_t index) {
     Result<ValRaw> value = evaluateConstExpr(offset, constContext());
     if (!value) return Error{std::string(what) + " " + std::to_string(index) + ": " + value.error().message};
-    return static_cast<uint32_t>(value->i32);
+    if (offset.type == wasm::ValType::I64) return static_cast<uint64_t>(value->i64);
+    return uint64_t{static_cast<uint32_t>(value->i32)};
   }
 
   Instantiation trapped(TrapKind kind) {
@@ -301,9 +305,10 @@ struct Instantiator {
       if (segment.mode == wasm::SegmentMode::Passive) continue;
       if (segment.mode == wasm::SegmentMode::Active) {
         if (compiled.lazy_segments[s]) continue;  // its table starts with it (lazily)
-        Result<uint32_t> offset = segmentOffset(segment.offset, "element segment", s);
+        Result<uint64_t> offset = segmentOffset(segment.offset, "element segment", s);
         if (!offset) return Instantiation::failed(Instantiation::Failure::Resource, offset.error());
-        if (Instantiation done = initializeActiveElements(s, *offset); !done.ok()) return done;
+        const auto table_offset = static_cast<uint32_t>(*offset);  // tables have i32 indices
+        if (Instantiation done = initializeActiveElements(s, table_offset); !done.ok()) return done;
         continue;
       }
       instance.dropElementSegment(s);
@@ -316,7 +321,7 @@ struct Instantiator {
         instance.dropDataSegment(s);
         continue;
       }
-      Result<uint32_t> offset = segmentOffset(segment.offset, "data segment", s);
+      Result<uint64_t> offset = segmentOffset(segment.offset, "data segment", s);
       if (!offset) return Instantiation::failed(Instantiation::Failure::Resource, offset.error());
       if (auto trap = instance.initMemory(segment.memory_index, s, *offset, 0, segment.data_size))
         return trapped(*trap);

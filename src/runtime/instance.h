@@ -77,7 +77,7 @@ class Instance {
 
   // The bulk instructions' semantics, shared by builtins and instantiation: bounds are checked
   // first (in 64 bits), and nothing is written when they fail.
-  std::optional<TrapKind> initMemory(uint32_t memory, uint32_t segment, uint32_t dst, uint32_t src,
+  std::optional<TrapKind> initMemory(uint32_t memory, uint32_t segment, uint64_t dst, uint32_t src,
                                      uint32_t n);
   std::optional<TrapKind> initTable(uint32_t table, uint32_t segment, uint32_t dst, uint32_t src,
                                     uint32_t n);

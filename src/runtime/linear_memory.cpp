@@ -122,11 +122,11 @@ void LinearMemory::unmap() {
   image_.reset();
 }
 
-int32_t LinearMemory::grow(uint32_t delta_pages) {
+int64_t LinearMemory::grow(uint64_t delta_pages) {
   const uint32_t old_pages = pages_;
-  if (delta_pages == 0) return static_cast<int32_t>(old_pages);
+  if (delta_pages == 0) return old_pages;
   if (delta_pages > maximum_pages_ - old_pages) return -1;  // also covers > 65536 in total
-  const uint32_t new_pages = old_pages + delta_pages;
+  const auto new_pages = static_cast<uint32_t>(old_pages + delta_pages);
   const uint64_t old_bytes = uint64_t{old_pages} * kPageSize;
   const uint64_t new_bytes = uint64_t{new_pages} * kPageSize;
 
@@ -143,7 +143,7 @@ int32_t LinearMemory::grow(uint32_t delta_pages) {
     reserved_bytes_ = new_bytes;
   }
   pages_ = new_pages;
-  return static_cast<int32_t>(old_pages);
+  return old_pages;
 }
 
 bool LinearMemory::ownsAddress(uintptr_t address) const {

@@ -1,4 +1,7 @@
-// A WebAssembly 32-bit linear memory.
+// A WebAssembly linear memory, 32- or 64-bit. Both kinds reserve the same way and hold at
+// most 65536 pages (4 GiB): a 64-bit memory differs only in its index type, and compiled code
+// checks each of its accesses explicitly in both modes (compile_memory.cpp), so a 64-bit index
+// never reaches the guard region.
 //
 // Guard-region mode (the default): the memory reserves 4 GiB of address space for the largest
 // possible memory plus a guard region behind it, all PROT_NONE and MAP_NORESERVE, and only the
@@ -63,7 +66,7 @@ class LinearMemory {
 
   // memory.grow: the old size in pages, or -1 when the new size would exceed the maximum
   // (declared or 65536 pages) or the system refuses the memory. Grown pages read as zero.
-  int32_t grow(uint32_t delta_pages);
+  int64_t grow(uint64_t delta_pages);
 
   uint8_t* base() const { return base_; }
   uint64_t byteLength() const { return uint64_t{pages_} * kPageSize; }

@@ -29,6 +29,10 @@ bool writeAll(int fd, const uint8_t* data, uint64_t size) {
   return true;
 }
 
+uint64_t constantOffset(const wasm::ConstExpr& offset) {
+  return offset.kind == wasm::ConstExpr::Kind::I64 ? offset.i64() : uint64_t{offset.i32()};
+}
+
 }  // namespace
 
 std::shared_ptr<const MemoryImage> MemoryImage::build(const wasm::Module& module,
@@ -39,9 +43,13 @@ std::shared_ptr<const MemoryImage> MemoryImage::build(const wasm::Module& module
   uint64_t begin = UINT64_MAX, end = 0;
   for (const wasm::DataSegment& segment : module.data) {
     if (segment.mode != wasm::SegmentMode::Active || segment.memory_index != memory_index) continue;
-    if (segment.offset.kind != wasm::ConstExpr::Kind::I32) return nullptr;  // known only later
-    const uint64_t at = segment.offset.i32();
-    if (at + segment.data_size > initial_bytes) return nullptr;  // instantiation traps
+    // An i64 offset is a 64-bit memory's; anything else is known only later.
+    if (segment.offset.kind != wasm::ConstExpr::Kind::I32 &&
+        segment.offset.kind != wasm::ConstExpr::Kind::I64)
+      return nullptr;
+    const uint64_t at = constantOffset(segment.offset);
+    if (at > initial_bytes || segment.data_size > initial_bytes - at)
+      return nullptr;  // instantiation traps
     if (segment.data_size == 0) continue;
     begin = std::min(begin, at);
     end = std::max(end, at + segment.data_size);
@@ -56,7 +64,7 @@ std::shared_ptr<const MemoryImage> MemoryImage::build(const wasm::Module& module
   for (const wasm::DataSegment& segment : module.data) {
     if (segment.mode != wasm::SegmentMode::Active || segment.memory_index != memory_index) continue;
     if (segment.data_size != 0)
-      std::memcpy(bytes.data() + (segment.offset.i32() - begin),
+      std::memcpy(bytes.data() + (constantOffset(segment.offset) - begin),
                   module.bytes.data() + segment.data_offset, segment.data_size);
   }
   const int fd = memfd_create("wisp-memory-image", MFD_CLOEXEC | MFD_ALLOW_SEALING);

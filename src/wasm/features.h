@@ -1,6 +1,6 @@
 // Which WebAssembly features the decoder accepts. The default is what Wisp compiles of
-// WebAssembly 3.0: 2.0 (SIMD included) with relaxed SIMD, tail calls, extended constants and
-// multiple memories; the rest are switched on as Wisp implements them.
+// WebAssembly 3.0: 2.0 (SIMD included) with relaxed SIMD, tail calls, extended constants,
+// multiple memories and 64-bit memories; the rest are switched on as Wisp implements them.
 #pragma once
 
 namespace wisp::wasm {
@@ -11,14 +11,14 @@ struct Features {
   bool tail_call = true;
   bool extended_const = true;
   bool multi_memory = true;
-  bool memory64 = false;
+  bool memory64 = true;
   bool threads = false;
   bool exceptions = false;
 
   // WebAssembly 2.0 alone: what the core spec tests expect.
   static constexpr Features webAssembly2() {
     Features f;
-    f.relaxed_simd = f.tail_call = f.extended_const = f.multi_memory = false;
+    f.relaxed_simd = f.tail_call = f.extended_const = f.multi_memory = f.memory64 = false;
     return f;
   }
 };

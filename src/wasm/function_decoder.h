@@ -373,6 +373,9 @@ class FunctionDecoder {
     if (!ok()) return arg;
     if (arg.memory_index >= module_.memories.size()) {
       invalid("unknown memory %u", arg.memory_index);
+    } else if (!module_.memories[arg.memory_index].type.is64 && arg.offset > UINT32_MAX) {
+      invalid("offset out of range: %llu for a 32-bit memory",
+              static_cast<unsigned long long>(arg.offset));
     } else if (arg.align_log2 > natural_align_log2) {
       invalid("alignment must not be larger than natural");
     }
@@ -391,6 +394,9 @@ class FunctionDecoder {
     if (ok() && index >= module_.memories.size()) invalid("unknown memory %u", index);
     return index;
   }
+
+  // i32, or i64 for a 64-bit memory (memory64): the type of its addresses and sizes.
+  ValType addressType(uint32_t memory) const { return module_.memories[memory].type.addressType(); }
 
   uint32_t readTableIndex() {
     const uint32_t index = reader_.u32();
@@ -743,7 +749,9 @@ class FunctionDecoder {
       case Opcode::MemoryGrow: {
         const uint32_t memory = readMemoryIndex();
         if (!ok()) return;
-        decodeSimple(op);
+        const ValType size_type = addressType(memory);
+        if (op == Opcode::MemoryGrow) pop(size_type);
+        push(size_type);
         if (ok() && reachable()) {
           if (op == Opcode::MemorySize) visitor_.visitMemorySize(memory);
           else visitor_.visitMemoryGrow(memory);
@@ -828,7 +836,8 @@ class FunctionDecoder {
         const uint32_t segment = readDataIndex();
         const uint32_t memory = readMemoryIndex();
         if (!ok()) return;
-        popTypes(kThreeI32);
+        const ValType operands[] = {addressType(memory), ValType::I32, ValType::I32};
+        popTypes(operands);
         if (ok() && reachable()) visitor_.visitMemoryInit(segment, memory);
         return;
       }
@@ -841,14 +850,21 @@ class FunctionDecoder {
         const uint32_t dst = readMemoryIndex();
         const uint32_t src = readMemoryIndex();
         if (!ok()) return;
-        popTypes(kThreeI32);
+        // The length is i64 only when both memories are 64-bit.
+        const ValType dst_type = addressType(dst), src_type = addressType(src);
+        const ValType length_type = dst_type == ValType::I64 && src_type == ValType::I64
+                                        ? ValType::I64
+                                        : ValType::I32;
+        const ValType operands[] = {dst_type, src_type, length_type};
+        popTypes(operands);
         if (ok() && reachable()) visitor_.visitMemoryCopy(dst, src);
         return;
       }
       case Opcode::MemoryFill: {
         const uint32_t memory = readMemoryIndex();
         if (!ok()) return;
-        popTypes(kThreeI32);
+        const ValType operands[] = {addressType(memory), ValType::I32, addressType(memory)};
+        popTypes(operands);
         if (ok() && reachable()) visitor_.visitMemoryFill(memory);
         return;
       }
@@ -915,7 +931,7 @@ class FunctionDecoder {
       case Imm::MemArg: {
         const MemArg arg = readMemArg(info.extra);
         if (!ok()) return;
-        decodeSimple(op);
+        decodeSimple(addressedSig(op, arg));
         if (ok() && reachable()) {
           if (operandSig(info.sig).has_result()) visitor_.visitLoad(op, arg);
           else visitor_.visitStore(op, arg);
@@ -926,7 +942,7 @@ class FunctionDecoder {
         const MemArg arg = readMemArg(info.extra);
         const uint8_t lane = readLane(16u >> info.extra);
         if (!ok()) return;
-        decodeSimple(op);
+        decodeSimple(addressedSig(op, arg));
         if (ok() && reachable()) {
           if (operandSig(info.sig).has_result()) visitor_.visitLoadLane(op, arg, lane);
           else visitor_.visitStoreLane(op, arg, lane);
@@ -943,6 +959,13 @@ class FunctionDecoder {
       default:
         return malformed("illegal opcode");  // an opcode the table lists but nothing decodes
     }
+  }
+
+  // A memory instruction's operands: its address (the first) is i64 on a 64-bit memory.
+  OperandSig addressedSig(Opcode op, const MemArg& arg) const {
+    OperandSig sig = operandSig(opcodeInfo(op).sig);
+    sig.params[0] = addressType(arg.memory_index);
+    return sig;
   }
 
   void decodeBrTable() {

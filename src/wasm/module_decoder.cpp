@@ -209,12 +209,14 @@ class ModuleDecoder {
     r.fail(ErrorKind::Unsupported, at, message);
   }
 
-  Limits readLimits(BinaryReader& r, bool is_memory) {
+  // `is64`, for a memory only: set from the memory64 flag.
+  Limits readLimits(BinaryReader& r, bool is_memory, bool* is64_out = nullptr) {
     Limits limits;
     const size_t at = r.offset();
     const uint8_t flags = r.u8();
     if (!r.ok()) return limits;
     const bool is64 = is_memory && options_.features.memory64 && (flags & 0x04);
+    if (is64_out != nullptr) *is64_out = is64;
     const uint8_t allowed = is_memory && options_.features.memory64 ? 0x05 : 0x01;
     if ((flags & ~allowed) != 0) {
       if (flags & 0x02 && is_memory && options_.features.threads) {
@@ -231,11 +233,12 @@ class ModuleDecoder {
   }
 
   void checkMemoryType(BinaryReader& r, size_t at, const MemoryType& type) {
-    const uint64_t max_pages = options_.features.memory64 ? (uint64_t{1} << 48) : kMaxMemoryPages;
-    if (type.limits.min > max_pages)
-      return invalid(r, at, "memory size must be at most 65536 pages (4GiB)");
-    if (type.limits.has_max && type.limits.max > max_pages)
-      return invalid(r, at, "memory size must be at most 65536 pages (4GiB)");
+    // A 64-bit memory may span 2^64 bytes, 2^48 pages.
+    const uint64_t max_pages = type.is64 ? (uint64_t{1} << 48) : kMaxMemoryPages;
+    const char* too_large = type.is64 ? "memory size must be at most 2^48 pages (2^64 bytes)"
+                                      : "memory size must be at most 65536 pages (4GiB)";
+    if (type.limits.min > max_pages) return invalid(r, at, "%s", too_large);
+    if (type.limits.has_max && type.limits.max > max_pages) return invalid(r, at, "%s", too_large);
     if (type.limits.has_max && type.limits.max < type.limits.min)
       return invalid(r, at, "size minimum must not be greater than maximum");
   }
@@ -289,7 +292,8 @@ class ModuleDecoder {
           break;
         }
         case 2: {
-          MemoryType type{readLimits(r, true)};
+          MemoryType type;
+          type.limits = readLimits(r, true, &type.is64);
           if (!r.ok()) return;
           import.index = static_cast<uint32_t>(module_->memories.size());
           addMemory(r, at, type, true);
@@ -355,7 +359,8 @@ class ModuleDecoder {
     const uint32_t count = readCount(r, 2);
     for (uint32_t i = 0; i < count && r.ok(); ++i) {
       const size_t at = r.offset();
-      MemoryType type{readLimits(r, true)};
+      MemoryType type;
+      type.limits = readLimits(r, true, &type.is64);
       if (!r.ok()) return;
       addMemory(r, at, type, false);
     }
@@ -627,7 +632,7 @@ class ModuleDecoder {
         if (!r.ok()) return;
         if (segment.memory_index >= module_->memories.size())
           return invalid(r, seg_at, "unknown memory %u", segment.memory_index);
-        const ValType index_type = ValType::I32;
+        const ValType index_type = module_->memories[segment.memory_index].type.addressType();
         segment.offset = readConstExpr(r, index_type, module_->imported_global_count);
       } else {
         return r.malformedAt(seg_at, "malformed data segment kind");

@@ -53,6 +53,8 @@ struct TableType {
 
 struct MemoryType {
   Limits limits;  // in 64 KiB pages
+  bool is64 = false;  // memory64: addresses, sizes and offsets are i64
+  ValType addressType() const { return is64 ? ValType::I64 : ValType::I32; }
 };
 
 struct GlobalType {

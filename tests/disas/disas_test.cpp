@@ -7,8 +7,8 @@
 // A CASE is a .wat file's stem or `trampolines`; without any, every case in DIR runs. A .wat
 // file may choose compile options with a line `;; disas: OPTION...`: explicit-bounds-checks
 // (codegen::CompileOptions::explicit_bounds_checks), baseline-cpu (no optional instructions:
-// isa::CpuFeatures{}), fuel and epochs (consume_fuel, epoch_interruption), tail-call and
-// multi-memory (the proposals, for wat2wasm and the decoder). Otherwise every optional
+// isa::CpuFeatures{}), fuel and epochs (consume_fuel, epoch_interruption), tail-call,
+// multi-memory and memory64 (the proposals, for wat2wasm and the decoder). Otherwise every optional
 // instruction is allowed, whatever this CPU has, so the listings are the same on every machine.
 // --bless, or WISP_BLESS=1 in the environment, rewrites the golden files instead of failing:
 //   WISP_BLESS=1 ctest --test-dir BUILD -R disas
@@ -128,6 +128,9 @@ bool caseOptionsOf(const fs::path& wat, CaseOptions& case_options, std::string& 
       } else if (word == "multi-memory") {
         case_options.features.multi_memory = true;
         case_options.wat2wasm_flags.push_back("--enable-multi-memory");
+      } else if (word == "memory64") {
+        case_options.features.memory64 = true;
+        case_options.wat2wasm_flags.push_back("--enable-memory64");
       } else {
         error = wat.string() + ": unknown disas option `" + word + "`";
         return false;

@@ -7,7 +7,7 @@
 # | separates items because a ; would split the -D argument itself.
 # The WebAssembly 3.0 features Wisp has on by default are on for the text too.
 execute_process(COMMAND ${WAT2WASM} --debug-names --enable-tail-call --enable-multi-memory
-                        --enable-extended-const ${WAT} -o ${WASM}
+                        --enable-extended-const --enable-memory64 ${WAT} -o ${WASM}
                 RESULT_VARIABLE converted ERROR_VARIABLE conversion_error)
 if(NOT converted EQUAL 0)
   message(FATAL_ERROR "wat2wasm failed on ${WAT}: ${conversion_error}")

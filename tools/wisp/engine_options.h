@@ -16,7 +16,7 @@ CLI::Option* addBoundsChecksOption(CLI::App& command, BoundsChecks& mode, const 
 CLI::Option* addCpuFeaturesOption(CLI::App& command, std::string& level, const std::string& help);
 
 // One flag per WebAssembly feature into `features`: --disable-NAME for those on by default
-// (simd, relaxed-simd, tail-call, extended-const, multi-memory), --enable-NAME for the others.
+// (simd, relaxed-simd, tail-call, extended-const, multi-memory, memory64), --enable-NAME for the others.
 void addFeatureOptions(CLI::App& command, Features& features);
 
 }  // namespace wisp::cli

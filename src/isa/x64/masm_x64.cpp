@@ -347,6 +347,11 @@ void MacroAssembler::leaLabel(Reg dst, Label label) { a_.lea(gp64(dst), ripPtr(l
 void MacroAssembler::addPtrImm(Reg dst, int32_t imm) { a_.alu(Alu::Add, gp64(dst), imm); }
 void MacroAssembler::addPtr(Reg dst, Reg src) { a_.alu(Alu::Add, gp64(dst), gp64(src)); }
 
+void MacroAssembler::addPtrBranchIfCarry(Reg dst, Reg src, Label carry) {
+  a_.alu(Alu::Add, gp64(dst), gp64(src));
+  a_.j(CondCode::B, carry);
+}
+
 void MacroAssembler::zeroSlots(int32_t first_offset, uint32_t bytes, Reg tmp) {
   if (bytes == 0) return;
   a_.alu(Alu::Xor, gp32(tmp), gp32(tmp));

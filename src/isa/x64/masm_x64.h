@@ -130,6 +130,8 @@ class MacroAssembler {
   void leaLabel(Reg dst, Label label);
   void addPtrImm(Reg dst, int32_t imm);
   void addPtr(Reg dst, Reg src);
+  // dst += src in 64 bits, branching to `carry` when the unsigned sum wraps.
+  void addPtrBranchIfCarry(Reg dst, Reg src, Label carry);
   void zeroSlots(int32_t first_offset, uint32_t bytes, Reg tmp);  // [rbp - first .. + bytes)
 
   // ---- SIMD: v128 in xmm registers ------------------------------------------------------

@@ -81,11 +81,11 @@ TEST_F(ApiTest, ExportedGlobalsMemoriesAndTables) {
   EXPECT_EQ(memory.pages(), 1u);
   EXPECT_EQ(memory.dataSize(), 65536u);
   EXPECT_EQ(std::string(reinterpret_cast<char*>(memory.data()) + 4, 4), "wisp");
-  Result<uint32_t> grown = memory.grow(2);
+  Result<uint64_t> grown = memory.grow(2);
   ASSERT_TRUE(grown.ok());
   EXPECT_EQ(*grown, 1u);
   EXPECT_EQ(memory.type(), (MemoryType{{3, 3}}));
-  Result<uint32_t> too_far = memory.grow(1);
+  Result<uint64_t> too_far = memory.grow(1);
   ASSERT_FALSE(too_far.ok());
   EXPECT_EQ(too_far.error().kind, ErrorKind::Resource);
 
@@ -136,6 +136,47 @@ TEST_F(ApiTest, HostMemoryTableAndGlobalAreImportable) {
   ASSERT_TRUE(element.externref().has_value());
   EXPECT_EQ(*element.externref(), data);
   EXPECT_EQ(std::any_cast<std::string>(element.externref()->data()), "hello");
+}
+
+// memory64: a MemoryType says whether the memory is 64-bit, an export keeps it, and a 64-bit
+// memory imports only where a 64-bit one is asked for (and a 32-bit one likewise).
+TEST(ApiMemory64, MemoryTypesSaySixtyFourBitAndImportsMatchIt) {
+  Config config;
+  config.features.memory64 = true;
+  Engine engine(config);
+  Store store(engine);
+  Linker linker(engine);
+  Result<Module> exporter = Module::compile(
+      engine, test::watToWasm("(module (memory (export \"wide\") i64 1 3))", "--enable-memory64"));
+  ASSERT_TRUE(exporter.ok()) << exporter.error().describe();
+  Result<Instance> instance = linker.instantiate(store, *exporter);
+  ASSERT_TRUE(instance.ok()) << instance.error().describe();
+  Memory wide = *instance->getMemory("wide");
+  EXPECT_EQ(wide.type(), (MemoryType{{1, 3}, true}));
+  Result<uint64_t> grown = wide.grow(1);
+  ASSERT_TRUE(grown.ok());
+  EXPECT_EQ(*grown, 1u);
+  EXPECT_EQ(wide.pages(), 2u);
+  EXPECT_FALSE(wide.grow(uint64_t{1} << 40).ok());
+
+  Result<Memory> host_wide = Memory::create(store, {{1, 2}, true});
+  ASSERT_TRUE(host_wide.ok()) << host_wide.error().describe();
+  EXPECT_TRUE(host_wide->type().is64);
+  Result<Memory> host_narrow = Memory::create(store, {{1, 2}});
+  ASSERT_TRUE(host_narrow.ok());
+  ASSERT_TRUE(linker.define("host", "wide", *host_wide).ok());
+  ASSERT_TRUE(linker.define("host", "narrow", *host_narrow).ok());
+  auto importer = [&](const char* name, const char* type) {
+    const std::string wat = std::string("(module (import \"host\" \"") + name +
+                            "\" (memory " + type + ")))";
+    Result<Module> module = Module::compile(engine, test::watToWasm(wat, "--enable-memory64"));
+    EXPECT_TRUE(module.ok()) << module.error().describe();
+    return linker.instantiate(store, *module);
+  };
+  EXPECT_TRUE(importer("wide", "i64 1").ok());
+  EXPECT_TRUE(importer("narrow", "1").ok());
+  EXPECT_FALSE(importer("wide", "1").ok());
+  EXPECT_FALSE(importer("narrow", "i64 1").ok());
 }
 
 TEST_F(ApiTest, TableGrowAndTypeChecks) {

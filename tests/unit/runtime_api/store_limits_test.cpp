@@ -125,10 +125,10 @@ TEST_F(StoreLimitsTest, MemoryGrowThroughTheApiNamesTheLimit) {
   // Not a whole number of pages: only whole pages that fit count (2).
   store_.setLimits({.max_memory_bytes = 2 * kPage + 100});
   Memory memory = *instantiate(compile(kGrowingMemory)).getMemory("mem");
-  Result<uint32_t> grown = memory.grow(1);
+  Result<uint64_t> grown = memory.grow(1);
   ASSERT_TRUE(grown.ok()) << grown.error().describe();
   EXPECT_EQ(*grown, 1u);
-  Result<uint32_t> refused = memory.grow(1);
+  Result<uint64_t> refused = memory.grow(1);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().kind, ErrorKind::Resource);
   EXPECT_EQ(refused.error().message,

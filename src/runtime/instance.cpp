@@ -104,7 +104,9 @@ struct Instantiator {
   const CompiledModule& compiled;
   const wasm::Module& module;
   Instance& instance;
-  std::vector<uint32_t> imaged_memories_;  // whose data segments their image holds
+  // The memories whose data segments their copy-on-write image already holds: instantiation
+  // skips those segments.
+  std::vector<uint32_t> memories_filled_by_image_;
 
   Result<void> linkImports(std::span<const Extern> imports) {
     for (size_t i = 0; i < imports.size(); ++i) {
@@ -154,7 +156,7 @@ struct Instantiator {
       if (!memory) return Error{"memory " + std::to_string(i) + ": " + memory.error().message};
       instance.memories_[i] = *memory;
       // The allocator maps the image only where it keeps reservations.
-      if (image && (*memory)->linearMemory().image() == image.get()) imaged_memories_.push_back(i);
+      if (image && (*memory)->linearMemory().image() == image.get()) memories_filled_by_image_.push_back(i);
     }
     for (uint32_t i = module.imported_table_count; i < module.tables.size(); ++i) {
       const std::vector<uint64_t>& image = compiled.lazy_table_images[i];
@@ -316,8 +318,8 @@ struct Instantiator {
     for (uint32_t s = 0; s < module.data.size(); ++s) {
       const wasm::DataSegment& segment = module.data[s];
       if (segment.mode != wasm::SegmentMode::Active) continue;
-      if (std::find(imaged_memories_.begin(), imaged_memories_.end(), segment.memory_index) !=
-          imaged_memories_.end()) {
+      if (std::find(memories_filled_by_image_.begin(), memories_filled_by_image_.end(), segment.memory_index) !=
+          memories_filled_by_image_.end()) {
         instance.dropDataSegment(s);
         continue;
       }

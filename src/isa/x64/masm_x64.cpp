@@ -2191,6 +2191,19 @@ void MacroAssembler::simdToInt(Opcode op, Reg dst, Reg src) {
 namespace {
 // The two-operand shuffles one instruction does: the interleaves (punpck*) and the byte
 // rotation of lhs:rhs (palignr); kind and the instruction's immediate, or nothing.
+// Whether the 16 byte indices (0-15) move whole dwords, and pshufd's immediate for that.
+bool pshufdImmediate(const uint8_t* index, uint8_t* imm) {
+  *imm = 0;
+  for (int k = 0; k < 4; ++k) {
+    const uint8_t first = index[4 * k];
+    if (first % 4 != 0) return false;
+    for (int b = 1; b < 4; ++b)
+      if (index[4 * k + b] != first + b) return false;
+    *imm |= static_cast<uint8_t>((first / 4) << (2 * k));
+  }
+  return true;
+}
+
 struct ShufflePattern {
   uint32_t form = 0;
   bool align = false;  // palignr with `shift`
@@ -2241,16 +2254,9 @@ void MacroAssembler::simdShuffle(Reg dst, Reg lhs, Reg rhs, const uint8_t* lanes
   };
   const Xmm s = xmm(kScratchFp), t = xmm(temp), d = xmm(dst);
   if (uses_lhs != uses_rhs) {  // one operand: whole dwords moved by pshufd?
-    const uint8_t* index = uses_lhs ? from_lhs : from_rhs;
-    uint8_t imm = 0;
-    bool dwords = true;
-    for (int k = 0; k < 4 && dwords; ++k) {
-      const uint8_t first = index[4 * k];
-      dwords = first % 4 == 0;
-      for (int b = 1; b < 4 && dwords; ++b) dwords = index[4 * k + b] == first + b;
-      imm |= static_cast<uint8_t>((first / 4) << (2 * k));
-    }
-    if (dwords) return a_.sseImm(kPshufd, 4, d.id, xmm(uses_lhs ? lhs : rhs).id, imm);
+    uint8_t imm;
+    if (pshufdImmediate(uses_lhs ? from_lhs : from_rhs, &imm))
+      return a_.sseImm(kPshufd, 4, d.id, xmm(uses_lhs ? lhs : rhs).id, imm);
   } else if (const ShufflePattern pattern = twoOperandPattern(lanes); pattern.form != 0) {
     // dst = lhs op rhs; palignr takes the high part (rhs) as its destination.
     const Reg first = pattern.align ? rhs : lhs, second = pattern.align ? lhs : rhs;
@@ -2321,19 +2327,9 @@ void MacroAssembler::simdShuffleOne(Reg dst, Reg src, const uint8_t* mask, uint6
     if (dst != src) a_.sse(sse::kMovaps, d, xmm(src));
     return orConstant();
   }
-  if (!zeroes) {  // whole dwords: pshufd
-    uint8_t imm = 0;
-    bool dwords = true;
-    for (int k = 0; k < 4 && dwords; ++k) {
-      const uint8_t first = mask[4 * k];
-      dwords = first % 4 == 0;
-      for (int b = 1; b < 4 && dwords; ++b) dwords = mask[4 * k + b] == first + b;
-      imm |= static_cast<uint8_t>((first / 4) << (2 * k));
-    }
-    if (dwords) {
-      a_.sseImm(kPshufd, 4, d.id, xmm(src).id, imm);
-      return orConstant();
-    }
+  if (uint8_t imm; !zeroes && pshufdImmediate(mask, &imm)) {  // whole dwords
+    a_.sseImm(kPshufd, 4, d.id, xmm(src).id, imm);
+    return orConstant();
   }
   uint64_t mask_lo, mask_hi;
   std::memcpy(&mask_lo, mask, 8);

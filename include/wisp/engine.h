@@ -85,6 +85,11 @@ struct PoolingLimits {
   uint32_t total_instances = 1000;
   uint32_t total_memories = 1000;     // each reserves 8 GiB of address space (none of memory)
   uint32_t max_memory_pages = 16384;  // per memory, 1 GiB; memory.grow past it returns -1
+  // Tables' elements come from `total_tables` slots of `max_table_elements` each (160 KB of
+  // address space a slot at the default); a bigger table fails to instantiate, table.grow past
+  // it returns -1.
+  uint32_t total_tables = 1000;
+  uint32_t max_table_elements = 20000;
 };
 
 struct Config {

@@ -40,7 +40,9 @@ class EngineState {
                        ? runtime::InstanceAllocator::pooling(
                              {.total_instances = config.pooling.total_instances,
                               .total_memories = config.pooling.total_memories,
-                              .max_memory_pages = config.pooling.max_memory_pages})
+                              .max_memory_pages = config.pooling.max_memory_pages,
+                              .total_tables = config.pooling.total_tables,
+                              .max_table_elements = config.pooling.max_table_elements})
                        : runtime::InstanceAllocator::onDemand()) {
     // Once per engine, not per call: a failure shows when a thread first calls into wasm
     // (runtime::prepareThread reports it).

@@ -1,5 +1,6 @@
 #include "runtime/externs.h"
 
+#include <algorithm>
 #include <new>
 
 #include "runtime/store.h"
@@ -55,43 +56,77 @@ wasm::MemoryType MemoryInstance::currentType() const {
 
 // ---- tables ---------------------------------------------------------------------------------
 
+TableInstance::~TableInstance() {
+  if (pooled_ != nullptr) store_->allocator().releaseTableSlot(pooled_, pooled_used_);
+}
+
+// With a pooling allocator the elements take a slot of its (no allocation, and a freed slot
+// is reused); else a vector.
+Result<void> TableInstance::allocate(uint64_t size) {
+  if (size > kMaxElements)
+    return Error{"table of " + std::to_string(size) + " elements exceeds the limit of " +
+                 std::to_string(kMaxElements)};
+  InstanceAllocator& allocator = store_->allocator();
+  if (!allocator.isPooling()) {
+    elements_.assign(size, 0);
+    return {};
+  }
+  if (size > allocator.tableSlotElements())
+    return Error{"table of " + std::to_string(size) + " elements exceeds the pooling allocator's " +
+                 std::to_string(allocator.tableSlotElements()) + " elements a table"};
+  Result<uint64_t*> slot = allocator.allocateTableSlot();
+  if (!slot) return slot.error();
+  pooled_ = *slot;
+  pooled_used_ = size;
+  vm_.size = static_cast<uint32_t>(size);
+  return {};
+}
+
 Result<std::unique_ptr<TableInstance>> TableInstance::create(Store& store,
                                                              const wasm::TableType& type,
                                                              uint64_t init) {
-  if (type.limits.min > kMaxElements)
-    return Error{"table of " + std::to_string(type.limits.min) + " elements exceeds the limit of " +
-                 std::to_string(kMaxElements)};
   std::unique_ptr<TableInstance> table(new TableInstance(store, type));
-  table->elements_.assign(type.limits.min, init);
+  if (Result<void> allocated = table->allocate(type.limits.min); !allocated)
+    return allocated.error();
   table->syncView();
+  // A pooled slot and a new vector hold nulls already.
+  if (init != 0) std::fill_n(table->vm_.elements, type.limits.min, init);
   return table;
 }
 
 Result<std::unique_ptr<TableInstance>> TableInstance::create(Store& store,
                                                              const wasm::TableType& type,
                                                              std::span<const uint64_t> image) {
-  if (type.limits.min > kMaxElements)
-    return Error{"table of " + std::to_string(type.limits.min) + " elements exceeds the limit of " +
-                 std::to_string(kMaxElements)};
   std::unique_ptr<TableInstance> table(new TableInstance(store, type));
-  table->elements_.reserve(type.limits.min);
-  table->elements_.assign(image.begin(), image.end());
-  table->elements_.resize(type.limits.min, 0);
+  if (Result<void> allocated = table->allocate(type.limits.min); !allocated)
+    return allocated.error();
   table->syncView();
+  std::copy(image.begin(), image.end(), table->vm_.elements);
   return table;
 }
 
 void TableInstance::syncView() {
+  if (pooled_ != nullptr) {
+    vm_.elements = pooled_;  // vm_.size is kept by allocate and grow
+    return;
+  }
   vm_.elements = elements_.data();
   vm_.size = static_cast<uint32_t>(elements_.size());
 }
 
 int32_t TableInstance::grow(uint32_t delta, uint64_t init) {
-  const uint64_t old_size = elements_.size();
+  const uint64_t old_size = vm_.size;
   const uint64_t new_size = old_size + delta;
   const uint64_t maximum = declared_.limits.has_max ? declared_.limits.max : wasm::kMaxTableSize;
   if (new_size > maximum || new_size > kMaxElements) return -1;
   if (delta != 0 && !store_->allowsTableElements(new_size)) return -1;
+  if (pooled_ != nullptr) {
+    if (new_size > store_->allocator().tableSlotElements()) return -1;
+    std::fill(pooled_ + old_size, pooled_ + new_size, init);
+    pooled_used_ = std::max(pooled_used_, new_size);
+    vm_.size = static_cast<uint32_t>(new_size);
+    return static_cast<int32_t>(old_size);
+  }
   // The one allocation a guest can ask for at will: refuse instead of aborting when it fails.
   try {
     elements_.resize(new_size, init);
@@ -104,7 +139,7 @@ int32_t TableInstance::grow(uint32_t delta, uint64_t init) {
 
 wasm::TableType TableInstance::currentType() const {
   wasm::TableType type = declared_;
-  type.limits.min = elements_.size();
+  type.limits.min = vm_.size;
   return type;
 }
 

@@ -60,8 +60,12 @@ class TableInstance {
   static Result<std::unique_ptr<TableInstance>> create(Store& store, const wasm::TableType& type,
                                                        std::span<const uint64_t> image);
 
-  // table.grow: the old size or -1 (past the maximum or the store's limit); new elements hold
-  // `init`. Keeps the VMTable view in sync.
+  ~TableInstance();
+  TableInstance(const TableInstance&) = delete;
+  TableInstance& operator=(const TableInstance&) = delete;
+
+  // table.grow: the old size or -1 (past the maximum, the store's limit or a pooled slot's
+  // capacity); new elements hold `init`. Keeps the VMTable view in sync.
   int32_t grow(uint32_t delta, uint64_t init);
 
   VMTable* vm() { return &vm_; }
@@ -95,11 +99,15 @@ class TableInstance {
 
  private:
   TableInstance(Store& store, const wasm::TableType& type) : declared_(type), store_(&store) {}
+  // The elements: a pooling allocator's slot (pooled_, fixed capacity), else elements_.
+  Result<void> allocate(uint64_t size);
   void syncView();
   uint64_t resolveLazy(uint32_t index);  // instance.cpp, which knows Instance
 
   VMTable vm_;
   std::vector<uint64_t> elements_;
+  uint64_t* pooled_ = nullptr;
+  uint64_t pooled_used_ = 0;  // the largest size it had: what may have been written
   Instance* lazy_owner_ = nullptr;
   std::span<const uint32_t> lazy_functions_;
   wasm::TableType declared_;

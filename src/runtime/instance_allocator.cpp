@@ -44,6 +44,7 @@ InstanceAllocator::~InstanceAllocator() {
   for (const Reservation& reservation : free_memories_)
     if (!inPool(reservation.base)) munmap(reservation.base, reservationBytes());
   if (pool_region_ != nullptr) munmap(pool_region_, pool_bytes);
+  if (table_region_ != nullptr) munmap(table_region_, tableSlotBytes() * pool_config_.total_tables);
 }
 
 // ---- vmctx blocks -----------------------------------------------------------------------------
@@ -88,6 +89,50 @@ void InstanceAllocator::releaseVmctx(uint8_t* block, uint32_t size) {
     }
   }
   std::free(block);
+}
+
+// ---- table slots --------------------------------------------------------------------------------
+
+uint64_t InstanceAllocator::tableSlotBytes() const {
+  constexpr uint64_t kPage = 4096;
+  return (uint64_t{pool_config_.max_table_elements} * sizeof(uint64_t) + kPage - 1) & ~(kPage - 1);
+}
+
+Result<uint64_t*> InstanceAllocator::allocateTableSlot() {
+  std::lock_guard lock(mutex_);
+  if (table_region_ == nullptr) {
+    const uint64_t bytes = tableSlotBytes() * pool_config_.total_tables;
+    // Backed only where written: untouched slots cost address space alone.
+    void* region = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (region == MAP_FAILED)
+      return systemError("pooling allocator: reserving " + std::to_string(bytes) +
+                             " bytes for " + std::to_string(pool_config_.total_tables) +
+                             " table slots (mmap)",
+                         errno);
+    table_region_ = static_cast<uint8_t*>(region);
+    free_table_slots_.reserve(pool_config_.total_tables);
+    for (uint32_t i = pool_config_.total_tables; i-- > 0;)  // the lowest addresses first
+      free_table_slots_.push_back(reinterpret_cast<uint64_t*>(table_region_ + tableSlotBytes() * i));
+  }
+  if (free_table_slots_.empty())
+    return Error{"the pooling allocator's " + std::to_string(pool_config_.total_tables) +
+                 " table slots are all in use"};
+  uint64_t* slot = free_table_slots_.back();
+  free_table_slots_.pop_back();
+  return slot;
+}
+
+void InstanceAllocator::releaseTableSlot(uint64_t* slot, uint64_t used) {
+  // Back to null: a small table is cleared (cheaper than a system call), a big one's pages
+  // are dropped, which makes them read as zero.
+  constexpr uint64_t kPage = 4096, kClearedBytes = 64 * 1024;
+  const uint64_t bytes = used * sizeof(uint64_t);
+  const uint64_t pages = (bytes + kPage - 1) & ~(kPage - 1);
+  if (bytes <= kClearedBytes || madvise(slot, pages, MADV_DONTNEED) != 0)
+    std::memset(slot, 0, bytes);
+  std::lock_guard lock(mutex_);
+  free_table_slots_.push_back(slot);
 }
 
 // ---- memories -----------------------------------------------------------------------------------

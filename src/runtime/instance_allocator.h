@@ -16,8 +16,10 @@
 //     system.
 //   - Pooling: `total_memories` reservations made once, in one region, and a budget of
 //     `total_instances` live instances; past either, instantiation fails with a Resource
-//     error. Memories are limited to `max_memory_pages`. Nothing is unmapped before the
-//     engine goes.
+//     error. Memories are limited to `max_memory_pages`. Tables' elements live in
+//     `total_tables` slots of `max_table_elements` (one more region, read-write and lazily
+//     backed; a freed slot's written pages are dropped, so it reads as null again). Nothing
+//     is unmapped before the engine goes.
 // Only guard-region memories are kept; explicit-check memories (which move when they grow)
 // are mapped and unmapped as before, and count against the pool's memories.
 #pragma once
@@ -37,6 +39,8 @@ struct PoolingConfig {
   uint32_t total_instances = 1000;
   uint32_t total_memories = 1000;
   uint32_t max_memory_pages = 16384;  // 1 GiB
+  uint32_t total_tables = 1000;
+  uint32_t max_table_elements = 20000;
 };
 
 class InstanceAllocator {
@@ -57,6 +61,12 @@ class InstanceAllocator {
   Result<uint8_t*> allocateVmctx(uint32_t size);
   // `block` must be all zero again.
   void releaseVmctx(uint8_t* block, uint32_t size);
+
+  // Pooling: a table slot of tableSlotElements() elements, all null (zero), or a Resource
+  // error when every slot is in use. `used` is how many elements were ever written.
+  Result<uint64_t*> allocateTableSlot();
+  void releaseTableSlot(uint64_t* slot, uint64_t used);
+  uint32_t tableSlotElements() const { return pool_config_.max_table_elements; }
 
   // A memory as LinearMemory::create would make it, with `image` (if any) mapped at its
   // offset; `image` must lie inside the initial size.
@@ -83,6 +93,7 @@ class InstanceAllocator {
                        const std::shared_ptr<const MemoryImage>& image);
   void discard(Reservation reservation);
   static uint64_t reservationBytes() { return LinearMemory::kMaxByteLength + kGuardBytes; }
+  uint64_t tableSlotBytes() const;
 
   static constexpr uint64_t kGuardBytes = LinearMemoryConfig{}.guard_bytes;
 
@@ -92,6 +103,8 @@ class InstanceAllocator {
   std::vector<Reservation> free_memories_;
   std::vector<VmctxBlock> free_vmctx_;
   uint8_t* pool_region_ = nullptr;  // Pooling: total_memories reservations, reserved on first use
+  uint8_t* table_region_ = nullptr;  // Pooling: total_tables slots, mapped on first use
+  std::vector<uint64_t*> free_table_slots_;
   uint32_t live_instances_ = 0;
   uint32_t live_memories_ = 0;  // Pooling only
 };

@@ -251,6 +251,57 @@ TEST(PoolingLimits, MemoriesAreLimitedToMaxMemoryPages) {
   EXPECT_EQ(run->size.call().value(), 4);
 }
 
+// Pooled tables take slots of max_table_elements: a slot comes back null for the next store,
+// growing stops at the slot, and the slots run out like instances do.
+constexpr std::string_view kTableModule = R"(
+  (module
+    (table $t (export "table") 4 funcref)
+    (func $f (export "f"))
+    (func (export "fill") (table.fill $t (i32.const 0) (ref.func $f) (table.size $t)))
+    (func (export "grow") (param i32) (result i32) (table.grow $t (ref.null func) (local.get 0)))
+    (func (export "nulls") (result i32) (local $i i32) (local $n i32)
+      (block $done
+        (loop $next
+          (br_if $done (i32.ge_u (local.get $i) (table.size $t)))
+          (local.set $n (i32.add (local.get $n) (ref.is_null (table.get $t (local.get $i)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $next)))
+      (local.get $n)))
+)";
+
+TEST(PoolingLimits, TablesTakeSlotsThatComeBackNull) {
+  Config config = withAllocation(InstanceAllocation::Pooling);
+  config.pooling.total_tables = 2;
+  config.pooling.max_table_elements = 600;  // more than a page of elements
+  Engine engine(config);
+  const Module module = compile(engine, kTableModule);
+  for (int round = 0; round < 3; ++round) {
+    Store store(engine);
+    Result<Instance> instance = Linker(engine).instantiate(store, module);
+    ASSERT_TRUE(instance.ok()) << instance.error().describe();
+    auto grow = instance->getFunc("grow")->typed<int32_t(int32_t)>(store);
+    auto nulls = instance->getFunc("nulls")->typed<int32_t()>(store);
+    auto fill = instance->getFunc("fill")->typed<void()>(store);
+    ASSERT_TRUE(grow.ok() && nulls.ok() && fill.ok());
+    EXPECT_EQ(*nulls->call(), 4) << "round " << round;  // nothing left by the last store
+    EXPECT_EQ(*grow->call(596), 4);
+    EXPECT_EQ(*grow->call(1), -1);  // past the slot
+    EXPECT_EQ(*nulls->call(), 600);
+    ASSERT_TRUE(fill->call().ok());
+    EXPECT_EQ(*nulls->call(), 0);
+  }
+  Store store(engine);
+  Linker linker(engine);
+  ASSERT_TRUE(linker.instantiate(store, module).ok());
+  ASSERT_TRUE(linker.instantiate(store, module).ok());
+  EXPECT_NE(resourceError(linker.instantiate(store, module)).find("2 table slots are all in use"),
+            std::string::npos);
+  Store other(engine);
+  EXPECT_NE(resourceError(Linker(engine).instantiate(other, compile(engine, "(module (table 601 funcref))")))
+                .find("exceeds the pooling allocator's 600 elements a table"),
+            std::string::npos);
+}
+
 // ---- InstancePre ----------------------------------------------------------------------------
 
 constexpr std::string_view kImportsModule = R"(

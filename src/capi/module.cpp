@@ -1,4 +1,5 @@
 // Configuration, engines, stores, modules and instances.
+#include <cstdio>
 #include <span>
 
 #include "api/state.h"
@@ -25,12 +26,25 @@ extern "C" {
 wasm_config_t* wasm_config_new(void) { return new wasm_config_t; }
 void wasm_config_delete(wasm_config_t* config) { delete config; }
 
-wasm_engine_t* wasm_engine_new(void) { return new wasm_engine_t{wisp::Engine()}; }
+namespace {
+// Null when this machine cannot run an engine so configured (wisp::Engine::create says why,
+// on stderr: the C API has no error out of engine creation).
+wasm_engine_t* createEngine(const wisp::Config& config) {
+  wisp::Result<wisp::Engine> engine = wisp::Engine::create(config);
+  if (!engine) {
+    std::fprintf(stderr, "wisp: %s\n", engine.error().message.c_str());
+    return nullptr;
+  }
+  return new wasm_engine_t{*engine};
+}
+}  // namespace
+
+wasm_engine_t* wasm_engine_new(void) { return createEngine(wisp::Config{}); }
 
 wasm_engine_t* wasm_engine_new_with_config(wasm_config_t* config) {
   if (config == nullptr) return wasm_engine_new();
-  auto* engine = new wasm_engine_t{wisp::Engine(config->config)};
-  delete config;
+  wasm_engine_t* engine = createEngine(config->config);
+  delete config;  // owned by the call, either way
   return engine;
 }
 

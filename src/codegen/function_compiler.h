@@ -183,6 +183,15 @@ class FunctionCompiler {
   void visitIf(const wasm::ControlFrame& frame, bool reachable);
   void visitElse(const wasm::ControlFrame& frame, bool reachable);
   void visitEnd(const wasm::ControlFrame& frame, bool reachable);
+  void visitTry(const wasm::ControlFrame& frame, bool reachable);
+  void visitCatch(const wasm::ControlFrame& frame, uint32_t tag_index, bool reachable);
+  void visitCatchAll(const wasm::ControlFrame& frame, bool reachable);
+  void visitDelegate(const wasm::ControlFrame& frame, uint32_t depth, bool reachable);
+  void visitTryTable(const wasm::ControlFrame& frame, std::span<const wasm::CatchClause> clauses,
+                     bool reachable);
+  void visitThrow(uint32_t tag_index, const wasm::FuncType& tag_type);
+  void visitRethrow(uint32_t depth);
+  void visitThrowRef();
   void visitUnreachable();
   void visitBr(uint32_t depth);
   void visitBrIf(uint32_t depth);

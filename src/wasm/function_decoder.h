@@ -33,8 +33,20 @@ struct BlockType {
   std::span<const ValType> results;
 };
 
+// Exception handling: one catch clause of a try_table. `depth` is the clause's label as in
+// the binary: relative to the frames enclosing the try_table (0 is the frame just outside it).
+struct CatchClause {
+  enum class Kind : uint8_t { Catch = 0, CatchRef = 1, CatchAll = 2, CatchAllRef = 3 };
+  Kind kind = Kind::Catch;
+  uint32_t tag = 0;  // for Catch and CatchRef
+  uint32_t depth = 0;
+};
+
 struct ControlFrame {
-  Opcode kind = Opcode::Block;  // Block, Loop, If, Else (an `if` past its `else`), or Call
+  // Block, Loop, If, Else (an `if` past its `else`), Call (the function's body), and for
+  // exception handling: Try (a legacy try in its body), Catch / CatchAll (a legacy try past
+  // a catch or catch_all clause) and TryTable.
+  Opcode kind = Opcode::Block;
   BlockType type;
   uint32_t height = 0;          // operand stack height at entry, params excluded
   bool unreachable = false;
@@ -139,6 +151,16 @@ struct NullVisitor {
   void visitIf(const ControlFrame&, bool reachable) {}
   void visitElse(const ControlFrame&, bool reachable) {}
   void visitEnd(const ControlFrame&, bool reachable) {}
+  // Exception handling (called in unreachable code too). visitTry and visitTryTable come
+  // after the frame is pushed, as visitBlock; visitCatch and visitCatchAll after the frame
+  // became Catch / CatchAll and its values were dropped, before the tag's payload types are
+  // pushed. visitDelegate ends a Try instead of visitEnd; `depth` counts from the frame
+  // enclosing the try (0: the one just outside it).
+  void visitTry(const ControlFrame&, bool reachable) {}
+  void visitCatch(const ControlFrame&, uint32_t tag_index, bool reachable) {}
+  void visitCatchAll(const ControlFrame&, bool reachable) {}
+  void visitDelegate(const ControlFrame&, uint32_t depth, bool reachable) {}
+  void visitTryTable(const ControlFrame&, std::span<const CatchClause> clauses, bool reachable) {}
   // Instructions (reachable code only).
   void visitUnreachable() {}
   void visitBr(uint32_t depth) {}
@@ -149,6 +171,10 @@ struct NullVisitor {
   void visitCallIndirect(uint32_t type_index, uint32_t table_index, const FuncType&) {}
   void visitReturnCall(uint32_t function_index, const FuncType&) {}
   void visitReturnCallIndirect(uint32_t type_index, uint32_t table_index, const FuncType&) {}
+  void visitThrow(uint32_t tag_index, const FuncType& tag_type) {}
+  // `depth`: the label of a Catch or CatchAll frame, whose exception is thrown again.
+  void visitRethrow(uint32_t depth) {}
+  void visitThrowRef() {}
   void visitDrop() {}
   void visitSelect(ValType type) {}
   void visitLocalGet(uint32_t index) {}

@@ -64,6 +64,13 @@ struct Memory {
   bool imported = false;
 };
 
+// An exception tag (exception handling): the type of its payload, a function type with no
+// results.
+struct Tag {
+  uint32_t type_index = 0;
+  bool imported = false;
+};
+
 struct Global {
   GlobalType type;
   bool imported = false;
@@ -114,10 +121,12 @@ struct Module {
   std::vector<Table> tables;
   std::vector<Memory> memories;
   std::vector<Global> globals;
+  std::vector<Tag> tags;
   uint32_t imported_function_count = 0;
   uint32_t imported_table_count = 0;
   uint32_t imported_memory_count = 0;
   uint32_t imported_global_count = 0;
+  uint32_t imported_tag_count = 0;
 
   std::vector<Export> exports;
   std::optional<uint32_t> start;
@@ -134,6 +143,7 @@ struct Module {
   NameMap function_names;
   std::vector<std::pair<uint32_t, NameMap>> local_names;  // sorted by function index
 
+  const FuncType& tagType(uint32_t tag_index) const { return types[tags[tag_index].type_index]; }
   const FuncType& functionType(uint32_t function_index) const {
     return types[functions[function_index].type_index];
   }

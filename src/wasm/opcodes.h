@@ -32,6 +32,8 @@ enum class Imm : uint8_t {
   None, Block, Label, BrTable, Func, CallIndirect, SelectTypes, Local, Global, Table,
   MemArg, MemoryIndex, I32, I64, F32, F64, V128, Shuffle, Lane, MemArgLane, HeapType,
   Data, Elem, MemoryInit, MemoryCopy, TableInit, TableCopy,
+  Tag,       // a tag index (catch, throw)
+  TryTable,  // a block type, then a vector of catch clauses
 };
 
 // Operand signatures for instructions typed by the table: S_<result>_<params>.

@@ -11,7 +11,9 @@ bool isValType(uint8_t byte) {
   }
 }
 
-bool isRefType(ValType type) { return type == ValType::FuncRef || type == ValType::ExternRef; }
+bool isRefType(ValType type) {
+  return type == ValType::FuncRef || type == ValType::ExternRef || type == ValType::ExnRef;
+}
 
 bool isNumType(ValType type) {
   return type == ValType::I32 || type == ValType::I64 || type == ValType::F32 ||
@@ -27,6 +29,7 @@ const char* valTypeName(ValType type) {
     case ValType::V128: return "v128";
     case ValType::FuncRef: return "funcref";
     case ValType::ExternRef: return "externref";
+    case ValType::ExnRef: return "exnref";
     case ValType::Bottom: return "<unknown>";
   }
   return "<bad type>";
@@ -46,6 +49,7 @@ const char* externKindName(ExternKind kind) {
     case ExternKind::Table: return "table";
     case ExternKind::Memory: return "memory";
     case ExternKind::Global: return "global";
+    case ExternKind::Tag: return "tag";
   }
   return "<bad kind>";
 }

@@ -18,6 +18,7 @@ enum class ValType : uint8_t {
   V128 = 0x7B,
   FuncRef = 0x70,
   ExternRef = 0x6F,
+  ExnRef = 0x69,  // exception handling: a caught exception (null or not)
 };
 
 bool isValType(uint8_t byte);
@@ -62,7 +63,7 @@ struct GlobalType {
   bool is_mutable = false;
 };
 
-enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
+enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3, Tag = 4 };
 const char* externKindName(ExternKind kind);
 
 inline constexpr uint32_t kPageSize = 65536;

@@ -9,6 +9,8 @@ struct ExternRefBox;
 class MemoryInstance;
 class TableInstance;
 class GlobalInstance;
+class TagInstance;
+struct ExceptionInstance;
 class Instance;
 }  // namespace wisp::runtime
 

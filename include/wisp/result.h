@@ -6,12 +6,46 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <variant>
 #include <vector>
 
 namespace wisp {
+
+class Tag;
+class Val;
+class Store;
+template <typename T>
+class Result;
+namespace runtime {
+struct ExceptionInstance;
+}
+namespace detail {
+class StoreState;
+struct Access;
+}
+
+// A wasm exception (exception handling): an instance of a Tag with its payload, owned by the
+// store it was thrown in (for as long as the store lives). Equal when it is the same exception.
+class Exception {
+ public:
+  // An exception of `tag` with `payload` (values of the tag's params), for a host function to
+  // throw: it returns Error::fromException(exception).
+  static Result<Exception> create(Store& store, const Tag& tag, std::span<const Val> payload);
+
+  Tag tag() const;
+  std::vector<Val> payload() const;  // one value per parameter of the tag's type
+  bool operator==(const Exception&) const = default;
+
+ private:
+  friend struct detail::Access;
+  Exception(runtime::ExceptionInstance* exception, detail::StoreState* store)
+      : exception_(exception), store_(store) {}
+  runtime::ExceptionInstance* exception_;
+  detail::StoreState* store_;
+};
 
 // Why wasm stopped. Mirrors the runtime's trap kinds one to one.
 enum class TrapKind : uint8_t {
@@ -31,6 +65,10 @@ enum class TrapKind : uint8_t {
   OutOfFuel,
   Interrupted,
   HostError,  // raised by a host function, with its own message
+  // A wasm exception that no handler caught before it reached the host (Trap::exception), or
+  // one a host function throws into wasm (Error::fromException).
+  UncaughtException,
+  NullExceptionReference,  // throw_ref of a null exnref
 };
 
 inline constexpr uint32_t kUnknownOffset = UINT32_MAX;
@@ -49,6 +87,9 @@ struct Trap {
   std::string message;
   std::vector<Frame> backtrace;  // innermost first
   bool backtrace_truncated = false;
+  // For UncaughtException: the exception. A host function that returns this trap (as an
+  // Error) throws it on into the wasm that called it, where a handler may catch it.
+  std::optional<Exception> exception;
 
   // "wasm trap: out of bounds memory access\n  0: func[3] <name> @ 0x1a2"
   std::string describe() const;
@@ -83,6 +124,8 @@ struct Error {
   std::optional<wisp::Trap> trap;          // for ErrorKind::Trap
 
   static Error fromTrap(wisp::Trap trap);
+  // What a host function returns to throw `exception` into the wasm code that called it.
+  static Error fromException(const Exception& exception);
   // "invalid module at byte 0x1f (function 3): type mismatch"; a trap's describe().
   std::string describe() const;
 };

@@ -19,6 +19,7 @@ enum class ValType : uint8_t {
   V128 = 0x7B,
   FuncRef = 0x70,
   ExternRef = 0x6F,
+  ExnRef = 0x69,  // a caught exception (exception handling)
 };
 
 // A v128 value: its lanes in memory order (lane 0 first, each lane little-endian).
@@ -28,7 +29,9 @@ struct V128 {
 };
 
 const char* valTypeName(ValType type);  // "i32"
-inline bool isRefType(ValType type) { return type == ValType::FuncRef || type == ValType::ExternRef; }
+inline bool isRefType(ValType type) {
+  return type == ValType::FuncRef || type == ValType::ExternRef || type == ValType::ExnRef;
+}
 
 struct FuncType {
   std::vector<ValType> params;
@@ -63,10 +66,16 @@ struct GlobalType {
   bool operator==(const GlobalType&) const = default;
 };
 
-enum class ExternKind : uint8_t { Func, Table, Memory, Global };
+// Exception handling: the type of a tag's payload (a function type without results).
+struct TagType {
+  FuncType type;
+  bool operator==(const TagType&) const = default;
+};
+
+enum class ExternKind : uint8_t { Func, Table, Memory, Global, Tag };
 const char* externKindName(ExternKind kind);  // "func"
 
-using ExternType = std::variant<FuncType, TableType, MemoryType, GlobalType>;
+using ExternType = std::variant<FuncType, TableType, MemoryType, GlobalType, TagType>;
 
 struct ImportType {
   std::string module;

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "wisp/forward.h"
+#include "wisp/result.h"
 #include "wisp/types.h"
 
 namespace wisp {
@@ -43,10 +44,12 @@ class Val {
   Val(const V128& value) : type_(ValType::V128) { setBits(value.bytes.data(), 16); }
   Val(const Func& func);
   Val(const ExternRef& ref);
+  Val(const Exception& exception);
   static Val f32FromBits(uint32_t bits) { Val v(0.0f); v.setBits(&bits, 4); return v; }
   static Val f64FromBits(uint64_t bits) { Val v(0.0); v.setBits(&bits, 8); return v; }
   static Val nullFuncRef() { Val v; v.type_ = ValType::FuncRef; return v; }
   static Val nullExternRef() { Val v; v.type_ = ValType::ExternRef; return v; }
+  static Val nullExnRef() { Val v; v.type_ = ValType::ExnRef; return v; }
   // The zero value of a type (what a fresh local or result slot holds): 0, +0.0 or null.
   static Val zero(ValType type) { Val v; v.type_ = type; return v; }
 
@@ -63,6 +66,7 @@ class Val {
   // Null references give nullopt.
   std::optional<Func> funcref() const;
   std::optional<ExternRef> externref() const;
+  std::optional<Exception> exnref() const;
   bool isNullRef() const { return isRefType(type_) && bitsAs<void*>() == nullptr; }
 
   // Same type and the same bits (so NaNs with equal payloads compare equal, +0 != -0).
@@ -86,7 +90,7 @@ class Val {
 
   ValType type_;
   alignas(8) uint8_t bits_[16];  // numbers, v128, or the reference pointer
-  detail::StoreState* store_ = nullptr;  // the owning store of a funcref
+  detail::StoreState* store_ = nullptr;  // the owning store of a funcref or exnref
 };
 
 }  // namespace wisp

@@ -22,5 +22,6 @@
 #include "wisp/result.h"
 #include "wisp/store.h"
 #include "wisp/table.h"
+#include "wisp/tag.h"
 #include "wisp/types.h"
 #include "wisp/val.h"

@@ -13,6 +13,9 @@ static_assert(static_cast<uint8_t>(TrapKind::StackOverflow) ==
               static_cast<uint8_t>(runtime::TrapKind::StackOverflow));
 static_assert(static_cast<uint8_t>(ValType::ExternRef) ==
               static_cast<uint8_t>(wasm::ValType::ExternRef));
+static_assert(static_cast<uint8_t>(ValType::ExnRef) == static_cast<uint8_t>(wasm::ValType::ExnRef));
+static_assert(static_cast<uint8_t>(TrapKind::NullExceptionReference) + 1 == runtime::kTrapKindCount);
+static_assert(static_cast<uint8_t>(ExternKind::Tag) == static_cast<uint8_t>(wasm::ExternKind::Tag));
 
 wasm::FuncType toWasm(const FuncType& type) {
   wasm::FuncType out;
@@ -73,6 +76,10 @@ Trap fromRuntime(runtime::Trap&& trap) {
     out.backtrace.push_back({frame.function_index, std::move(frame.function_name), frame.wasm_offset,
                              frame.function_offset});
   out.backtrace_truncated = trap.backtrace_truncated;
+  if (trap.exception != nullptr) {
+    auto* exception = runtime::ExceptionInstance::fromVm(static_cast<runtime::VMException*>(trap.exception));
+    out.exception = Access::makeException(exception, storeStateOf(&exception->tag().store()));
+  }
   return out;
 }
 
@@ -87,6 +94,8 @@ runtime::Trap toRuntime(Trap&& trap) {
     out.backtrace.push_back({frame.function_index, std::move(frame.function_name), frame.wasm_offset,
                              frame.function_offset});
   out.backtrace_truncated = trap.backtrace_truncated;
+  if (trap.exception) out.exception = &Access::exception(*trap.exception)->vm;
+  trap.exception.reset();
   return out;
 }
 
@@ -96,6 +105,7 @@ Extern fromRuntime(const runtime::Extern& item) {
     case wasm::ExternKind::Table: return Access::makeTable(item.table());
     case wasm::ExternKind::Memory: return Access::makeMemory(item.memory());
     case wasm::ExternKind::Global: return Access::makeGlobal(item.global());
+    case wasm::ExternKind::Tag: return Access::makeTag(item.tag());
   }
   return Access::makeFunc(storeStateOf(item.store), item.func());
 }
@@ -107,7 +117,8 @@ runtime::Extern toRuntime(const Extern& item) {
         if constexpr (std::is_same_v<T, Func>) return runtime::Extern::ofFunc(*Access::store(x), Access::ref(x));
         else if constexpr (std::is_same_v<T, Table>) return runtime::Extern::ofTable(Access::table(x));
         else if constexpr (std::is_same_v<T, Memory>) return runtime::Extern::ofMemory(Access::memory(x));
-        else return runtime::Extern::ofGlobal(Access::global(x));
+        else if constexpr (std::is_same_v<T, Global>) return runtime::Extern::ofGlobal(Access::global(x));
+        else return runtime::Extern::ofTag(Access::tag(x));
       },
       item);
 }

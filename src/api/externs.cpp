@@ -185,8 +185,11 @@ std::string Val::toString() const {
       return out;
     }
     case ValType::FuncRef:
-    case ValType::ExternRef: {
-      const char* name = type_ == ValType::FuncRef ? "funcref" : "externref";
+    case ValType::ExternRef:
+    case ValType::ExnRef: {
+      const char* name = type_ == ValType::FuncRef     ? "funcref"
+                         : type_ == ValType::ExternRef ? "externref"
+                                                       : "exnref";
       void* pointer = bitsAs<void*>();
       if (pointer == nullptr) std::snprintf(text, sizeof text, "%s:null", name);
       else std::snprintf(text, sizeof text, "%s:%p", name, pointer);

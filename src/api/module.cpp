@@ -41,6 +41,7 @@ ExternType externTypeOf(const wasm::Module& module, wasm::ExternKind kind, uint3
     case wasm::ExternKind::Table: return detail::fromWasm(module.tables[index].type);
     case wasm::ExternKind::Memory: return detail::fromWasm(module.memories[index].type);
     case wasm::ExternKind::Global: return detail::fromWasm(module.globals[index].type);
+    case wasm::ExternKind::Tag: return TagType{detail::fromWasm(module.tagType(index))};
   }
   return FuncType{};
 }

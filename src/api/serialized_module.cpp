@@ -5,7 +5,8 @@
 //   payload: Wisp's version | the settings the code depends on (bounds-check mode, CPU
 //            features, WebAssembly features) | the module's wasm binary | the machine code |
 //            per defined function its code range | trap sites | address map | relocations |
-//            the functions the code names by ref.func (sorted, each once)
+//            exception handlers (return offset, landing pad) | the functions the code names
+//            by ref.func (sorted, each once)
 // Integers are little-endian (the only byte order of the ISAs Wisp runs on). The wasm binary is
 // kept whole: decoding its sections again (not its bodies, which are not compiled again) gives
 // the types, imports, exports, segments and names exactly as compiling did, through the same
@@ -44,7 +45,8 @@ constexpr uint8_t kMagic[8] = {0x00, 'w', 'i', 's', 'p', 'a', 'o', 't'};
 // call_indirect and table.get call the tableElement builtin, and the ref.func table follows.
 // 3: a wasm function pops its stack parameter area as it returns (isa/abi.h), which this
 // process's trampolines expect of the code.
-constexpr uint32_t kFormatVersion = 3;
+// 4: exception handling's handler table, and the vmctx's tags after its functions.
+constexpr uint32_t kFormatVersion = 4;
 constexpr size_t kHeaderSize = 32;  // magic, format version, ISA, payload size, checksum
 constexpr size_t kChecksumOffset = 24;
 
@@ -242,6 +244,7 @@ constexpr size_t kFunctionEntrySize = 8;
 constexpr size_t kTrapSiteEntrySize = 9;
 constexpr size_t kAddressMapEntrySize = 8;
 constexpr size_t kRelocationEntrySize = 9;
+constexpr size_t kHandlerEntrySize = 8;
 constexpr size_t kRefFunctionEntrySize = 4;
 
 template <typename T>
@@ -325,6 +328,11 @@ Result<std::vector<uint8_t>> Module::serialize() const {
     w.u32(r.code_offset);
     w.u8(static_cast<uint8_t>(r.kind));
     w.u32(r.target);
+  }
+  w.u32(static_cast<uint32_t>(info.handlers().size()));
+  for (const runtime::HandlerSite& h : info.handlers()) {
+    w.u32(h.return_offset);
+    w.u32(h.landing_offset);
   }
   w.u32(static_cast<uint32_t>(code.ref_functions.size()));
   for (uint32_t f : code.ref_functions) w.u32(f);
@@ -459,6 +467,7 @@ Result<Module> loadPayload(const std::shared_ptr<detail::EngineState>& state,
   const std::span<const uint8_t> trap_table = r.table(kTrapSiteEntrySize, "the trap table");
   const std::span<const uint8_t> map_table = r.table(kAddressMapEntrySize, "the address map");
   const std::span<const uint8_t> relocation_table = r.table(kRelocationEntrySize, "the relocations");
+  const std::span<const uint8_t> handler_table = r.table(kHandlerEntrySize, "the exception handlers");
   const std::span<const uint8_t> ref_function_table =
       r.table(kRefFunctionEntrySize, "the functions named by ref.func");
   if (!r.ok()) return r.takeError();
@@ -523,6 +532,14 @@ Result<Module> loadPayload(const std::shared_ptr<detail::EngineState>& state,
     relocations[i].kind = static_cast<runtime::RelocationKind>(entry[4]);
     relocations[i].target = load<uint32_t>(entry + 5);
   }
+  std::vector<runtime::HandlerSite> handlers(handler_table.size() / kHandlerEntrySize);
+  for (size_t i = 0; i < handlers.size(); ++i) {
+    const uint8_t* entry = handler_table.data() + i * kHandlerEntrySize;
+    handlers[i].return_offset = load<uint32_t>(entry);
+    handlers[i].landing_offset = load<uint32_t>(entry + 4);
+    if (handlers[i].return_offset > code_size || handlers[i].landing_offset >= code_size)
+      return deserializeError("an exception handler is past the end of the code");
+  }
   // Sorted and each once, as serialize() writes them, naming functions of the module.
   std::vector<uint32_t> ref_functions(ref_function_table.size() / kRefFunctionEntrySize);
   for (size_t i = 0; i < ref_functions.size(); ++i) {
@@ -547,6 +564,7 @@ Result<Module> loadPayload(const std::shared_ptr<detail::EngineState>& state,
       return deserializeError(applied.error().message);
     code->relocations = std::move(relocations);
     code->info.assign(std::move(functions), std::move(traps), std::move(map));
+    code->info.assignHandlers(std::move(handlers));
     if (auto finished = code->info.finish(); !finished)
       return deserializeError(finished.error().message);
     if (auto published = code->memory.publish(); !published) {
@@ -555,7 +573,8 @@ Result<Module> loadPayload(const std::shared_ptr<detail::EngineState>& state,
       error.message = published.error().message;
       return error;
     }
-  } else if (code_size != 0 || !traps.empty() || !map.empty() || !relocations.empty()) {
+  } else if (code_size != 0 || !traps.empty() || !map.empty() || !relocations.empty() ||
+             !handlers.empty()) {
     return deserializeError("a module without functions comes with code");
   }
 

@@ -172,6 +172,13 @@ struct Access {
   static runtime::GlobalInstance* global(const Global& g) { return g.global_; }
   static ExternRef makeExternRef(runtime::ExternRefBox* box) { return ExternRef(box); }
   static runtime::ExternRefBox* box(const ExternRef& r) { return r.box_; }
+  static Tag makeTag(runtime::TagInstance* t) { return Tag(t); }
+  static runtime::TagInstance* tag(const Tag& t) { return t.tag_; }
+  static Exception makeException(runtime::ExceptionInstance* e, StoreState* store) {
+    return Exception(e, store);
+  }
+  static runtime::ExceptionInstance* exception(const Exception& e) { return e.exception_; }
+  static StoreState* store(const Exception& e) { return e.store_; }
   static Instance makeInstance(StoreState* store, runtime::Instance* instance) {
     return Instance(store, instance);
   }
@@ -183,7 +190,7 @@ struct Access {
     Val v;
     v.type_ = type;
     std::memcpy(v.bits_, bits, 16);
-    v.store_ = type == ValType::FuncRef ? store : nullptr;
+    v.store_ = type == ValType::FuncRef || type == ValType::ExnRef ? store : nullptr;
     return v;
   }
 };

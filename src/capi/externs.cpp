@@ -276,6 +276,7 @@ wasm_externkind_t wasm_extern_kind(const wasm_extern_t* item) {
     case wisp::ExternKind::Global: return WASM_EXTERN_GLOBAL;
     case wisp::ExternKind::Table: return WASM_EXTERN_TABLE;
     case wisp::ExternKind::Memory: return WASM_EXTERN_MEMORY;
+    case wisp::ExternKind::Tag: break;  // never made: wasm_module_new refuses modules with tags
   }
   return WASM_EXTERN_FUNC;
 }
@@ -287,6 +288,7 @@ wasm_externtype_t* wasm_extern_type(const wasm_extern_t* item) {
     wisp::ExternType operator()(const wisp::Global& g) const { return g.type(); }
     wisp::ExternType operator()(const wisp::Table& t) const { return t.type(); }
     wisp::ExternType operator()(const wisp::Memory& m) const { return m.type(); }
+    wisp::ExternType operator()(const wisp::Tag& t) const { return wisp::TagType{t.type()}; }
   };
   return toC(std::visit(TypeOf{}, item->item));
 }

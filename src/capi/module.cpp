@@ -1,4 +1,5 @@
 // Configuration, engines, stores, modules and instances.
+#include <algorithm>
 #include <cstdio>
 #include <span>
 
@@ -62,6 +63,16 @@ wasm_module_t* wasm_module_new(wasm_store_t* store, const wasm_byte_vec_t* binar
   if (store == nullptr || binary == nullptr) return nullptr;
   wisp::Result<wisp::Module> module = wisp::Module::compile(store->store.engine(), bytesOf(*binary));
   if (!module) return nullptr;
+  // wasm.h has no tags: a module that imports or exports one cannot be described to C.
+  auto isTag = [](const auto& item) { return item.type.index() == 4; };
+  const std::vector<wisp::ImportType> imports = module->imports();
+  const std::vector<wisp::ExportType> exports = module->exports();
+  if (std::any_of(imports.begin(), imports.end(), isTag) ||
+      std::any_of(exports.begin(), exports.end(), isTag)) {
+    std::fprintf(stderr, "wasm_module_new: the module imports or exports an exception tag, "
+                         "which the C API (wasm.h) cannot express\n");
+    return nullptr;
+  }
   return newModule(std::move(*module));
 }
 

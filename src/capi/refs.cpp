@@ -27,6 +27,7 @@ wasm_extern_t* newExtern(wasm_store_t* store, const Extern& item) {
     case ExternKind::Global: return new wasm_global_t(store, item);
     case ExternKind::Table: return new wasm_table_t(store, item);
     case ExternKind::Memory: return new wasm_memory_t(store, item);
+    case ExternKind::Tag: break;  // wasm_module_new refuses modules with tags
   }
   return nullptr;
 }
@@ -138,6 +139,7 @@ wisp::capi::RefKind refKindOf(const wisp::Extern& item) {
     case wisp::ExternKind::Global: return RefKind::Global;
     case wisp::ExternKind::Table: return RefKind::Table;
     case wisp::ExternKind::Memory: return RefKind::Memory;
+    case wisp::ExternKind::Tag: break;
   }
   return RefKind::Func;
 }
@@ -157,6 +159,7 @@ Identity wasm_extern_t::identity() const {
     Identity operator()(const wisp::Global& g) const { return {Access::global(g), nullptr}; }
     Identity operator()(const wisp::Table& t) const { return {Access::table(t), nullptr}; }
     Identity operator()(const wisp::Memory& m) const { return {Access::memory(m), nullptr}; }
+    Identity operator()(const wisp::Tag& t) const { return {Access::tag(t), nullptr}; }
   };
   return std::visit(Of{}, item);
 }

@@ -99,6 +99,8 @@ wasm_externtype_t* toC(const ExternType& type) {
     wasm_externtype_t* operator()(const MemoryType& t) const {
       return new wasm_memorytype_t(toC(t.limits));
     }
+    // wasm.h has no tag type; wasm_module_new refuses modules with tags, so none gets here.
+    wasm_externtype_t* operator()(const TagType&) const { return nullptr; }
   };
   return std::visit(Convert{}, type);
 }

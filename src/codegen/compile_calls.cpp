@@ -42,6 +42,7 @@ void FunctionCompiler::emitCall(const wasm::FuncType& type, const isa::ABISig& s
   storeFuelToMemory();
   recordAddress();
   emit_call_instruction();
+  noteThrowSite(currentHandler());
   loadFuelFromMemory();
   // A callee in another instance changes both pinned registers; any callee may grow (and, with
   // explicit bounds checks, move) the memory; and where the module tail-calls out of its

@@ -45,6 +45,7 @@ void FunctionCompiler::pushControl(Opcode kind, const wasm::ControlFrame& frame,
   c.results = frame.type.results;
   c.param_count = static_cast<uint32_t>(frame.type.params.size());
   c.dead_on_entry = !reachable;
+  if (!controls_.empty()) c.inner_handler = controls_.back().inner_handler;
   if (!reachable) {
     controls_.push_back(c);
     return;
@@ -343,6 +344,7 @@ void FunctionCompiler::visitEnd(const wasm::ControlFrame&, bool) {
     return;
   }
   endFuelRun();
+  if (c.kind == Opcode::Catch) endLegacyTry(c);
   if (c.kind == Opcode::Call) {  // the function body
     if (!dead_) emitReturn();
     controls_.pop_back();

@@ -31,7 +31,9 @@ struct MergeValue {
 };
 
 struct Control {
-  wasm::Opcode kind = wasm::Opcode::Block;  // Block, Loop, If, Else or Call (the body)
+  // Block, Loop, If, Else, Call (the body), or of exception handling: Try (a legacy try in its
+  // body), Catch / CatchAll (past such a clause), TryTable.
+  wasm::Opcode kind = wasm::Opcode::Block;
   uint32_t height = 0;                      // stack height below the params
   uint32_t param_count = 0;
   std::span<const wasm::ValType> results;
@@ -50,6 +52,17 @@ struct Control {
   // An if's state where the condition branched: the else branch (or the false path of an if
   // without else) starts from it.
   uint32_t else_locals = 0;
+
+  // Exception handling. Handlers are indices in the function's list (ExceptionHandler);
+  // kNoHandler means the caller's.
+  static constexpr uint32_t kNoHandler = UINT32_MAX;
+  // Where an exception thrown by code directly in this frame goes: the frame's own handler
+  // for a try in its body or a try_table, else the enclosing frame's.
+  uint32_t inner_handler = kNoHandler;
+  uint32_t handler = kNoHandler;        // a Try's or TryTable's own
+  uint32_t outer_handler = kNoHandler;  // the enclosing frames' (where a catch's body throws)
+  int32_t exception_slot = 0;           // a legacy try's caught exception, for rethrow
+  isa::Label next_catch;                // a legacy try's test of its next catch clause
 
   uint32_t labelArity() const {
     return kind == wasm::Opcode::Loop ? param_count : static_cast<uint32_t>(results.size());

@@ -61,6 +61,9 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
       lazy_reads_(scratch.lazy_reads),
       lazy_saved_(scratch.lazy_saved),
       v128_constants_(scratch.v128_constants),
+      handlers_(scratch.handlers),
+      throw_sites_(scratch.throw_sites),
+      stack_resets_(scratch.stack_resets),
       allocatable_gp_(context.options.consume_fuel
                           ? isa::target::kAllocatableGp.without(isa::target::kFuelGp)
                           : isa::target::kAllocatableGp),
@@ -80,6 +83,9 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
   lazy_reads_.clear();
   lazy_saved_.clear();
   v128_constants_.clear();
+  handlers_.clear();
+  throw_sites_.clear();
+  stack_resets_.clear();
 }
 
 // ---- frame ------------------------------------------------------------------------------------
@@ -145,6 +151,8 @@ void FunctionCompiler::finishFunction() {
   if (!masm_.finish()) masm_.unhandledOp("finish (a label used but never bound)", wasm::Opcode::Nop);
   const uint32_t frame_size = (static_cast<uint32_t>(max_slot_) + 15) & ~15u;
   masm_.patchFrameSize(frame_size_patch_, frame_size);
+  for (uint32_t at : stack_resets_) masm_.patchStackPointerReset(at, frame_size);
+  resolveThrowSites();
 }
 
 void FunctionCompiler::loadVmctxField(Reg dst, uint32_t offset) {
@@ -363,13 +371,14 @@ std::optional<wasm::Error> compileFunction(const ModuleContext& context, uint32_
   isa::CodeBuffer& code = scratch.code;
   code.startFunction();
   const size_t calls = out.calls.size(), traps = out.traps.size(), map = out.address_map.size(),
-               relocations = out.relocations.size();
+               relocations = out.relocations.size(), handlers = out.handlers.size();
   auto fail = [&](wasm::Error error) {
     code.discardFunction();
     out.calls.resize(calls);
     out.traps.resize(traps);
     out.address_map.resize(map);
     out.relocations.resize(relocations);
+    out.handlers.resize(handlers);
     return error;
   };
   FunctionCompiler compiler(context, function_index, scratch, code, out);

@@ -53,6 +53,7 @@ struct CompiledFunction {
   std::vector<runtime::TrapSite> traps;
   std::vector<runtime::AddressMapEntry> address_map;
   std::vector<runtime::Relocation> relocations;
+  std::vector<runtime::HandlerSite> handlers;  // exception handling's landing pads
 };
 
 // What every function of a module shares: computed once per module.
@@ -108,6 +109,19 @@ struct LazyTableRead {
   uint32_t saved_begin;  // in CompilerScratch::lazy_saved
   uint32_t saved_end;
 };
+// Exception handling: a try's or try_table's landing pad, or where its exceptions go instead
+// (a try without catch clauses, or with delegate).
+struct ExceptionHandler {
+  static constexpr uint32_t kNoLanding = UINT32_MAX;
+  uint32_t landing = kNoLanding;  // code offset in the function
+  uint32_t redirect = Control::kNoHandler;
+};
+// A call an exception may come out of (its return offset) and the handler it goes to.
+struct ThrowSite {
+  uint32_t return_offset;
+  uint32_t handler;
+};
+
 struct SavedRegister {
   isa::Reg reg;
   isa::Address home;
@@ -135,6 +149,9 @@ struct CompilerScratch {
   std::vector<LazyTableRead> lazy_reads;
   std::vector<SavedRegister> lazy_saved;
   V128Constants v128_constants;
+  std::vector<ExceptionHandler> handlers;
+  std::vector<ThrowSite> throw_sites;
+  std::vector<uint32_t> stack_resets;  // landing pads' patches of the frame size
   // A function's entry up to the frame's zeroing is the same bytes in every function of a
   // module but for the frame size and the stack-overflow branch: written once, then copied.
   struct {
@@ -379,6 +396,22 @@ class FunctionCompiler {
   void storeFuelToMemory();
   void loadFuelFromMemory();
 
+  // ---- exception handling (compile_exceptions.cpp) -----------------------------------------
+  uint32_t currentHandler() const { return controls_.back().inner_handler; }
+  uint32_t newHandler();
+  // After a call that may throw: its return address goes to `handler` (if any).
+  void noteThrowSite(uint32_t handler);
+  // Binds `handler`'s landing pad here: the value stack at `height`, every local in its home,
+  // the exception in kCaughtExceptionGp, the stack pointer and the pinned registers back.
+  void bindLandingPad(uint32_t handler, uint32_t height);
+  // Where a legacy catch clause's test begins: the landing state again.
+  void enterCatchClause(Control& c, bool first);
+  void pushExceptionPayload(isa::Reg exception, const wasm::FuncType& tag_type);
+  // throw_ref of the exception at `exception` (not null) into `handler`.
+  void emitThrowRef(const VarState& exception, uint32_t handler);
+  void endLegacyTry(Control& c);
+  void resolveThrowSites();
+
   // ---- helpers ------------------------------------------------------------------------------
   isa::Label trapLabel(runtime::TrapKind kind);
   uint32_t wasmOffset() const;
@@ -474,6 +507,9 @@ class FunctionCompiler {
   std::vector<LazyTableRead>& lazy_reads_;
   std::vector<SavedRegister>& lazy_saved_;
   V128Constants& v128_constants_;
+  std::vector<ExceptionHandler>& handlers_;
+  std::vector<ThrowSite>& throw_sites_;
+  std::vector<uint32_t>& stack_resets_;
   KnownV128Local known_v128_[8];
   uint32_t known_v128_count_ = 0;
   // What the allocator may hand out: kAllocatableGp less kFuelGp when fuel is metered.

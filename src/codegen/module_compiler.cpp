@@ -97,7 +97,7 @@ WorkPlan planWork(const wasm::Module& module, uint32_t threads) {
 struct alignas(64) ThreadResults {
   struct Function {
     uint32_t index;  // defined index
-    uint32_t code_end, calls_end, traps_end, map_end, relocations_end;
+    uint32_t code_end, calls_end, traps_end, map_end, relocations_end, handlers_end;
   };
   runtime::CodeMemory code_memory;  // where scratch.code writes (when it could be reserved)
   CompilerScratch scratch;
@@ -192,6 +192,8 @@ class ModuleBuild {
     if (threads_ > 1) {
       for (const std::vector<uint32_t>& named : placed_ref_functions_)
         code_->ref_functions.insert(code_->ref_functions.end(), named.begin(), named.end());
+      for (const std::vector<runtime::HandlerSite>& placed : placed_handlers_)
+        handlers_.insert(handlers_.end(), placed.begin(), placed.end());
       std::vector<runtime::Relocation>& all = code_->relocations;
       for (const std::vector<runtime::Relocation>& placed : placed_relocations_)
         all.insert(all.end(), placed.begin(), placed.end());
@@ -208,6 +210,7 @@ class ModuleBuild {
       function_codes_[i].body_offset = module_.functions[first_ + i].body_offset;
     runtime::CodeInfo& info = code_->info;
     info.assign(std::move(function_codes_), std::move(trap_sites_), std::move(address_map_));
+    info.assignHandlers(std::move(handlers_));
     if (auto finished = info.finish(); !finished) return resourceError(finished.error().message);
     if (auto published = code_->memory.publish(); !published)
       return resourceError(published.error().message);
@@ -242,7 +245,8 @@ class ModuleBuild {
     for (uint32_t i = 0; i < count_; ++i) {
       code.alignFunctionStart(kFunctionAlignment);
       const size_t calls_begin = out.calls.size(), traps_begin = out.traps.size(),
-                   map_begin = out.address_map.size(), relocations_begin = out.relocations.size();
+                   map_begin = out.address_map.size(), relocations_begin = out.relocations.size(),
+                   handlers_begin = out.handlers.size();
       if (auto error = timedCompile(i, scratch, out)) {
         code.releaseStorage();
         reportFailure(i, std::move(*error));
@@ -256,6 +260,10 @@ class ModuleBuild {
         out.address_map[k].code_offset += at;
       for (size_t k = relocations_begin; k < out.relocations.size(); ++k)
         out.relocations[k].code_offset += at;
+      for (size_t k = handlers_begin; k < out.handlers.size(); ++k) {
+        out.handlers[k].return_offset += at;
+        out.handlers[k].landing_offset += at;
+      }
       function_codes_[i] = {first_ + i, at, code.totalSize(), std::string(names(first_ + i))};
     }
     uint8_t* base = code.allData();  // the mapping's start, wherever growing moved it
@@ -271,6 +279,7 @@ class ModuleBuild {
     address_map_ = std::move(out.address_map);
     code_->relocations = std::move(out.relocations);
     code_->ref_functions = std::move(out.ref_functions);
+    handlers_ = std::move(out.handlers);
   }
 
   // compileFunction of defined function i, timed when CompileOptions asks for it.
@@ -298,6 +307,7 @@ class ModuleBuild {
 
   void compileInParallel() {
     placed_relocations_.resize(threads_);
+    placed_handlers_.resize(threads_);
     placed_ref_functions_.resize(threads_);
     std::barrier sync(threads_);
     auto work = [&](uint32_t thread) {
@@ -355,7 +365,8 @@ class ModuleBuild {
                                 static_cast<uint32_t>(out.calls.size()),
                                 static_cast<uint32_t>(out.traps.size()),
                                 static_cast<uint32_t>(out.address_map.size()),
-                                static_cast<uint32_t>(out.relocations.size())});
+                                static_cast<uint32_t>(out.relocations.size()),
+                                static_cast<uint32_t>(out.handlers.size())});
     };
     const uint32_t large = static_cast<uint32_t>(plan_.large.size());
     for (uint32_t k = next_chunk_++; k < plan_.chunks(); k = next_chunk_++) {
@@ -417,7 +428,8 @@ class ModuleBuild {
     NameCursor names(module_.function_names);
     std::vector<runtime::Relocation>& relocations = placed_relocations_[thread];
     relocations.reserve(out.relocations.size());
-    ThreadResults::Function from{0, 0, 0, 0, 0, 0};  // where the next function's results begin
+    ThreadResults::Function from{0, 0, 0, 0, 0, 0, 0};
+    std::vector<runtime::HandlerSite>& handlers = placed_handlers_[thread];  // where the next function's results begin
     for (const ThreadResults::Function& to : mine.functions) {
       const uint32_t i = to.index;
       const uint32_t at = offsets[i];
@@ -445,6 +457,11 @@ class ModuleBuild {
         relocations.push_back(out.relocations[k]);
         relocations.back().code_offset += at;
       }
+      for (uint32_t k = from.handlers_end; k < to.handlers_end; ++k) {
+        handlers.push_back(out.handlers[k]);
+        handlers.back().return_offset += at;
+        handlers.back().landing_offset += at;
+      }
       from = to;
     }
     placed_ref_functions_[thread] = std::move(mine.out.ref_functions);
@@ -466,6 +483,8 @@ class ModuleBuild {
   std::vector<runtime::FunctionCode> function_codes_;
   std::vector<runtime::TrapSite> trap_sites_;
   std::vector<runtime::AddressMapEntry> address_map_;
+  std::vector<runtime::HandlerSite> handlers_;
+  std::vector<std::vector<runtime::HandlerSite>> placed_handlers_;  // per thread, module-relative
   // Per thread, the relocations of the functions it placed, module-relative.
   std::vector<std::vector<runtime::Relocation>> placed_relocations_;
   std::vector<std::vector<uint32_t>> placed_ref_functions_;  // per thread, by place()

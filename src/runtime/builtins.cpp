@@ -10,6 +10,7 @@
 #include "runtime/instance.h"
 #include "runtime/store.h"
 #include "runtime/trap.h"
+#include "runtime/trap_handler.h"
 
 namespace wisp::runtime::builtins {
 namespace {
@@ -117,6 +118,21 @@ Status epochDeadline(VMContext* vmctx) {
                                                                   : trapStatus(TrapKind::Interrupted);
 }
 
+// noinline: the return address must be the wasm code's.
+__attribute__((noinline)) void throwException(VMContext* vmctx, uint32_t tag, const ValRaw* values,
+                                              uintptr_t fp) {
+  const uintptr_t pc = reinterpret_cast<uintptr_t>(__builtin_return_address(0));
+  Instance& instance = Instance::fromVmctx(vmctx);
+  const TagInstance& tag_instance = *instance.tag(tag);
+  ExceptionInstance* exception = instance.store().createException(
+      tag_instance, {values, tag_instance.type().params().size()});
+  throwWasmException(&exception->vm, pc, fp);
+}
+
+__attribute__((noinline)) void throwRef(VMContext*, VMException* exception, uintptr_t fp) {
+  throwWasmException(exception, reinterpret_cast<uintptr_t>(__builtin_return_address(0)), fp);
+}
+
 const void* address(Builtin builtin) {
   switch (builtin) {
     case Builtin::MemoryGrow: return reinterpret_cast<const void*>(&memoryGrow);
@@ -139,6 +155,8 @@ const void* address(Builtin builtin) {
     case Builtin::F64Nearest: return reinterpret_cast<const void*>(&f64Nearest);
     case Builtin::EpochDeadline: return reinterpret_cast<const void*>(&epochDeadline);
     case Builtin::TableElement: return reinterpret_cast<const void*>(&tableElement);
+    case Builtin::Throw: return reinterpret_cast<const void*>(&throwException);
+    case Builtin::ThrowRef: return reinterpret_cast<const void*>(&throwRef);
   }
   return nullptr;
 }
@@ -165,6 +183,8 @@ const char* name(Builtin builtin) {
     case Builtin::F64Nearest: return "f64Nearest";
     case Builtin::EpochDeadline: return "epochDeadline";
     case Builtin::TableElement: return "tableElement";
+    case Builtin::Throw: return "throwException";
+    case Builtin::ThrowRef: return "throwRef";
   }
   return "?";
 }

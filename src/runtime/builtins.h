@@ -43,6 +43,13 @@ VMFuncRef* tableElement(VMContext* vmctx, uint32_t table, uint32_t index);
 // store's callback may set a later one (ok), else Interrupted.
 Status epochDeadline(VMContext* vmctx);
 
+// Exception handling: `throw` of the caller's tag `tag` with its payload (one ValRaw per
+// parameter of the tag, at `values`), and `throw_ref` / `rethrow` of an exception (not null).
+// `fp` is the throwing function's frame pointer; the return address is where it throws from.
+// Neither returns: they resume at a handler (throwWasmException, trap_handler.h).
+[[noreturn]] void throwException(VMContext* vmctx, uint32_t tag, const ValRaw* values, uintptr_t fp);
+[[noreturn]] void throwRef(VMContext* vmctx, VMException* exception, uintptr_t fp);
+
 // Every builtin by a stable number, which compiled code records next to each call (a
 // relocation) so that a serialized module's calls can be pointed at this process's copy.
 enum class Builtin : uint32_t {
@@ -69,8 +76,10 @@ enum class Builtin : uint32_t {
   // Appended, never inserted: serialized modules name builtins by these numbers.
   EpochDeadline,
   TableElement,
+  Throw,
+  ThrowRef,
 };
-inline constexpr uint32_t kBuiltinCount = static_cast<uint32_t>(Builtin::TableElement) + 1;
+inline constexpr uint32_t kBuiltinCount = static_cast<uint32_t>(Builtin::ThrowRef) + 1;
 
 // The address of `builtin` in this process.
 const void* address(Builtin builtin);

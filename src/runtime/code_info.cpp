@@ -28,6 +28,18 @@ void CodeInfo::assign(std::vector<FunctionCode> functions, std::vector<TrapSite>
   finished_ = false;
 }
 
+void CodeInfo::assignHandlers(std::vector<HandlerSite> handlers) {
+  handlers_ = std::move(handlers);
+  finished_ = false;
+}
+
+std::optional<uint32_t> CodeInfo::lookupHandler(uint32_t return_offset) const noexcept {
+  auto it = std::lower_bound(handlers_.begin(), handlers_.end(), return_offset,
+                             [](const HandlerSite& h, uint32_t at) { return h.return_offset < at; });
+  if (it == handlers_.end() || it->return_offset != return_offset) return std::nullopt;
+  return it->landing_offset;
+}
+
 namespace {
 // The compiler lays functions out in order, so the tables usually arrive sorted: checking is
 // linear, sorting a million address map entries is not.
@@ -47,6 +59,9 @@ Result<void> CodeInfo::finish() {
   });
   sortIfNeeded(address_map_, [](const AddressMapEntry& a, const AddressMapEntry& b) {
     return a.code_offset < b.code_offset;
+  });
+  sortIfNeeded(handlers_, [](const HandlerSite& a, const HandlerSite& b) {
+    return a.return_offset < b.return_offset;
   });
   for (size_t i = 0; i < functions_.size(); ++i) {
     const FunctionCode& function = functions_[i];

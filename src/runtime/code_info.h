@@ -44,6 +44,14 @@ struct AddressMapEntry {
   uint32_t wasm_offset = 0;
 };
 
+// A call that an exception may come out of, inside a try (or try_table) of its function: an
+// exception unwinding to the call's return address resumes at the landing pad. Calls with no
+// handler in their function have no entry: the exception goes on to the caller.
+struct HandlerSite {
+  uint32_t return_offset = 0;
+  uint32_t landing_offset = 0;
+};
+
 struct FrameLocation {
   uint32_t function_index = 0;
   uint32_t wasm_offset = kUnknownWasmOffset;
@@ -59,6 +67,7 @@ class CodeInfo {
   // replaces them whole. Any order; finish() sorts and checks.
   void assign(std::vector<FunctionCode> functions, std::vector<TrapSite> trap_sites,
               std::vector<AddressMapEntry> address_map);
+  void assignHandlers(std::vector<HandlerSite> handlers);
   // Sorts everything and checks that function ranges do not overlap and that no two trap
   // sites share an offset. Queries are valid only after it succeeds.
   Result<void> finish();
@@ -66,6 +75,8 @@ class CodeInfo {
   // Queries (async-signal-safe).
   const FunctionCode* lookupFunction(uint32_t code_offset) const noexcept;
   const TrapSite* lookupTrap(uint32_t code_offset) const noexcept;  // exact offset only
+  // The landing pad for an exception coming out of the call returning to `return_offset`.
+  std::optional<uint32_t> lookupHandler(uint32_t return_offset) const noexcept;
   // The function containing `code_offset` and the wasm instruction it came from (the address
   // map entry at or before it within that function; kUnknownWasmOffset if there is none).
   std::optional<FrameLocation> lookupFrame(uint32_t code_offset) const noexcept;
@@ -73,12 +84,14 @@ class CodeInfo {
   const std::vector<FunctionCode>& functions() const { return functions_; }
   const std::vector<TrapSite>& trapSites() const { return trap_sites_; }
   const std::vector<AddressMapEntry>& addressMap() const { return address_map_; }
+  const std::vector<HandlerSite>& handlers() const { return handlers_; }
   bool finished() const { return finished_; }
 
  private:
   std::vector<FunctionCode> functions_;        // sorted by code_begin
   std::vector<TrapSite> trap_sites_;           // sorted by code_offset
   std::vector<AddressMapEntry> address_map_;   // sorted by code_offset
+  std::vector<HandlerSite> handlers_;          // sorted by return_offset
   bool finished_ = false;
 };
 

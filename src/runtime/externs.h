@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "runtime/linear_memory.h"
@@ -160,6 +161,46 @@ class HostFunction {
   Store* store_;
 };
 
+// An exception tag: its identity is its address (a catch compares tags, not types), its payload
+// type a function type with no results.
+class TagInstance {
+ public:
+  TagInstance(Store& store, wasm::FuncType type, uint32_t type_id)
+      : type_(std::move(type)), type_id_(type_id), store_(&store) {}
+  const wasm::FuncType& type() const { return type_; }
+  uint32_t typeId() const { return type_id_; }  // in the store's engine's type registry
+  Store& store() const { return *store_; }
+  // For messages: `name` as the defining module exports it, else its index there ("tag[1]").
+  const std::string& name() const { return name_; }
+  void setName(std::string name) { name_ = std::move(name); }
+
+ private:
+  std::string name_ = "(host)";
+  wasm::FuncType type_;
+  uint32_t type_id_;
+  Store* store_;
+};
+
+// A thrown exception: created by `throw` (or by the host), kept by the store until it dies,
+// since an exnref may be held anywhere (a local, a global, a table, the host).
+struct ExceptionInstance {
+  ExceptionInstance(const TagInstance& tag, std::span<const ValRaw> payload)
+      : values(payload.begin(), payload.end()) {
+    vm.tag = &tag;
+    vm.values = values.data();
+  }
+  ExceptionInstance(const ExceptionInstance&) = delete;
+  ExceptionInstance& operator=(const ExceptionInstance&) = delete;
+  const TagInstance& tag() const { return *vm.tag; }
+  // An exnref is the address of `vm`, which is this object's.
+  static ExceptionInstance* fromVm(VMException* exception) {
+    return reinterpret_cast<ExceptionInstance*>(exception);
+  }
+
+  VMException vm;  // first
+  std::vector<ValRaw> values;
+};
+
 // A reference to something importable; the Store that owns it rides along so linking can
 // refuse objects of another store.
 struct Extern {
@@ -172,11 +213,13 @@ struct Extern {
   TableInstance* table() const { return static_cast<TableInstance*>(object); }
   MemoryInstance* memory() const { return static_cast<MemoryInstance*>(object); }
   GlobalInstance* global() const { return static_cast<GlobalInstance*>(object); }
+  TagInstance* tag() const { return static_cast<TagInstance*>(object); }
 
   static Extern ofFunc(Store& store, VMFuncRef* f) { return {wasm::ExternKind::Func, &store, f}; }
   static Extern ofTable(TableInstance* t) { return {wasm::ExternKind::Table, &t->store(), t}; }
   static Extern ofMemory(MemoryInstance* m) { return {wasm::ExternKind::Memory, &m->store(), m}; }
   static Extern ofGlobal(GlobalInstance* g) { return {wasm::ExternKind::Global, &g->store(), g}; }
+  static Extern ofTag(TagInstance* t) { return {wasm::ExternKind::Tag, &t->store(), t}; }
 };
 
 }  // namespace wisp::runtime

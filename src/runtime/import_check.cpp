@@ -80,6 +80,12 @@ Result<void> checkImport(const wasm::Module& module, std::span<const uint32_t> t
                         "global " + describeGlobalType(found));
       return {};
     }
+    case wasm::ExternKind::Tag: {
+      const uint32_t type_index = module.tags[import.index].type_index;
+      if (provided.tag()->typeId() == type_ids[type_index]) return {};
+      return mismatch("tag " + module.types[type_index].toString(),
+                      "tag " + provided.tag()->type().toString());
+    }
   }
   return Error{"import " + name + " of unknown kind"};
 }

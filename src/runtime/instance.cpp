@@ -17,6 +17,7 @@ Instance::Instance(Store& store, std::shared_ptr<const CompiledModule> compiled)
 Instance::~Instance() {
   if (vmctx_ == nullptr) return;
   std::memset(vmctx_, 0, offsets_.functionsBegin());
+  std::memset(vmctx_ + offsets_.tagsBegin(), 0, offsets_.size() - offsets_.tagsBegin());
   // The imported functions' entries, then the span of the exposed ones (in index order).
   std::memset(vmctx_ + offsets_.functionsBegin(), 0,
               sizeof(VMFuncRef) * module().imported_function_count);
@@ -62,6 +63,7 @@ Extern Instance::exportOf(const wasm::Export& e) const {
     case wasm::ExternKind::Table: return Extern::ofTable(table(e.index));
     case wasm::ExternKind::Memory: return Extern::ofMemory(memory(e.index));
     case wasm::ExternKind::Global: return Extern::ofGlobal(global(e.index));
+    case wasm::ExternKind::Tag: return Extern::ofTag(tag(e.index));
   }
   return Extern::ofFunc(*store_, function(e.index));
 }
@@ -119,6 +121,7 @@ struct Instantiator {
         case wasm::ExternKind::Table: instance.tables_[import.index] = provided.table(); break;
         case wasm::ExternKind::Memory: instance.memories_[import.index] = provided.memory(); break;
         case wasm::ExternKind::Global: instance.globals_[import.index] = provided.global(); break;
+        case wasm::ExternKind::Tag: instance.tags_[import.index] = provided.tag(); break;
       }
     }
     return {};
@@ -201,6 +204,20 @@ struct Instantiator {
     return {};
   }
 
+  // Each defined tag is a new identity, even two of one type in one module.
+  void defineTags() {
+    for (uint32_t i = module.imported_tag_count; i < module.tags.size(); ++i) {
+      TagInstance* tag = store.createTag(module.tagType(i));
+      tag->setName("tag[" + std::to_string(i) + "]");
+      for (const wasm::Export& e : module.exports) {
+        if (e.kind != wasm::ExternKind::Tag || e.index != i) continue;
+        tag->setName("`" + e.name + "`");
+        break;
+      }
+      instance.tags_[i] = tag;
+    }
+  }
+
   void fillVmctxPointers() {
     const VMOffsets& offsets = instance.offsets_;
     for (uint32_t i = 0; i < instance.memories_.size(); ++i)
@@ -209,6 +226,8 @@ struct Instantiator {
       storePointer(offsets.table(i), instance.tables_[i]->vm());
     for (uint32_t i = 0; i < instance.globals_.size(); ++i)
       storePointer(offsets.global(i), instance.globals_[i]->vm());
+    for (uint32_t i = 0; i < instance.tags_.size(); ++i)
+      storePointer(offsets.tag(i), instance.tags_[i]);
   }
 
   void storePointer(uint32_t offset, const void* pointer) {
@@ -356,6 +375,7 @@ Instantiation instantiate(Store& store, std::shared_ptr<const CompiledModule> co
   instance.memories_.resize(module.memories.size());
   instance.tables_.resize(module.tables.size());
   instance.globals_.resize(module.globals.size());
+  instance.tags_.resize(module.tags.size());
 
   Instantiator steps{store, *compiled, module, instance};
   if (Result<void> linked = steps.linkImports(imports); !linked)
@@ -364,6 +384,7 @@ Instantiation instantiate(Store& store, std::shared_ptr<const CompiledModule> co
   if (prepared) prepared = steps.createMemoriesAndTables();
   if (prepared) {
     steps.defineFunctions();
+    steps.defineTags();
     prepared = steps.defineGlobals();
   }
   if (prepared) {

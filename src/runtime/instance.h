@@ -56,6 +56,7 @@ class Instance {
   MemoryInstance* memory(uint32_t index) const { return memories_[index]; }
   TableInstance* table(uint32_t index) const { return tables_[index]; }
   GlobalInstance* global(uint32_t index) const { return globals_[index]; }
+  TagInstance* tag(uint32_t index) const { return tags_[index]; }
   // The function's entry in the vmctx; its address is the funcref value of ref.func.
   VMFuncRef* function(uint32_t index) const {
     return reinterpret_cast<VMFuncRef*>(vmctx_ + offsets_.function(index));
@@ -100,6 +101,7 @@ class Instance {
   std::vector<MemoryInstance*> memories_;
   std::vector<TableInstance*> tables_;
   std::vector<GlobalInstance*> globals_;
+  std::vector<TagInstance*> tags_;
   std::vector<std::vector<uint64_t>> element_segments_;  // evaluated items; cleared on drop
   std::vector<bool> data_dropped_;
   std::vector<uint32_t> lazy_defined_;  // entries lazyFunction filled in (zeroed at the end)

@@ -141,6 +141,17 @@ ExternRefBox* Store::createExternRef(std::any value) {
   return externrefs_.back().get();
 }
 
+TagInstance* Store::createTag(wasm::FuncType type) {
+  const uint32_t type_id = types_->intern(type);
+  tags_.push_back(std::make_unique<TagInstance>(*this, std::move(type), type_id));
+  return tags_.back().get();
+}
+
+ExceptionInstance* Store::createException(const TagInstance& tag, std::span<const ValRaw> payload) {
+  exceptions_.push_back(std::make_unique<ExceptionInstance>(tag, payload));
+  return exceptions_.back().get();
+}
+
 Instance* Store::adoptInstance(std::unique_ptr<Instance> instance) {
   instances_.push_back(std::move(instance));
   return instances_.back().get();

@@ -101,6 +101,10 @@ class Store {
   HostFunction* createHostFunction(wasm::FuncType type, void* trampoline, void* callback,
                                    void* state, HostFunction::StateDeleter delete_state);
   ExternRefBox* createExternRef(std::any value);
+  TagInstance* createTag(wasm::FuncType type);
+  // An exception of `tag` with `payload` (one value per tag parameter), kept until the store
+  // dies.
+  ExceptionInstance* createException(const TagInstance& tag, std::span<const ValRaw> payload);
   Instance* adoptInstance(std::unique_ptr<Instance> instance);
 
  private:
@@ -119,6 +123,8 @@ class Store {
   std::vector<std::unique_ptr<GlobalInstance>> globals_;
   std::vector<std::unique_ptr<HostFunction>> host_functions_;
   std::vector<std::unique_ptr<ExternRefBox>> externrefs_;
+  std::vector<std::unique_ptr<TagInstance>> tags_;
+  std::vector<std::unique_ptr<ExceptionInstance>> exceptions_;
 };
 
 }  // namespace wisp::runtime

@@ -22,6 +22,8 @@ std::string_view trapMessage(TrapKind kind) {
     case TrapKind::OutOfFuel: return "all fuel consumed";
     case TrapKind::Interrupted: return "interrupt";
     case TrapKind::HostError: return "host error";
+    case TrapKind::UncaughtException: return "uncaught exception";
+    case TrapKind::NullExceptionReference: return "null exception reference";
   }
   return "unknown trap";
 }
@@ -44,11 +46,13 @@ std::string_view trapKindName(TrapKind kind) {
     case TrapKind::OutOfFuel: return "OutOfFuel";
     case TrapKind::Interrupted: return "Interrupted";
     case TrapKind::HostError: return "HostError";
+    case TrapKind::UncaughtException: return "UncaughtException";
+    case TrapKind::NullExceptionReference: return "NullExceptionReference";
   }
   return "Unknown";
 }
 
-Trap makeTrap(TrapKind kind) { return Trap{kind, std::string(trapMessage(kind)), {}, false}; }
+Trap makeTrap(TrapKind kind) { return Trap{kind, std::string(trapMessage(kind)), {}, false, nullptr}; }
 
 std::string Trap::describe() const {
   std::string text = "wasm trap: " + message;

@@ -25,9 +25,12 @@ enum class TrapKind : uint8_t {
   OutOfFuel,
   Interrupted,               // epoch deadline reached
   HostError,                 // raised by a host function with its own message
+  UncaughtException,         // a wasm exception no handler of the activation caught
+  NullExceptionReference,    // throw_ref of null
 };
 
-inline constexpr uint8_t kTrapKindCount = static_cast<uint8_t>(TrapKind::HostError) + 1;
+inline constexpr uint8_t kTrapKindCount =
+    static_cast<uint8_t>(TrapKind::NullExceptionReference) + 1;
 
 // The text the spec test suite expects in assert_trap / assert_exhaustion, e.g.
 // "out of bounds memory access"; "call stack exhausted" for StackOverflow.
@@ -51,6 +54,9 @@ struct Trap {
   std::string message;
   std::vector<Frame> backtrace;  // innermost frame first
   bool backtrace_truncated = false;  // deeper frames were dropped (very deep recursion)
+  // For UncaughtException: the exception (a VMException, the store's), so the host can look
+  // at it or throw it on. Null otherwise.
+  void* exception = nullptr;
 
   // "wasm trap: out of bounds memory access\n  0: func[3] <name> @ 0x1a2\n..."
   std::string describe() const;

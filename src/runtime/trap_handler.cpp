@@ -15,6 +15,7 @@
 #include "runtime/alternate_signal_stack.h"
 #include "runtime/backtrace.h"
 #include "runtime/code_registry.h"
+#include "runtime/externs.h"
 #include "runtime/stack_bounds.h"
 #include "runtime/trap_handler_machine.h"
 
@@ -432,7 +433,53 @@ void raiseTrap(TrapKind kind) {
 }
 
 void resumeAtInnermostLandingPad() {
-  wisp_jump_to_landing_pad(&innermostOrAbort("resumeAtInnermostLandingPad"));
+  const EntryRecord& innermost = innermostOrAbort("resumeAtInnermostLandingPad");
+  std::optional<Trap>& raised = t_thread_state.raised;
+  if (raised && raised->kind == TrapKind::UncaughtException && raised->exception != nullptr) {
+    void* exception = raised->exception;
+    raised.reset();
+    t_trap.has_backtrace = false;
+    const WasmExit exit = exitOf(innermost);
+    throwWasmException(exception, exit.pc, exit.fp);
+  }
+  wisp_jump_to_landing_pad(&innermost);
+}
+
+void throwWasmException(void* exception, uintptr_t pc, uintptr_t fp) {
+  const EntryRecord& innermost = innermostOrAbort("throwing an exception");
+  const uintptr_t sp = currentStackPointer();
+  const uintptr_t upper =
+      innermost.sp != 0 ? innermost.sp : reinterpret_cast<uintptr_t>(&innermost);
+  // Up the frame-pointer chain while it stays in this activation's wasm frames (the rules of
+  // captureWasmFrames: increasing, aligned, below the entry).
+  uintptr_t frame_pc = pc;
+  uintptr_t frame_fp = fp;
+  while (frame_pc != 0 && lookupFunctionCode(frame_pc - 1) != nullptr) {
+    const std::optional<RegisteredCode> code = lookupCode(frame_pc - 1);
+    if (const std::optional<uint32_t> landing = code->info->lookupHandler(code->offsetOf(frame_pc))) {
+#if defined(WISP_ASAN)
+      // The host frames skipped (this one's included) may leave redzones poisoned.
+      __asan_unpoison_memory_region(reinterpret_cast<void*>(sp), frame_fp - sp);
+#endif
+      wisp_resume_at_handler(code->begin + *landing, frame_fp, exception);
+    }
+    if (frame_fp < sp || frame_fp + 16 > upper || (frame_fp & 7) != 0) break;
+    const auto* record = reinterpret_cast<const uintptr_t*>(frame_fp);
+    if (record[0] <= frame_fp) break;
+    frame_pc = record[1];
+    frame_fp = record[0];
+  }
+  {
+    Trap trap = makeTrap(TrapKind::UncaughtException);
+    const TagInstance& tag = *static_cast<VMException*>(exception)->tag;
+    trap.message = "uncaught exception: tag " + tag.name() + " " + tag.type().toString();
+    trap.exception = exception;
+    t_trap.kind = TrapKind::UncaughtException;
+    t_trap.trap_sp = sp;
+    t_thread_state.raised = std::move(trap);
+  }
+  captureBacktrace(innermost, pc, /*pc_is_return_address=*/true, fp, sp);
+  wisp_jump_to_landing_pad(&innermost);
 }
 
 void raiseTrap(Trap&& trap) {

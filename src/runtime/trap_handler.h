@@ -98,9 +98,18 @@ std::optional<Trap> catchTraps(RuntimeLimits& limits, Body&& body) {
 [[noreturn]] void raiseTrap(Trap&& trap);
 
 // For host code called from wasm that recorded a trap (recordTrap) and returns no status: ends
-// the innermost entry with it at once, as the wasm-to-host trampolines do on a trapped status.
+// the innermost entry with it at once, as the wasm-to-host trampolines do on a trapped status
+// (they call this). A recorded UncaughtException trap is an exception the host function
+// throws: it is thrown on from the wasm frame that called the host (throwWasmException).
 // Every host frame in between must own nothing (they are not unwound).
 [[noreturn]] void resumeAtInnermostLandingPad();
+
+// Exception handling. Throws `exception` (a VMException of the store) from the wasm frame with
+// frame pointer `fp` whose call returned to `pc`: resumes at the landing pad of the innermost
+// handler among this activation's wasm frames (CodeInfo::lookupHandler of each return address
+// up the frame chain), else ends the innermost entry with an UncaughtException trap carrying
+// the exception and a backtrace from the throw. The frames in between must own nothing.
+[[noreturn]] void throwWasmException(void* exception, uintptr_t pc, uintptr_t fp);
 
 // True while the calling thread is inside an entry into wasm (or catchTraps).
 bool insideCatchTraps();

@@ -42,4 +42,8 @@ wisp::runtime::EntryStatus wisp_enter_with_landing_pad(wisp::runtime::EntryRecor
                                                        void (*body)(void*), void* context);
 // Resumes at the entry's landing pad (stack pointer, frame pointer, pc); never returns.
 [[noreturn]] void wisp_jump_to_landing_pad(const wisp::runtime::EntryRecord* entry);
+// Resumes at a wasm landing pad of exception handling: `pc`, with the catching frame's `fp`
+// and the exception in isa::target::kCaughtExceptionGp. The stack pointer stays below the
+// frame; the landing pad puts it back from the frame pointer. Never returns.
+[[noreturn]] void wisp_resume_at_handler(uintptr_t pc, uintptr_t fp, void* exception);
 }

@@ -2,6 +2,7 @@
 // trap_handler_machine.h in assembly.
 #include <ucontext.h>
 
+#include "isa/x64/registers_x64.h"
 #include "runtime/trap_handler_machine.h"
 
 #if !defined(__x86_64__) || !defined(__linux__)
@@ -32,6 +33,8 @@ static_assert(wisp::runtime::EntryRecord::kSpOffset == 8);
 static_assert(wisp::runtime::EntryRecord::kFpOffset == 16);
 static_assert(wisp::runtime::EntryRecord::kLandingPcOffset == 24);
 static_assert(static_cast<int>(wisp::runtime::EntryStatus::Trapped) == 1);
+// wisp_resume_at_handler hands the exception over in rax.
+static_assert(wisp::isa::x64::kCaughtExceptionGp == wisp::isa::x64::rax);
 
 // The frame is the trampolines' (rbp, then rbx, r12-r15), with CFI so that debuggers and C++
 // exceptions thrown by the body unwind through it.
@@ -94,4 +97,16 @@ wisp_jump_to_landing_pad:
   jmp *24(%rdi)
   .cfi_endproc
   .size wisp_jump_to_landing_pad, .-wisp_jump_to_landing_pad
+
+  .p2align 4
+  .globl wisp_resume_at_handler
+  .hidden wisp_resume_at_handler
+  .type wisp_resume_at_handler, @function
+wisp_resume_at_handler:
+  .cfi_startproc
+  mov %rsi, %rbp
+  mov %rdx, %rax
+  jmp *%rdi
+  .cfi_endproc
+  .size wisp_resume_at_handler, .-wisp_resume_at_handler
 )");

@@ -11,9 +11,10 @@
 //     +tables            VMTable*    [table count]
 //     +globals           VMGlobal*   [global count]    defined ones point into the instance
 //     +functions         VMFuncRef   [function count]  code, type id and vmctx of each callee
+//     +tags              TagInstance* [tag count]      imported ones are the exporter's
 //
 // Values of reference type are pointers: a funcref is a VMFuncRef* (null is 0), an externref
-// is the host's opaque pointer (null is 0).
+// is the host's opaque pointer (null is 0), an exnref a VMException* (null is 0).
 #pragma once
 
 #include <cstddef>
@@ -93,6 +94,21 @@ struct VMGlobal {
   ValRaw value;
 };
 
+class TagInstance;
+
+// A thrown exception as compiled code sees it: its tag (compared by address with the vmctx's
+// tag pointers) and its payload, one ValRaw per value of the tag's parameters. The store owns
+// it (ExceptionInstance) for as long as the store lives.
+struct VMException {
+  const TagInstance* tag = nullptr;
+  ValRaw* values = nullptr;
+
+  static constexpr uint32_t kTagOffset = 0;
+  static constexpr uint32_t kValuesOffset = 8;
+};
+static_assert(offsetof(VMException, tag) == VMException::kTagOffset);
+static_assert(offsetof(VMException, values) == VMException::kValuesOffset);
+
 class VMOffsets {
  public:
   static constexpr uint32_t kLimitsOffset = 0;
@@ -103,13 +119,15 @@ class VMOffsets {
       : memory_count_(static_cast<uint32_t>(module.memories.size())),
         table_count_(static_cast<uint32_t>(module.tables.size())),
         global_count_(static_cast<uint32_t>(module.globals.size())),
-        function_count_(static_cast<uint32_t>(module.functions.size())) {}
+        function_count_(static_cast<uint32_t>(module.functions.size())),
+        tag_count_(static_cast<uint32_t>(module.tags.size())) {}
 
   uint32_t memoriesBegin() const { return 24; }
   uint32_t tablesBegin() const { return memoriesBegin() + 8 * memory_count_; }
   uint32_t globalsBegin() const { return tablesBegin() + 8 * table_count_; }
   uint32_t functionsBegin() const { return globalsBegin() + 8 * global_count_; }
-  uint32_t size() const { return functionsBegin() + sizeof(VMFuncRef) * function_count_; }
+  uint32_t tagsBegin() const { return functionsBegin() + sizeof(VMFuncRef) * function_count_; }
+  uint32_t size() const { return tagsBegin() + 8 * tag_count_; }
 
   uint32_t memory(uint32_t index) const { return memoriesBegin() + 8 * index; }
   uint32_t table(uint32_t index) const { return tablesBegin() + 8 * index; }
@@ -117,12 +135,14 @@ class VMOffsets {
   uint32_t function(uint32_t index) const {
     return functionsBegin() + static_cast<uint32_t>(sizeof(VMFuncRef)) * index;
   }
+  uint32_t tag(uint32_t index) const { return tagsBegin() + 8 * index; }
 
  private:
   uint32_t memory_count_;
   uint32_t table_count_;
   uint32_t global_count_;
   uint32_t function_count_;
+  uint32_t tag_count_;
 };
 
 }  // namespace wisp::runtime

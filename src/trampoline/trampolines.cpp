@@ -208,15 +208,13 @@ void recordExit(isa::MacroAssembler& masm) {
   masm.storePtr(at(record, EntryRecord::kExitSpOffset), target::kStackPointer);
 }
 
-// The host function returned a non-zero status: it recorded a trap. Resume at the innermost
-// entry's landing pad, dropping the wasm frames in between: they own nothing.
+// The host function returned a non-zero status: it recorded a trap, or an exception it throws.
+// runtime::resumeAtInnermostLandingPad resumes at the innermost entry's landing pad, or throws
+// the exception on from our wasm caller, dropping the frames in between: they own nothing.
+// The stack pointer is as at the host call, aligned for this one.
 void emitUnwindToEntry(isa::MacroAssembler& masm) {
-  const Reg record = target::kScratchGp;
-  masm.loadThreadLocal(record, threadField(ThreadEntryState::kInnermostOffset));
-  masm.loadPtr(target::kStackPointer, at(record, EntryRecord::kSpOffset));
-  masm.loadPtr(target::kFramePointer, at(record, EntryRecord::kFpOffset));
-  masm.loadPtr(record, at(record, EntryRecord::kLandingPcOffset));
-  masm.jumpRegister(record);
+  masm.callAbsolute(reinterpret_cast<const void*>(&runtime::resumeAtInnermostLandingPad));
+  masm.trapInstruction();  // never reached
 }
 
 uint32_t align16(uint32_t n) { return (n + 15) & ~15u; }

@@ -260,6 +260,7 @@ std::string formatResult(const Val& value) {
     }
     case ValType::FuncRef:
     case ValType::ExternRef:
+    case ValType::ExnRef:
       return std::string(valTypeName(value.type())) + (value.isNullRef() ? ":null" : "");
   }
   return value.toString();

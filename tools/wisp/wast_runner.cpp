@@ -65,6 +65,7 @@ const WastRunner::HandlerEntry WastRunner::kHandlers[] = {
     {"assert_return", &WastRunner::runAssertReturn},
     {"assert_trap", &WastRunner::runAssertTrap},
     {"assert_exhaustion", &WastRunner::runAssertExhaustion},
+    {"assert_exception", &WastRunner::runAssertException},
     {"assert_unlinkable", &WastRunner::runAssertUnlinkable},
     {"assert_uninstantiable", &WastRunner::runAssertUninstantiable},
     {"assert_malformed", &WastRunner::runAssertMalformed},
@@ -373,6 +374,19 @@ WastRunner::Outcome WastRunner::runAssertExhaustion(const nlohmann::json& comman
   ActionRun run = performAction(command);
   if (run.outcome) return *run.outcome;
   return expectTrap(command, run.result, TrapKind::StackOverflow);
+}
+
+// Exception handling: the action ends in a wasm exception that nothing caught.
+WastRunner::Outcome WastRunner::runAssertException(const nlohmann::json& command) {
+  ActionRun run = performAction(command);
+  if (run.outcome) return *run.outcome;
+  if (run.result.ok())
+    return {Verdict::Failed, "expected an uncaught exception, got " + describeValues(*run.result)};
+  const Error& error = run.result.error();
+  if (error.kind != ErrorKind::Trap || !error.trap || error.trap->kind != TrapKind::UncaughtException ||
+      !error.trap->exception)
+    return {Verdict::Failed, "expected an uncaught exception, got: " + error.describe()};
+  return {Verdict::Passed, ""};
 }
 
 }  // namespace wisp::cli

@@ -66,6 +66,7 @@ class WastRunner {
   Outcome runAssertReturn(const nlohmann::json& command);
   Outcome runAssertTrap(const nlohmann::json& command);
   Outcome runAssertExhaustion(const nlohmann::json& command);
+  Outcome runAssertException(const nlohmann::json& command);
   Outcome runAssertUnlinkable(const nlohmann::json& command);
   Outcome runAssertUninstantiable(const nlohmann::json& command);
   Outcome runAssertMalformed(const nlohmann::json& command);

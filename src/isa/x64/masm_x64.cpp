@@ -115,6 +115,19 @@ void MacroAssembler::patchFrameSize(uint32_t patch_at, uint32_t frame_size) {
   a_.buffer().patch32(patch_at, frame_size);
 }
 
+uint32_t MacroAssembler::resetStackPointerToFrame() {
+  // lea rsp, [rbp + disp32]: REX.W 8D /r, ModRM mod=10 reg=rsp rm=rbp.
+  const uint8_t lea_rsp_rbp[] = {0x48, 0x8D, 0xA5};
+  a_.emitBytes(lea_rsp_rbp, 3);
+  const uint32_t patch_at = offset();
+  a_.dd(0);
+  return patch_at;
+}
+
+void MacroAssembler::patchStackPointerReset(uint32_t patch_at, uint32_t frame_size) {
+  a_.buffer().patch32(patch_at, static_cast<uint32_t>(-static_cast<int32_t>(frame_size)));
+}
+
 void MacroAssembler::leaveFrameAndReturn(uint32_t popped_bytes) {
   a_.mov(gp64(rsp), gp64(rbp));
   a_.pop(gp64(rbp));

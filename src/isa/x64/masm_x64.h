@@ -75,6 +75,11 @@ class MacroAssembler {
   // push rbp; mov rbp, rsp; sub rsp, <frame size, patched later>. Returns the patch position.
   uint32_t enterFrame();
   void patchFrameSize(uint32_t patch_at, uint32_t frame_size);
+  // rsp = rbp - <frame size, patched later>: the stack pointer as the prologue left it, for a
+  // landing pad of exception handling (the thrower's stack lies below). Returns the patch
+  // position, for patchStackPointerReset.
+  uint32_t resetStackPointerToFrame();
+  void patchStackPointerReset(uint32_t patch_at, uint32_t frame_size);
   // mov rsp, rbp; pop rbp; ret, popping `popped_bytes` of the caller's stack parameters
   // (a function of the wasm convention pops its parameter area, see isa/abi.h).
   void leaveFrameAndReturn(uint32_t popped_bytes = 0);

@@ -84,6 +84,11 @@ static_assert(!kPinned.has(kTailCallTemps[0]) && !kPinned.has(kTailCallTemps[1])
 static_assert(kTailCallTemps[0] != kCallTargetGp && kTailCallTemps[1] != kCallTargetGp);
 static_assert(!kScratch.has(kTailCallTemps[0]) && !kScratch.has(kTailCallTemps[1]));
 
+// Where a landing pad of exception handling finds the exception (a VMException*): the thrower
+// (runtime's wisp_resume_at_handler) puts it there, with the frame pointer of the catching frame.
+inline constexpr Reg kCaughtExceptionGp = rax;
+static_assert(!kPinned.has(kCaughtExceptionGp));
+
 // A host-to-wasm entry returns a status word next to its result, as the C struct
 // {result; uint64_t status} is returned in System V: in rdx after a general-register result,
 // in rax after a float result or alone. Typed host functions return their status the same way.

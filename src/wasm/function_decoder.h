@@ -4,8 +4,9 @@
 //
 // The operand stack holds types only (ValType::Bottom stands for the unknown type of
 // unreachable code); control frames record block signatures and stack heights. Visitors get
-// instruction hooks only in reachable code, and control hooks (block, loop, if, else, end)
-// always, so they can keep their own control stack in step with this one.
+// instruction hooks only in reachable code, and control hooks (block, loop, if, else, end, and
+// those of exception handling: try, catch, catch_all, delegate, try_table) always, so they can
+// keep their own control stack in step with this one.
 //
 // No allocation per instruction: the stacks are vectors lent by a FunctionDecoderContext
 // that the caller reuses across functions.
@@ -69,6 +70,7 @@ struct FunctionDecoderContext {
   std::vector<ControlFrame> controls;
   std::vector<uint32_t> br_table_depths;
   std::vector<ValType> popped;
+  std::vector<CatchClause> catch_clauses;  // of the try_table being decoded
 };
 
 // The operand type stack: a bump pointer over storage lent by the context, so that a push
@@ -156,6 +158,10 @@ struct NullVisitor {
   // became Catch / CatchAll and its values were dropped, before the tag's payload types are
   // pushed. visitDelegate ends a Try instead of visitEnd; `depth` counts from the frame
   // enclosing the try (0: the one just outside it).
+  // `reachable`: for visitTry and visitTryTable, whether the instruction is (as visitBlock);
+  // for visitCatch, visitCatchAll and visitDelegate, whether the end of the code before it
+  // (the try's body or the previous catch) is (as visitElse and visitEnd). The clauses of
+  // visitTryTable live in the decoder's context: valid during the call only.
   void visitTry(const ControlFrame&, bool reachable) {}
   void visitCatch(const ControlFrame&, uint32_t tag_index, bool reachable) {}
   void visitCatchAll(const ControlFrame&, bool reachable) {}
@@ -231,6 +237,7 @@ class FunctionDecoder {
         controls_(context.controls),
         br_table_depths_(context.br_table_depths),
         popped_(context.popped),
+        catch_clauses_(context.catch_clauses),
         visitor_(visitor) {}
 
   // Decodes the whole body; on failure the error names the function and byte offset.
@@ -259,7 +266,8 @@ class FunctionDecoder {
   // Offset in the module of the instruction being decoded (for address maps and errors).
   size_t instructionOffset() const { return instruction_offset_; }
   // How many instructions so far cost fuel (Config::consume_fuel), the one being decoded
-  // included: all but nop, block, loop, else and end, which compile to no code of their own.
+  // included: all but nop, block, loop, else and end, and the structure of exception handling
+  // (try, catch, catch_all, delegate, try_table), which compile to no code of their own.
   // Runs of code are charged by the difference between two readings.
   uint64_t fuelInstructions() const { return fuel_instructions_; }
   // The first byte of the next instruction (0 at the end), for one-instruction lookahead.
@@ -296,7 +304,8 @@ class FunctionDecoder {
       if (!ok()) return;
       total += count;
       if (total > kMaxFunctionLocals) return reader_.malformedAt(at, "too many locals");
-      if (!isValType(type_byte)) return reader_.malformedAt(at, "malformed value type");
+      if (!isValType(type_byte, module_.features))
+        return reader_.malformedAt(at, "malformed value type");
       locals_.insert(locals_.end(), count, static_cast<ValType>(type_byte));
     }
   }
@@ -350,7 +359,7 @@ class FunctionDecoder {
       reader_.u8();
       return {};
     }
-    if (isValType(byte)) {
+    if (isValType(byte, module_.features)) {
       reader_.u8();
       return {{}, singleType(static_cast<ValType>(byte))};
     }
@@ -371,7 +380,7 @@ class FunctionDecoder {
   static std::span<const ValType> singleType(ValType t) {
     static constexpr ValType kTypes[] = {ValType::I32,  ValType::I64,     ValType::F32,
                                          ValType::F64,  ValType::V128,    ValType::FuncRef,
-                                         ValType::ExternRef};
+                                         ValType::ExternRef, ValType::ExnRef};
     for (const ValType& candidate : kTypes)
       if (candidate == t) return {&candidate, 1};
     return {};
@@ -466,6 +475,85 @@ class FunctionDecoder {
     return index;
   }
 
+  uint32_t readTagIndex() {
+    const uint32_t index = reader_.u32();
+    if (ok() && index >= module_.tags.size()) invalid("unknown tag %u", index);
+    return index;
+  }
+
+  // The exception-handling opcodes stay illegal without the feature, as before it existed
+  // (with the same message).
+  bool exceptionsEnabled() {
+    if (module_.features.exceptions) return true;
+    malformed("illegal opcode");
+    return false;
+  }
+
+  // A try_table's catch clauses, into catch_clauses_; each is checked against the frames
+  // outside the try_table, which is not pushed yet.
+  void readCatchClauses() {
+    const uint32_t count = reader_.u32();
+    if (!ok()) return;
+    // Each clause takes two bytes at least: a count beyond the body is malformed, not a
+    // reason to allocate.
+    if (count > reader_.remaining() / 2) return reader_.unexpectedEnd();
+    catch_clauses_.clear();
+    for (uint32_t i = 0; i < count && ok(); ++i) {
+      const uint8_t kind = reader_.u8();
+      if (!ok()) return;
+      if (kind > static_cast<uint8_t>(CatchClause::Kind::CatchAllRef))
+        return malformed("malformed catch clause");
+      CatchClause clause;
+      clause.kind = static_cast<CatchClause::Kind>(kind);
+      if (clause.kind == CatchClause::Kind::Catch || clause.kind == CatchClause::Kind::CatchRef)
+        clause.tag = readTagIndex();
+      clause.depth = reader_.u32();
+      if (!ok() || !checkDepth(clause.depth)) return;
+      checkCatchLabel(clause);
+      catch_clauses_.push_back(clause);
+    }
+  }
+
+  // A clause branches to its label with the tag's payload (catch, catch_ref), then the
+  // exception as an exnref (catch_ref, catch_all_ref): the label must take exactly those.
+  void checkCatchLabel(const CatchClause& clause) {
+    using Kind = CatchClause::Kind;
+    const std::span<const ValType> label = frameAt(clause.depth).labelTypes();
+    const bool has_tag = clause.kind == Kind::Catch || clause.kind == Kind::CatchRef;
+    const bool has_exnref = clause.kind == Kind::CatchRef || clause.kind == Kind::CatchAllRef;
+    const std::span<const ValType> payload =
+        has_tag ? module_.tagType(clause.tag).params() : std::span<const ValType>();
+    if (label.size() == payload.size() + has_exnref &&
+        std::equal(payload.begin(), payload.end(), label.begin()) &&
+        (!has_exnref || label.back() == ValType::ExnRef))
+      return;
+    std::string passed = typeListText(payload, has_exnref);
+    invalid("type mismatch: %s clause passes %s to label %u, which takes %s",
+            catchClauseName(clause.kind), passed.c_str(), clause.depth,
+            typeListText(label, false).c_str());
+  }
+
+  static const char* catchClauseName(CatchClause::Kind kind) {
+    switch (kind) {
+      case CatchClause::Kind::Catch: return "catch";
+      case CatchClause::Kind::CatchRef: return "catch_ref";
+      case CatchClause::Kind::CatchAll: return "catch_all";
+      case CatchClause::Kind::CatchAllRef: return "catch_all_ref";
+    }
+    return "?";
+  }
+
+  // "[i32 exnref]", for error messages only.
+  static std::string typeListText(std::span<const ValType> types, bool then_exnref) {
+    std::string text = "[";
+    for (ValType t : types) {
+      if (text.size() > 1) text += ' ';
+      text += valTypeName(t);
+    }
+    if (then_exnref) text += text.size() > 1 ? " exnref" : "exnref";
+    return text + "]";
+  }
+
   uint8_t readLane(uint32_t lanes) {
     const uint8_t lane = reader_.u8();
     if (ok() && lane >= lanes) invalid("invalid lane index %u", lane);
@@ -511,8 +599,7 @@ class FunctionDecoder {
         endFunction();
         return;
       }
-      fuel_instructions_ += op != Opcode::Nop && op != Opcode::Block && op != Opcode::Loop &&
-                            op != Opcode::Else && op != Opcode::End;
+      fuel_instructions_ += costsFuel(op);
       // Prefixed (SIMD) instructions typed by the table alone skip the big switch as well
       // (decodeInstruction would end in the same two lines).
       const OpcodeInfo& info = opcodeInfo(op);
@@ -522,6 +609,17 @@ class FunctionDecoder {
         continue;
       }
       decodeInstruction(op);
+    }
+  }
+
+  static bool costsFuel(Opcode op) {
+    switch (op) {
+      case Opcode::Nop: case Opcode::Block: case Opcode::Loop: case Opcode::Else:
+      case Opcode::End: case Opcode::Try: case Opcode::Catch: case Opcode::CatchAll:
+      case Opcode::Delegate: case Opcode::TryTable:
+        return false;
+      default:
+        return true;
     }
   }
 
@@ -629,6 +727,92 @@ class FunctionDecoder {
         pushTypes(type.results);
         return;
       }
+      case Opcode::Try:
+      case Opcode::TryTable: {
+        if (!exceptionsEnabled()) return;
+        const BlockType type = readBlockType();
+        if (!ok()) return;
+        if (op == Opcode::TryTable) readCatchClauses();
+        if (!ok()) return;
+        const bool was_reachable = reachable();
+        pushFrame(op, type);
+        if (!ok()) return;
+        if (op == Opcode::Try) visitor_.visitTry(controls_.back(), was_reachable);
+        else visitor_.visitTryTable(controls_.back(), catch_clauses_, was_reachable);
+        return;
+      }
+      case Opcode::Catch:
+      case Opcode::CatchAll: {
+        // Legacy: `try bt ... (catch tag ...)* (catch_all ...)? end`, each clause a fresh
+        // stack of the tag's payload (or nothing) that must end with the try's results.
+        if (!exceptionsEnabled()) return;
+        ControlFrame& frame = controls_.back();
+        if (frame.kind == Opcode::CatchAll)
+          return malformed(op == Opcode::Catch ? "catch after catch_all"
+                                               : "catch_all after catch_all");
+        if (frame.kind != Opcode::Try && frame.kind != Opcode::Catch)
+          return malformed(op == Opcode::Catch ? "catch without a matching try"
+                                               : "catch_all without a matching try");
+        const uint32_t tag = op == Opcode::Catch ? readTagIndex() : 0;
+        if (!ok()) return;
+        popFrameResults();
+        if (!ok()) return;
+        const bool end_reachable = !frame.unreachable;
+        operands_.truncate(frame.height);
+        frame.kind = op;
+        frame.unreachable = false;
+        if (op == Opcode::CatchAll) return visitor_.visitCatchAll(frame, end_reachable);
+        visitor_.visitCatch(frame, tag, end_reachable);
+        pushTypes(module_.tagType(tag).params());
+        return;
+      }
+      case Opcode::Delegate: {
+        // Legacy: `try bt ... delegate label` ends the try; exceptions from its body go to
+        // the label, which counts from the frame enclosing the try.
+        if (!exceptionsEnabled()) return;
+        const uint32_t depth = reader_.u32();
+        if (!ok()) return;
+        ControlFrame& frame = controls_.back();
+        if (frame.kind != Opcode::Try) return malformed("delegate without a matching try");
+        if (depth >= controls_.size() - 1) return invalid("unknown label %u", depth);
+        popFrameResults();
+        if (!ok()) return;
+        visitor_.visitDelegate(frame, depth, !frame.unreachable);
+        const BlockType type = frame.type;
+        operands_.truncate(frame.height);
+        controls_.pop_back();
+        pushTypes(type.results);
+        return;
+      }
+      case Opcode::Throw: {
+        if (!exceptionsEnabled()) return;
+        const uint32_t tag = readTagIndex();
+        if (!ok()) return;
+        const FuncType& tag_type = module_.tagType(tag);
+        popTypes(tag_type.params());
+        if (!ok()) return;
+        if (reachable()) visitor_.visitThrow(tag, tag_type);
+        setUnreachable();
+        return;
+      }
+      case Opcode::Rethrow: {
+        if (!exceptionsEnabled()) return;
+        const uint32_t depth = reader_.u32();
+        if (!ok() || !checkDepth(depth)) return;
+        const Opcode target = frameAt(depth).kind;
+        if (target != Opcode::Catch && target != Opcode::CatchAll)
+          return invalid("invalid rethrow label %u: not a catch or catch_all", depth);
+        if (reachable()) visitor_.visitRethrow(depth);
+        setUnreachable();
+        return;
+      }
+      case Opcode::ThrowRef:
+        if (!exceptionsEnabled()) return;
+        pop(ValType::ExnRef);
+        if (!ok()) return;
+        if (reachable()) visitor_.visitThrowRef();
+        setUnreachable();
+        return;
       case Opcode::Br: {
         const uint32_t depth = reader_.u32();
         if (!ok() || !checkDepth(depth)) return;
@@ -710,7 +894,7 @@ class FunctionDecoder {
         if (count != 1) return invalid("invalid result arity: select takes one type");
         const uint8_t byte = reader_.u8();
         if (!ok()) return;
-        if (!isValType(byte)) return malformed("malformed value type");
+        if (!isValType(byte, module_.features)) return malformed("malformed value type");
         const ValType t = static_cast<ValType>(byte);
         pop(ValType::I32);
         pop(t);
@@ -834,7 +1018,7 @@ class FunctionDecoder {
         const uint8_t byte = reader_.u8();
         if (!ok()) return;
         const ValType t = static_cast<ValType>(byte);
-        if (!isValType(byte) || !isRefType(t)) return malformed("malformed reference type");
+        if (!isRefType(byte, module_.features)) return malformed("malformed reference type");
         push(t);
         if (reachable()) visitor_.visitRefNull(t);
         return;
@@ -1063,6 +1247,7 @@ class FunctionDecoder {
   std::vector<ControlFrame>& controls_;
   std::vector<uint32_t>& br_table_depths_;
   std::vector<ValType>& popped_;
+  std::vector<CatchClause>& catch_clauses_;
   Visitor& visitor_;
   size_t instruction_offset_ = 0;
   uint64_t fuel_instructions_ = 0;

@@ -45,7 +45,10 @@ class BodySkimmer {
       if ((op == Opcode::ReturnCall || op == Opcode::ReturnCallIndirect) &&
           !module_.features.tail_call)
         reader_.malformedAt(at_, "illegal opcode (tail calls need the tail-call feature, which is off)");
-      if (op == Opcode::End) --depth;
+      if (isExceptionHandlingOpcode(op) && !module_.features.exceptions)
+        reader_.malformedAt(at_, "illegal opcode");  // as before the feature existed
+      // A delegate ends its try as an end would.
+      if (op == Opcode::End || op == Opcode::Delegate) --depth;
       if (op == Opcode::ReturnCall) {
         tail_calls_out_of_instance_ |= reader_.u32() < module_.imported_function_count;
         continue;
@@ -71,8 +74,15 @@ class BodySkimmer {
       const uint8_t type = reader_.u8();
       if (!reader_.ok()) return;
       if (total > kMaxFunctionLocals) return reader_.malformedAt(at, "too many locals");
-      if (!isValType(type)) return reader_.malformedAt(at, "malformed value type");
+      if (!isValType(type, module_.features))
+        return reader_.malformedAt(at, "malformed value type");
     }
+  }
+
+  void skimBlockType() {
+    const uint8_t byte = reader_.peekU8();
+    if (byte == 0x40 || isValType(byte, module_.features)) return reader_.skip(1);
+    if (reader_.s33() < 0 && reader_.ok()) reader_.malformedAt(at_, "malformed block type");
   }
 
   void skimMemArg() {
@@ -93,11 +103,21 @@ class BodySkimmer {
   void skimImmediate(Opcode op, uint32_t& depth) {
     switch (opcodeInfo(op).imm) {
       case Imm::None: return;
-      case Imm::Block: {
+      case Imm::Block:
         ++depth;
-        const uint8_t byte = reader_.peekU8();
-        if (byte == 0x40 || isValType(byte)) return reader_.skip(1);
-        if (reader_.s33() < 0 && reader_.ok()) reader_.malformedAt(at_, "malformed block type");
+        return skimBlockType();
+      case Imm::TryTable: {
+        ++depth;
+        skimBlockType();
+        const uint32_t count = reader_.u32();
+        if (count > reader_.remaining()) return reader_.unexpectedEnd();
+        for (uint32_t i = 0; i < count && reader_.ok(); ++i) {
+          const uint8_t kind = reader_.u8();
+          if (!reader_.ok()) return;
+          if (kind > 3) return reader_.malformedAt(at_, "malformed catch clause");
+          if (kind < 2) reader_.u32();  // catch and catch_ref name a tag
+          reader_.u32();                // the label
+        }
         return;
       }
       case Imm::BrTable: {
@@ -116,11 +136,12 @@ class BodySkimmer {
         const uint32_t count = reader_.u32();
         if (count > reader_.remaining()) return reader_.unexpectedEnd();
         for (uint32_t i = 0; i < count && reader_.ok(); ++i)
-          if (!isValType(reader_.u8()) && reader_.ok()) reader_.malformedAt(at_, "malformed value type");
+          if (!isValType(reader_.u8(), module_.features) && reader_.ok())
+            reader_.malformedAt(at_, "malformed value type");
         return;
       }
       case Imm::Label: case Imm::Func: case Imm::Local: case Imm::Global: case Imm::Table:
-      case Imm::Data: case Imm::Elem:
+      case Imm::Data: case Imm::Elem: case Imm::Tag:
         reader_.u32();
         return;
       case Imm::MemArg: return skimMemArg();
@@ -143,7 +164,7 @@ class BodySkimmer {
       case Imm::Lane: reader_.skip(1); return;
       case Imm::HeapType: {
         const uint8_t byte = reader_.u8();
-        if (reader_.ok() && byte != 0x70 && byte != 0x6F)
+        if (reader_.ok() && !isRefType(byte, module_.features))
           reader_.malformedAt(at_, "malformed reference type");
         return;
       }

@@ -43,7 +43,8 @@ std::string floatText(Bits bits) {
 }
 
 const char* typeName(uint8_t byte) {
-  return isValType(byte) ? valTypeName(static_cast<ValType>(byte)) : "?";
+  const bool known = isValType(byte) || byte == static_cast<uint8_t>(ValType::ExnRef);
+  return known ? valTypeName(static_cast<ValType>(byte)) : "?";
 }
 
 // "call 3 <name>": the name section's, or an import's module.field.
@@ -76,10 +77,9 @@ class BodyPrinter {
       if (!readOpcode(op)) break;
       const std::string text = instruction(op);
       if (!reader_.ok()) break;
-      if (op == Opcode::End || op == Opcode::Else) depth = depth ? depth - 1 : 0;
+      if (closesBlock(op)) depth = depth ? depth - 1 : 0;
       out_.lines.push_back({offset, depth, text});
-      if (op == Opcode::Block || op == Opcode::Loop || op == Opcode::If || op == Opcode::Else)
-        ++depth;
+      if (opensBlock(op)) ++depth;
     }
     if (!reader_.ok() && out_.error.empty()) {
       const Error& error = *reader_.error();
@@ -89,6 +89,17 @@ class BodyPrinter {
   }
 
  private:
+  // Else, catch and catch_all close one part of a block and open the next.
+  static bool closesBlock(Opcode op) {
+    return op == Opcode::End || op == Opcode::Else || op == Opcode::Catch ||
+           op == Opcode::CatchAll || op == Opcode::Delegate;
+  }
+  static bool opensBlock(Opcode op) {
+    return op == Opcode::Block || op == Opcode::Loop || op == Opcode::If || op == Opcode::Else ||
+           op == Opcode::Try || op == Opcode::Catch || op == Opcode::CatchAll ||
+           op == Opcode::TryTable;
+  }
+
   void printLocals() {
     std::string text = "entry";
     const uint32_t groups = reader_.u32();
@@ -137,7 +148,12 @@ class BodyPrinter {
       case Imm::Global:
       case Imm::Table:
       case Imm::Data:
-      case Imm::Elem: index(); break;
+      case Imm::Elem:
+      case Imm::Tag: index(); break;
+      case Imm::TryTable:
+        text += blockType();  // before the clauses, which follow it in the binary
+        text += catchClauses();
+        break;
       case Imm::Lane: operand(text, std::to_string(reader_.u8())); break;
       case Imm::BrTable: {
         const uint32_t count = reader_.u32();
@@ -196,6 +212,7 @@ class BodyPrinter {
         const uint8_t byte = reader_.u8();
         operand(text, byte == static_cast<uint8_t>(ValType::FuncRef)     ? "func"
                       : byte == static_cast<uint8_t>(ValType::ExternRef) ? "extern"
+                      : byte == static_cast<uint8_t>(ValType::ExnRef)    ? "exn"
                                                                          : hex(byte));
         break;
       }
@@ -227,11 +244,31 @@ class BodyPrinter {
       reader_.u8();
       return "";
     }
-    if (isValType(byte)) {
+    if (isValType(byte, module_.features)) {
       reader_.u8();
       return std::string(" (result ") + typeName(byte) + ")";
     }
     return " (type " + std::to_string(reader_.s33()) + ")";
+  }
+
+  // " (catch 0 1) (catch_all_ref 2)": each clause's tag, if it has one, then its label.
+  std::string catchClauses() {
+    static constexpr const char* kNames[] = {"catch", "catch_ref", "catch_all", "catch_all_ref"};
+    const uint32_t count = reader_.u32();
+    if (count > reader_.remaining()) reader_.unexpectedEnd();
+    std::string text;
+    for (uint32_t i = 0; i < count && reader_.ok(); ++i) {
+      const uint8_t kind = reader_.u8();
+      if (kind >= std::size(kNames)) {
+        reader_.malformed("malformed catch clause");
+        break;
+      }
+      text += std::string(" (") + kNames[kind];
+      if (kind < 2) operand(text, std::to_string(reader_.u32()));  // the tag
+      operand(text, std::to_string(reader_.u32()));                // the label
+      text += ')';
+    }
+    return text;
   }
 
   // " offset=8 align=1", each only when it is not the default; a memory other than 0 first.

@@ -47,11 +47,13 @@ namespace {
 enum SectionId : uint8_t {
   kCustom = 0, kType = 1, kImport = 2, kFunction = 3, kTable = 4, kMemory = 5, kGlobal = 6,
   kExport = 7, kStart = 8, kElement = 9, kCode = 10, kData = 11, kDataCount = 12,
+  kTag = 13,  // exception handling
 };
 
-// Position of each known section in the required order (the data count sits before code).
+// Position of each known section in the required order: the data count sits before code,
+// the tags between memories and globals.
 int sectionOrder(uint8_t id) {
-  static constexpr int kOrder[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 10};
+  static constexpr int kOrder[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6};
   return kOrder[id];
 }
 
@@ -74,7 +76,7 @@ class ModuleDecoder {
       const uint8_t id = reader_.u8();
       const uint32_t size = reader_.u32();
       if (!ok()) break;
-      if (id > kDataCount) {
+      if (id > kDataCount && !(id == kTag && options_.features.exceptions)) {
         reader_.malformedAt(section_start, "malformed section id " + std::to_string(id));
         break;
       }
@@ -159,6 +161,7 @@ class ModuleDecoder {
       case kDataCount:
         module_->data_count = r.u32();
         return;
+      case kTag: return decodeTagSection(r);
     }
   }
 
@@ -167,7 +170,7 @@ class ModuleDecoder {
     const size_t at = r.offset();
     const uint8_t byte = r.u8();
     if (!r.ok()) return ValType::I32;
-    if (!isValType(byte) || (byte == 0x7B && !options_.features.simd)) {
+    if (!isValType(byte, options_.features) || (byte == 0x7B && !options_.features.simd)) {
       r.malformedAt(at, "malformed value type");
       return ValType::I32;
     }
@@ -177,7 +180,7 @@ class ModuleDecoder {
   ValType readRefType(BinaryReader& r) {
     const size_t at = r.offset();
     const uint8_t byte = r.u8();
-    if (r.ok() && byte != 0x70 && byte != 0x6F) r.malformedAt(at, "malformed reference type");
+    if (r.ok() && !isRefType(byte, options_.features)) r.malformedAt(at, "malformed reference type");
     return static_cast<ValType>(byte);
   }
 
@@ -309,6 +312,16 @@ class ModuleDecoder {
           module_->imported_global_count++;
           break;
         }
+        case 4: {
+          if (!options_.features.exceptions) return r.malformedAt(at, "malformed import kind");
+          Tag tag = readTagType(r, at);
+          if (!r.ok()) return;
+          tag.imported = true;
+          import.index = static_cast<uint32_t>(module_->tags.size());
+          module_->tags.push_back(tag);
+          module_->imported_tag_count++;
+          break;
+        }
         default:
           return r.malformedAt(at, "malformed import kind");
       }
@@ -363,6 +376,38 @@ class ModuleDecoder {
       type.limits = readLimits(r, true, &type.is64);
       if (!r.ok()) return;
       addMemory(r, at, type, false);
+    }
+  }
+
+  // Exception handling: a tag's type is an attribute byte (0, an exception) and the index of
+  // a function type with no results, whose params are the payload.
+  Tag readTagType(BinaryReader& r, size_t at) {
+    Tag tag;
+    const size_t attribute_at = r.offset();
+    const uint8_t attribute = r.u8();
+    if (r.ok() && attribute != 0) {
+      r.malformedAt(attribute_at, "malformed tag attribute");
+      return tag;
+    }
+    tag.type_index = r.u32();
+    if (!r.ok()) return tag;
+    if (tag.type_index >= module_->types.size()) {
+      invalid(r, at, "unknown type %u", tag.type_index);
+    } else if (!module_->types[tag.type_index].results().empty()) {
+      invalid(r, at, "non-empty tag result type: type %u is %s", tag.type_index,
+              module_->types[tag.type_index].toString().c_str());
+    }
+    return tag;
+  }
+
+  void decodeTagSection(BinaryReader& r) {
+    const uint32_t count = readCount(r, 2);
+    module_->tags.reserve(module_->tags.size() + count);
+    for (uint32_t i = 0; i < count && r.ok(); ++i) {
+      const size_t at = r.offset();
+      const Tag tag = readTagType(r, at);
+      if (!r.ok()) return;
+      module_->tags.push_back(tag);
     }
   }
 
@@ -457,7 +502,11 @@ class ModuleDecoder {
         }
         default: {
           Opcode op;
-          if (lookupOpcode(byte, &op) || byte == 0xFC) return invalid(r, at, "constant expression required"), expr;
+          // An instruction, but not a constant one; exception handling's opcodes are no
+          // instructions at all without the feature.
+          const bool known = lookupOpcode(byte, &op) &&
+                             (options_.features.exceptions || !isExceptionHandlingOpcode(op));
+          if (known || byte == 0xFC) return invalid(r, at, "constant expression required"), expr;
           return r.malformedAt(at, "illegal opcode"), expr;
         }
       }
@@ -494,6 +543,10 @@ class ModuleDecoder {
         case 1: limit = module_->tables.size(); break;
         case 2: limit = module_->memories.size(); break;
         case 3: limit = module_->globals.size(); break;
+        case 4:
+          if (!options_.features.exceptions) return r.malformedAt(at, "malformed export kind");
+          limit = module_->tags.size();
+          break;
         default: return r.malformedAt(at, "malformed export kind");
       }
       e.kind = static_cast<ExternKind>(kind);

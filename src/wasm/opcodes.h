@@ -90,6 +90,17 @@ inline const OperandSig& operandSig(Sig sig) {
 }
 inline const char* opcodeName(Opcode op) { return opcodeInfo(op).name; }
 
+// The opcodes of exception handling, illegal without Features::exceptions.
+inline bool isExceptionHandlingOpcode(Opcode op) {
+  switch (op) {
+    case Opcode::Try: case Opcode::Catch: case Opcode::Throw: case Opcode::Rethrow:
+    case Opcode::ThrowRef: case Opcode::Delegate: case Opcode::CatchAll: case Opcode::TryTable:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Maps an encoding to its opcode; false for an unknown encoding.
 inline bool lookupOpcode(uint8_t byte, Opcode* out) {  // one-byte opcodes
   const uint16_t index = detail::kCoreOpcodes[byte];

@@ -1,5 +1,7 @@
 #include "wasm/types.h"
 
+#include "wasm/features.h"
+
 namespace wisp::wasm {
 
 bool isValType(uint8_t byte) {
@@ -9,6 +11,16 @@ bool isValType(uint8_t byte) {
     default:
       return false;
   }
+}
+
+bool isValType(uint8_t byte, const Features& features) {
+  return isValType(byte) || (byte == static_cast<uint8_t>(ValType::ExnRef) && features.exceptions);
+}
+
+bool isRefType(uint8_t byte, const Features& features) {
+  return byte == static_cast<uint8_t>(ValType::FuncRef) ||
+         byte == static_cast<uint8_t>(ValType::ExternRef) ||
+         (byte == static_cast<uint8_t>(ValType::ExnRef) && features.exceptions);
 }
 
 bool isRefType(ValType type) {

@@ -21,7 +21,15 @@ enum class ValType : uint8_t {
   ExnRef = 0x69,  // exception handling: a caught exception (null or not)
 };
 
+struct Features;
+
+// The value types of WebAssembly 2.0 (exnref is not one).
 bool isValType(uint8_t byte);
+// The value types `features` allow: those of 2.0, and exnref with exceptions. (v128 without
+// SIMD is the module decoder's to reject.)
+bool isValType(uint8_t byte, const Features& features);
+// The reference types `features` allow: funcref, externref, and exnref with exceptions.
+bool isRefType(uint8_t byte, const Features& features);
 bool isRefType(ValType type);
 bool isNumType(ValType type);
 const char* valTypeName(ValType type);

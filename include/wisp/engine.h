@@ -21,8 +21,8 @@ enum class BoundsChecks : uint8_t {
 // Which WebAssembly features modules may use. The default is what Wisp compiles of
 // WebAssembly 3.0: 2.0 (SIMD included) with relaxed SIMD (deterministic: each relaxed
 // instruction as its strict counterpart), tail calls, extended constants, multiple memories and
-// 64-bit memories (each access checked). Threads and exceptions stay off until Wisp compiles
-// them.
+// 64-bit memories (each access checked) and exception handling (the legacy try/catch and 3.0's
+// try_table; zero cost until something throws). Threads stay off until Wisp compiles them.
 struct Features {
   bool simd = true;
   bool relaxed_simd = true;
@@ -31,7 +31,7 @@ struct Features {
   bool multi_memory = true;
   bool memory64 = true;
   bool threads = false;
-  bool exceptions = false;
+  bool exceptions = true;
 };
 
 // Optional x86-64 instructions compiled code may use. The engine uses those that are both

@@ -409,8 +409,10 @@ TEST(Serialize, EditedContentsWithAValidChecksumNeverCrashTheLoader) {
   // kModule names no function by ref.func: the last table is its count of 0.
   EXPECT_NE(cutBy(4).find("truncated in the functions named by ref.func"), std::string::npos)
       << cutBy(4);
-  // That count and the last relocation's target.
-  EXPECT_NE(cutBy(8).find("truncated in the relocations"), std::string::npos) << cutBy(8);
+  // That count and the count of exception handlers (none): the handler table runs out.
+  EXPECT_NE(cutBy(8).find("truncated in the exception handlers"), std::string::npos) << cutBy(8);
+  // Both counts and the last relocation's target.
+  EXPECT_NE(cutBy(12).find("truncated in the relocations"), std::string::npos) << cutBy(12);
 }
 
 }  // namespace

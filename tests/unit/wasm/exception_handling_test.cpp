@@ -34,6 +34,11 @@ Features withExceptions() {
   features.exceptions = true;
   return features;
 }
+Features withoutExceptions() {
+  Features features;
+  features.exceptions = false;
+  return features;
+}
 
 Bytes funcType(const Bytes& params, const Bytes& results) {
   Bytes out{0x60};
@@ -299,7 +304,7 @@ TEST(ExceptionHandling, WithTheFeatureOffExnrefIsMalformed) {
 }
 
 TEST(ExceptionHandling, WithTheFeatureOffTheOpcodesAreIllegal) {
-  const Features off;  // the default, exceptions off
+  const Features off = withoutExceptions();
   for (const Bytes& body : {Bytes{0x00, TRY, EMPTY, END, END}, Bytes{0x00, THROW_REF, END},
                             Bytes{0x00, CATCH_ALL, END},
                             Bytes{0x00, TRY_TABLE, EMPTY, 0x00, END, END}}) {
@@ -342,10 +347,10 @@ TEST(ExceptionHandling, DecodesTagSectionImportsAndExports) {
 
   // Without the feature the tag section's id is unknown, and kind 4 is no import kind.
   expectError(validate(moduleOf({section(1, vec({funcType({}, {})})), tagSection({0})}),
-                       Features{}),
+                       withoutExceptions()),
               ErrorKind::Malformed, "malformed section id 13");
   expectError(validate(moduleOf({section(1, vec({funcType({}, {})})), section(2, imports)}),
-                       Features{}),
+                       withoutExceptions()),
               ErrorKind::Malformed, "malformed import kind");
 }
 
@@ -387,7 +392,7 @@ TEST(ExceptionHandling, ExnrefTablesAndGlobals) {
                                 section(4, {0x01, EXNREF, 0x00, 0x01}),
                                 section(6, {0x01, EXNREF, 0x01, REF_NULL, EXNREF, END})});
   EXPECT_TRUE(isValid(bytes));
-  expectError(validate(bytes, Features{}), ErrorKind::Malformed, "malformed reference type");
+  expectError(validate(bytes, withoutExceptions()), ErrorKind::Malformed, "malformed reference type");
 }
 
 // ---- the hooks ---------------------------------------------------------------------------------

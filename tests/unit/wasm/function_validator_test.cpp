@@ -96,7 +96,7 @@ TEST(FunctionValidator, TooManyLocalsIsMalformedWithoutAllocating) {
 }
 
 TEST(FunctionValidator, IllegalOpcodeAndMissingEndAreMalformed) {
-  auto illegal = validate({}, {}, {0x00, 0x06, 0x0B});
+  auto illegal = validate({}, {}, {0x00, 0x27, 0x0B});  // 0x27: no instruction
   ASSERT_TRUE(illegal);
   EXPECT_EQ(illegal->kind, ErrorKind::Malformed);
   EXPECT_EQ(illegal->message, "illegal opcode");

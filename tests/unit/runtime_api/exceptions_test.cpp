@@ -74,6 +74,30 @@ TEST_F(ExceptionsTest, ThrownThroughThreeWasmFramesAndAHostFrameAndCaught) {
   EXPECT_EQ(result->at(0).i32(), 1050);
 }
 
+// The handler table travels with a serialized module: a deserialized one still catches.
+TEST_F(ExceptionsTest, ASerializedModuleKeepsItsHandlers) {
+  Result<std::vector<uint8_t>> bytes = compile(kThroughHost).serialize();
+  ASSERT_TRUE(bytes.ok()) << bytes.error().describe();
+  Result<Module> loaded = Module::deserialize(engine_, *bytes);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().describe();
+  std::optional<Func> b;
+  ASSERT_TRUE(linker_
+                  .define("host", "call_b",
+                          *Func::wrap(store_,
+                                      [&](int32_t x) -> Result<int32_t> {
+                                        Result<std::vector<Val>> r = b->call({Val(x)});
+                                        if (r.ok()) return r->at(0).i32();
+                                        return std::move(r.error());
+                                      }))
+                  .ok());
+  Result<Instance> instance = linker_.instantiate(store_, *loaded);
+  ASSERT_TRUE(instance.ok()) << instance.error().describe();
+  b = instance->getFunc("b");
+  Result<std::vector<Val>> result = instance->getFunc("a")->call({Val(2)});
+  ASSERT_TRUE(result.ok()) << result.error().describe();
+  EXPECT_EQ(result->at(0).i32(), 1020);
+}
+
 TEST_F(ExceptionsTest, UncaughtReachesTheHostNamingTheTagWithABacktrace) {
   ASSERT_TRUE(linker_.define("host", "call_b",
                              *Func::wrap(store_, [](int32_t x) { return x; })).ok());

@@ -482,10 +482,10 @@ class FunctionDecoder {
   }
 
   // The exception-handling opcodes stay illegal without the feature, as before it existed
-  // (with the same message).
+  // (the spec's message, then why).
   bool exceptionsEnabled() {
     if (module_.features.exceptions) return true;
-    malformed("illegal opcode");
+    malformed("illegal opcode (exception handling needs the exceptions feature, which is off)");
     return false;
   }
 

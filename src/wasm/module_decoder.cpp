@@ -77,7 +77,12 @@ class ModuleDecoder {
       const uint32_t size = reader_.u32();
       if (!ok()) break;
       if (id > kDataCount && !(id == kTag && options_.features.exceptions)) {
-        reader_.malformedAt(section_start, "malformed section id " + std::to_string(id));
+        // The spec's text first (its tests match on it), then why, when Wisp knows.
+        reader_.malformedAt(section_start,
+                            "malformed section id " + std::to_string(id) +
+                                (id == kTag ? " (the tag section needs the exceptions feature, "
+                                              "which is off)"
+                                            : ""));
         break;
       }
       if (size > reader_.remaining()) {

@@ -105,6 +105,8 @@ void FunctionCompiler::visitReturnCall(uint32_t function_index, const wasm::Func
 void FunctionCompiler::emitDirectCall(uint32_t function_index, const wasm::FuncType& type,
                                       CallKind kind) {
   const isa::ABISig& sig = context_.signatures[module_.functions[function_index].type_index];
+  if (kind == CallKind::TailCall && function_index < module_.imported_function_count)
+    out_.tail_calls_out_of_instance = true;
   if (function_index >= module_.imported_function_count) {
     if (kind == CallKind::TailCall) {
       emitTailCall(type, sig, [] {}, [&] {
@@ -187,6 +189,7 @@ void FunctionCompiler::emitIndirectCall(uint32_t type_index, uint32_t table_inde
     masm_.loadPtr(target::kVmctxReg, {ref, Reg(), VMFuncRef::kVmctxOffset});
   };
   if (kind == CallKind::TailCall) {
+    out_.tail_calls_out_of_instance = true;
     emitTailCall(type, sig, load_callee, [&] { masm_.jumpRegister(target::kCallTargetGp); });
   } else {
     emitCall(type, sig, [&] {

@@ -19,12 +19,12 @@ using wasm::ValType;
 namespace x64 = isa::x64;
 
 ModuleContext::ModuleContext(const wasm::Module& m, std::span<const uint32_t> ids,
-                             const CompileOptions& o)
+                             const CompileOptions& o, bool may_return_from_other_instances)
     : module(m),
       type_ids(ids),
       options(o),
       offsets(m),
-      callees_may_return_from_other_instances(wasm::mayTailCallOutOfInstance(m)) {
+      callees_may_return_from_other_instances(may_return_from_other_instances) {
   signatures.reserve(m.types.size());
   for (const wasm::FuncType& type : m.types)
     signatures.push_back(isa::computeSignature(type, isa::target::kWasmConvention));

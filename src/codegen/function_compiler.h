@@ -54,11 +54,14 @@ struct CompiledFunction {
   std::vector<runtime::AddressMapEntry> address_map;
   std::vector<runtime::Relocation> relocations;
   std::vector<runtime::HandlerSite> handlers;  // exception handling's landing pads
+  // Some function compiled a tail call that may leave the instance (see ModuleContext).
+  bool tail_calls_out_of_instance = false;
 };
 
 // What every function of a module shares: computed once per module.
 struct ModuleContext {
-  ModuleContext(const wasm::Module& m, std::span<const uint32_t> ids, const CompileOptions& o);
+  ModuleContext(const wasm::Module& m, std::span<const uint32_t> ids, const CompileOptions& o,
+                bool callees_may_return_from_other_instances);
   const wasm::Module& module;
   std::span<const uint32_t> type_ids;
   CompileOptions options;
@@ -66,7 +69,9 @@ struct ModuleContext {
   runtime::VMOffsets offsets;
   // A tail call may leave the instance (a return_call of an import, a return_call_indirect):
   // the callee then returns to our caller with its own pinned registers, so a direct call of
-  // this module, which expects ours back, must reload them (wasm::mayTailCallOutOfInstance).
+  // this module, which expects ours back, must reload them. Found while compiling
+  // (CompiledFunction::tail_calls_out_of_instance): a module compiled without it that has
+  // such a tail call is compiled again with it (compileModule).
   bool callees_may_return_from_other_instances = false;
 };
 

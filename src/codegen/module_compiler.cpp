@@ -166,9 +166,9 @@ void reserveOutputs(CompiledFunction& out, size_t code_bytes) {
 class ModuleBuild {
  public:
   ModuleBuild(const wasm::Module& module, std::span<const uint32_t> type_ids,
-              const CompileOptions& options)
+              const CompileOptions& options, bool callees_may_return_from_other_instances)
       : module_(module),
-        context_(module, type_ids, options),
+        context_(module, type_ids, options, callees_may_return_from_other_instances),
         first_(module.imported_function_count),
         count_(static_cast<uint32_t>(module.functions.size()) - first_),
         requested_threads_(threadCount(module, options)),
@@ -181,6 +181,8 @@ class ModuleBuild {
     for (uint32_t t = 0; t < threads_; ++t)
       threads_results_.push_back(std::make_unique<ThreadResults>());
   }
+
+  bool tailCallsOutOfInstance() const { return tail_calls_out_of_instance_.load(); }
 
   wasm::Result<std::unique_ptr<runtime::CompiledCode>> run() {
     if (threads_ == 1) {
@@ -275,6 +277,7 @@ class ModuleBuild {
       std::memcpy(base + call.offset, &displacement, 4);
     }
     memory.trim(total);
+    if (out.tail_calls_out_of_instance) tail_calls_out_of_instance_ = true;
     trap_sites_ = std::move(out.traps);
     address_map_ = std::move(out.address_map);
     code_->relocations = std::move(out.relocations);
@@ -379,6 +382,7 @@ class ModuleBuild {
         if (module_.functions[first_ + i].body_size < plan_.large_bytes) compile(i);
       }
     }
+    if (out.tail_calls_out_of_instance) tail_calls_out_of_instance_ = true;
   }
 
   // Serial, between the two parallel phases, while the other threads wait.
@@ -493,6 +497,7 @@ class ModuleBuild {
   // function.
   alignas(64) std::atomic<uint32_t> next_chunk_{0};
   alignas(64) std::atomic<uint32_t> first_failure_;
+  std::atomic<bool> tail_calls_out_of_instance_{false};
 };
 
 }  // namespace
@@ -500,7 +505,14 @@ class ModuleBuild {
 wasm::Result<std::unique_ptr<runtime::CompiledCode>> compileModule(
     const wasm::Module& module, std::span<const uint32_t> type_ids,
     const CompileOptions& options) {
-  return ModuleBuild(module, type_ids, options).run();
+  // Tail calls out of the instance are rare: compiled as if there were none, a module is
+  // compiled again when a function had one (rather than every body skimmed first).
+  {
+    ModuleBuild build(module, type_ids, options, false);
+    auto compiled = build.run();
+    if (!compiled || !build.tailCallsOutOfInstance()) return compiled;
+  }
+  return ModuleBuild(module, type_ids, options, true).run();
 }
 
 }  // namespace wisp::codegen

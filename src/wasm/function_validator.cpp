@@ -49,21 +49,12 @@ class BodySkimmer {
         reader_.malformedAt(at_, "illegal opcode");  // as before the feature existed
       // A delegate ends its try as an end would.
       if (op == Opcode::End || op == Opcode::Delegate) --depth;
-      if (op == Opcode::ReturnCall) {
-        tail_calls_out_of_instance_ |= reader_.u32() < module_.imported_function_count;
-        continue;
-      }
-      tail_calls_out_of_instance_ |= op == Opcode::ReturnCallIndirect;
       skimImmediate(op, depth);
     }
     if (reader_.ok() && !reader_.atEnd())
       reader_.malformed("section size mismatch: bytes after the function's final END");
     return reader_.error();
   }
-  // After skim(): whether the body has a tail call that may leave the instance (as far as it
-  // was read): a return_call of an import or a return_call_indirect.
-  bool tailCallsOutOfInstance() const { return tail_calls_out_of_instance_; }
-
  private:
   void skimLocals() {
     const uint32_t groups = reader_.u32();
@@ -174,7 +165,6 @@ class BodySkimmer {
   const Module& module_;
   BinaryReader reader_;
   size_t at_ = 0;
-  bool tail_calls_out_of_instance_ = false;
 };
 
 }  // namespace
@@ -195,18 +185,6 @@ std::optional<Error> findMalformedBody(const Module& module, uint32_t first_func
     }
   }
   return std::nullopt;
-}
-
-bool mayTailCallOutOfInstance(const Module& module) {
-  if (!module.features.tail_call) return false;
-  if (module.imported_function_count == 0 && module.tables.empty()) return false;
-  const auto count = static_cast<uint32_t>(module.functions.size());
-  for (uint32_t k = module.imported_function_count; k < count; ++k) {
-    BodySkimmer skimmer(module, k);
-    skimmer.skim();
-    if (skimmer.tailCallsOutOfInstance()) return true;
-  }
-  return false;
 }
 
 std::optional<Error> validateFunctions(const Module& module) {

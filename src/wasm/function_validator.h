@@ -16,12 +16,6 @@ std::optional<Error> validateFunction(const Module& module, uint32_t function_in
 // before validating it, so after a type error this decides which error to report.
 std::optional<Error> findMalformedBody(const Module& module, uint32_t first_function);
 
-// Whether some body has a tail call that may leave the module's instance: a return_call of an
-// imported function, or any return_call_indirect. False at once for a module without tail
-// calls enabled, or without imported functions and tables. Reads opcodes only: a malformed
-// body may answer either way (its compilation fails anyway).
-bool mayTailCallOutOfInstance(const Module& module);
-
 // Validates every defined function's body; the first error wins.
 std::optional<Error> validateFunctions(const Module& module);
 

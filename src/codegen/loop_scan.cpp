@@ -56,14 +56,16 @@ namespace {
 // How the scan steps over a one-byte opcode, from a table built once (most instructions
 // take the first two rows).
 enum class Step : uint8_t {
-  None, OneLeb, TwoLebs, LocalRead, LocalWrite, Open, End, MemArg, Skip4, Skip8, BrTable,
-  SelectTypes, Prefixed, Stop,
+  None, OneLeb, TwoLebs, LocalRead, LocalWrite, Open, End, Delegate, MemArg, Skip4, Skip8,
+  BrTable, SelectTypes, Prefixed, Stop,
 };
 
 Step stepOf(const wasm::OpcodeInfo& info, Opcode op) {
   switch (op) {
-    case Opcode::Block: case Opcode::Loop: case Opcode::If: return Step::Open;
+    case Opcode::Block: case Opcode::Loop: case Opcode::If: case Opcode::Try: return Step::Open;
     case Opcode::End: return Step::End;
+    case Opcode::Delegate: return Step::Delegate;  // ends a try, as `end` would
+    case Opcode::TryTable: return Step::Stop;      // its clauses are not worth reading here
     case Opcode::LocalGet: return Step::LocalRead;
     case Opcode::LocalSet: case Opcode::LocalTee: return Step::LocalWrite;
     default: break;
@@ -72,7 +74,7 @@ Step stepOf(const wasm::OpcodeInfo& info, Opcode op) {
     case Imm::None: return Step::None;
     case Imm::Block: case Imm::HeapType: case Imm::Label: case Imm::Func: case Imm::Local:
     case Imm::Global: case Imm::Table: case Imm::MemoryIndex: case Imm::I32: case Imm::I64:
-    case Imm::Data: case Imm::Elem:
+    case Imm::Data: case Imm::Elem: case Imm::Tag:
       return Step::OneLeb;
     case Imm::CallIndirect: case Imm::MemoryInit: case Imm::MemoryCopy: case Imm::TableInit:
     case Imm::TableCopy:
@@ -145,6 +147,11 @@ void LoopScan::scan(const uint8_t* pos, const uint8_t* end, uint32_t local_count
           end_ = c.pos;
           return;
         }
+        --depth;
+        break;
+      case Step::Delegate:
+        if (depth == 0) return;  // no try to end: malformed, validation will say so
+        c.leb();
         --depth;
         break;
       case Step::MemArg: c.memArg(); break;

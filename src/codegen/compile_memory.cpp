@@ -22,7 +22,15 @@ namespace x64 = isa::x64;
 FunctionCompiler::MemoryAccess FunctionCompiler::memoryAccess(const wasm::MemArg& arg,
                                                               uint32_t access_size,
                                                               RegSet exclude) {
-  if (isMemory64(arg.memory_index)) return memory64Access(arg, access_size, exclude);
+  // A 64-bit memory's index below 2^32 (and an offset that fits a displacement) reaches no
+  // further than a 32-bit memory's does: with guard regions (every memory, 64-bit ones too,
+  // has the same reservation) the fault catches it, as for a 32-bit memory.
+  if (isMemory64(arg.memory_index)) {
+    const VarState& index = peek();
+    const bool below_4g = index.isConst() ? index.bits <= UINT32_MAX : index.upper_zero;
+    if (context_.options.explicit_bounds_checks || !below_4g || arg.offset > INT32_MAX)
+      return memory64Access(arg, access_size, exclude);
+  }
   MemoryAccess access;
   const Reg scratch = isa::target::kScratchGp;  // the MacroAssembler's, free between its calls
   const bool explicit_checks = context_.options.explicit_bounds_checks;
@@ -82,8 +90,7 @@ FunctionCompiler::MemoryAccess FunctionCompiler::memoryAccess(const wasm::MemArg
 // index reaches far past any guard region, and every memory holds at most 4 GiB, so checking
 // against the length is what keeps it inside. The end, index + offset + size, is summed in 64
 // bits and a carry traps as an end past the length does, so no address wraps around.
-// (An index zero-extended from an i32 into a memory whose maximum fits the guard region could
-// go unchecked in guard-region mode; not done yet.)
+// With guard regions, an index known to be below 2^32 takes memoryAccess's unchecked path.
 FunctionCompiler::MemoryAccess FunctionCompiler::memory64Access(const wasm::MemArg& arg,
                                                                 uint32_t access_size,
                                                                 RegSet exclude) {
@@ -185,6 +192,8 @@ void FunctionCompiler::visitLoad(Opcode op, const wasm::MemArg& arg) {
   masm_.loadMemory(op, dst, access.addr);
   releaseMemoryAccess(access, dst);
   pushReg(type, dst);
+  stack_.back().upper_zero =
+      op == Opcode::I64Load32U || op == Opcode::I64Load16U || op == Opcode::I64Load8U;
 }
 
 void FunctionCompiler::visitStore(Opcode op, const wasm::MemArg& arg) {

@@ -376,6 +376,14 @@ void FunctionCompiler::emitFloatCompare(Opcode op) {
 }
 
 void FunctionCompiler::emitConversion(Opcode op, ValType in, ValType out) {
+  if (op == Opcode::I64ExtendI32U) {
+    // An i32 in a register is zero-extended already (masm_x64.h's convention): the register
+    // is the i64, with nothing emitted.
+    if (peek().isConst()) return pushConst(ValType::I64, static_cast<uint32_t>(pop().bits));
+    pushReg(ValType::I64, popToReg());
+    stack_.back().upper_zero = true;
+    return;
+  }
   const Reg src = popToReg();
   const bool same_class = isa::isFpType(in) == isa::isFpType(out);
   const Reg dst = same_class ? src : allocRegFor(out);

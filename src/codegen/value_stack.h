@@ -31,6 +31,12 @@ struct VarState {
   Loc loc = Loc::Stack;
   wasm::ValType type = wasm::ValType::I32;
   isa::Reg reg;
+  // An i64 whose upper 32 bits are known to be zero (i64.extend_i32_u, an unsigned load of 32
+  // bits or less): as a 64-bit memory's index it stays inside the guard region of any memory,
+  // so with guard regions its access needs no check (memoryAccess). Set on the entry that
+  // computed the value, and kept while the entry holds it (spills keep it, new values are
+  // new entries).
+  bool upper_zero = false;
   uint32_t local = 0;
   int32_t slot = 0;   // this entry's spill slot, fixed when it is pushed
   // The constant: i32 sign-extended to 64 bits, floats by their bits, a v128 by its index in

@@ -2,7 +2,7 @@
 // trap_handler_machine.h in assembly.
 #include <ucontext.h>
 
-#include "isa/x64/registers_x64.h"
+#include "isa/masm.h"
 #include "runtime/trap_handler_machine.h"
 
 #if !defined(__x86_64__) || !defined(__linux__)
@@ -33,8 +33,9 @@ static_assert(wisp::runtime::EntryRecord::kSpOffset == 8);
 static_assert(wisp::runtime::EntryRecord::kFpOffset == 16);
 static_assert(wisp::runtime::EntryRecord::kLandingPcOffset == 24);
 static_assert(static_cast<int>(wisp::runtime::EntryStatus::Trapped) == 1);
-// wisp_resume_at_handler hands the exception over in rax.
-static_assert(wisp::isa::x64::kCaughtExceptionGp == wisp::isa::x64::rax);
+// wisp_resume_at_handler hands the exception over in rax, System V's return register.
+static_assert(wisp::isa::target::kCaughtExceptionGp ==
+              wisp::isa::target::kSysVConvention.gp_results[0]);
 
 // The frame is the trampolines' (rbp, then rbx, r12-r15), with CFI so that debuggers and C++
 // exceptions thrown by the body unwind through it.

@@ -40,7 +40,7 @@
 namespace wisp::codegen {
 
 struct CallSite {
-  uint32_t offset;  // of the rel32 displacement, in the function's code
+  uint32_t offset;  // the site MacroAssembler::callRelative/jumpRelative returned, in the function
   uint32_t callee;  // function index (a defined function)
 };
 

@@ -272,9 +272,7 @@ class ModuleBuild {
     const uint32_t total = code.totalSize();
     code.releaseStorage();
     for (const CallSite& call : out.calls) {
-      const int64_t target = offsets[call.callee - first_];
-      const auto displacement = static_cast<int32_t>(target - (int64_t{call.offset} + 4));
-      std::memcpy(base + call.offset, &displacement, 4);
+      isa::MacroAssembler::linkRelative(base, call.offset, offsets[call.callee - first_]);
     }
     memory.trim(total);
     if (out.tail_calls_out_of_instance) tail_calls_out_of_instance_ = true;
@@ -442,9 +440,7 @@ class ModuleBuild {
       for (uint32_t k = from.calls_end; k < to.calls_end; ++k) {
         const CallSite& call = out.calls[k];
         const uint32_t site = at + call.offset;
-        const int64_t target = offsets[call.callee - first_];
-        const auto displacement = static_cast<int32_t>(target - (int64_t{site} + 4));
-        std::memcpy(base_ + site, &displacement, 4);
+        isa::MacroAssembler::linkRelative(base_, site, offsets[call.callee - first_]);
       }
       function_codes_[i] = {first_ + i, at, at + size, std::string(names(first_ + i))};
       runtime::TrapSite* trap = trap_sites_.data() + counts_[i].traps;  // may be the end

@@ -275,8 +275,14 @@ class MacroAssembler {
   uint32_t trapInstruction();
 
   // ---- calls --------------------------------------------------------------------------
-  // call rel32 with a zero displacement; returns the displacement's offset for linking.
+  // call rel32 with a zero displacement; returns the site for linking (linkRelative).
   uint32_t callRelative();
+  // Points the call or jump at `site` (what callRelative or jumpRelative returned) of `code` at
+  // the code offset `target` of the same buffer: how each ISA links its direct calls.
+  static void linkRelative(uint8_t* code, uint32_t site, uint32_t target) {
+    const auto displacement = static_cast<int32_t>(int64_t{target} - (int64_t{site} + 4));
+    std::memcpy(code + site, &displacement, 4);
+  }
   void jumpRegister(Reg target);
   void callRegister(Reg target);
   // Through the scratch register, the address always 8 bytes; returns the address's code
@@ -285,7 +291,7 @@ class MacroAssembler {
   void adjustStack(int32_t bytes);          // rsp -= bytes (negative frees)
 
   // ---- tail calls ---------------------------------------------------------------------
-  // jmp rel32 with a zero displacement; returns the displacement's offset for linking.
+  // jmp rel32 with a zero displacement; returns the site for linking (linkRelative).
   uint32_t jumpRelative();
   // Leaves the current function's frame as a tail call does: afterwards the stack is as the
   // caller's caller would have left it calling the callee. The callee's `outgoing_area` bytes

@@ -1,5 +1,6 @@
-// Calls between wasm functions: direct (rel32, linked when the module's code is laid out),
-// through an import's VMFuncRef, and call_indirect through a table; and their tail-call forms
+// Calls between wasm functions: direct (linked when the module's code is laid out:
+// MacroAssembler::linkRelative), through an import's VMFuncRef, and call_indirect through a
+// table; and their tail-call forms
 // (return_call, return_call_indirect), which replace this function's frame with the callee's.
 #include "codegen/function_compiler.h"
 

@@ -3,7 +3,7 @@
 ;; the locals (which the loop headers keep in registers) as they were at the throw, the pinned
 ;; registers and the stack pointer put back, payloads of every type, and handlers found across
 ;; frames, call_indirect, delegate and rethrow.
-;; wast2json-flags: --enable-exceptions
+;; wast2json-flags: --enable-exceptions --enable-tail-call
 
 (module
   (tag $e0)
@@ -171,6 +171,15 @@
     (local.get $caught))
 
   (func (export "uncaught") (throw $e1 (i32.const 9)))
+
+  ;; A tail call leaves the try with its frame: the callee's exception goes to our caller.
+  (func $tail-thrower (param i32) (result i32) (throw $e1 (local.get 0)))
+  (func $tail-in-try (param i32) (result i32)
+    (try (result i32)
+      (do (return_call $tail-thrower (local.get 0)))
+      (catch $e1 (drop) (i32.const -7))))
+  (func (export "tail-call-in-try") (param i32) (result i32)
+    (try (result i32) (do (call $tail-in-try (local.get 0))) (catch $e1 (i32.const 1000) (i32.add))))
 )
 
 (assert_return (invoke "below-and-payload" (i32.const 5)) (i32.const 1006))
@@ -195,3 +204,4 @@
 (assert_return (invoke "try-params") (i32.const 70))
 (assert_return (invoke "loop-throws" (i32.const 1000)) (i32.const 500500))
 (assert_exception (invoke "uncaught"))
+(assert_return (invoke "tail-call-in-try" (i32.const 5)) (i32.const 1005))

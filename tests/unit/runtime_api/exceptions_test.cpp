@@ -159,6 +159,25 @@ TEST_F(ExceptionsTest, HostThrowsItsOwnExceptionOfAnImportedTag) {
   EXPECT_EQ(passed.error().trap->exception->payload().at(0).i64(), 2);
 }
 
+// A dynamic host function (the wasm-to-array trampoline) throws the same way.
+TEST_F(ExceptionsTest, ADynamicHostFunctionThrows) {
+  std::optional<Tag> tag;
+  ASSERT_TRUE(linker_
+                  .define("host", "call_b",
+                          *Func::create(store_, FuncType{{ValType::I32}, {ValType::I32}},
+                                        [&](std::span<const Val> params,
+                                            std::span<Val>) -> Result<void> {
+                                          return Error::fromException(*Exception::create(
+                                              store_, *tag, std::vector<Val>{params[0]}));
+                                        }))
+                  .ok());
+  Instance instance = instantiate(kThroughHost);
+  tag = std::get<Tag>(*instance.getExport("e"));
+  Result<std::vector<Val>> result = instance.getFunc("a")->call({Val(7)});
+  ASSERT_TRUE(result.ok()) << result.error().describe();
+  EXPECT_EQ(result->at(0).i32(), 1007);
+}
+
 TEST_F(ExceptionsTest, ExceptionsOfAnotherTagPassThrough) {
   Result<Tag> other = Tag::create(store_, FuncType{{ValType::I32}, {}});
   ASSERT_TRUE(other.ok());

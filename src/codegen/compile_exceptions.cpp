@@ -97,9 +97,7 @@ void FunctionCompiler::emitThrowRef(const VarState& exception, uint32_t handler)
   masm_.move(params[0], target::kVmctxReg, ValType::I64);
   masm_.move(params[2], target::kFramePointer, ValType::I64);
   recordAddress();
-  out_.relocations.push_back({masm_.callAbsolute(builtins::address(builtins::Builtin::ThrowRef)),
-                              runtime::RelocationKind::BuiltinAddress,
-                              static_cast<uint32_t>(builtins::Builtin::ThrowRef)});
+  emitBuiltinCall(builtins::Builtin::ThrowRef);
   noteThrowSite(handler);
   masm_.trapInstruction();  // never reached: the builtin does not return
 }
@@ -128,9 +126,7 @@ void FunctionCompiler::visitThrow(uint32_t tag_index, const wasm::FuncType& tag_
   masm_.move(params[2], target::kStackPointer, ValType::I64);
   masm_.move(params[3], target::kFramePointer, ValType::I64);
   recordAddress();
-  out_.relocations.push_back({masm_.callAbsolute(builtins::address(builtins::Builtin::Throw)),
-                              runtime::RelocationKind::BuiltinAddress,
-                              static_cast<uint32_t>(builtins::Builtin::Throw)});
+  emitBuiltinCall(builtins::Builtin::Throw);
   noteThrowSite(currentHandler());
   masm_.trapInstruction();  // never reached
   becomeDead();
@@ -170,6 +166,14 @@ void FunctionCompiler::visitTry(const wasm::ControlFrame& frame, bool reachable)
   max_slot_ = std::max(max_slot_, c.exception_slot);
 }
 
+// The end of a try's body or of a clause's: a live one goes to the try's end, as an else's
+// first branch does.
+void FunctionCompiler::leaveClauseBody(Control& c) {
+  if (dead_) return;
+  moveToTarget(c);
+  masm_.jump(c.label);
+}
+
 void FunctionCompiler::enterCatchClause(Control& c, bool first) {
   if (first) {
     // The try's body is over: its exceptions land here; the clauses' bodies throw outward.
@@ -189,10 +193,7 @@ void FunctionCompiler::visitCatch(const wasm::ControlFrame&, uint32_t tag_index,
   Control& c = controls_.back();
   if (c.dead_on_entry) return;
   endFuelRun();
-  if (!dead_) {  // the end of the try's body or of the previous clause's
-    moveToTarget(c);
-    masm_.jump(c.label);
-  }
+  leaveClauseBody(c);  // the try's body or the previous clause's
   enterCatchClause(c, c.kind == Opcode::Try);
   c.kind = Opcode::Catch;
   c.next_catch = masm_.newLabel();
@@ -215,10 +216,7 @@ void FunctionCompiler::visitCatchAll(const wasm::ControlFrame&, bool) {
   Control& c = controls_.back();
   if (c.dead_on_entry) return;
   endFuelRun();
-  if (!dead_) {
-    moveToTarget(c);
-    masm_.jump(c.label);
-  }
+  leaveClauseBody(c);
   enterCatchClause(c, c.kind == Opcode::Try);
   c.kind = Opcode::CatchAll;
   beginFuelRun();
@@ -226,10 +224,7 @@ void FunctionCompiler::visitCatchAll(const wasm::ControlFrame&, bool) {
 
 // The end of a try whose last clause is a catch: an exception no clause took goes on outward.
 void FunctionCompiler::endLegacyTry(Control& c) {
-  if (!dead_) {
-    moveToTarget(c);
-    masm_.jump(c.label);
-  }
+  leaveClauseBody(c);
   enterCatchClause(c, false);
   if (!dead_) {
     VarState exception;

@@ -258,9 +258,7 @@ void FunctionCompiler::callBuiltin(runtime::builtins::Builtin builtin,
   for (uint64_t imm : immediates) masm_.moveImm(params[next++], ValType::I64, imm);
   for (const VarState& arg : args) loadInto(arg, params[next++]);
   recordAddress();
-  out_.relocations.push_back({masm_.callAbsolute(runtime::builtins::address(builtin)),
-                              runtime::RelocationKind::BuiltinAddress,
-                              static_cast<uint32_t>(builtin)});
+  emitBuiltinCall(builtin);
   // memory.grow may move a memory whose accesses are checked explicitly.
   if (context_.options.explicit_bounds_checks) reloadInstanceRegisters(false);
   const Reg c_result = isa::target::kSysVConvention.gp_results[0];

@@ -334,9 +334,7 @@ void FunctionCompiler::emitRoundingCall(Opcode op, ValType type) {
   const Reg param = isa::target::kSysVConvention.fp_params[0];
   loadInto(arg, param);
   recordAddress();
-  out_.relocations.push_back({masm_.callAbsolute(runtime::builtins::address(*builtin)),
-                              runtime::RelocationKind::BuiltinAddress,
-                              static_cast<uint32_t>(*builtin)});
+  emitBuiltinCall(*builtin);
   if (context_.options.explicit_bounds_checks) reloadInstanceRegisters(false);
   pushReg(type, isa::target::kSysVConvention.fp_results[0]);
 }

@@ -270,9 +270,7 @@ void FunctionCompiler::emitEpochCheckSlowPaths() {
       masm_.store(localAddress(saved.local), saved.reg, local_types_[saved.local]);
     }
     masm_.move(isa::target::kSysVConvention.gp_params[0], isa::target::kVmctxReg, ValType::I64);
-    out_.relocations.push_back({masm_.callAbsolute(runtime::builtins::address(Builtin::EpochDeadline)),
-                                runtime::RelocationKind::BuiltinAddress,
-                                static_cast<uint32_t>(Builtin::EpochDeadline)});
+    emitBuiltinCall(Builtin::EpochDeadline);
     masm_.branchIfNonZero(isa::target::kSysVConvention.gp_results[0], ValType::I32, check.trap);
     for (uint32_t i = check.saved_begin; i < check.saved_end; ++i) {
       const LocalInRegister& saved = epoch_saved_locals_[i];
@@ -318,9 +316,7 @@ void FunctionCompiler::emitLazyTableReadSlowPaths() {
     masm_.move(c.gp_params[2], read.index, ValType::I32);
     masm_.move(c.gp_params[0], isa::target::kVmctxReg, ValType::I64);
     masm_.moveImm(c.gp_params[1], ValType::I64, read.table);
-    out_.relocations.push_back({masm_.callAbsolute(runtime::builtins::address(Builtin::TableElement)),
-                                runtime::RelocationKind::BuiltinAddress,
-                                static_cast<uint32_t>(Builtin::TableElement)});
+    emitBuiltinCall(Builtin::TableElement);
     masm_.move(read.result, c.gp_results[0], ValType::I64);
     for (uint32_t i = read.saved_begin; i < read.saved_end; ++i)
       masm_.load(lazy_saved_[i].reg, lazy_saved_[i].home, lazy_saved_[i].type);

@@ -411,6 +411,7 @@ class FunctionCompiler {
   void bindLandingPad(uint32_t handler, uint32_t height);
   // Where a legacy catch clause's test begins: the landing state again.
   void enterCatchClause(Control& c, bool first);
+  void leaveClauseBody(Control& c);
   void pushExceptionPayload(isa::Reg exception, const wasm::FuncType& tag_type);
   // throw_ref of the exception at `exception` (not null) into `handler`.
   void emitThrowRef(const VarState& exception, uint32_t handler);
@@ -429,6 +430,13 @@ class FunctionCompiler {
     dead_ = true;
   }
   void reloadInstanceRegisters(bool vmctx_changed);
+  // The call of a builtin, with the relocation that points a serialized module's copy at this
+  // process's builtin; the arguments are in place.
+  void emitBuiltinCall(runtime::builtins::Builtin builtin) {
+    out_.relocations.push_back({masm_.callAbsolute(runtime::builtins::address(builtin)),
+                                runtime::RelocationKind::BuiltinAddress,
+                                static_cast<uint32_t>(builtin)});
+  }
   void loadVmctxField(isa::Reg dst, uint32_t offset);
   void callBuiltin(runtime::builtins::Builtin builtin, std::span<const VarState> args,
                    std::span<const uint64_t> leading_immediates, wasm::ValType result,

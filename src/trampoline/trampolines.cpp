@@ -38,6 +38,15 @@ Address at(Reg base, int64_t disp) { return {base, Reg(), static_cast<int32_t>(d
 // the thread's chain; a trap anywhere below resumes at the landing pad with sp and fp as they
 // were at the call, and the way out puts the head back. The limits are only read, unless the
 // stack limit is not this thread's (see RuntimeLimits::stack_limit).
+//
+// Every way out reaches the epilogue with the stack pointer where a normal return of the wasm
+// call leaves it (`sp_below_fp_after_call` below the frame pointer: the callee popped its
+// parameter area), and the epilogue frees the frame with an add to the stack pointer, not a
+// move from the frame pointer. The difference is the host's: the callee-saved registers it
+// keeps values in (a loop counter, the callee's address) come back through the pops, and a
+// pop whose stack pointer was computed from another register is a real load from the pushes'
+// stores, while after push, add and pop the CPU can see it as the same slot and hand the
+// value over without the round trip through memory (about 1.4 ns of a 5.5 ns typed call).
 constexpr int32_t kSavedBytes = 8 * static_cast<int32_t>(std::size(target::kHostCalleeSaved));
 constexpr int32_t kRecordBelowFp = kSavedBytes + static_cast<int32_t>(sizeof(EntryRecord));
 // rsp is 8 mod 16 at the entry, 0 after the frame pointer: the slot's end keeps it 16-aligned
@@ -60,7 +69,7 @@ int32_t threadField(uint32_t offset) {
 // the way out loads from the slot and stores the status through.
 template <typename EmitCall>
 void emitActivation(isa::MacroAssembler& masm, Reg status, Reg result_address, bool restores,
-                    isa::Label leave, const EmitCall& emit_call) {
+                    int32_t sp_below_fp_after_call, isa::Label leave, const EmitCall& emit_call) {
   const Reg t0 = target::kEntryTemps[0], t1 = target::kEntryTemps[1];
   const isa::Label landing = masm.newLabel(), unchain = masm.newLabel();
   masm.loadThreadLocal(t0, threadField(ThreadEntryState::kInnermostOffset));
@@ -93,7 +102,7 @@ void emitActivation(isa::MacroAssembler& masm, Reg status, Reg result_address, b
       masm.loadPtr(result_address, at(target::kFramePointer, -kSlotBelowFp));
       masm.storePtr(at(result_address, kV128ResultStatusOffset), status);
     }
-    masm.leaPtr(target::kStackPointer, at(target::kFramePointer, -kSavedBytes));
+    masm.adjustStack(-(sp_below_fp_after_call - kSavedBytes));
     for (size_t i = std::size(target::kHostCalleeSaved); i-- > 0;)
       masm.pop(target::kHostCalleeSaved[i]);
     masm.pop(target::kFramePointer);
@@ -101,18 +110,20 @@ void emitActivation(isa::MacroAssembler& masm, Reg status, Reg result_address, b
   }
   // Reached from a trap with sp and fp as they were at the call (see EntryRecord).
   masm.bind(landing);
+  masm.leaPtr(target::kStackPointer, at(target::kFramePointer, -sp_below_fp_after_call));
   masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::Trapped));
   masm.jump(unchain);
 }
 
 // A host-to-wasm entry: the frame above, the callee's vmctx in the pinned register, `outgoing`
 // bytes of stack area for the wasm call, then one activation (emitActivation) around
-// `emit_call`; `status` gets the EntryStatus. An entry whose result goes through memory gets
-// the address in `result_address_arg` (kept in the slot) and gives it back in
-// `result_address`.
+// `emit_call`, whose callee pops `popped` bytes of that area; `status` gets the EntryStatus.
+// An entry whose result goes through memory gets the address in `result_address_arg` (kept in
+// the slot) and gives it back in `result_address`.
 template <typename EmitCall>
-void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing, Reg status,
-                    Reg result_address_arg, Reg result_address, const EmitCall& emit_call) {
+void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing, uint32_t popped,
+                    Reg status, Reg result_address_arg, Reg result_address,
+                    const EmitCall& emit_call) {
   const Reg t0 = target::kEntryTemps[0], t1 = target::kEntryTemps[1],
             t2 = target::kEntryTemps[2];
   const isa::Label check_stack_limit = masm.newLabel(), stack_limit_kept = masm.newLabel(),
@@ -122,6 +133,8 @@ void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing,
   masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
   for (Reg reg : target::kHostCalleeSaved) masm.push(reg);
   masm.adjustStack(kSlotBelowFp - kSavedBytes + static_cast<int32_t>(outgoing));
+  const int32_t sp_below_fp_after_call =
+      kSlotBelowFp + static_cast<int32_t>(outgoing) - static_cast<int32_t>(popped);
   // Before any way out: even an unready thread's status goes through it.
   if (result_address_arg.valid())
     masm.storePtr(at(target::kFramePointer, -kSlotBelowFp), result_address_arg);
@@ -138,7 +151,8 @@ void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing,
   masm.branchCompareThreadLocal(isa::Cond::GeU, t0, threadField(ThreadEntryState::kStackSizeOffset),
                                 check_stack_limit);
   masm.bind(stack_limit_kept);
-  emitActivation(masm, status, result_address, /*restores=*/false, leave, emit_call);
+  emitActivation(masm, status, result_address, /*restores=*/false, sp_below_fp_after_call, leave,
+                 emit_call);
 
   // The stack limit is not known right for this thread and stack: what
   // runtime::enterStackLimit does (trap_handler.cpp). The thread may not even be ready.
@@ -190,9 +204,11 @@ void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing,
   masm.storeImm(at(t0, RuntimeLimits::kStackLimitFromThreadOffset), ValType::I64,
                 RuntimeLimits::kNoLimitOnOtherStack);
   masm.bind(stack_limit_restored_on_exit);
-  emitActivation(masm, status, result_address, /*restores=*/true, leave, emit_call);
-  // An unready thread leaves before anything was recorded.
+  emitActivation(masm, status, result_address, /*restores=*/true, sp_below_fp_after_call, leave,
+                 emit_call);
+  // An unready thread leaves before anything was recorded, and without the call.
   masm.bind(not_ready);
+  masm.leaPtr(target::kStackPointer, at(target::kFramePointer, -sp_below_fp_after_call));
   masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::ThreadNotReady));
   masm.jump(leave);
 }
@@ -224,7 +240,8 @@ void emitArrayToWasm(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
   const std::span<const Reg> host_args = target::kSysVConvention.gp_params;
   const Reg values = target::kTrampolineTempGp;
-  emitHostToWasm(masm, host_args[0], wasm_sig.stackAreaBytes(), target::entryStatusRegister(false),
+  emitHostToWasm(masm, host_args[0], wasm_sig.stackAreaBytes(), wasm_sig.stackParamAreaBytes(),
+                 target::entryStatusRegister(false),
                  Reg(), Reg(), [&] {
     masm.storePtr(at(target::kFramePointer, -kSlotBelowFp), host_args[2]);
     masm.move(target::kCallTargetGp, host_args[1], ValType::I64);
@@ -237,8 +254,7 @@ void emitArrayToWasm(isa::MacroAssembler& masm, const wasm::FuncType& type) {
     }
     masm.callRegister(target::kCallTargetGp);
     masm.loadPtr(values, at(target::kFramePointer, -kSlotBelowFp));
-    // The callee popped its parameter area: the stack results are at the stack pointer (the
-    // way out restores it from the frame pointer).
+    // The callee popped its parameter area: the stack results are at the stack pointer.
     for (size_t k = 0; k < wasm_sig.results.size(); ++k) {
       const isa::ABIArg& r = wasm_sig.results[k];
       const Address slot = at(values, kValRawSize * static_cast<int64_t>(k));
@@ -297,7 +313,8 @@ void emitNativeToWasm(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   const Reg status =
       native.indirectResult() ? target::kTrampolineTempGp : statusRegisterOf(native_sig);
   const Reg result_address = native.indirectResult() ? target::kIndirectResultReturn : Reg();
-  emitHostToWasm(masm, native.pointer(0).reg, wasm_sig.stackAreaBytes(), status,
+  emitHostToWasm(masm, native.pointer(0).reg, wasm_sig.stackAreaBytes(),
+                 wasm_sig.stackParamAreaBytes(), status,
                  native.result_address, result_address, [&] {
     if (code_overwritten) masm.move(target::kCallTargetGp, code, ValType::I64);
     // The System V registers shift down by the leading pointers; in order, no move clobbers a

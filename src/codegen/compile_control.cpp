@@ -529,7 +529,9 @@ void FunctionCompiler::emitReturn() {
   }
   emitMoves();
   storeFuelToMemory();
-  masm_.leaveFrameAndReturn(sig_.stackParamAreaBytes());
+  // The stack pointer is where the prologue left it: every call's outgoing area is freed
+  // after it, and exception landing pads reset it.
+  frame_releases_.push_back(masm_.releaseFrameAndReturn(sig_.stackParamAreaBytes()));
 }
 
 }  // namespace wisp::codegen

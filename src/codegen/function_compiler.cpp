@@ -64,6 +64,7 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
       handlers_(scratch.handlers),
       throw_sites_(scratch.throw_sites),
       stack_resets_(scratch.stack_resets),
+      frame_releases_(scratch.frame_releases),
       allocatable_gp_(context.options.consume_fuel
                           ? isa::target::kAllocatableGp.without(isa::target::kFuelGp)
                           : isa::target::kAllocatableGp),
@@ -86,6 +87,7 @@ FunctionCompiler::FunctionCompiler(const ModuleContext& context, uint32_t functi
   handlers_.clear();
   throw_sites_.clear();
   stack_resets_.clear();
+  frame_releases_.clear();
 }
 
 // ---- frame ------------------------------------------------------------------------------------
@@ -152,6 +154,7 @@ void FunctionCompiler::finishFunction() {
   const uint32_t frame_size = (static_cast<uint32_t>(max_slot_) + 15) & ~15u;
   masm_.patchFrameSize(frame_size_patch_, frame_size);
   for (uint32_t at : stack_resets_) masm_.patchStackPointerReset(at, frame_size);
+  for (uint32_t at : frame_releases_) masm_.patchFrameSize(at, frame_size);
   resolveThrowSites();
 }
 

@@ -157,6 +157,7 @@ struct CompilerScratch {
   std::vector<ExceptionHandler> handlers;
   std::vector<ThrowSite> throw_sites;
   std::vector<uint32_t> stack_resets;  // landing pads' patches of the frame size
+  std::vector<uint32_t> frame_releases;  // the returns' patches of the frame size
   // A function's entry up to the frame's zeroing is the same bytes in every function of a
   // module but for the frame size and the stack-overflow branch: written once, then copied.
   struct {
@@ -523,6 +524,7 @@ class FunctionCompiler {
   std::vector<ExceptionHandler>& handlers_;
   std::vector<ThrowSite>& throw_sites_;
   std::vector<uint32_t>& stack_resets_;
+  std::vector<uint32_t>& frame_releases_;
   KnownV128Local known_v128_[8];
   uint32_t known_v128_count_ = 0;
   // What the allocator may hand out: kAllocatableGp less kFuelGp when fuel is metered.

@@ -130,6 +130,20 @@ void MacroAssembler::patchStackPointerReset(uint32_t patch_at, uint32_t frame_si
 
 void MacroAssembler::leaveFrameAndReturn(uint32_t popped_bytes) {
   a_.mov(gp64(rsp), gp64(rbp));
+  popFrameAndReturn(popped_bytes);
+}
+
+uint32_t MacroAssembler::releaseFrameAndReturn(uint32_t popped_bytes) {
+  // add rsp, imm32 with a placeholder: REX.W 81 /0 id, as enterFrame's sub.
+  const uint8_t add_rsp[] = {0x48, 0x81, 0xC4};
+  a_.emitBytes(add_rsp, 3);
+  const uint32_t patch_at = offset();
+  a_.dd(0);
+  popFrameAndReturn(popped_bytes);
+  return patch_at;
+}
+
+void MacroAssembler::popFrameAndReturn(uint32_t popped_bytes) {
   a_.pop(gp64(rbp));
   if (popped_bytes == 0) {
     a_.ret();

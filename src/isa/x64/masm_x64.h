@@ -83,6 +83,12 @@ class MacroAssembler {
   // mov rsp, rbp; pop rbp; ret, popping `popped_bytes` of the caller's stack parameters
   // (a function of the wasm convention pops its parameter area, see isa/abi.h).
   void leaveFrameAndReturn(uint32_t popped_bytes = 0);
+  // add rsp, <frame size, patched later with patchFrameSize>; pop rbp; ret: the same for a
+  // frame whose stack pointer is where the prologue left it. The caller's frame pointer comes
+  // back from a pop whose stack pointer the CPU tracks from the push, so it can pass the value
+  // on without the round trip through memory that a pop after `mov rsp, rbp` costs; the
+  // caller's next frame access waits on it. Returns the patch position.
+  uint32_t releaseFrameAndReturn(uint32_t popped_bytes);
   void push(Reg reg);
   void pop(Reg reg);
   void ret();
@@ -306,6 +312,7 @@ class MacroAssembler {
                                std::span<const Reg, 2> temps);
 
  private:
+  void popFrameAndReturn(uint32_t popped_bytes);
   void floatMinMax(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs);
   void ucomi(bool is64, Reg a, Reg b);  // ucomisd or ucomiss
   void truncToInt(wasm::Opcode op, Reg dst, Reg src, Label invalid, Label overflow);

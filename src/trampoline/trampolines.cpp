@@ -347,7 +347,8 @@ void emitWasmToArray(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   masm.push(target::kFramePointer);
   masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
   const size_t slots = std::max(type.params().size(), type.results().size());
-  masm.adjustStack(static_cast<int32_t>(align16(static_cast<uint32_t>(slots) * kValRawSize)));
+  const uint32_t frame_bytes = align16(static_cast<uint32_t>(slots) * kValRawSize);
+  masm.adjustStack(static_cast<int32_t>(frame_bytes));
   for (size_t k = 0; k < wasm_sig.params.size(); ++k) {
     const isa::ABIArg& p = wasm_sig.params[k];
     const Address slot = at(target::kStackPointer, kValRawSize * static_cast<int64_t>(k));
@@ -366,7 +367,7 @@ void emitWasmToArray(isa::MacroAssembler& masm, const wasm::FuncType& type) {
     if (r.inRegister()) masm.load(r.reg, slot, r.type);
     else masm.copySlot(at(target::kFramePointer, 16 + wasm_sig.stackParamAreaBytes() + r.stack_offset), slot, r.type);
   }
-  masm.leaveFrameAndReturn(wasm_sig.stackParamAreaBytes());
+  masm.freeFrameAndReturn(frame_bytes, wasm_sig.stackParamAreaBytes());
   masm.bind(unwind);
   emitUnwindToEntry(masm);
 }
@@ -383,7 +384,9 @@ void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
   // The stack parameters, then room for a result that comes back through memory.
   const int32_t result_area = static_cast<int32_t>(align16(native_sig.stack_param_bytes));
-  masm.adjustStack(result_area + (native.indirectResult() ? kV128ResultBytes : 0));
+  const uint32_t frame_bytes =
+      static_cast<uint32_t>(result_area + (native.indirectResult() ? kV128ResultBytes : 0));
+  masm.adjustStack(static_cast<int32_t>(frame_bytes));
   // The general registers shift up by the leading pointers (the context comes first): move
   // from the last parameter back, so each source is read before it is overwritten.
   const size_t first_param = native.first_pointer + 1;
@@ -406,7 +409,7 @@ void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
     masm.loadPtr(target::kScratchGp, at(target::kStackPointer, result_area + kV128ResultStatusOffset));
     masm.branchIfNonZero(target::kScratchGp, ValType::I64, unwind);
     masm.load(wasm_sig.results[0].reg, at(target::kStackPointer, result_area), ValType::V128);
-    masm.leaveFrameAndReturn(wasm_sig.stackParamAreaBytes());
+    masm.freeFrameAndReturn(frame_bytes, wasm_sig.stackParamAreaBytes());
     masm.bind(unwind);
     emitUnwindToEntry(masm);
     return;
@@ -417,7 +420,7 @@ void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   // garbage above its low half, which wasm code would see (as an address index, say).
   if (!native_sig.results.empty() && native_sig.results[0].type == ValType::I32)
     masm.zeroExtendI32(native_sig.results[0].reg);
-  masm.leaveFrameAndReturn(wasm_sig.stackParamAreaBytes());
+  masm.freeFrameAndReturn(frame_bytes, wasm_sig.stackParamAreaBytes());
   masm.bind(unwind);
   emitUnwindToEntry(masm);
 }

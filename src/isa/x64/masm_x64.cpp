@@ -128,8 +128,8 @@ void MacroAssembler::patchStackPointerReset(uint32_t patch_at, uint32_t frame_si
   a_.buffer().patch32(patch_at, static_cast<uint32_t>(-static_cast<int32_t>(frame_size)));
 }
 
-void MacroAssembler::leaveFrameAndReturn(uint32_t popped_bytes) {
-  a_.mov(gp64(rsp), gp64(rbp));
+void MacroAssembler::freeFrameAndReturn(uint32_t frame_bytes, uint32_t popped_bytes) {
+  adjustStack(-static_cast<int32_t>(frame_bytes));
   popFrameAndReturn(popped_bytes);
 }
 
@@ -152,7 +152,7 @@ void MacroAssembler::popFrameAndReturn(uint32_t popped_bytes) {
   // ret takes 16 bits, which wasm's parameters always fit.
   static_assert(wasm::kMaxFunctionParams * 16 <= UINT16_MAX);
   if (popped_bytes > UINT16_MAX)
-    return unhandledOp("leaveFrameAndReturn (a parameter area over 64 KiB)", wasm::Opcode::Return);
+    return unhandledOp("a return popping a parameter area over 64 KiB", wasm::Opcode::Return);
   a_.ret(static_cast<uint16_t>(popped_bytes));
 }
 

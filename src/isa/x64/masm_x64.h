@@ -80,14 +80,15 @@ class MacroAssembler {
   // position, for patchStackPointerReset.
   uint32_t resetStackPointerToFrame();
   void patchStackPointerReset(uint32_t patch_at, uint32_t frame_size);
-  // mov rsp, rbp; pop rbp; ret, popping `popped_bytes` of the caller's stack parameters
-  // (a function of the wasm convention pops its parameter area, see isa/abi.h).
-  void leaveFrameAndReturn(uint32_t popped_bytes = 0);
-  // add rsp, <frame size, patched later with patchFrameSize>; pop rbp; ret: the same for a
-  // frame whose stack pointer is where the prologue left it. The caller's frame pointer comes
-  // back from a pop whose stack pointer the CPU tracks from the push, so it can pass the value
-  // on without the round trip through memory that a pop after `mov rsp, rbp` costs; the
-  // caller's next frame access waits on it. Returns the patch position.
+  // The way out of a frame whose stack pointer is `frame_bytes` below the frame pointer (where
+  // its prologue left it): add rsp, frame_bytes; pop rbp; ret, popping `popped_bytes` of the
+  // caller's stack parameters (a function of the wasm convention pops its parameter area, see
+  // isa/abi.h). Not mov rsp, rbp: the caller's frame pointer comes back from a pop whose stack
+  // pointer the CPU tracks from the push, so it passes the value on without the round trip
+  // through memory that a pop after a move to rsp costs, and the caller's next frame access
+  // waits on it (fib: a third of its time).
+  void freeFrameAndReturn(uint32_t frame_bytes, uint32_t popped_bytes);
+  // The same with the frame size patched later (patchFrameSize). Returns the patch position.
   uint32_t releaseFrameAndReturn(uint32_t popped_bytes);
   void push(Reg reg);
   void pop(Reg reg);

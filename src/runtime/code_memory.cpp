@@ -1,11 +1,13 @@
 #include "runtime/code_memory.h"
 
+#include <dlfcn.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -16,6 +18,72 @@ namespace {
 size_t pageSize() {
   static const size_t page_size = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   return page_size;
+}
+
+// Code memory goes just below the binary that holds Wisp's own code (the builtins, and the host
+// functions of an embedder that links Wisp in), where that address space is free. A branch
+// whose target lies far from it costs more on some cores: with wasm code in the mmap area
+// (0x7f...) calling through its exit to a host function in a PIE executable (0x55...), a
+// wasm-to-host round took 2.5 ns on this project's AMD machine, and 1.7 ns with the code
+// below the executable (V8 keeps its code near its builtins for the same reason). Only speed
+// depends on it: where nothing near is free, the mapping goes wherever the kernel puts it.
+class NearPlacement {
+ public:
+  NearPlacement() {
+    Dl_info info{};
+    const auto anchor = reinterpret_cast<const void*>(&pageSize);
+    if (dladdr(anchor, &info) == 0 || info.dli_fbase == nullptr) return;
+    const uint64_t base = reinterpret_cast<uintptr_t>(info.dli_fbase) & ~(kAlignment - 1);
+    // Everything stays within a rel32 of the whole binary (up to kBinaryBytes of it).
+    if (base < kGap + kWindow) return;
+    top_ = base - kGap;
+    floor_ = top_ - kWindow;
+    cursor_ = top_;
+  }
+
+  // A mapping of `size` (page-rounded) bytes, read-write, with `flags`, in the window; null
+  // when no free place was found in a few tries.
+  void* map(size_t size, int flags) {
+    if (top_ == 0 || size > kWindow / 4) return nullptr;
+    std::lock_guard<std::mutex> lock(mutex_);
+    bool wrapped = false;
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      // Downwards from the last mapping; past the floor, again from the top, where mappings
+      // freed since leave room.
+      if (cursor_ < floor_ + size + kAlignment) {
+        if (wrapped) return nullptr;
+        wrapped = true;
+        cursor_ = top_;
+      }
+      const uint64_t hint = (cursor_ - size) & ~(kAlignment - 1);
+      void* base = mmap(reinterpret_cast<void*>(hint), size, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | kNoReplace | flags, -1, 0);
+      cursor_ = hint;
+      if (base == reinterpret_cast<void*>(hint)) return base;
+      // Taken (or, on a kernel without MAP_FIXED_NOREPLACE, mapped elsewhere): go below it.
+      if (base != MAP_FAILED) munmap(base, size);
+    }
+    return nullptr;
+  }
+
+ private:
+#ifdef MAP_FIXED_NOREPLACE
+  static constexpr int kNoReplace = MAP_FIXED_NOREPLACE;
+#else
+  static constexpr int kNoReplace = 0;
+#endif
+  static constexpr uint64_t kAlignment = uint64_t{1} << 12;
+  static constexpr uint64_t kGap = uint64_t{1} << 24;  // 16 MiB free below the binary
+  static constexpr uint64_t kBinaryBytes = uint64_t{1} << 29;
+  static constexpr uint64_t kWindow = (uint64_t{1} << 31) - kBinaryBytes - kGap - (uint64_t{1} << 20);
+
+  std::mutex mutex_;
+  uint64_t top_ = 0, floor_ = 0, cursor_ = 0;
+};
+
+NearPlacement& nearPlacement() {
+  static NearPlacement placement;
+  return placement;
 }
 
 }  // namespace
@@ -34,8 +102,11 @@ Result<CodeMemory> CodeMemory::map(size_t size, int flags, const char* verb) {
   if (size == 0) return Error{std::string("code memory: cannot ") + verb + " 0 bytes"};
   auto rounded = pageRounded(size);
   if (!rounded) return rounded.error();
-  void* base = mmap(nullptr, *rounded, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
+  void* base = nearPlacement().map(*rounded, flags);
+  if (base == nullptr) {
+    base = mmap(nullptr, *rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags,
+                -1, 0);
+  }
   if (base == MAP_FAILED) {
     return systemError("code memory: mmap of " + std::to_string(*rounded) + " bytes", errno);
   }
@@ -67,7 +138,17 @@ Result<uint8_t*> CodeMemory::prepare(size_t size) {
   if (!rounded_or) return rounded_or.error();
   const size_t rounded = *rounded_or;
   if (rounded > size_) {
-    void* moved = mremap(base_, size_, rounded, MREMAP_MAYMOVE);
+    void* moved = mremap(base_, size_, rounded, 0);  // in place, when the pages above are free
+    if (moved == MAP_FAILED) {
+      // Moved near the binary (see NearPlacement), replacing a placeholder mapped there; else
+      // wherever the kernel puts it.
+      void* near = nearPlacement().map(rounded, MAP_NORESERVE);
+      if (near != nullptr) {
+        moved = mremap(base_, size_, rounded, MREMAP_MAYMOVE | MREMAP_FIXED, near);
+        if (moved == MAP_FAILED) munmap(near, rounded);
+      }
+    }
+    if (moved == MAP_FAILED) moved = mremap(base_, size_, rounded, MREMAP_MAYMOVE);
     if (moved == MAP_FAILED) {
       return systemError("code memory: mremap to " + std::to_string(rounded) + " bytes", errno);
     }

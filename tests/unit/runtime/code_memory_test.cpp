@@ -114,6 +114,29 @@ TEST(CodeMemory, AReservationGrowsKeepingItsContentsAndTrimsWhatWasNotUsed) {
   EXPECT_FALSE(memory->prepare(10).ok());  // never writable again
 }
 
+// Within a rel32 of this binary's code (see NearPlacement in code_memory.cpp), when the binary
+// is mapped high enough to leave room below it, as a position-independent executable is.
+bool nearThisBinary(uintptr_t address) {
+  const auto here = reinterpret_cast<uintptr_t>(&permissionsAt);
+  const uintptr_t distance = address > here ? address - here : here - address;
+  return distance < (uintptr_t{1} << 31);
+}
+
+TEST(CodeMemory, LiesNearTheBinaryAndStaysNearAsItGrows) {
+  if (reinterpret_cast<uintptr_t>(&permissionsAt) < (uintptr_t{4} << 30))
+    GTEST_SKIP() << "the binary is mapped too low to leave room below it";
+  Result<CodeMemory> small = CodeMemory::allocate(100);
+  ASSERT_TRUE(small.ok()) << small.error().message;
+  EXPECT_TRUE(nearThisBinary(small->begin())) << std::hex << small->begin();
+  Result<CodeMemory> reserved = CodeMemory::reserve(4096);
+  ASSERT_TRUE(reserved.ok()) << reserved.error().message;
+  EXPECT_TRUE(nearThisBinary(reserved->begin())) << std::hex << reserved->begin();
+  // The small mapping was placed right above the reservation: it cannot grow in place.
+  Result<uint8_t*> grown = reserved->prepare(256 * 4096);
+  ASSERT_TRUE(grown.ok()) << grown.error().message;
+  EXPECT_TRUE(nearThisBinary(reserved->begin())) << std::hex << reserved->begin();
+}
+
 TEST(CodeMemoryDeathTest, PublishedCodeIsNotWritable) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_DEATH(

@@ -107,17 +107,25 @@ void FunctionCompiler::startFunction(std::span<const ValType> locals) {
   if (every_instruction_in_map_) recordAddress();  // the prologue: the body's offset
   const isa::Label overflow = trapLabel(runtime::TrapKind::StackOverflow);
   if (entry_.valid) {
-    frame_size_patch_ = masm_.replay(entry_.snippet, overflow) + entry_.frame_size_patch;
+    const uint32_t start = masm_.replay(entry_.snippet, overflow);
+    frame_size_patch_ = start + entry_.frame_size_patch;
+    vmctx_store_begin_ = start + entry_.vmctx_store_begin;
+    vmctx_store_end_ = start + entry_.vmctx_store_end;
   } else {
     const uint32_t start = masm_.offset();
     frame_size_patch_ = masm_.enterFrame();
     const Reg temp = isa::target::kFunctionEntryTempGp;
     loadVmctxField(temp, runtime::VMOffsets::kLimitsOffset);
     masm_.checkStackLimit(temp, runtime::RuntimeLimits::kStackLimitOffset, overflow);
+    vmctx_store_begin_ = masm_.offset();
     masm_.storePtr(slotAddress(FrameLayout::kVmctxSlot), isa::target::kVmctxReg);
+    vmctx_store_end_ = masm_.offset();
     entry_.valid = masm_.capture(start, overflow, entry_.snippet);
     entry_.frame_size_patch = frame_size_patch_ - start;
+    entry_.vmctx_store_begin = vmctx_store_begin_ - start;
+    entry_.vmctx_store_end = vmctx_store_end_ - start;
   }
+  vmctx_slot_read_ = false;
   // Register parameters stay in their registers (their homes are written when they leave).
   for (uint32_t i = 0; i < param_count; ++i) {
     if (!sig_.params[i].inRegister()) continue;
@@ -155,6 +163,7 @@ void FunctionCompiler::finishFunction() {
   masm_.patchFrameSize(frame_size_patch_, frame_size);
   for (uint32_t at : stack_resets_) masm_.patchStackPointerReset(at, frame_size);
   for (uint32_t at : frame_releases_) masm_.patchFrameSize(at, frame_size);
+  if (!vmctx_slot_read_) masm_.patchToNop(vmctx_store_begin_, vmctx_store_end_);
   resolveThrowSites();
 }
 
@@ -163,6 +172,7 @@ void FunctionCompiler::loadVmctxField(Reg dst, uint32_t offset) {
 }
 
 void FunctionCompiler::reloadInstanceRegisters(bool vmctx_changed) {
+  vmctx_slot_read_ |= vmctx_changed;
   if (!uses_memory_) {
     if (vmctx_changed) masm_.loadPtr(isa::target::kVmctxReg, slotAddress(FrameLayout::kVmctxSlot));
     return;

@@ -164,6 +164,7 @@ struct CompilerScratch {
     bool valid = false;
     isa::CodeSnippet snippet;
     uint32_t frame_size_patch = 0;  // from the snippet's start
+    uint32_t vmctx_store_begin = 0, vmctx_store_end = 0;  // the same
   } entry;
   // The reload of the pinned registers after a call (and of the memory base at entry), without
   // and with the context's own: the same bytes throughout a module. So a scratch state serves
@@ -525,6 +526,12 @@ class FunctionCompiler {
   std::vector<ThrowSite>& throw_sites_;
   std::vector<uint32_t>& stack_resets_;
   std::vector<uint32_t>& frame_releases_;
+  // The prologue's store of the vmctx to its frame slot, and whether any code reads the slot
+  // back: a function that never does (no call that changes the vmctx, no landing pad) gets the
+  // store overwritten with a NOP at its end. A leaf function then stores nothing but its
+  // frame pointer.
+  uint32_t vmctx_store_begin_ = 0, vmctx_store_end_ = 0;
+  bool vmctx_slot_read_ = false;
   KnownV128Local known_v128_[8];
   uint32_t known_v128_count_ = 0;
   // What the allocator may hand out: kAllocatableGp less kFuelGp when fuel is metered.

@@ -115,6 +115,31 @@ void MacroAssembler::patchFrameSize(uint32_t patch_at, uint32_t frame_size) {
   a_.buffer().patch32(patch_at, frame_size);
 }
 
+void MacroAssembler::patchToNop(uint32_t from, uint32_t to) {
+  // The recommended one-instruction NOPs of 1 to 9 bytes (0F 1F /0 with growing operands,
+  // then operand-size prefixes), longer ones with more 66 prefixes.
+  static constexpr uint8_t kNops[9][9] = {
+      {0x90},
+      {0x66, 0x90},
+      {0x0F, 0x1F, 0x00},
+      {0x0F, 0x1F, 0x40, 0x00},
+      {0x0F, 0x1F, 0x44, 0x00, 0x00},
+      {0x66, 0x0F, 0x1F, 0x44, 0x00, 0x00},
+      {0x0F, 0x1F, 0x80, 0x00, 0x00, 0x00, 0x00},
+      {0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+      {0x66, 0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
+  };
+  const uint32_t length = to - from;
+  if (length == 0 || length > 15) {
+    unhandledOp("patchToNop (a range of 1 to 15 bytes)", wasm::Opcode::Nop);
+    return;
+  }
+  uint8_t* at = a_.buffer().data() + from;
+  const uint32_t prefixes = length > 9 ? length - 9 : 0;
+  std::memset(at, 0x66, prefixes);
+  std::memcpy(at + prefixes, kNops[length - prefixes - 1], length - prefixes);
+}
+
 uint32_t MacroAssembler::resetStackPointerToFrame() {
   // lea rsp, [rbp + disp32]: REX.W 8D /r, ModRM mod=10 reg=rsp rm=rbp.
   const uint8_t lea_rsp_rbp[] = {0x48, 0x8D, 0xA5};

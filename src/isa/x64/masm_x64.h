@@ -75,6 +75,9 @@ class MacroAssembler {
   // push rbp; mov rbp, rsp; sub rsp, <frame size, patched later>. Returns the patch position.
   uint32_t enterFrame();
   void patchFrameSize(uint32_t patch_at, uint32_t frame_size);
+  // Overwrites the instructions in [from, to) (at most 15 bytes) with one that does nothing,
+  // for code emitted before the compiler knew it was not needed.
+  void patchToNop(uint32_t from, uint32_t to);
   // rsp = rbp - <frame size, patched later>: the stack pointer as the prologue left it, for a
   // landing pad of exception handling (the thrower's stack lies below). Returns the patch
   // position, for patchStackPointerReset.

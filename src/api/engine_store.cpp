@@ -109,13 +109,14 @@ StoreState::~StoreState() {
   if (engine_->config().epoch_interruption) engine_->removeEpochStore(this);
 }
 
-DynamicEntry StoreState::makeDynamicEntry(uint32_t type_id) {
+const DynamicEntry& StoreState::makeDynamicEntry(uint32_t type_id) {
+  static const DynamicEntry kUnknownType;
   const wasm::FuncType* type = types().lookup(type_id);
-  if (type == nullptr) return {};
+  if (type == nullptr) return kUnknownType;
   const DynamicEntry made{type, engine_->trampolines().arrayToWasm(*type)};
   if (type_id >= dynamic_entries_.size()) dynamic_entries_.resize(type_id + 1);
   dynamic_entries_[type_id] = made;
-  return made;
+  return dynamic_entries_[type_id];
 }
 
 void* StoreState::nativeToWasm(uint32_t type_id) {

@@ -223,46 +223,66 @@ namespace {
 
 }  // namespace
 
+namespace {
+
+// A checked dynamic call's arguments in, the call, its results out, through `values` (room for
+// the larger of the two counts): the same slots serve both ways.
+Result<void> callThroughValues(trampoline::ArrayToWasmFn entry, const runtime::VMFuncRef& ref,
+                               const wasm::ValType* result_types, detail::StoreState& store,
+                               std::span<const Val> args, std::span<Val> results,
+                               runtime::ValRaw* values) {
+  for (size_t i = 0; i < args.size(); ++i) values[i] = detail::toRaw(args[i]);
+  runtime::EntryStatus status = entry(ref.vmctx, ref.code, values);
+  if (status == runtime::EntryStatus::ThreadNotReady) [[unlikely]] {
+    if (Result<void> prepared = detail::prepareThreadForCalls(); !prepared) return prepared;
+    status = entry(ref.vmctx, ref.code, values);
+  }
+  if (status != runtime::EntryStatus::Returned) [[unlikely]]
+    return detail::trappedCallError();
+  for (size_t i = 0; i < results.size(); ++i)
+    results[i] = detail::fromRaw(result_types[i], values[i], &store);
+  return {};
+}
+
+// The same with more values than a call keeps on its stack.
+[[gnu::noinline]] Result<void> callThroughHeapValues(trampoline::ArrayToWasmFn entry,
+                                                     const runtime::VMFuncRef& ref,
+                                                     const wasm::ValType* result_types,
+                                                     detail::StoreState& store,
+                                                     std::span<const Val> args,
+                                                     std::span<Val> results) {
+  std::vector<runtime::ValRaw> values(std::max(args.size(), results.size()));
+  return callThroughValues(entry, ref, result_types, store, args, results, values.data());
+}
+
+constexpr size_t kStackValues = 8;
+
+}  // namespace
+
 Result<void> Func::call(std::span<const Val> args, std::span<Val> results) const {
   detail::StoreState& store = *store_;
   // The callee's counts and types come from the store's table by type id (DynamicEntry), not
-  // from its FuncType: fewer dependent loads before the call.
-  const detail::DynamicEntry callee = store.dynamicEntry(ref_->type_id);
+  // from its FuncType: fewer dependent loads before the call. Read in place, not copied (the
+  // copy was four stores and four loads on a path of about forty instructions): what the way
+  // back needs is read before the call, which may add entries to the table.
+  const detail::DynamicEntry& callee = store.dynamicEntry(ref_->type_id);
   bool callable = callee.entry != nullptr && args.size() == callee.param_count &&
                   results.size() == callee.result_count;
   for (size_t i = 0; callable && i < args.size(); ++i)
     callable = detail::valFits(args[i], callee.types[i], &store);
   if (!callable) [[unlikely]]
     return dynamicCallError(callee, store, args, results);
-
-  // Arguments in, results out, in the same slots; most calls fit on the stack.
-  const size_t slot_count = std::max<size_t>({args.size(), results.size(), 1});
-  runtime::ValRaw inline_slots[8];
-  std::unique_ptr<runtime::ValRaw[]> heap_slots;
-  runtime::ValRaw* values = inline_slots;
-  if (slot_count > std::size(inline_slots)) [[unlikely]] {
-    heap_slots = std::make_unique<runtime::ValRaw[]>(slot_count);
-    values = heap_slots.get();
-  }
-  for (size_t i = 0; i < args.size(); ++i) values[i] = detail::toRaw(args[i]);
-
-  runtime::EntryStatus status = callee.entry(ref_->vmctx, ref_->code, values);
-  if (status == runtime::EntryStatus::ThreadNotReady) [[unlikely]] {
-    if (Result<void> prepared = detail::prepareThreadForCalls(); !prepared) return prepared;
-    status = callee.entry(ref_->vmctx, ref_->code, values);
-  }
-  if (status != runtime::EntryStatus::Returned) [[unlikely]]
-    return detail::trappedCallError();
-
   const wasm::ValType* result_types = callee.types + callee.param_count;
-  for (size_t i = 0; i < results.size(); ++i)
-    results[i] = detail::fromRaw(result_types[i], values[i], &store);
-  return {};
+  // Most calls' values fit on the stack; the others' allocation stays out of this path, which
+  // then keeps nothing to free.
+  if (args.size() > kStackValues || results.size() > kStackValues) [[unlikely]]
+    return callThroughHeapValues(callee.entry, *ref_, result_types, store, args, results);
+  runtime::ValRaw values[kStackValues];
+  return callThroughValues(callee.entry, *ref_, result_types, store, args, results, values);
 }
 
 Result<std::vector<Val>> Func::call(std::span<const Val> args) const {
-  const detail::DynamicEntry callee = store_->dynamicEntry(ref_->type_id);
-  const size_t result_count = callee.result_count;
+  const size_t result_count = store_->dynamicEntry(ref_->type_id).result_count;
   std::vector<Val> results(result_count);
   if (Result<void> called = call(args, results); !called) return called.error();
   return results;

@@ -129,7 +129,8 @@ class StoreState final : public runtime::Store {
 
   // Host-to-wasm trampolines by canonical type id, cached per store so a call looks them up
   // without a lock or hashing. Null when the engine cannot make one (or the id is unknown).
-  DynamicEntry dynamicEntry(uint32_t type_id) {
+  // The reference lasts until the next entry is made: read what a call needs before calling.
+  const DynamicEntry& dynamicEntry(uint32_t type_id) {
     if (type_id < dynamic_entries_.size() && dynamic_entries_[type_id].entry != nullptr) [[likely]]
       return dynamic_entries_[type_id];
     return makeDynamicEntry(type_id);
@@ -137,7 +138,7 @@ class StoreState final : public runtime::Store {
   void* nativeToWasm(uint32_t type_id);
 
  private:
-  DynamicEntry makeDynamicEntry(uint32_t type_id);
+  const DynamicEntry& makeDynamicEntry(uint32_t type_id);
 
   std::shared_ptr<EngineState> engine_;
   std::vector<DynamicEntry> dynamic_entries_;  // by type id

@@ -63,6 +63,47 @@ TEST_F(ApiCallTest, DynamicCall) {
   EXPECT_TRUE(instance.getFunc("nothing")->call({}).ok());
 }
 
+// More values than Func::call keeps on its stack (8), either way: ten arguments, and twelve
+// results from three.
+TEST_F(ApiCallTest, DynamicCallWithManyValues) {
+  Instance instance = instantiate(R"(
+    (module
+      (func (export "sum10") (param i32 i64 i32 i64 i32 i64 i32 i64 f64 i32) (result i64)
+        (i64.add (i64.extend_i32_u (local.get 0)) (local.get 1))
+        (i64.add (i64.extend_i32_u (local.get 2)) (local.get 3)) (i64.add)
+        (i64.add (i64.extend_i32_u (local.get 4)) (local.get 5)) (i64.add)
+        (i64.add (i64.extend_i32_u (local.get 6)) (local.get 7)) (i64.add)
+        (i64.add (i64.trunc_f64_s (local.get 8)) (i64.extend_i32_u (local.get 9))) (i64.add))
+      (func (export "spread") (param i32 i64 f64)
+        (result i32 i64 f64 i32 i64 f64 i32 i64 f64 i32 i64 f64)
+        (local.get 0) (local.get 1) (local.get 2)
+        (i32.add (local.get 0) (i32.const 1)) (i64.add (local.get 1) (i64.const 1))
+        (f64.add (local.get 2) (f64.const 1))
+        (i32.add (local.get 0) (i32.const 2)) (i64.add (local.get 1) (i64.const 2))
+        (f64.add (local.get 2) (f64.const 2))
+        (i32.add (local.get 0) (i32.const 3)) (i64.add (local.get 1) (i64.const 3))
+        (f64.add (local.get 2) (f64.const 3))))
+  )");
+  std::vector<Val> args;
+  for (int i = 0; i < 8; ++i)
+    args.push_back(i % 2 == 0 ? Val(int32_t{i + 1}) : Val(int64_t{(i + 1) * 100}));
+  args.push_back(Val(1000.0));
+  args.push_back(Val(int32_t{10000}));
+  Result<std::vector<Val>> sum = instance.getFunc("sum10")->call(args);
+  ASSERT_TRUE(sum.ok()) << sum.error().describe();
+  EXPECT_EQ((*sum)[0].i64(), 1 + 200 + 3 + 400 + 5 + 600 + 7 + 800 + 1000 + 10000);
+
+  Result<std::vector<Val>> spread =
+      instance.getFunc("spread")->call({Val(int32_t{7}), Val(int64_t{70}), Val(0.5)});
+  ASSERT_TRUE(spread.ok()) << spread.error().describe();
+  ASSERT_EQ(spread->size(), 12u);
+  for (int k = 0; k < 4; ++k) {
+    EXPECT_EQ((*spread)[3 * k].i32(), 7 + k) << k;
+    EXPECT_EQ((*spread)[3 * k + 1].i64(), 70 + k) << k;
+    EXPECT_EQ((*spread)[3 * k + 2].f64(), 0.5 + k) << k;
+  }
+}
+
 TEST_F(ApiCallTest, DynamicCallChecksArguments) {
   Func add = *instantiate(kArithmetic).getFunc("add");
   Result<std::vector<Val>> too_few = add.call({Val(int32_t{1})});

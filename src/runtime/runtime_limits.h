@@ -77,8 +77,9 @@ enum class EntryStatus : uint64_t {
 // the thread's chain (ThreadEntryState::innermost) for as long as the entry runs. It holds all
 // that is particular to its activation, so nesting (host -> wasm -> host -> wasm, on the same
 // limits or another store's) saves and restores nothing but the chain's head:
-//  - where a trap resumes: the landing pad, with sp and fp as they were at the call into wasm;
-//    a trap always ends the innermost entry;
+//  - where a trap resumes: the landing pad, with sp as it was at the call into wasm (the pad
+//    finds its frame pointer from it: one store fewer per call); a trap always ends the
+//    innermost entry;
 //  - where the activation's wasm frames end (sp: the stack walk stops there);
 //  - where its wasm code last called out to the host (exit_fp/sp), which the wasm-to-host
 //    trampolines record through the thread's innermost entry: the activation that runs wasm is
@@ -86,7 +87,6 @@ enum class EntryStatus : uint64_t {
 struct EntryRecord {
   EntryRecord* previous;  // the next older entry on this thread, or null
   uintptr_t sp;
-  uintptr_t fp;
   uintptr_t landing_pc;
   // The wasm frame that last called out to the host, as the wasm-to-host trampoline found it:
   // the caller's frame pointer, and the stack address of its return address (so the pc is
@@ -103,17 +103,15 @@ struct EntryRecord {
 
   static constexpr uint32_t kPreviousOffset = 0;
   static constexpr uint32_t kSpOffset = 8;
-  static constexpr uint32_t kFpOffset = 16;
-  static constexpr uint32_t kLandingPcOffset = 24;
-  static constexpr uint32_t kExitFpOffset = 32;
-  static constexpr uint32_t kExitSpOffset = 40;
-  static constexpr uint32_t kRestoresStackLimitOffset = 48;
-  static constexpr uint32_t kSavedStackLimitOffset = 56;
-  static constexpr uint32_t kSavedStackLimitFromThreadOffset = 64;
+  static constexpr uint32_t kLandingPcOffset = 16;
+  static constexpr uint32_t kExitFpOffset = 24;
+  static constexpr uint32_t kExitSpOffset = 32;
+  static constexpr uint32_t kRestoresStackLimitOffset = 40;
+  static constexpr uint32_t kSavedStackLimitOffset = 48;
+  static constexpr uint32_t kSavedStackLimitFromThreadOffset = 56;
 };
 static_assert(offsetof(EntryRecord, previous) == EntryRecord::kPreviousOffset);
 static_assert(offsetof(EntryRecord, sp) == EntryRecord::kSpOffset);
-static_assert(offsetof(EntryRecord, fp) == EntryRecord::kFpOffset);
 static_assert(offsetof(EntryRecord, landing_pc) == EntryRecord::kLandingPcOffset);
 static_assert(offsetof(EntryRecord, exit_fp) == EntryRecord::kExitFpOffset);
 static_assert(offsetof(EntryRecord, exit_sp) == EntryRecord::kExitSpOffset);
@@ -122,7 +120,7 @@ static_assert(offsetof(EntryRecord, restores_stack_limit) ==
 static_assert(offsetof(EntryRecord, saved_stack_limit) == EntryRecord::kSavedStackLimitOffset);
 static_assert(offsetof(EntryRecord, saved_stack_limit_from_thread) ==
               EntryRecord::kSavedStackLimitFromThreadOffset);
-static_assert(sizeof(EntryRecord) == 72);
+static_assert(sizeof(EntryRecord) == 64);
 
 // The per-thread state the trampolines read through the thread pointer (initial-exec TLS at a
 // fixed offset, threadEntryStateOffset() in trap_handler.h). `ready` is 0 until prepareThread()

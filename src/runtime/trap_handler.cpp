@@ -281,7 +281,7 @@ void leaveStackLimit(const EntryRecord& record) {
   }
 }
 
-// Links `record` as the innermost entry (its sp, fp and landing pad are the assembly's to
+// Links `record` as the innermost entry (its sp and landing pad are the assembly's to
 // fill) with the stack limit set, and undoes what is the entry's own whether the body
 // returned, trapped, or threw.
 class EntryScope {
@@ -289,7 +289,6 @@ class EntryScope {
   EntryScope(EntryRecord& record, RuntimeLimits& limits) : record_(record) {
     record.previous = t_entry.innermost;
     record.sp = 0;
-    record.fp = 0;
     record.landing_pc = 0;
     // A body of host code has no wasm exit yet: a backtrace taken in it has no newest stretch.
     record.exit_fp = 0;

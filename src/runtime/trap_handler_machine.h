@@ -35,12 +35,12 @@ inline uintptr_t currentStackPointer() {
 }  // namespace wisp::runtime::machine
 
 extern "C" {
-// Saves the callee-saved registers, records its stack pointer, frame pointer and landing pad in
-// `entry`, and calls body(context): EntryStatus::Returned when the body returned, Trapped when
+// Saves the callee-saved registers, records its stack pointer and landing pad in `entry`, and calls body(context): EntryStatus::Returned when the body returned, Trapped when
 // a trap resumed at the landing pad. The caller links and unlinks the entry.
 wisp::runtime::EntryStatus wisp_enter_with_landing_pad(wisp::runtime::EntryRecord* entry,
                                                        void (*body)(void*), void* context);
-// Resumes at the entry's landing pad (stack pointer, frame pointer, pc); never returns.
+// Resumes at the entry's landing pad (stack pointer, pc; the pad finds its frame pointer);
+// never returns.
 [[noreturn]] void wisp_jump_to_landing_pad(const wisp::runtime::EntryRecord* entry);
 // Resumes at a wasm landing pad of exception handling: `pc`, with the catching frame's `fp`
 // and the exception in isa::target::kCaughtExceptionGp. The stack pointer stays below the

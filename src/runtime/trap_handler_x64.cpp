@@ -21,7 +21,6 @@ void resumeAtLandingPad(void* signal_context, const EntryRecord& entry) {
   greg_t* registers = static_cast<ucontext_t*>(signal_context)->uc_mcontext.gregs;
   registers[REG_RIP] = static_cast<greg_t>(entry.landing_pc);
   registers[REG_RSP] = static_cast<greg_t>(entry.sp);
-  registers[REG_RBP] = static_cast<greg_t>(entry.fp);
 }
 
 uintptr_t threadPointer() { return reinterpret_cast<uintptr_t>(__builtin_thread_pointer()); }
@@ -30,15 +29,15 @@ uintptr_t threadPointer() { return reinterpret_cast<uintptr_t>(__builtin_thread_
 
 // The offsets the assembly below hard-codes.
 static_assert(wisp::runtime::EntryRecord::kSpOffset == 8);
-static_assert(wisp::runtime::EntryRecord::kFpOffset == 16);
-static_assert(wisp::runtime::EntryRecord::kLandingPcOffset == 24);
+static_assert(wisp::runtime::EntryRecord::kLandingPcOffset == 16);
 static_assert(static_cast<int>(wisp::runtime::EntryStatus::Trapped) == 1);
 // wisp_resume_at_handler hands the exception over in rax, System V's return register.
 static_assert(wisp::isa::target::kCaughtExceptionGp ==
               wisp::isa::target::kSysVConvention.gp_results[0]);
 
 // The frame is the trampolines' (rbp, then rbx, r12-r15), with CFI so that debuggers and C++
-// exceptions thrown by the body unwind through it.
+// exceptions thrown by the body unwind through it. The landing pad is entered with the stack
+// pointer as at the call (the record's sp) and finds its frame pointer from it, 48 bytes up.
 asm(R"(
   .text
   .p2align 4
@@ -64,9 +63,8 @@ wisp_enter_with_landing_pad:
   .cfi_offset %r15, -56
   sub $8, %rsp
   mov %rsp, 8(%rdi)
-  mov %rbp, 16(%rdi)
   lea .Lwisp_enter_landing(%rip), %rax
-  mov %rax, 24(%rdi)
+  mov %rax, 16(%rdi)
   mov %rdx, %rdi
   call *%rsi
   xor %eax, %eax
@@ -81,6 +79,8 @@ wisp_enter_with_landing_pad:
   .cfi_def_cfa %rsp, 8
   ret
 .Lwisp_enter_landing:
+  .cfi_def_cfa %rsp, 64
+  lea 48(%rsp), %rbp
   .cfi_def_cfa %rbp, 16
   mov $1, %eax
   jmp .Lwisp_enter_leave
@@ -94,8 +94,7 @@ wisp_enter_with_landing_pad:
 wisp_jump_to_landing_pad:
   .cfi_startproc
   mov 8(%rdi), %rsp
-  mov 16(%rdi), %rbp
-  jmp *24(%rdi)
+  jmp *16(%rdi)
   .cfi_endproc
   .size wisp_jump_to_landing_pad, .-wisp_jump_to_landing_pad
 

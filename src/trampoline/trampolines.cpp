@@ -34,9 +34,9 @@ Address at(Reg base, int64_t disp) { return {base, Reg(), static_cast<int32_t>(d
 //   [fp - kSlotBelowFp]   one word: array-to-wasm keeps the values pointer there, an entry
 //                         with a v128 result the address its result goes to
 //   [sp, ...)             the outgoing stack area of the wasm call
-// The entry fills the record (the call's sp and fp, its landing pad) and makes it the head of
-// the thread's chain; a trap anywhere below resumes at the landing pad with sp and fp as they
-// were at the call, and the way out puts the head back. The limits are only read, unless the
+// The entry fills the record (the call's sp, its landing pad) and makes it the head of the
+// thread's chain; a trap anywhere below resumes at the landing pad with sp as it was at the
+// call (the pad finds fp from it), and the way out puts the head back. The limits are only read, unless the
 // stack limit is not this thread's (see RuntimeLimits::stack_limit).
 //
 // Every way out reaches the epilogue with the stack pointer where a normal return of the wasm
@@ -69,13 +69,13 @@ int32_t threadField(uint32_t offset) {
 // the way out loads from the slot and stores the status through.
 template <typename EmitCall>
 void emitActivation(isa::MacroAssembler& masm, Reg status, Reg result_address, bool restores,
-                    int32_t sp_below_fp_after_call, isa::Label leave, const EmitCall& emit_call) {
+                    int32_t sp_below_fp_at_call, int32_t sp_below_fp_after_call, isa::Label leave,
+                    const EmitCall& emit_call) {
   const Reg t0 = target::kEntryTemps[0], t1 = target::kEntryTemps[1];
   const isa::Label landing = masm.newLabel(), unchain = masm.newLabel();
   masm.loadThreadLocal(t0, threadField(ThreadEntryState::kInnermostOffset));
   masm.storePtr(recordField(EntryRecord::kPreviousOffset), t0);
   masm.storePtr(recordField(EntryRecord::kSpOffset), target::kStackPointer);
-  masm.storePtr(recordField(EntryRecord::kFpOffset), target::kFramePointer);
   masm.leaLabel(t1, landing);
   masm.storePtr(recordField(EntryRecord::kLandingPcOffset), t1);
   masm.storeImm(recordField(EntryRecord::kExitSpOffset), ValType::I64, 0);
@@ -108,8 +108,10 @@ void emitActivation(isa::MacroAssembler& masm, Reg status, Reg result_address, b
     masm.pop(target::kFramePointer);
     masm.ret();
   }
-  // Reached from a trap with sp and fp as they were at the call (see EntryRecord).
+  // Reached from a trap with sp as it was at the call (see EntryRecord): the frame pointer is
+  // found from it, and the stack pointer moved to where the call's return leaves it.
   masm.bind(landing);
+  masm.leaPtr(target::kFramePointer, at(target::kStackPointer, sp_below_fp_at_call));
   masm.leaPtr(target::kStackPointer, at(target::kFramePointer, -sp_below_fp_after_call));
   masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::Trapped));
   masm.jump(unchain);
@@ -133,8 +135,8 @@ void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing,
   masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
   for (Reg reg : target::kHostCalleeSaved) masm.push(reg);
   masm.adjustStack(kSlotBelowFp - kSavedBytes + static_cast<int32_t>(outgoing));
-  const int32_t sp_below_fp_after_call =
-      kSlotBelowFp + static_cast<int32_t>(outgoing) - static_cast<int32_t>(popped);
+  const int32_t sp_below_fp_at_call = kSlotBelowFp + static_cast<int32_t>(outgoing);
+  const int32_t sp_below_fp_after_call = sp_below_fp_at_call - static_cast<int32_t>(popped);
   // Before any way out: even an unready thread's status goes through it.
   if (result_address_arg.valid())
     masm.storePtr(at(target::kFramePointer, -kSlotBelowFp), result_address_arg);
@@ -151,8 +153,8 @@ void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing,
   masm.branchCompareThreadLocal(isa::Cond::GeU, t0, threadField(ThreadEntryState::kStackSizeOffset),
                                 check_stack_limit);
   masm.bind(stack_limit_kept);
-  emitActivation(masm, status, result_address, /*restores=*/false, sp_below_fp_after_call, leave,
-                 emit_call);
+  emitActivation(masm, status, result_address, /*restores=*/false, sp_below_fp_at_call,
+                 sp_below_fp_after_call, leave, emit_call);
 
   // The stack limit is not known right for this thread and stack: what
   // runtime::enterStackLimit does (trap_handler.cpp). The thread may not even be ready.
@@ -204,8 +206,8 @@ void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing,
   masm.storeImm(at(t0, RuntimeLimits::kStackLimitFromThreadOffset), ValType::I64,
                 RuntimeLimits::kNoLimitOnOtherStack);
   masm.bind(stack_limit_restored_on_exit);
-  emitActivation(masm, status, result_address, /*restores=*/true, sp_below_fp_after_call, leave,
-                 emit_call);
+  emitActivation(masm, status, result_address, /*restores=*/true, sp_below_fp_at_call,
+                 sp_below_fp_after_call, leave, emit_call);
   // An unready thread leaves before anything was recorded, and without the call.
   masm.bind(not_ready);
   masm.leaPtr(target::kStackPointer, at(target::kFramePointer, -sp_below_fp_after_call));

@@ -60,10 +60,10 @@ void loadInnermostEntry(x86::Assembler& as) {
 
 void JitBuilder::emitEntryTrampoline(const Label& label) {
   assembler_.bind(label);
+  // The record's sp stays catchTraps' (its landing pad finds its frame from it): the stack walk
+  // ends above this frame, whose return address is no wasm code.
   assembler_.push(x86::rbp);
   assembler_.mov(x86::rbp, x86::rsp);
-  loadInnermostEntry(assembler_);
-  assembler_.mov(x86::qword_ptr(x86::r11, EntryRecord::kSpOffset), x86::rsp);
   assembler_.mov(x86::rax, x86::rsi);
   assembler_.mov(x86::rdi, x86::rdx);
   assembler_.mov(x86::rsi, x86::rcx);

@@ -86,15 +86,17 @@ enum class EntryStatus : uint64_t {
 //    always the innermost one.
 struct EntryRecord {
   EntryRecord* previous;  // the next older entry on this thread, or null
-  uintptr_t sp;
+  // landing_pc and exit_sp side by side, 16-aligned in a trampoline's frame: an entry writes
+  // both (the pad, and 0) with one 16-byte store.
   uintptr_t landing_pc;
-  // The wasm frame that last called out to the host, as the wasm-to-host trampoline found it:
-  // the caller's frame pointer, and the stack address of its return address (so the pc is
-  // [exit_sp]). A backtrace taken in host code, or across a newer activation, starts there,
-  // skipping host frames that may lack frame pointers. exit_sp is 0 while no wasm frame has
-  // called out.
-  uintptr_t exit_fp;
+  // exit_fp/exit_sp: the wasm frame that last called out to the host, as the wasm-to-host
+  // trampoline found it: the caller's frame pointer, and the stack address of its return
+  // address (so the pc is [exit_sp]). A backtrace taken in host code, or across a newer
+  // activation, starts there, skipping host frames that may lack frame pointers. exit_sp is 0
+  // while no wasm frame has called out.
   uintptr_t exit_sp;
+  uintptr_t sp;
+  uintptr_t exit_fp;
   // The limits whose stack limit this entry changed for its own run (on a stack not the
   // thread's), to put back on the way out from the two saved fields; else null.
   RuntimeLimits* restores_stack_limit;
@@ -102,10 +104,10 @@ struct EntryRecord {
   uint64_t saved_stack_limit_from_thread;
 
   static constexpr uint32_t kPreviousOffset = 0;
-  static constexpr uint32_t kSpOffset = 8;
-  static constexpr uint32_t kLandingPcOffset = 16;
-  static constexpr uint32_t kExitFpOffset = 24;
-  static constexpr uint32_t kExitSpOffset = 32;
+  static constexpr uint32_t kLandingPcOffset = 8;
+  static constexpr uint32_t kExitSpOffset = 16;
+  static constexpr uint32_t kSpOffset = 24;
+  static constexpr uint32_t kExitFpOffset = 32;
   static constexpr uint32_t kRestoresStackLimitOffset = 40;
   static constexpr uint32_t kSavedStackLimitOffset = 48;
   static constexpr uint32_t kSavedStackLimitFromThreadOffset = 56;
@@ -115,6 +117,7 @@ static_assert(offsetof(EntryRecord, sp) == EntryRecord::kSpOffset);
 static_assert(offsetof(EntryRecord, landing_pc) == EntryRecord::kLandingPcOffset);
 static_assert(offsetof(EntryRecord, exit_fp) == EntryRecord::kExitFpOffset);
 static_assert(offsetof(EntryRecord, exit_sp) == EntryRecord::kExitSpOffset);
+static_assert(EntryRecord::kExitSpOffset == EntryRecord::kLandingPcOffset + 8);
 static_assert(offsetof(EntryRecord, restores_stack_limit) ==
               EntryRecord::kRestoresStackLimitOffset);
 static_assert(offsetof(EntryRecord, saved_stack_limit) == EntryRecord::kSavedStackLimitOffset);

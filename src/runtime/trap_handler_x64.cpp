@@ -28,8 +28,8 @@ uintptr_t threadPointer() { return reinterpret_cast<uintptr_t>(__builtin_thread_
 }  // namespace wisp::runtime::machine
 
 // The offsets the assembly below hard-codes.
-static_assert(wisp::runtime::EntryRecord::kSpOffset == 8);
-static_assert(wisp::runtime::EntryRecord::kLandingPcOffset == 16);
+static_assert(wisp::runtime::EntryRecord::kSpOffset == 24);
+static_assert(wisp::runtime::EntryRecord::kLandingPcOffset == 8);
 static_assert(static_cast<int>(wisp::runtime::EntryStatus::Trapped) == 1);
 // wisp_resume_at_handler hands the exception over in rax, System V's return register.
 static_assert(wisp::isa::target::kCaughtExceptionGp ==
@@ -62,9 +62,9 @@ wisp_enter_with_landing_pad:
   push %r15
   .cfi_offset %r15, -56
   sub $8, %rsp
-  mov %rsp, 8(%rdi)
+  mov %rsp, 24(%rdi)
   lea .Lwisp_enter_landing(%rip), %rax
-  mov %rax, 16(%rdi)
+  mov %rax, 8(%rdi)
   mov %rdx, %rdi
   call *%rsi
   xor %eax, %eax
@@ -93,8 +93,8 @@ wisp_enter_with_landing_pad:
   .type wisp_jump_to_landing_pad, @function
 wisp_jump_to_landing_pad:
   .cfi_startproc
-  mov 8(%rdi), %rsp
-  jmp *16(%rdi)
+  mov 24(%rdi), %rsp
+  jmp *8(%rdi)
   .cfi_endproc
   .size wisp_jump_to_landing_pad, .-wisp_jump_to_landing_pad
 

@@ -239,6 +239,11 @@ void MacroAssembler::move(Reg dst, Reg src, ValType type) {
   }
 }
 
+void MacroAssembler::storeWordAndZero(const Address& addr, Reg src) {
+  a_.movdq(xmm(kScratchFp), gp64(src));  // movq clears the upper half
+  a_.sse(sse::kMovdquStore, mem(addr), xmm(kScratchFp));
+}
+
 Label MacroAssembler::poolConstant(uint64_t lo, uint64_t hi) {
   auto slotOf = [](uint64_t lo, uint64_t hi) {
     const uint64_t mixed = (lo ^ (hi * 0x9E3779B97F4A7C15ull)) * 0xFF51AFD7ED558CCDull;

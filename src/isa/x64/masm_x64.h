@@ -125,6 +125,10 @@ class MacroAssembler {
   void moveImm(Reg dst, wasm::ValType type, uint64_t bits);  // a constant into any register
   void load(Reg dst, const Address& addr, wasm::ValType type);
   void store(const Address& addr, Reg src, wasm::ValType type);
+  // `src` to the 8 bytes at `addr` and 0 to the 8 after, with one 16-byte store (through
+  // kScratchFp): for code whose stores outnumber its other instructions (AArch64: stp with
+  // the zero register).
+  void storeWordAndZero(const Address& addr, Reg src);
   void storeImm(const Address& addr, wasm::ValType type, uint64_t bits);
   void copySlot(const Address& dst, const Address& src, wasm::ValType type);
   // Exchanges two registers of a class (floats through the scratch): what a parallel move

@@ -77,10 +77,9 @@ enum class EntryStatus : uint64_t {
 // the thread's chain (ThreadEntryState::innermost) for as long as the entry runs. It holds all
 // that is particular to its activation, so nesting (host -> wasm -> host -> wasm, on the same
 // limits or another store's) saves and restores nothing but the chain's head:
-//  - where a trap resumes: the landing pad, with sp as it was at the call into wasm (the pad
-//    finds its frame pointer from it: one store fewer per call); a trap always ends the
-//    innermost entry;
-//  - where the activation's wasm frames end (sp: the stack walk stops there);
+//  - where a trap resumes: the landing pad, and the stack pointer it resumes with (see sp
+//    below; the pad finds its frame pointer from it); a trap always ends the innermost entry;
+//  - where the activation's wasm frames end: below the record, where the stack walk stops;
 //  - where its wasm code last called out to the host (exit_fp/sp), which the wasm-to-host
 //    trampolines record through the thread's innermost entry: the activation that runs wasm is
 //    always the innermost one.
@@ -95,6 +94,11 @@ struct EntryRecord {
   // activation, starts there, skipping host frames that may lack frame pointers. exit_sp is 0
   // while no wasm frame has called out.
   uintptr_t exit_sp;
+  // The stack pointer at the call of catchTraps' entry (wisp_enter_with_landing_pad), which
+  // its landing pad resumes with. A trampoline does not write it (one store fewer per call):
+  // its record lies right above its stack pointer at the call, kLandingSpBelowEntryRecord
+  // below the record is where its landing pad resumes, and the pad rebuilds its frame from
+  // there.
   uintptr_t sp;
   uintptr_t exit_fp;
   // The limits whose stack limit this entry changed for its own run (on a stack not the
@@ -124,6 +128,7 @@ static_assert(offsetof(EntryRecord, saved_stack_limit) == EntryRecord::kSavedSta
 static_assert(offsetof(EntryRecord, saved_stack_limit_from_thread) ==
               EntryRecord::kSavedStackLimitFromThreadOffset);
 static_assert(sizeof(EntryRecord) == 64);
+inline constexpr uintptr_t kLandingSpBelowEntryRecord = 8;
 
 // The per-thread state the trampolines read through the thread pointer (initial-exec TLS at a
 // fixed offset, threadEntryStateOffset() in trap_handler.h). `ready` is 0 until prepareThread()

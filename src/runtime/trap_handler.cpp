@@ -110,6 +110,17 @@ struct WasmExit {
   uintptr_t pc = 0;
 };
 
+// The stack pointer an entry's landing pad resumes with: the one catchTraps' entry recorded,
+// or, for a trampoline's, the place right below its record (EntryRecord::sp).
+uintptr_t landingStackPointer(const EntryRecord& entry) noexcept {
+  if (entry.landing_pc == reinterpret_cast<uintptr_t>(&wisp_enter_landing)) return entry.sp;
+  return reinterpret_cast<uintptr_t>(&entry) - kLandingSpBelowEntryRecord;
+}
+
+[[noreturn]] void jumpToLandingPad(const EntryRecord& entry) {
+  wisp_jump_to_landing_pad(entry.landing_pc, landingStackPointer(entry));
+}
+
 WasmExit exitOf(const EntryRecord& entry) noexcept {
   if (entry.exit_sp == 0) return {};
   return {entry.exit_fp, *reinterpret_cast<const uintptr_t*>(entry.exit_sp)};
@@ -117,7 +128,7 @@ WasmExit exitOf(const EntryRecord& entry) noexcept {
 
 // Fills the thread's backtrace with every activation's wasm frames, newest first. The newest
 // stretch starts at (pc, fp); each older one at its activation's exit. Each activation's frames
-// lie between its entry's stack pointer and the next newer entry's record.
+// lie below its entry's record and above the next newer entry's.
 void captureBacktrace(const EntryRecord& innermost, uintptr_t pc, bool pc_is_return_address,
                       uintptr_t fp, uintptr_t sp) noexcept {
   if (t_trap.backtrace == nullptr) return;
@@ -133,7 +144,7 @@ void captureBacktrace(const EntryRecord& innermost, uintptr_t pc, bool pc_is_ret
       pc_is_return_address = true;
     }
     const auto record_address = reinterpret_cast<uintptr_t>(entry);
-    const uintptr_t upper = entry->sp != 0 ? entry->sp : record_address;
+    const uintptr_t upper = record_address;
     if (pc != 0 && !captureWasmFrames(pc, pc_is_return_address, fp, lower, upper, out)) return;
     lower = record_address;
   }
@@ -220,7 +231,7 @@ void handleTrapSignal(int signal, siginfo_t* info, void* context) {
       captureBacktrace(*innermost, state.pc, /*pc_is_return_address=*/false, state.fp, state.sp);
       // Returning resumes at the landing pad: the kernel puts back the signal mask of the
       // interrupted code and, the stack pointer being off the alternate stack, leaves it.
-      machine::resumeAtLandingPad(context, *innermost);
+      machine::resumeAtLandingPad(context, innermost->landing_pc, landingStackPointer(*innermost));
       errno = saved_errno;
       return;
     }
@@ -428,7 +439,7 @@ void raiseTrap(TrapKind kind) {
   t_trap.trap_sp = currentStackPointer();
   t_thread_state.raised.reset();
   captureFromLastExit(innermost);
-  wisp_jump_to_landing_pad(&innermost);
+  jumpToLandingPad(innermost);
 }
 
 void resumeAtInnermostLandingPad() {
@@ -441,14 +452,13 @@ void resumeAtInnermostLandingPad() {
     const WasmExit exit = exitOf(innermost);
     throwWasmException(exception, exit.pc, exit.fp);
   }
-  wisp_jump_to_landing_pad(&innermost);
+  jumpToLandingPad(innermost);
 }
 
 void throwWasmException(void* exception, uintptr_t pc, uintptr_t fp) {
   const EntryRecord& innermost = innermostOrAbort("throwing an exception");
   const uintptr_t sp = currentStackPointer();
-  const uintptr_t upper =
-      innermost.sp != 0 ? innermost.sp : reinterpret_cast<uintptr_t>(&innermost);
+  const uintptr_t upper = reinterpret_cast<uintptr_t>(&innermost);
   // Up the frame-pointer chain while it stays in this activation's wasm frames (the rules of
   // captureWasmFrames: increasing, aligned, below the entry).
   uintptr_t frame_pc = pc;
@@ -478,13 +488,13 @@ void throwWasmException(void* exception, uintptr_t pc, uintptr_t fp) {
     t_thread_state.raised = std::move(trap);
   }
   captureBacktrace(innermost, pc, /*pc_is_return_address=*/true, fp, sp);
-  wisp_jump_to_landing_pad(&innermost);
+  jumpToLandingPad(innermost);
 }
 
 void raiseTrap(Trap&& trap) {
   const EntryRecord& innermost = innermostOrAbort("raiseTrap");
   recordFromHost(innermost, std::move(trap));
-  wisp_jump_to_landing_pad(&innermost);
+  jumpToLandingPad(innermost);
 }
 
 }  // namespace wisp::runtime

@@ -18,9 +18,9 @@ struct MachineState {
 
 // The interrupted registers of a signal's context (the handler's third argument).
 MachineState stateOf(const void* signal_context);
-// Makes the signal's context resume at the entry's landing pad: when the handler returns, the
-// thread continues there with the entry's stack and frame pointers.
-void resumeAtLandingPad(void* signal_context, const EntryRecord& entry);
+// Makes the signal's context resume at `pc` with the stack pointer `sp` (an entry's landing pad,
+// see landingStackPointer): when the handler returns, the thread continues there.
+void resumeAtLandingPad(void* signal_context, uintptr_t pc, uintptr_t sp);
 
 uintptr_t threadPointer();
 
@@ -39,9 +39,12 @@ extern "C" {
 // a trap resumed at the landing pad. The caller links and unlinks the entry.
 wisp::runtime::EntryStatus wisp_enter_with_landing_pad(wisp::runtime::EntryRecord* entry,
                                                        void (*body)(void*), void* context);
-// Resumes at the entry's landing pad (stack pointer, pc; the pad finds its frame pointer);
-// never returns.
-[[noreturn]] void wisp_jump_to_landing_pad(const wisp::runtime::EntryRecord* entry);
+// Resumes at an entry's landing pad `pc` with the stack pointer `sp` (the pad finds its frame
+// pointer); never returns.
+[[noreturn]] void wisp_jump_to_landing_pad(uintptr_t pc, uintptr_t sp);
+// The landing pad of wisp_enter_with_landing_pad, the one entry that resumes with the stack
+// pointer it recorded (EntryRecord::sp).
+void wisp_enter_landing();
 // Resumes at a wasm landing pad of exception handling: `pc`, with the catching frame's `fp`
 // and the exception in isa::target::kCaughtExceptionGp. The stack pointer stays below the
 // frame; the landing pad puts it back from the frame pointer. Never returns.

@@ -17,10 +17,10 @@ MachineState stateOf(const void* signal_context) {
           static_cast<uintptr_t>(registers[REG_RSP])};
 }
 
-void resumeAtLandingPad(void* signal_context, const EntryRecord& entry) {
+void resumeAtLandingPad(void* signal_context, uintptr_t pc, uintptr_t sp) {
   greg_t* registers = static_cast<ucontext_t*>(signal_context)->uc_mcontext.gregs;
-  registers[REG_RIP] = static_cast<greg_t>(entry.landing_pc);
-  registers[REG_RSP] = static_cast<greg_t>(entry.sp);
+  registers[REG_RIP] = static_cast<greg_t>(pc);
+  registers[REG_RSP] = static_cast<greg_t>(sp);
 }
 
 uintptr_t threadPointer() { return reinterpret_cast<uintptr_t>(__builtin_thread_pointer()); }
@@ -29,7 +29,7 @@ uintptr_t threadPointer() { return reinterpret_cast<uintptr_t>(__builtin_thread_
 
 // The offsets the assembly below hard-codes.
 static_assert(wisp::runtime::EntryRecord::kSpOffset == 24);
-static_assert(wisp::runtime::EntryRecord::kLandingPcOffset == 8);
+static_assert(wisp::runtime::EntryRecord::kLandingPcOffset == 8);  // wisp_enter_with_landing_pad
 static_assert(static_cast<int>(wisp::runtime::EntryStatus::Trapped) == 1);
 // wisp_resume_at_handler hands the exception over in rax, System V's return register.
 static_assert(wisp::isa::target::kCaughtExceptionGp ==
@@ -78,6 +78,9 @@ wisp_enter_with_landing_pad:
   pop %rbp
   .cfi_def_cfa %rsp, 8
   ret
+  .globl wisp_enter_landing
+  .hidden wisp_enter_landing
+wisp_enter_landing:
 .Lwisp_enter_landing:
   .cfi_def_cfa %rsp, 64
   lea 48(%rsp), %rbp
@@ -93,8 +96,8 @@ wisp_enter_with_landing_pad:
   .type wisp_jump_to_landing_pad, @function
 wisp_jump_to_landing_pad:
   .cfi_startproc
-  mov 24(%rdi), %rsp
-  jmp *8(%rdi)
+  mov %rsi, %rsp
+  jmp *%rdi
   .cfi_endproc
   .size wisp_jump_to_landing_pad, .-wisp_jump_to_landing_pad
 

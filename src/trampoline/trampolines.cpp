@@ -34,9 +34,10 @@ Address at(Reg base, int64_t disp) { return {base, Reg(), static_cast<int32_t>(d
 //   [fp - kSlotBelowFp]   one word: array-to-wasm keeps the values pointer there, an entry
 //                         with a v128 result the address its result goes to
 //   [sp, ...)             the outgoing stack area of the wasm call
-// The entry fills the record (the call's sp, its landing pad) and makes it the head of the
-// thread's chain; a trap anywhere below resumes at the landing pad with sp as it was at the
-// call (the pad finds fp from it), and the way out puts the head back. The limits are only read, unless the
+// The entry fills the record (the chain's previous head, its landing pad, no exit yet) and
+// makes it the head of the thread's chain; a trap anywhere below resumes at the landing pad
+// with the stack pointer right below the record (the pad finds fp from it), and the way out
+// puts the head back. The limits are only read, unless the
 // stack limit is not this thread's (see RuntimeLimits::stack_limit).
 //
 // Every way out reaches the epilogue with the stack pointer where a normal return of the wasm
@@ -53,6 +54,9 @@ constexpr int32_t kRecordBelowFp = kSavedBytes + static_cast<int32_t>(sizeof(Ent
 // for the 16-aligned outgoing area.
 constexpr int32_t kSlotBelowFp = (kRecordBelowFp + 8 + 15) & ~15;
 static_assert(kSlotBelowFp % 16 == 0);
+// A landing pad resumes with the stack pointer kLandingSpBelowEntryRecord below the record:
+// the slot must not lie below it, where a signal's frame could land before the pad moves it.
+static_assert(kSlotBelowFp <= kRecordBelowFp + static_cast<int32_t>(runtime::kLandingSpBelowEntryRecord));
 // The frame pointer is 16-aligned (rsp was 8 mod 16 before its push): the record's landing pad
 // and exit_sp are one aligned 16-byte slot.
 static_assert((kRecordBelowFp - static_cast<int32_t>(EntryRecord::kLandingPcOffset)) % 16 == 0);
@@ -72,13 +76,11 @@ int32_t threadField(uint32_t offset) {
 // the way out loads from the slot and stores the status through.
 template <typename EmitCall>
 void emitActivation(isa::MacroAssembler& masm, Reg status, Reg result_address, bool restores,
-                    int32_t sp_below_fp_at_call, int32_t sp_below_fp_after_call, isa::Label leave,
-                    const EmitCall& emit_call) {
+                    int32_t sp_below_fp_after_call, isa::Label leave, const EmitCall& emit_call) {
   const Reg t0 = target::kEntryTemps[0], t1 = target::kEntryTemps[1];
   const isa::Label landing = masm.newLabel(), unchain = masm.newLabel();
   masm.loadThreadLocal(t0, threadField(ThreadEntryState::kInnermostOffset));
   masm.storePtr(recordField(EntryRecord::kPreviousOffset), t0);
-  masm.storePtr(recordField(EntryRecord::kSpOffset), target::kStackPointer);
   // The landing pad and exit_sp = 0 with one 16-byte store: stores are what an entry has most
   // of (its pushes, the record, the chain), and this core does two a cycle, so they set the
   // pace of a call (0.3-0.5 ns of a 4.1 ns typed call). Not the chain's previous entry: the
@@ -114,10 +116,13 @@ void emitActivation(isa::MacroAssembler& masm, Reg status, Reg result_address, b
     masm.pop(target::kFramePointer);
     masm.ret();
   }
-  // Reached from a trap with sp as it was at the call (see EntryRecord): the frame pointer is
-  // found from it, and the stack pointer moved to where the call's return leaves it.
+  // Reached from a trap with the stack pointer right below the record (see EntryRecord::sp):
+  // the frame pointer is found from it, and the stack pointer moved to where the call's
+  // return leaves it.
   masm.bind(landing);
-  masm.leaPtr(target::kFramePointer, at(target::kStackPointer, sp_below_fp_at_call));
+  masm.leaPtr(target::kFramePointer,
+              at(target::kStackPointer,
+                 kRecordBelowFp + static_cast<int32_t>(runtime::kLandingSpBelowEntryRecord)));
   masm.leaPtr(target::kStackPointer, at(target::kFramePointer, -sp_below_fp_after_call));
   masm.moveImm(status, ValType::I64, static_cast<uint64_t>(EntryStatus::Trapped));
   masm.jump(unchain);
@@ -141,8 +146,8 @@ void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing,
   masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
   for (Reg reg : target::kHostCalleeSaved) masm.push(reg);
   masm.adjustStack(kSlotBelowFp - kSavedBytes + static_cast<int32_t>(outgoing));
-  const int32_t sp_below_fp_at_call = kSlotBelowFp + static_cast<int32_t>(outgoing);
-  const int32_t sp_below_fp_after_call = sp_below_fp_at_call - static_cast<int32_t>(popped);
+  const int32_t sp_below_fp_after_call =
+      kSlotBelowFp + static_cast<int32_t>(outgoing) - static_cast<int32_t>(popped);
   // Before any way out: even an unready thread's status goes through it.
   if (result_address_arg.valid())
     masm.storePtr(at(target::kFramePointer, -kSlotBelowFp), result_address_arg);
@@ -159,8 +164,8 @@ void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing,
   masm.branchCompareThreadLocal(isa::Cond::GeU, t0, threadField(ThreadEntryState::kStackSizeOffset),
                                 check_stack_limit);
   masm.bind(stack_limit_kept);
-  emitActivation(masm, status, result_address, /*restores=*/false, sp_below_fp_at_call,
-                 sp_below_fp_after_call, leave, emit_call);
+  emitActivation(masm, status, result_address, /*restores=*/false, sp_below_fp_after_call, leave,
+                 emit_call);
 
   // The stack limit is not known right for this thread and stack: what
   // runtime::enterStackLimit does (trap_handler.cpp). The thread may not even be ready.
@@ -212,8 +217,8 @@ void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing,
   masm.storeImm(at(t0, RuntimeLimits::kStackLimitFromThreadOffset), ValType::I64,
                 RuntimeLimits::kNoLimitOnOtherStack);
   masm.bind(stack_limit_restored_on_exit);
-  emitActivation(masm, status, result_address, /*restores=*/true, sp_below_fp_at_call,
-                 sp_below_fp_after_call, leave, emit_call);
+  emitActivation(masm, status, result_address, /*restores=*/true, sp_below_fp_after_call, leave,
+                 emit_call);
   // An unready thread leaves before anything was recorded, and without the call.
   masm.bind(not_ready);
   masm.leaPtr(target::kStackPointer, at(target::kFramePointer, -sp_below_fp_after_call));

@@ -75,7 +75,8 @@ class NearPlacement {
   static constexpr uint64_t kAlignment = uint64_t{1} << 12;
   static constexpr uint64_t kGap = uint64_t{1} << 24;  // 16 MiB free below the binary
   static constexpr uint64_t kBinaryBytes = uint64_t{1} << 29;
-  static constexpr uint64_t kWindow = (uint64_t{1} << 31) - kBinaryBytes - kGap - (uint64_t{1} << 20);
+  static constexpr uint64_t kWindow =
+      (uint64_t{1} << 31) - kBinaryBytes - kGap - (uint64_t{1} << 20);
 
   std::mutex mutex_;
   uint64_t top_ = 0, floor_ = 0, cursor_ = 0;

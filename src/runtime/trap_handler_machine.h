@@ -35,8 +35,9 @@ inline uintptr_t currentStackPointer() {
 }  // namespace wisp::runtime::machine
 
 extern "C" {
-// Saves the callee-saved registers, records its stack pointer and landing pad in `entry`, and calls body(context): EntryStatus::Returned when the body returned, Trapped when
-// a trap resumed at the landing pad. The caller links and unlinks the entry.
+// Saves the callee-saved registers, records its stack pointer and landing pad in `entry`, and
+// calls body(context): EntryStatus::Returned when the body returned, Trapped when a trap
+// resumed at the landing pad. The caller links and unlinks the entry.
 wisp::runtime::EntryStatus wisp_enter_with_landing_pad(wisp::runtime::EntryRecord* entry,
                                                        void (*body)(void*), void* context);
 // Resumes at an entry's landing pad `pc` with the stack pointer `sp` (the pad finds its frame

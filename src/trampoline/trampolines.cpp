@@ -37,8 +37,8 @@ Address at(Reg base, int64_t disp) { return {base, Reg(), static_cast<int32_t>(d
 // The entry fills the record (the chain's previous head, its landing pad, no exit yet) and
 // makes it the head of the thread's chain; a trap anywhere below resumes at the landing pad
 // with the stack pointer right below the record (the pad finds fp from it), and the way out
-// puts the head back. The limits are only read, unless the
-// stack limit is not this thread's (see RuntimeLimits::stack_limit).
+// puts the head back. The limits are only read, unless the stack limit is not this thread's
+// (see RuntimeLimits::stack_limit).
 //
 // Every way out reaches the epilogue with the stack pointer where a normal return of the wasm
 // call leaves it (`sp_below_fp_after_call` below the frame pointer: the callee popped its
@@ -56,7 +56,8 @@ constexpr int32_t kSlotBelowFp = (kRecordBelowFp + 8 + 15) & ~15;
 static_assert(kSlotBelowFp % 16 == 0);
 // A landing pad resumes with the stack pointer kLandingSpBelowEntryRecord below the record:
 // the slot must not lie below it, where a signal's frame could land before the pad moves it.
-static_assert(kSlotBelowFp <= kRecordBelowFp + static_cast<int32_t>(runtime::kLandingSpBelowEntryRecord));
+static_assert(kSlotBelowFp <=
+              kRecordBelowFp + static_cast<int32_t>(runtime::kLandingSpBelowEntryRecord));
 // The frame pointer is 16-aligned (rsp was 8 mod 16 before its push): the record's landing pad
 // and exit_sp are one aligned 16-byte slot.
 static_assert((kRecordBelowFp - static_cast<int32_t>(EntryRecord::kLandingPcOffset)) % 16 == 0);

@@ -257,7 +257,9 @@ void emitArrayToWasm(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   emitHostToWasm(masm, host_args[0], wasm_sig.stackAreaBytes(), wasm_sig.stackParamAreaBytes(),
                  target::entryStatusRegister(false),
                  Reg(), Reg(), [&] {
-    masm.storePtr(at(target::kFramePointer, -kSlotBelowFp), host_args[2]);
+    // The values pointer is needed again only for results.
+    const bool has_results = !wasm_sig.results.empty();
+    if (has_results) masm.storePtr(at(target::kFramePointer, -kSlotBelowFp), host_args[2]);
     masm.move(target::kCallTargetGp, host_args[1], ValType::I64);
     masm.move(values, host_args[2], ValType::I64);
     for (size_t k = 0; k < wasm_sig.params.size(); ++k) {
@@ -267,7 +269,7 @@ void emitArrayToWasm(isa::MacroAssembler& masm, const wasm::FuncType& type) {
       else masm.copySlot(at(target::kStackPointer, p.stack_offset), slot, p.type);
     }
     masm.callRegister(target::kCallTargetGp);
-    masm.loadPtr(values, at(target::kFramePointer, -kSlotBelowFp));
+    if (has_results) masm.loadPtr(values, at(target::kFramePointer, -kSlotBelowFp));
     // The callee popped its parameter area: the stack results are at the stack pointer.
     for (size_t k = 0; k < wasm_sig.results.size(); ++k) {
       const isa::ABIArg& r = wasm_sig.results[k];

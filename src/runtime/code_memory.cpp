@@ -33,7 +33,7 @@ class NearPlacement {
     Dl_info info{};
     const auto anchor = reinterpret_cast<const void*>(&pageSize);
     if (dladdr(anchor, &info) == 0 || info.dli_fbase == nullptr) return;
-    const uint64_t base = reinterpret_cast<uintptr_t>(info.dli_fbase) & ~(kAlignment - 1);
+    const uint64_t base = reinterpret_cast<uintptr_t>(info.dli_fbase) & ~(page_ - 1);
     // Everything stays within a rel32 of the whole binary (up to kBinaryBytes of it).
     if (base < kGap + kWindow) return;
     top_ = base - kGap;
@@ -50,12 +50,12 @@ class NearPlacement {
     for (int attempt = 0; attempt < 8; ++attempt) {
       // Downwards from the last mapping; past the floor, again from the top, where mappings
       // freed since leave room.
-      if (cursor_ < floor_ + size + kAlignment) {
+      if (cursor_ < floor_ + size + page_) {
         if (wrapped) return nullptr;
         wrapped = true;
         cursor_ = top_;
       }
-      const uint64_t hint = (cursor_ - size) & ~(kAlignment - 1);
+      const uint64_t hint = (cursor_ - size) & ~(page_ - 1);
       void* base = mmap(reinterpret_cast<void*>(hint), size, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS | kNoReplace | flags, -1, 0);
       cursor_ = hint;
@@ -72,12 +72,14 @@ class NearPlacement {
 #else
   static constexpr int kNoReplace = 0;
 #endif
-  static constexpr uint64_t kAlignment = uint64_t{1} << 12;
   static constexpr uint64_t kGap = uint64_t{1} << 24;  // 16 MiB free below the binary
   static constexpr uint64_t kBinaryBytes = uint64_t{1} << 29;
   static constexpr uint64_t kWindow =
       (uint64_t{1} << 31) - kBinaryBytes - kGap - (uint64_t{1} << 20);
 
+  // A hint must be page-aligned for MAP_FIXED_NOREPLACE (pages are 16 or 64 KiB on some
+  // AArch64 kernels).
+  const uint64_t page_ = pageSize();
   std::mutex mutex_;
   uint64_t top_ = 0, floor_ = 0, cursor_ = 0;
 };

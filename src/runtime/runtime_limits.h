@@ -96,9 +96,8 @@ struct EntryRecord {
   uintptr_t exit_sp;
   // The stack pointer at the call of catchTraps' entry (wisp_enter_with_landing_pad), which
   // its landing pad resumes with. A trampoline does not write it (one store fewer per call):
-  // its record lies right above its stack pointer at the call, kLandingSpBelowEntryRecord
-  // below the record is where its landing pad resumes, and the pad rebuilds its frame from
-  // there.
+  // its landing pad resumes kLandingSpBelowEntryRecord below the record, in the trampoline's
+  // own frame, and rebuilds the frame from there.
   uintptr_t sp;
   uintptr_t exit_fp;
   // The limits whose stack limit this entry changed for its own run (on a stack not the

@@ -17,7 +17,7 @@
 //    registers, as a jump to a callback that returns the bare R and, on a trap, resumes at the
 //    innermost entry's landing pad itself (wisp::detail::NativeHostGlue::direct).
 // Host-to-wasm trampolines are the entries that catch traps: they save the callee-saved
-// registers, fill an EntryRecord in their frame (stack pointer, landing pad) and
+// registers, fill an EntryRecord in their frame (the chain's previous entry, landing pad) and
 // make it the head of the thread's chain, putting the old head back on the way out. A trap
 // resumes at the innermost entry's landing pad, which returns EntryStatus::Trapped (see
 // runtime/trap_handler.h). Wasm-to-host ones record their wasm caller in the innermost entry

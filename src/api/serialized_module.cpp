@@ -490,8 +490,7 @@ Result<Module> loadPayload(const std::shared_ptr<detail::EngineState>& state,
                               ") is not within the " + std::to_string(code_size) +
                               " bytes of code");
     }
-    const std::string* name = module->function_names.find(first + i);
-    functions.push_back({first + i, begin, end, name ? *name : std::string(),
+    functions.push_back({first + i, begin, end, module->functionName(first + i),
                          module->functions[first + i].body_offset});
     code->function_offsets.push_back(begin);
   }
@@ -563,7 +562,8 @@ Result<Module> loadPayload(const std::shared_ptr<detail::EngineState>& state,
         !applied)
       return deserializeError(applied.error().message);
     code->relocations = std::move(relocations);
-    code->info.assign(std::move(functions), std::move(traps), std::move(map));
+    code->info.assign(std::move(functions), std::move(traps), std::move(map),
+                      module->function_names.sharedText());
     code->info.assignHandlers(std::move(handlers));
     if (auto finished = code->info.finish(); !finished)
       return deserializeError(finished.error().message);

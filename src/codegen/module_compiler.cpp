@@ -112,7 +112,7 @@ struct alignas(64) ThreadResults {
 // functions mostly in index order, so the next name is usually at or just after the last.
 class NameCursor {
  public:
-  explicit NameCursor(const wasm::NameMap& names) : entries_(names.entries) {}
+  explicit NameCursor(const wasm::NameMap& names) : names_(names), entries_(names.entries()) {}
   std::string_view operator()(uint32_t index) {
     auto below = [](const wasm::NameMap::Entry& e, uint32_t i) { return e.index < i; };
     if (at_ >= entries_.size() || entries_[at_].index > index ||
@@ -120,11 +120,12 @@ class NameCursor {
       at_ = std::lower_bound(entries_.begin(), entries_.end(), index, below) - entries_.begin();
     }
     while (at_ < entries_.size() && entries_[at_].index < index) ++at_;
-    if (at_ < entries_.size() && entries_[at_].index == index) return entries_[at_].name;
+    if (at_ < entries_.size() && entries_[at_].index == index) return names_.name(entries_[at_]);
     return {};
   }
 
  private:
+  const wasm::NameMap& names_;
   const std::vector<wasm::NameMap::Entry>& entries_;
   size_t at_ = 0;
 };
@@ -211,7 +212,8 @@ class ModuleBuild {
     for (uint32_t i = 0; i < count_; ++i)
       function_codes_[i].body_offset = module_.functions[first_ + i].body_offset;
     runtime::CodeInfo& info = code_->info;
-    info.assign(std::move(function_codes_), std::move(trap_sites_), std::move(address_map_));
+    info.assign(std::move(function_codes_), std::move(trap_sites_), std::move(address_map_),
+                module_.function_names.sharedText());
     info.assignHandlers(std::move(handlers_));
     if (auto finished = info.finish(); !finished) return resourceError(finished.error().message);
     if (auto published = code_->memory.publish(); !published)
@@ -266,7 +268,7 @@ class ModuleBuild {
         out.handlers[k].return_offset += at;
         out.handlers[k].landing_offset += at;
       }
-      function_codes_[i] = {first_ + i, at, code.totalSize(), std::string(names(first_ + i))};
+      function_codes_[i] = {first_ + i, at, code.totalSize(), names(first_ + i)};
     }
     uint8_t* base = code.allData();  // the mapping's start, wherever growing moved it
     const uint32_t total = code.totalSize();
@@ -442,7 +444,7 @@ class ModuleBuild {
         const uint32_t site = at + call.offset;
         isa::MacroAssembler::linkRelative(base_, site, offsets[call.callee - first_]);
       }
-      function_codes_[i] = {first_ + i, at, at + size, std::string(names(first_ + i))};
+      function_codes_[i] = {first_ + i, at, at + size, names(first_ + i)};
       runtime::TrapSite* trap = trap_sites_.data() + counts_[i].traps;  // may be the end
       for (uint32_t k = from.traps_end; k < to.traps_end; ++k, ++trap) {
         *trap = out.traps[k];

@@ -41,7 +41,7 @@ std::vector<Frame> resolveBacktrace(const RawBacktrace& raw) {
     const uint32_t offset = code->offsetOf(pc);
     const FunctionCode* function = code->info->lookupFunction(offset);
     if (function == nullptr) continue;
-    Frame frame{function->function_index, function->name, kUnknownWasmOffset};
+    Frame frame{function->function_index, std::string(function->name), kUnknownWasmOffset};
     const TrapSite* site = raw[i].is_return_address ? nullptr : code->info->lookupTrap(offset);
     if (site != nullptr && site->wasm_offset != kUnknownWasmOffset) {
       frame.wasm_offset = site->wasm_offset;

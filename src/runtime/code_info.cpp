@@ -6,7 +6,8 @@
 namespace wisp::runtime {
 
 void CodeInfo::addFunction(FunctionCode function) {
-  functions_.push_back(std::move(function));
+  if (!function.name.empty()) function.name = added_names_.emplace_back(function.name);
+  functions_.push_back(function);
   finished_ = false;
 }
 
@@ -21,8 +22,10 @@ void CodeInfo::addAddressMapEntry(AddressMapEntry entry) {
 }
 
 void CodeInfo::assign(std::vector<FunctionCode> functions, std::vector<TrapSite> trap_sites,
-                      std::vector<AddressMapEntry> address_map) {
+                      std::vector<AddressMapEntry> address_map,
+                      std::shared_ptr<const std::string> names) {
   functions_ = std::move(functions);
+  assigned_names_ = std::move(names);
   trap_sites_ = std::move(trap_sites);
   address_map_ = std::move(address_map);
   finished_ = false;

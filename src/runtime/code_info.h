@@ -9,6 +9,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,7 +25,8 @@ struct FunctionCode {
   uint32_t function_index = 0;  // in the module's function index space
   uint32_t code_begin = 0;      // [code_begin, code_end) in the module's code
   uint32_t code_end = 0;
-  std::string name;             // from the name section; may be empty
+  // From the name section; may be empty. Points into text the CodeInfo keeps alive.
+  std::string_view name;
   // Where the function's body (its locals, then its code) starts in the module binary, so a
   // backtrace can give offsets within the function as well.
   uint32_t body_offset = kUnknownWasmOffset;
@@ -59,14 +62,21 @@ struct FrameLocation {
 
 class CodeInfo {
  public:
-  // Building, by the compiler. Any order; finish() sorts and checks.
+  CodeInfo() = default;
+  CodeInfo(CodeInfo&&) = default;
+  CodeInfo& operator=(CodeInfo&&) = default;
+  CodeInfo(const CodeInfo&) = delete;  // the functions' names would point into the original's
+
+  // Building, by the compiler. Any order; finish() sorts and checks. The function's name is
+  // copied.
   void addFunction(FunctionCode function);
   void addTrapSite(TrapSite site);
   void addAddressMapEntry(AddressMapEntry entry);
   // The same in bulk, for a compiler that fills the tables itself (on several threads):
-  // replaces them whole. Any order; finish() sorts and checks.
+  // replaces them whole. Any order; finish() sorts and checks. The functions' names point
+  // into `names`.
   void assign(std::vector<FunctionCode> functions, std::vector<TrapSite> trap_sites,
-              std::vector<AddressMapEntry> address_map);
+              std::vector<AddressMapEntry> address_map, std::shared_ptr<const std::string> names);
   void assignHandlers(std::vector<HandlerSite> handlers);
   // Sorts everything and checks that function ranges do not overlap and that no two trap
   // sites share an offset. Queries are valid only after it succeeds.
@@ -92,6 +102,8 @@ class CodeInfo {
   std::vector<TrapSite> trap_sites_;           // sorted by code_offset
   std::vector<AddressMapEntry> address_map_;   // sorted by code_offset
   std::vector<HandlerSite> handlers_;          // sorted by return_offset
+  std::shared_ptr<const std::string> assigned_names_;  // what assign()'s names point into
+  std::deque<std::string> added_names_;  // addFunction()'s, where they do not move
   bool finished_ = false;
 };
 

@@ -25,10 +25,20 @@ uint64_t ConstExpr::i64() const {
   return v;
 }
 
-const std::string* NameMap::find(uint32_t index) const {
-  auto it = std::lower_bound(entries.begin(), entries.end(), index,
+void NameMap::add(uint32_t index, std::string_view name) {
+  entries_.push_back({index, static_cast<uint32_t>(text_->size()), static_cast<uint32_t>(name.size())});
+  text_->append(name);
+}
+
+void NameMap::reserve(size_t entries, size_t text_bytes) {
+  entries_.reserve(entries);
+  text_->reserve(text_bytes);
+}
+
+const NameMap::Entry* NameMap::find(uint32_t index) const {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), index,
                              [](const Entry& e, uint32_t i) { return e.index < i; });
-  return it != entries.end() && it->index == index ? &it->name : nullptr;
+  return it != entries_.end() && it->index == index ? &*it : nullptr;
 }
 
 const Export* Module::findExport(std::string_view name) const {
@@ -38,8 +48,8 @@ const Export* Module::findExport(std::string_view name) const {
 }
 
 std::string_view Module::functionName(uint32_t function_index) const {
-  const std::string* name = function_names.find(function_index);
-  return name ? std::string_view(*name) : std::string_view();
+  const NameMap::Entry* entry = function_names.find(function_index);
+  return entry ? function_names.name(*entry) : std::string_view();
 }
 
 namespace {
@@ -629,17 +639,20 @@ class ModuleDecoder {
         if (uses_exprs) {
           segment.items.push_back(readConstExpr(r, segment.type, module_->imported_global_count));
         } else {
-          ConstExpr item;
           const size_t item_at = r.offset();
+          const uint32_t function = r.u32();
+          if (!r.ok()) return;
+          if (function >= module_->functions.size())
+            return invalid(r, item_at, "unknown function %u", function);
+          module_->functions[function].declared_ref = true;
+          // Made in place: a ConstExpr built on the stack field by field and then copied was
+          // read back with wider loads than its stores, a stall per item (a millisecond for
+          // a table of 70,000 functions).
+          ConstExpr& item = segment.items.emplace_back();
           item.offset = static_cast<uint32_t>(item_at);
           item.kind = ConstExpr::Kind::RefFunc;
           item.type = ValType::FuncRef;
-          item.index = r.u32();
-          if (!r.ok()) return;
-          if (item.index >= module_->functions.size())
-            return invalid(r, item_at, "unknown function %u", item.index);
-          module_->functions[item.index].declared_ref = true;
-          segment.items.push_back(item);
+          item.index = function;
         }
       }
       module_->elements.push_back(std::move(segment));
@@ -718,10 +731,12 @@ class ModuleDecoder {
   }
 
   // The name section is advisory: a malformed one is dropped without failing the module.
+  // Only the module's and the functions' names are read (backtraces, profilers); the other
+  // subsections (locals' names, most of the section in a module built with debug names) are
+  // skipped unread, since nothing in Wisp shows them.
   void decodeNameSection(BinaryReader r) {
     std::string module_name;
     NameMap function_names;
-    std::vector<std::pair<uint32_t, NameMap>> local_names;
     while (r.ok() && !r.atEnd()) {
       const uint8_t id = r.u8();
       const uint32_t size = r.u32();
@@ -732,32 +747,22 @@ class ModuleDecoder {
         module_name = sub.name();
       } else if (id == 1) {
         if (!readNameMap(sub, function_names)) return;
-      } else if (id == 2) {
-        const uint32_t count = readCount(sub);
-        for (uint32_t i = 0; i < count && sub.ok(); ++i) {
-          const uint32_t function_index = sub.u32();
-          NameMap map;
-          if (!readNameMap(sub, map)) return;
-          if (!local_names.empty() && local_names.back().first >= function_index) return;
-          local_names.emplace_back(function_index, std::move(map));
-        }
       }
       if (!sub.ok()) return;
     }
     if (!r.ok()) return;
     module_->module_name = std::move(module_name);
     module_->function_names = std::move(function_names);
-    module_->local_names = std::move(local_names);
   }
 
   bool readNameMap(BinaryReader& r, NameMap& map) {
     const uint32_t count = readCount(r, 2);
-    map.entries.reserve(count);
+    map.reserve(count, r.remaining());  // the names' bytes are at most the subsection's
     for (uint32_t i = 0; i < count && r.ok(); ++i) {
       const uint32_t index = r.u32();
-      std::string name = r.name();
-      if (!map.entries.empty() && map.entries.back().index >= index) return false;
-      map.entries.push_back({index, std::move(name)});
+      const std::string_view name = r.nameView();
+      if (!map.empty() && map.entries().back().index >= index) return false;
+      map.add(index, name);
     }
     return r.ok();
   }

@@ -75,10 +75,13 @@ TEST(CodeInfo, AssignTakesWholeTablesLikeTheAddCalls) {
   ASSERT_TRUE(added.finish().ok());
   CodeInfo assigned;
   assigned.addFunction({9, 500, 600, "replaced"});
-  // Out of order, like twoFunctions(): finish() sorts.
-  assigned.assign({{7, 100, 200, "second"}, {3, 0, 100, "first"}},
+  // Out of order, like twoFunctions(): finish() sorts. The names point into text the CodeInfo
+  // keeps alive.
+  auto names = std::make_shared<const std::string>("firstsecond");
+  const std::string_view text = *names;
+  assigned.assign({{7, 100, 200, text.substr(5)}, {3, 0, 100, text.substr(0, 5)}},
                   {{150, TrapKind::IntegerDivideByZero, 0x95}, {10, TrapKind::Unreachable, 0x11}},
-                  {{120, 0x90}, {0, 0x10}, {100, 0x80}});
+                  {{120, 0x90}, {0, 0x10}, {100, 0x80}}, std::move(names));
   EXPECT_FALSE(assigned.finished());
   ASSERT_TRUE(assigned.finish().ok());
   ASSERT_EQ(assigned.functions().size(), 2u);
@@ -93,8 +96,20 @@ TEST(CodeInfo, AssignTakesWholeTablesLikeTheAddCalls) {
   EXPECT_EQ(assigned.lookupFunction(550), nullptr);
 
   CodeInfo overlapping;
-  overlapping.assign({{0, 0, 100, ""}, {1, 99, 120, ""}}, {}, {});
+  overlapping.assign({{0, 0, 100, ""}, {1, 99, 120, ""}}, {}, {}, nullptr);
   EXPECT_FALSE(overlapping.finish().ok());
+}
+
+TEST(CodeInfo, AddedFunctionsKeepTheirOwnNames) {
+  CodeInfo info;
+  for (uint32_t i = 0; i < 100; ++i) {
+    std::string name = "function number " + std::to_string(i);  // gone after the call
+    info.addFunction({i, i * 10, i * 10 + 10, name});
+  }
+  CodeInfo moved = std::move(info);
+  ASSERT_TRUE(moved.finish().ok());
+  EXPECT_EQ(moved.lookupFunction(5)->name, "function number 0");
+  EXPECT_EQ(moved.lookupFunction(995)->name, "function number 99");
 }
 
 TEST(CodeRegistry, MapsAddressesToRegisteredCode) {

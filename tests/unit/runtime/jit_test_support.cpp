@@ -17,7 +17,8 @@ JitBuilder::JitBuilder() : holder_(std::make_unique<CodeHolder>()) {
 
 void JitBuilder::beginFunction(const Label& label, uint32_t function_index, std::string name) {
   assembler_.bind(label);
-  current_ = FunctionCode{function_index, offset(), 0, std::move(name)};
+  current_name_ = std::move(name);
+  current_ = FunctionCode{function_index, offset(), 0, current_name_};
   in_function_ = true;
   assembler_.push(x86::rbp);
   assembler_.mov(x86::rbp, x86::rsp);

@@ -69,6 +69,7 @@ class JitBuilder {
   asmjit::x86::Assembler assembler_;
   CodeInfo info_;
   FunctionCode current_;
+  std::string current_name_;  // current_.name's text, until addFunction copies it
   bool in_function_ = false;
 };
 

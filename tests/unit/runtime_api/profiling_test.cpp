@@ -476,7 +476,8 @@ TEST(JitDump, EnginesCompilingAtOnceWriteWholeRecords) {
 
 TEST(ProfilingNames, NameSectionNameOrIndexWithTheModuleName) {
   wasm::Module module;
-  module.function_names.entries = {{0, "first"}, {2, "line\nbreak\ttab\x7f"}};
+  module.function_names.add(0, "first");
+  module.function_names.add(2, "line\nbreak\ttab\x7f");
   EXPECT_EQ(runtime::symbolName(module, 0), "first");
   EXPECT_EQ(runtime::symbolName(module, 1), "wasm[1]");
   // A name section may hold any text; a newline would split a perf map line.

@@ -101,6 +101,16 @@ TEST(BinaryReader, ValidatesUtf8) {
   EXPECT_FALSE(valid({0xE2, 0x82}));               // truncated
   // Past the eight-byte ASCII path: a bad byte at every position of a longer name, and a good
   // multi-byte character straddling an eight-byte boundary.
+  // Every length of the ASCII check's cases (a byte loop, two overlapping halves, words and
+  // an overlapping last word), with one bad byte at every position.
+  for (size_t length = 0; length <= 24; ++length) {
+    EXPECT_TRUE(valid(std::vector<uint8_t>(length, 'x'))) << length;
+    for (size_t at = 0; at < length; ++at) {
+      std::vector<uint8_t> name(length, 'x');
+      name[at] = 0xFF;
+      EXPECT_FALSE(valid(name)) << length << " " << at;
+    }
+  }
   for (size_t at = 0; at < 20; ++at) {
     std::vector<uint8_t> name(20, 'x');
     name[at] = 0xFF;

@@ -65,6 +65,29 @@ TEST(ModuleDecoder, MalformedNameSectionIsIgnored) {
   EXPECT_TRUE(result.ok());
 }
 
+TEST(ModuleDecoder, FunctionNamesSurviveTheSubsectionsAfterThem) {
+  Bytes functions{0x02, 0x00, 0x00};
+  Bytes code{0x02, 0x02, 0x00, 0x0B, 0x02, 0x00, 0x0B};
+  Bytes types{0x01, 0x60, 0x00, 0x00};
+  // Function names {0: "a", 1: "bc"}, then locals' names (skipped, unread: their bytes here
+  // are not even a name map), then the same in a name map with a name that is not UTF-8,
+  // which drops the section.
+  Bytes names{0x04, 'n', 'a', 'm', 'e', 0x01, 0x08, 0x02, 0x00, 0x01, 'a', 0x01, 0x02, 'b', 'c',
+              0x02, 0x03, 0xFF, 0xFF, 0xFF};
+  auto result = decode(moduleOf({section(1, types), section(3, functions), section(10, code),
+                                 section(0, names)}));
+  ASSERT_TRUE(result.ok()) << result.error().describe();
+  EXPECT_EQ(result.value()->functionName(0), "a");
+  EXPECT_EQ(result.value()->functionName(1), "bc");
+
+  Bytes bad{0x04, 'n', 'a', 'm', 'e', 0x01, 0x08, 0x02, 0x00, 0x01, 'a', 0x01, 0x02, 'b', 0xC0};
+  auto dropped = decode(moduleOf({section(1, types), section(3, functions), section(10, code),
+                                  section(0, bad)}));
+  ASSERT_TRUE(dropped.ok()) << dropped.error().describe();
+  EXPECT_EQ(dropped.value()->functionName(0), "");
+  EXPECT_EQ(dropped.value()->functionName(1), "");
+}
+
 TEST(ModuleDecoder, SectionsOutOfOrderAreMalformed) {
   Bytes types{0x00};
   auto result = decode(moduleOf({section(3, {0x00}), section(1, types)}));

@@ -19,9 +19,8 @@ namespace x64 = isa::x64;
 // and every guard-region memory the same 4 GiB + guard reservation, InstanceAllocator) every
 // out-of-bounds access faults, so nothing is checked; with explicit checks the end of the
 // access is compared with the memory's length first. A 64-bit memory takes memory64Access.
-FunctionCompiler::MemoryAccess FunctionCompiler::memoryAccess(const wasm::MemArg& arg,
-                                                              uint32_t access_size,
-                                                              RegSet exclude) {
+void FunctionCompiler::memoryAccess(const wasm::MemArg& arg, uint32_t access_size,
+                                    RegSet exclude, MemoryAccess& access) {
   // A 64-bit memory's index below 2^32 (and an offset that fits a displacement) reaches no
   // further than a 32-bit memory's does: with guard regions (every memory, 64-bit ones too,
   // has the same reservation) the fault catches it, as for a 32-bit memory.
@@ -29,9 +28,8 @@ FunctionCompiler::MemoryAccess FunctionCompiler::memoryAccess(const wasm::MemArg
     const VarState& index = peek();
     const bool below_4g = index.isConst() ? index.bits <= UINT32_MAX : index.upper_zero;
     if (context_.options.explicit_bounds_checks || !below_4g || arg.offset > INT32_MAX)
-      return memory64Access(arg, access_size, exclude);
+      return memory64Access(arg, access_size, exclude, access);
   }
-  MemoryAccess access;
   const Reg scratch = isa::target::kScratchGp;  // the MacroAssembler's, free between its calls
   const bool explicit_checks = context_.options.explicit_bounds_checks;
   const bool pinned_base = arg.memory_index == 0;
@@ -82,8 +80,11 @@ FunctionCompiler::MemoryAccess FunctionCompiler::memoryAccess(const wasm::MemArg
   }
   if (!pinned_base)
     masm_.loadPtr(access.base, {access.base, Reg(), runtime::VMMemory::kBaseOffset});
-  access.addr = {pinned_base ? isa::target::kMemoryBaseReg : access.base, access.index, disp};
-  return access;
+  // Field by field: a whole Address made on the stack and copied in would be read back with a
+  // wider load than the stores that made it (a stall).
+  access.addr.base = pinned_base ? isa::target::kMemoryBaseReg : access.base;
+  access.addr.index = access.index;
+  access.addr.disp = disp;
 }
 
 // A 64-bit memory's access (memory64) is checked explicitly in both bounds-check modes: an i64
@@ -91,10 +92,8 @@ FunctionCompiler::MemoryAccess FunctionCompiler::memoryAccess(const wasm::MemArg
 // against the length is what keeps it inside. The end, index + offset + size, is summed in 64
 // bits and a carry traps as an end past the length does, so no address wraps around.
 // With guard regions, an index known to be below 2^32 takes memoryAccess's unchecked path.
-FunctionCompiler::MemoryAccess FunctionCompiler::memory64Access(const wasm::MemArg& arg,
-                                                                uint32_t access_size,
-                                                                RegSet exclude) {
-  MemoryAccess access;
+void FunctionCompiler::memory64Access(const wasm::MemArg& arg, uint32_t access_size,
+                                      RegSet exclude, MemoryAccess& access) {
   const Reg scratch = isa::target::kScratchGp;  // the MacroAssembler's, free between its calls
   const bool pinned_base = arg.memory_index == 0;
   const isa::Label out_of_bounds = trapLabel(TrapKind::MemoryOutOfBounds);
@@ -132,8 +131,11 @@ FunctionCompiler::MemoryAccess FunctionCompiler::memory64Access(const wasm::MemA
     access.index = sum;
     access.index_owned = true;
   }
-  access.addr = {pinned_base ? isa::target::kMemoryBaseReg : access.base, access.index, disp};
-  return access;
+  // Field by field: a whole Address made on the stack and copied in would be read back with a
+  // wider load than the stores that made it (a stall).
+  access.addr.base = pinned_base ? isa::target::kMemoryBaseReg : access.base;
+  access.addr.index = access.index;
+  access.addr.disp = disp;
 }
 
 void FunctionCompiler::releaseMemoryAccess(const MemoryAccess& access, Reg keep) {
@@ -179,7 +181,8 @@ void FunctionCompiler::visitLoad(Opcode op, const wasm::MemArg& arg) {
   const ValType type = wasm::operandSig(wasm::opcodeInfo(op).sig).result;
   if (accessSize(op) == 0) return markUnsupported(op);
   if (type == ValType::V128 && refuseSimdWithoutSse41()) return;
-  const MemoryAccess access = memoryAccess(arg, accessSize(op), {});
+  MemoryAccess access;
+  memoryAccess(arg, accessSize(op), {}, access);
   const RegSet exclude = access.held();
   Reg dst = takeHintedResultReg(type, exclude);
   if (!dst.valid()) {
@@ -201,7 +204,8 @@ void FunctionCompiler::visitStore(Opcode op, const wasm::MemArg& arg) {
   if (accessSize(op) == 0) return markUnsupported(op);
   bool value_owned;
   const Reg value = popForRead({}, &value_owned);
-  const MemoryAccess access = memoryAccess(arg, accessSize(op), RegSet::of(value));
+  MemoryAccess access;
+  memoryAccess(arg, accessSize(op), RegSet::of(value), access);
   recordAddress();
   masm_.storeMemory(op, access.addr, value);
   releaseRead(value, value_owned);
@@ -213,8 +217,9 @@ void FunctionCompiler::visitLoadLane(Opcode op, const wasm::MemArg& arg, uint8_t
   Reg vec;
   bool vec_owned;
   const Reg dst = popDestination({}, &vec, &vec_owned);
-  const MemoryAccess access = memoryAccess(arg, isa::MacroAssembler::simdLaneBytes(op),
-                                           RegSet::of(dst).with(vec));
+  MemoryAccess access;
+  memoryAccess(arg, isa::MacroAssembler::simdLaneBytes(op),
+                                           RegSet::of(dst).with(vec), access);
   if (dst != vec) masm_.move(dst, vec, ValType::V128);
   recordAddress();
   masm_.simdLoadLane(op, dst, access.addr, lane);
@@ -227,8 +232,9 @@ void FunctionCompiler::visitStoreLane(Opcode op, const wasm::MemArg& arg, uint8_
   if (dead_ || refuseSimdWithoutSse41()) return;
   bool vec_owned;
   const Reg vec = popForRead({}, &vec_owned);
-  const MemoryAccess access = memoryAccess(arg, isa::MacroAssembler::simdLaneBytes(op),
-                                           RegSet::of(vec));
+  MemoryAccess access;
+  memoryAccess(arg, isa::MacroAssembler::simdLaneBytes(op),
+                                           RegSet::of(vec), access);
   recordAddress();
   masm_.simdStoreLane(op, access.addr, vec, lane);
   releaseRead(vec, vec_owned);

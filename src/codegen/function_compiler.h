@@ -464,8 +464,13 @@ class FunctionCompiler {
       return regs;
     }
   };
-  MemoryAccess memoryAccess(const wasm::MemArg& arg, uint32_t access_size, isa::RegSet exclude);
-  MemoryAccess memory64Access(const wasm::MemArg& arg, uint32_t access_size, isa::RegSet exclude);
+  // Fills `access` (fresh) in place: returned by value, the struct came back in registers
+  // assembled byte by byte on the stack, and reading it back stalled twice per access (a store
+  // forwarding failure each).
+  void memoryAccess(const wasm::MemArg& arg, uint32_t access_size, isa::RegSet exclude,
+                    MemoryAccess& access);
+  void memory64Access(const wasm::MemArg& arg, uint32_t access_size, isa::RegSet exclude,
+                      MemoryAccess& access);
   bool isMemory64(uint32_t memory) const { return module_.memories[memory].type.is64; }
   // Frees what memoryAccess held, except `keep` (a register that now holds the result).
   void releaseMemoryAccess(const MemoryAccess& access, isa::Reg keep = isa::Reg());

@@ -103,6 +103,9 @@ struct alignas(64) ThreadResults {
   CompilerScratch scratch;
   CompiledFunction out;  // calls, trap sites and address map, relative to their function
   std::vector<Function> functions;  // in the order compiled
+  // What its functions need in the module's tables: code bytes with their alignment padding
+  // (at most), trap sites and address map entries.
+  size_t code_bytes_bound = 0, trap_sites = 0, map_entries = 0;
   // The lowest-numbered function this thread failed to compile, and why.
   uint32_t error_function = std::numeric_limits<uint32_t>::max();
   std::optional<wasm::Error> error;
@@ -190,6 +193,8 @@ class ModuleBuild {
       compileInPlace();
     } else {
       compileInParallel();
+      if (!failure_ && tables_failure_) failure_ = std::move(tables_failure_);
+      if (!failure_) code_->memory.trim(total_code_bytes_);
     }
     if (failure_) return *failure_;
     if (threads_ > 1) {
@@ -316,12 +321,14 @@ class ModuleBuild {
     auto work = [&](uint32_t thread) {
       compileChunks(thread);
       sync.arrive_and_wait();
-      // On the calling thread, like the table of functions: the tables come from its malloc
-      // arena, where the previous module's were likely freed, so their pages are mapped
-      // already (on whichever thread arrived last, layOut took milliseconds in page faults).
-      if (thread == 0) layOut();
+      // Two serial steps side by side, the tables on the calling thread, like the table of
+      // functions: they come from its malloc arena, where the previous module's were likely
+      // freed, so their pages are mapped already (on whichever thread arrived last, this took
+      // milliseconds in page faults).
+      if (thread == 0) allocateTables();
+      if (thread == (threads_ > 1 ? 1 : 0)) layOut();
       sync.arrive_and_wait();
-      if (!failure_) place(thread);
+      if (!failure_ && !tables_failure_) place(thread);
     };
     std::vector<std::thread> pool;
     for (uint32_t t = 1; t < threads_; ++t) pool.emplace_back(work, t);
@@ -364,6 +371,9 @@ class ModuleBuild {
       sizes[i] = scratch.code.size();
       counts_[i] = {static_cast<uint32_t>(out.traps.size() - traps_begin),
                     static_cast<uint32_t>(out.address_map.size() - map_begin)};
+      mine.code_bytes_bound += scratch.code.size() + kFunctionAlignment - 1;
+      mine.trap_sites += counts_[i].traps;
+      mine.map_entries += counts_[i].map;
       mine.functions.push_back({i, scratch.code.totalSize(),
                                 static_cast<uint32_t>(out.calls.size()),
                                 static_cast<uint32_t>(out.traps.size()),
@@ -385,7 +395,32 @@ class ModuleBuild {
     if (out.tail_calls_out_of_instance) tail_calls_out_of_instance_ = true;
   }
 
-  // Serial, between the two parallel phases, while the other threads wait.
+  // Between the two parallel phases, beside layOut(): the executable memory (for at most the
+  // code compiled, trimmed to what layOut() places in it once placed) and the tables, sized
+  // from every thread's counts.
+  void allocateTables() {
+    if (first_failure_.load() < count_) return;  // layOut() reports it
+    size_t code_bound = 0, trap_sites = 0, map_entries = 0;
+    for (const std::unique_ptr<ThreadResults>& results : threads_results_) {
+      code_bound += results->code_bytes_bound;
+      trap_sites += results->trap_sites;
+      map_entries += results->map_entries;
+    }
+    // Past 4 GiB layOut() fails, so no more is needed.
+    code_bound = std::min<size_t>(code_bound, std::numeric_limits<uint32_t>::max());
+    auto memory = runtime::CodeMemory::allocateForParallelWriters(code_bound ? code_bound : 1);
+    if (!memory) {
+      tables_failure_ = resourceError(memory.error().message);
+      return;
+    }
+    code_->memory = std::move(memory.value());
+    base_ = code_->memory.writableBytes().data();
+    trap_sites_.resize(trap_sites);
+    address_map_.resize(map_entries);
+  }
+
+  // Serial, between the two parallel phases, while the other threads wait (one of them
+  // allocating the tables).
   void layOut() {
     if (const uint32_t failed = first_failure_.load(); failed < count_) {
       for (const std::unique_ptr<ThreadResults>& results : threads_results_) {
@@ -412,15 +447,7 @@ class ModuleBuild {
       failure_ = resourceError("the module's machine code exceeds 4 GiB");
       return;
     }
-    auto memory = runtime::CodeMemory::allocate(total ? total : 1);
-    if (!memory) {
-      failure_ = resourceError(memory.error().message);
-      return;
-    }
-    code_->memory = std::move(memory.value());
-    base_ = code_->memory.writableBytes().data();
-    trap_sites_.resize(trap_sites);
-    address_map_.resize(map_entries);
+    total_code_bytes_ = total;
   }
 
   // Parallel: a thread places the functions it compiled, from its own buffers.
@@ -491,6 +518,8 @@ class ModuleBuild {
   std::vector<std::vector<runtime::Relocation>> placed_relocations_;
   std::vector<std::vector<uint32_t>> placed_ref_functions_;  // per thread, by place()
   std::optional<wasm::Error> failure_;
+  std::optional<wasm::Error> tables_failure_;  // allocateTables()'s, beside layOut()'s
+  size_t total_code_bytes_ = 0;                // laid out by layOut()
   // Each on its own cache line: next_chunk_ is written per chunk, first_failure_ read per
   // function.
   alignas(64) std::atomic<uint32_t> next_chunk_{0};

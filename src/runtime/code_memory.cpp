@@ -116,10 +116,12 @@ Result<CodeMemory> CodeMemory::map(size_t size, int flags, const char* verb) {
   return CodeMemory(static_cast<uint8_t*>(base), *rounded);
 }
 
+// Megabytes of code (a serialized module's, copied in at once) fault in far faster as huge
+// pages where the kernel offers them on request.
+constexpr size_t kHugePageWorthy = size_t{4} << 20;
+
 Result<CodeMemory> CodeMemory::allocate(size_t size) {
-  // Megabytes of code (a serialized module's, copied in at once) fault in far faster as huge
-  // pages where the kernel offers them on request; smaller sizes are populated as they are.
-  constexpr size_t kHugePageWorthy = size_t{4} << 20;
+  // Smaller sizes are populated as they are.
 #if defined(MADV_HUGEPAGE) && defined(MADV_POPULATE_WRITE)
   if (size >= kHugePageWorthy) {
     auto memory = map(size, 0, "allocate");
@@ -130,6 +132,16 @@ Result<CodeMemory> CodeMemory::allocate(size_t size) {
   }
 #endif
   return map(size, MAP_POPULATE, "allocate");
+}
+
+Result<CodeMemory> CodeMemory::allocateForParallelWriters(size_t size) {
+  auto memory = map(size, 0, "allocate");
+  if (!memory) return memory;
+#ifdef MADV_HUGEPAGE
+  if (size >= kHugePageWorthy) madvise(memory->base_, memory->size_, MADV_HUGEPAGE);
+#endif
+  memory->present_ = memory->size_;  // as good as present: every page is written
+  return memory;
 }
 
 // MAP_NORESERVE: address space, not memory, until the pages are written.

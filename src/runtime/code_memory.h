@@ -16,6 +16,9 @@ class CodeMemory {
   // Maps `size` bytes rounded up to whole pages, read-write and not executable, every page
   // present (the caller writes all of it).
   static Result<CodeMemory> allocate(size_t size);
+  // The same, with no page made present up front: for writers on several threads, whose
+  // writes fault the pages in at once rather than one thread populating all of them first.
+  static Result<CodeMemory> allocateForParallelWriters(size_t size);
   // Reserves `size` bytes of address space, read-write, for a writer that does not know its
   // final size: no page is present until prepare() or a write makes it so.
   static Result<CodeMemory> reserve(size_t size);

@@ -326,7 +326,7 @@ class ModuleBuild {
       // freed, so their pages are mapped already (on whichever thread arrived last, this took
       // milliseconds in page faults).
       if (thread == 0) allocateTables();
-      if (thread == (threads_ > 1 ? 1 : 0)) layOut();
+      if (thread == 1) layOut();  // a parallel build has at least two threads
       sync.arrive_and_wait();
       if (!failure_ && !tables_failure_) place(thread);
     };

@@ -26,6 +26,8 @@ uint64_t ConstExpr::i64() const {
 }
 
 void NameMap::add(uint32_t index, std::string_view name) {
+  // Views handed out (sharedText) must not move: a text someone else holds is copied first.
+  if (text_.use_count() > 1) text_ = std::make_shared<std::string>(*text_);
   entries_.push_back({index, static_cast<uint32_t>(text_->size()), static_cast<uint32_t>(name.size())});
   text_->append(name);
 }

@@ -88,6 +88,18 @@ TEST(ModuleDecoder, FunctionNamesSurviveTheSubsectionsAfterThem) {
   EXPECT_EQ(dropped.value()->functionName(1), "");
 }
 
+TEST(NameMap, NamesHandedOutStayPutWhenMoreAreAdded) {
+  NameMap names;
+  names.add(0, "first");
+  const std::shared_ptr<const std::string> held = names.sharedText();
+  const std::string_view first = names.name(*names.find(0));
+  for (uint32_t i = 1; i < 1000; ++i) names.add(i, "a longer name, so that the text grows");
+  EXPECT_EQ(first, "first");  // still readable: the held text did not move
+  EXPECT_EQ(first.data(), held->data());
+  EXPECT_EQ(names.name(*names.find(999)), "a longer name, so that the text grows");
+  EXPECT_EQ(names.find(1000), nullptr);
+}
+
 TEST(ModuleDecoder, SectionsOutOfOrderAreMalformed) {
   Bytes types{0x00};
   auto result = decode(moduleOf({section(3, {0x00}), section(1, types)}));

@@ -133,10 +133,15 @@ class NameCursor {
   size_t at_ = 0;
 };
 
-// Room for a thread's share of the module's calls, trap sites and address map entries, so that
-// the vectors are not copied as they grow (real modules have about one address map entry per
-// 10 bytes of code section and fewer of the others; pages reserved and never written cost
-// nothing).
+// How much more of a reservation a growing writer makes present at a time: 1 MiB, or a huge
+// page where the reservation has them. What is made present is zeroed by the kernel, so a step
+// much larger than the code still to come is paid for and never used.
+size_t presentStep(const runtime::CodeMemory& reservation) {
+  return reservation.size() >= runtime::CodeMemory::kHugePageWorthy
+             ? runtime::CodeMemory::kHugePageBytes
+             : size_t{1} << 20;
+}
+
 // Points `code` at a fresh reservation of `estimate` bytes (address space; no page present
 // until written), made present a step at a time as the code grows: one MADV_POPULATE_WRITE per
 // step instead of a page fault per page, and mremap past the estimate. False if the system
@@ -145,21 +150,22 @@ bool writeIntoReservation(size_t estimate, runtime::CodeMemory& memory, isa::Cod
   auto reserved = runtime::CodeMemory::reserve(estimate);
   if (!reserved) return false;
   memory = std::move(reserved.value());
-  // Steps of 1 MiB: what is made present is zeroed by the kernel, so a step much larger than
-  // the code still to come is paid for and never used.
-  constexpr size_t kStep = size_t{1} << 20;
-  auto prepared = memory.prepare(kStep);
+  auto prepared = memory.prepare(presentStep(memory));
   if (!prepared) return false;
   auto grow = [](void* owner, size_t at_least, size_t* capacity) -> uint8_t* {
     auto* reservation = static_cast<runtime::CodeMemory*>(owner);
-    *capacity = std::max(at_least, reservation->presentBytes() + kStep);
+    *capacity = std::max(at_least, reservation->presentBytes() + presentStep(*reservation));
     auto made = reservation->prepare(*capacity);
     return made ? made.value() : nullptr;
   };
-  code.useStorage(prepared.value(), static_cast<uint32_t>(kStep), grow, &memory);
+  code.useStorage(prepared.value(), static_cast<uint32_t>(presentStep(memory)), grow, &memory);
   return true;
 }
 
+// Room for a thread's share of the module's calls, trap sites and address map entries, so that
+// the vectors are not copied as they grow (real modules have about one address map entry per
+// 10 bytes of code section and fewer of the others; pages reserved and never written cost
+// nothing).
 void reserveOutputs(CompiledFunction& out, size_t code_bytes) {
   out.calls.reserve(code_bytes / 16);
   out.traps.reserve(code_bytes / 16);

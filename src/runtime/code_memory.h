@@ -13,6 +13,13 @@ namespace wisp::runtime {
 
 class CodeMemory {
  public:
+  // A mapping this large is backed by huge pages where the kernel offers them on request
+  // (transparent huge pages in "madvise" mode), and starts on a huge page boundary when placed
+  // near the binary: a writer that makes it present in steps of kHugePageBytes gets whole huge
+  // pages, with one fault or populate step where small pages took 512.
+  static constexpr size_t kHugePageWorthy = size_t{4} << 20;
+  static constexpr size_t kHugePageBytes = size_t{2} << 20;
+
   // Maps `size` bytes rounded up to whole pages, read-write and not executable, every page
   // present (the caller writes all of it).
   static Result<CodeMemory> allocate(size_t size);
@@ -20,7 +27,8 @@ class CodeMemory {
   // writes fault the pages in at once rather than one thread populating all of them first.
   static Result<CodeMemory> allocateForParallelWriters(size_t size);
   // Reserves `size` bytes of address space, read-write, for a writer that does not know its
-  // final size: no page is present until prepare() or a write makes it so.
+  // final size: no page is present until prepare() or a write makes it so. Huge pages from
+  // kHugePageWorthy on.
   static Result<CodeMemory> reserve(size_t size);
   // Makes the first `size` bytes present and writable, moving the mapping if it must grow
   // (the contents move with it; nothing may point into it yet). Returns the mapping's start.

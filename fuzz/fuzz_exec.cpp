@@ -78,6 +78,7 @@ std::string formatValue(const wisp::Val& value) {
       return formatDouble(value.f64());
     case wisp::ValType::FuncRef: return "funcref";  // binaryen prints a reference's type only
     case wisp::ValType::ExternRef: return "externref";
+    case wisp::ValType::ExnRef: return "exnref";
     case wisp::ValType::V128: {  // as binaryen prints one: four i32 lanes in hex
       const wisp::V128 v = value.v128();
       std::string out = "i32x4";

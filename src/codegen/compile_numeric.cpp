@@ -12,7 +12,6 @@ using isa::RegSet;
 using runtime::TrapKind;
 using wasm::Opcode;
 using wasm::ValType;
-namespace x64 = isa::x64;
 
 void FunctionCompiler::visitI32Const(int32_t value) {
   if (!dead_) pushConst(ValType::I32, static_cast<uint64_t>(static_cast<int64_t>(value)));

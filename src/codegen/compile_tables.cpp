@@ -9,7 +9,6 @@ using isa::RegClass;
 using isa::RegSet;
 using runtime::TrapKind;
 using wasm::ValType;
-namespace x64 = isa::x64;
 
 void FunctionCompiler::visitRefNull(ValType type) {
   if (!dead_) pushConst(type, 0);

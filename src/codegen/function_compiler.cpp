@@ -16,7 +16,6 @@ using isa::Reg;
 using isa::RegClass;
 using isa::RegSet;
 using wasm::ValType;
-namespace x64 = isa::x64;
 
 ModuleContext::ModuleContext(const wasm::Module& m, std::span<const uint32_t> ids,
                              const CompileOptions& o, bool may_return_from_other_instances)

@@ -10,7 +10,6 @@ using isa::RegSet;
 using runtime::TrapKind;
 using wasm::Opcode;
 using wasm::ValType;
-namespace x64 = isa::x64;
 
 // [base + zero-extended index + offset]. Memory 0's base lives in its pinned register
 // (reloaded after calls and memory.grow where it may move); any other memory's base is loaded
@@ -80,11 +79,7 @@ void FunctionCompiler::memoryAccess(const wasm::MemArg& arg, uint32_t access_siz
   }
   if (!pinned_base)
     masm_.loadPtr(access.base, {access.base, Reg(), runtime::VMMemory::kBaseOffset});
-  // Field by field: a whole Address made on the stack and copied in would be read back with a
-  // wider load than the stores that made it (a stall).
-  access.addr.base = pinned_base ? isa::target::kMemoryBaseReg : access.base;
-  access.addr.index = access.index;
-  access.addr.disp = disp;
+  access.setAddress(pinned_base ? isa::target::kMemoryBaseReg : access.base, disp);
 }
 
 // A 64-bit memory's access (memory64) is checked explicitly in both bounds-check modes: an i64
@@ -131,11 +126,7 @@ void FunctionCompiler::memory64Access(const wasm::MemArg& arg, uint32_t access_s
     access.index = sum;
     access.index_owned = true;
   }
-  // Field by field: a whole Address made on the stack and copied in would be read back with a
-  // wider load than the stores that made it (a stall).
-  access.addr.base = pinned_base ? isa::target::kMemoryBaseReg : access.base;
-  access.addr.index = access.index;
-  access.addr.disp = disp;
+  access.setAddress(pinned_base ? isa::target::kMemoryBaseReg : access.base, disp);
 }
 
 void FunctionCompiler::releaseMemoryAccess(const MemoryAccess& access, Reg keep) {

@@ -456,6 +456,14 @@ class FunctionCompiler {
     isa::Reg index;
     bool index_owned = true;
     isa::Reg base;  // invalid for memory 0
+    // The operand, once index and base are chosen: written field by field, since a whole
+    // Address made on the stack and copied in would be read back with a wider load than the
+    // stores that made it (a stall).
+    void setAddress(isa::Reg address_base, int32_t disp) {
+      addr.base = address_base;
+      addr.index = index;
+      addr.disp = disp;
+    }
     // The registers it holds, for what else the instruction allocates.
     isa::RegSet held() const {
       isa::RegSet regs;

@@ -258,7 +258,7 @@ void FunctionCompiler::callBuiltin(runtime::builtins::Builtin builtin,
   emitBuiltinCall(builtin);
   // memory.grow may move a memory whose accesses are checked explicitly.
   if (context_.options.explicit_bounds_checks) reloadInstanceRegisters(false);
-  const Reg c_result = isa::target::kSysVConvention.gp_results[0];
+  const Reg c_result = isa::target::kHostConvention.gp_results[0];
   if (checks_status) {
     masm_.branchIfNonZero(c_result, ValType::I32, trapLabel(trap_on_failure));
   }

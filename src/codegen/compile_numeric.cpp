@@ -196,15 +196,17 @@ void FunctionCompiler::emitShift(Opcode op, ValType type) {
     pushConst(type, count);
     return emitIntBinop(op, type);
   }
+  // An ISA without a count register reads the count where it is (a local's register too).
+  bool count_owned = true;
   const Reg count = isa::target::kShiftCountReg.valid()
                         ? popToSpecificReg(isa::target::kShiftCountReg)
-                        : popToReg();
+                        : popForRead({}, &count_owned);
   Reg lhs;
   bool lhs_owned;
   const Reg dst = popDestination(RegSet::of(count), &lhs, &lhs_owned);
   masm_.intBinop(op, dst, lhs, count);
   if (lhs != dst) releaseRead(lhs, lhs_owned);
-  freeReg(count);
+  releaseRead(count, count_owned);
   pushReg(type, dst);
 }
 
@@ -222,15 +224,29 @@ void FunctionCompiler::emitDivRem(Opcode op, ValType type) {
     may_be_zero = divisor == 0;
     may_be_minus_one = divisor == -1;
   }
+  isa::Label div_by_zero, overflow;
+  auto trapLabels = [&] {
+    if (may_be_zero) div_by_zero = trapLabel(TrapKind::IntegerDivideByZero);
+    if (is_div && is_signed && may_be_minus_one) overflow = trapLabel(TrapKind::IntegerOverflow);
+  };
   const Reg quotient = isa::target::kDivQuotientReg, remainder = isa::target::kDivRemainderReg;
+  if (!quotient.valid()) {  // an ISA whose division takes any registers
+    bool rhs_owned, lhs_owned;
+    const Reg rhs = popForRead({}, &rhs_owned);
+    Reg lhs;
+    const Reg dst = popDestination(RegSet::of(rhs), &lhs, &lhs_owned);
+    trapLabels();
+    masm_.divRem(op, dst, lhs, rhs, div_by_zero, overflow, may_be_minus_one);
+    if (lhs != dst) releaseRead(lhs, lhs_owned);
+    releaseRead(rhs, rhs_owned);
+    return pushReg(type, dst);
+  }
   const Reg rhs = popToReg(RegSet::of(quotient, remainder));
   popToSpecificReg(quotient);
   takeReg(remainder);
-  isa::Label div_by_zero, overflow;
-  if (may_be_zero) div_by_zero = trapLabel(TrapKind::IntegerDivideByZero);
-  if (is_div && is_signed && may_be_minus_one) overflow = trapLabel(TrapKind::IntegerOverflow);
+  trapLabels();
   const Reg result = is_div ? quotient : remainder;
-  masm_.divRem(op, result, rhs, div_by_zero, overflow, may_be_minus_one);
+  masm_.divRem(op, result, quotient, rhs, div_by_zero, overflow, may_be_minus_one);
   freeReg(rhs);
   freeReg(is_div ? remainder : quotient);
   pushReg(type, result);
@@ -330,12 +346,12 @@ void FunctionCompiler::emitRoundingCall(Opcode op, ValType type) {
   spillRegisters();
   flushLocals();
   const VarState arg = pop();
-  const Reg param = isa::target::kSysVConvention.fp_params[0];
+  const Reg param = isa::target::kHostConvention.fp_params[0];
   loadInto(arg, param);
   recordAddress();
   emitBuiltinCall(*builtin);
   if (context_.options.explicit_bounds_checks) reloadInstanceRegisters(false);
-  pushReg(type, isa::target::kSysVConvention.fp_results[0]);
+  pushReg(type, isa::target::kHostConvention.fp_results[0]);
 }
 
 void FunctionCompiler::emitFloatBinop(Opcode op, ValType type) {

@@ -281,9 +281,9 @@ void FunctionCompiler::emitEpochCheckSlowPaths() {
       const LocalInRegister& saved = epoch_saved_locals_[i];
       masm_.store(localAddress(saved.local), saved.reg, local_types_[saved.local]);
     }
-    masm_.move(isa::target::kSysVConvention.gp_params[0], isa::target::kVmctxReg, ValType::I64);
+    masm_.move(isa::target::kHostConvention.gp_params[0], isa::target::kVmctxReg, ValType::I64);
     emitBuiltinCall(Builtin::EpochDeadline);
-    masm_.branchIfNonZero(isa::target::kSysVConvention.gp_results[0], ValType::I32, check.trap);
+    masm_.branchIfNonZero(isa::target::kHostConvention.gp_results[0], ValType::I32, check.trap);
     for (uint32_t i = check.saved_begin; i < check.saved_end; ++i) {
       const LocalInRegister& saved = epoch_saved_locals_[i];
       masm_.load(saved.reg, localAddress(saved.local), local_types_[saved.local]);
@@ -312,7 +312,7 @@ void FunctionCompiler::addLazyTableRead(LazyTableRead read, bool save_live_regis
 
 void FunctionCompiler::emitLazyTableReadSlowPaths() {
   using runtime::builtins::Builtin;
-  const isa::CallingConvention& c = isa::target::kSysVConvention;
+  const isa::CallingConvention& c = isa::target::kHostConvention;
   for (const LazyTableRead& read : lazy_reads_) {
     masm_.bind(read.slow);
     if (read.mismatch.isValid()) {

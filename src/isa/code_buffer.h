@@ -19,6 +19,13 @@
 
 namespace wisp::isa {
 
+// A position in the current function, to branch to or to refer to; bound once.
+struct Label {
+  static constexpr uint32_t kInvalid = UINT32_MAX;
+  uint32_t id = kInvalid;
+  bool isValid() const { return id != kInvalid; }
+};
+
 // Bytes written once and copied into later functions: the same sequence but for one label
 // its 32-bit references name (CodeBuffer::capture, replay).
 struct CodeSnippet {
@@ -160,11 +167,20 @@ class CodeBuffer {
   // Writes every fixup; false if one names a label that was never bound, or a reference was
   // marked broken (compiler bugs).
   bool resolveFixups() {
+    return resolveFixupsWith([](uint8_t* at, int32_t displacement) {
+      std::memcpy(at, &displacement, 4);
+      return true;
+    });
+  }
+  // The same for an ISA whose references are fields of an instruction word: `patch(at,
+  // displacement)` writes one, false when the displacement does not fit (a compiler bug).
+  template <typename Patch>
+  bool resolveFixupsWith(Patch patch) {
     if (broken_) return false;
     for (const Fixup& f : fixups_) {
       const uint32_t target = label_offsets_[f.label];
       if (target == kUnbound) return false;
-      patch32(f.at, target - f.base);
+      if (!patch(data() + f.at, static_cast<int32_t>(target - f.base))) return false;
     }
     fixups_.clear();
     return true;

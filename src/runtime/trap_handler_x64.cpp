@@ -33,7 +33,7 @@ static_assert(wisp::runtime::EntryRecord::kLandingPcOffset == 8);  // wisp_enter
 static_assert(static_cast<int>(wisp::runtime::EntryStatus::Trapped) == 1);
 // wisp_resume_at_handler hands the exception over in rax, System V's return register.
 static_assert(wisp::isa::target::kCaughtExceptionGp ==
-              wisp::isa::target::kSysVConvention.gp_results[0]);
+              wisp::isa::target::kHostConvention.gp_results[0]);
 
 // The frame is the trampolines' (rbp, then rbx, r12-r15), with CFI so that debuggers and C++
 // exceptions thrown by the body unwind through it. The landing pad is entered with the stack

@@ -252,7 +252,7 @@ uint32_t align16(uint32_t n) { return (n + 15) & ~15u; }
 // array-to-wasm: EntryStatus(VMContext* vmctx, void* code, ValRaw* values).
 void emitArrayToWasm(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
-  const std::span<const Reg> host_args = target::kSysVConvention.gp_params;
+  const std::span<const Reg> host_args = target::kHostConvention.gp_params;
   const Reg values = target::kTrampolineTempGp;
   emitHostToWasm(masm, host_args[0], wasm_sig.stackAreaBytes(), wasm_sig.stackParamAreaBytes(),
                  target::entryStatusRegister(false),
@@ -303,7 +303,7 @@ NativeSignature nativeSignature(const wasm::FuncType& type, uint32_t pointers) {
   const bool indirect = type.results().size() == 1 && type.results()[0] == ValType::V128;
   const uint32_t hidden = indirect && target::kIndirectResultIsFirstParam ? 1 : 0;
   NativeSignature out;
-  out.sig = isa::computeSignature(withLeadingPointers(type, pointers + hidden), target::kSysVConvention);
+  out.sig = isa::computeSignature(withLeadingPointers(type, pointers + hidden), target::kHostConvention);
   out.first_pointer = hidden;
   if (indirect) out.result_address = out.sig.params[0].reg;
   return out;
@@ -357,7 +357,7 @@ void emitNativeToWasm(isa::MacroAssembler& masm, const wasm::FuncType& type) {
 // convention. The callback returns a status: non-zero when it recorded a trap.
 void emitWasmToArray(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
-  const std::span<const Reg> host_args = target::kSysVConvention.gp_params;
+  const std::span<const Reg> host_args = target::kHostConvention.gp_params;
   const isa::Label unwind = masm.newLabel();
   recordExit(masm);
   masm.push(target::kFramePointer);
@@ -450,14 +450,14 @@ void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
 // parameter area for the callback's plain `ret` to pop.
 bool fitsDirect(const wasm::FuncType& type) {
   const isa::ABISig native_sig =
-      isa::computeSignature(withLeadingPointers(type, 1), target::kSysVConvention);
+      isa::computeSignature(withLeadingPointers(type, 1), target::kHostConvention);
   return native_sig.stack_param_bytes == 0 && type.results().size() <= 1;
 }
 
 void emitWasmToNativeDirect(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
   const isa::ABISig native_sig =
-      isa::computeSignature(withLeadingPointers(type, 1), target::kSysVConvention);
+      isa::computeSignature(withLeadingPointers(type, 1), target::kHostConvention);
   recordExit(masm);
   // From the last parameter back, as in emitWasmToNative; all in registers.
   for (size_t k = wasm_sig.params.size(); k-- > 0;)

@@ -2,9 +2,11 @@
 // functions, lists the trampolines, and compares each listing with NAME.disas (or
 // trampolines.disas). A change in emitted code fails here and shows as a diff in review.
 //
-//   disas_test --golden-dir DIR --wat2wasm PATH [--bless] [CASE...]
+//   disas_test --golden-dir DIR [--wat-dir DIR] --wat2wasm PATH [--bless] [CASE...]
 //
-// A CASE is a .wat file's stem or `trampolines`; without any, every case in DIR runs. A .wat
+// A CASE is a .wat file's stem or `trampolines`; without any, every case in DIR runs. The .wat
+// files are in --wat-dir (the golden directory by default): the AArch64 goldens of a
+// cross-target build (tests/disas/aarch64) list the same sources as x86-64's. A .wat
 // file may choose compile options with a line `;; disas: OPTION...`: explicit-bounds-checks
 // (codegen::CompileOptions::explicit_bounds_checks), baseline-cpu (no optional instructions:
 // isa::CpuFeatures{}), fuel and epochs (consume_fuel, epoch_interruption), tail-call,
@@ -29,7 +31,7 @@
 #include "golden_file.h"
 #include "module_listing.h"
 #include "trampoline_listing.h"
-#include "x64_disassembler.h"
+#include "disassembler.h"
 
 extern char** environ;
 
@@ -42,6 +44,7 @@ constexpr const char* kTrampolinesCase = "trampolines";
 
 struct Options {
   fs::path golden_dir;
+  fs::path wat_dir;
   std::string wat2wasm;
   GoldenMode mode = GoldenMode::Check;
   std::vector<std::string> cases;
@@ -50,15 +53,23 @@ struct Options {
 // What a reader needs to know before the listing: what it is, how to regenerate it, and what
 // the registers and annotations mean.
 std::string header(const std::string& source, const char* legend) {
-  return ";; Golden disassembly of " + source +
-         " (x86-64, Intel syntax; offsets from the start of each listing).\n"
+  const char* isa = wisp::disas::kTargetIsa == wisp::disas::CodeIsa::AArch64
+                        ? "AArch64"
+                        : "x86-64, Intel syntax";
+  return ";; Golden disassembly of " + source + " (" + isa +
+         "; offsets from the start of each listing).\n"
          ";; Checked by `ctest -R disas`. After an intended change in code generation,\n"
          ";; regenerate with `WISP_BLESS=1 ctest --test-dir BUILD -R disas` and review the diff.\n" +
          legend + "\n";
 }
 
 constexpr const char* kModuleLegend =
+#if defined(WISP_TARGET_AARCH64)
+    ";; Registers: x22 vmctx, x23 memory base, x16, x17 and v31 scratch; [x29 - 8] keeps the vmctx, [x29 - 16] is the parallel moves' temporary.\n"
+#else
     ";; Registers: r14 vmctx, r15 memory base, r11 and xmm15 scratch; [rbp - 8] keeps the vmctx, [rbp - 16] is the parallel moves' temporary.\n"
+#endif
+
     ";; `; @0x2a i32.load`: the wasm instruction at byte 0x2a of the module (address map);\n"
     ";; `; trap: ...`: a trap site; `<memoryGrow>`: a builtin, its address masked (XX).\n";
 constexpr const char* kTrampolineLegend =
@@ -140,14 +151,14 @@ bool caseOptionsOf(const fs::path& wat, CaseOptions& case_options, std::string& 
   return true;
 }
 
-bool runCase(const Options& options, const wisp::disas::X64Disassembler& disassembler,
+bool runCase(const Options& options, const wisp::disas::Disassembler& disassembler,
              const std::string& name) {
   std::string text;
   if (name == kTrampolinesCase) {
     text = header("the trampolines", kTrampolineLegend) +
            wisp::disas::listTrampolines(disassembler);
   } else {
-    const fs::path wat = options.golden_dir / (name + ".wat");
+    const fs::path wat = options.wat_dir / (name + ".wat");
     std::vector<uint8_t> wasm;
     std::string error;
     CaseOptions case_options;
@@ -183,8 +194,8 @@ std::vector<std::string> allCases(const fs::path& dir) {
 
 int usage(const char* why) {
   std::fprintf(stderr,
-               "disas_test: %s\nusage: disas_test --golden-dir DIR --wat2wasm PATH [--bless] "
-               "[CASE...]\n",
+               "disas_test: %s\nusage: disas_test --golden-dir DIR [--wat-dir DIR] --wat2wasm PATH "
+               "[--bless] [CASE...]\n",
                why);
   return 2;
 }
@@ -199,15 +210,17 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "--bless") options.mode = GoldenMode::Bless;
     else if (arg == "--golden-dir" && i + 1 < argc) options.golden_dir = argv[++i];
+    else if (arg == "--wat-dir" && i + 1 < argc) options.wat_dir = argv[++i];
     else if (arg == "--wat2wasm" && i + 1 < argc) options.wat2wasm = argv[++i];
     else if (arg.starts_with("--")) return usage(("unknown option " + arg).c_str());
     else options.cases.push_back(arg);
   }
   if (options.golden_dir.empty()) return usage("--golden-dir is required");
   if (options.wat2wasm.empty()) return usage("--wat2wasm is required (wabt's wat2wasm)");
-  if (options.cases.empty()) options.cases = allCases(options.golden_dir);
+  if (options.wat_dir.empty()) options.wat_dir = options.golden_dir;
+  if (options.cases.empty()) options.cases = allCases(options.wat_dir);
 
-  const wisp::disas::X64Disassembler disassembler;
+  const wisp::disas::Disassembler disassembler;
   bool passed = true;
   for (const std::string& name : options.cases) passed &= runCase(options, disassembler, name);
   return passed ? 0 : 1;

@@ -25,7 +25,7 @@ std::string lineAt(const std::string& listing, const std::string& offset) {
 
 TEST(Listing, InstructionsWithOffsetsAndBytes) {
   const std::vector<uint8_t> code = {0x55, 0x48, 0x89, 0xe5, 0xc3};
-  EXPECT_EQ(listCode(X64Disassembler(), code, {}),
+  EXPECT_EQ(listCode(Disassembler(CodeIsa::X86_64), code, {}),
             "    0:  55                              push rbp\n"
             "    1:  48 89 e5                        mov rbp, rsp\n"
             "    4:  c3                              ret\n");
@@ -40,7 +40,7 @@ TEST(Listing, HostFunctionIsNamedAndItsAddressMasked) {
     if (address == 0x1122334455667788) return "builtin";
     return std::nullopt;
   };
-  const std::string listing = listCode(X64Disassembler(), code, notes);
+  const std::string listing = listCode(Disassembler(CodeIsa::X86_64), code, notes);
   EXPECT_EQ(lineAt(listing, "0"),
             "    0:  49 bb XX XX XX XX XX XX XX XX   movabs r11, <builtin>");
   EXPECT_EQ(listing.find("88"), std::string::npos) << listing;
@@ -50,7 +50,7 @@ TEST(Listing, HostFunctionIsNamedAndItsAddressMasked) {
 TEST(Listing, UnnamedHostFunctionIsStillMasked) {
   const std::vector<uint8_t> code = {0x49, 0xbb, 0x88, 0x77, 0x66, 0x55, 0x44,
                                      0x33, 0x22, 0x11, 0x41, 0xff, 0xd3};
-  EXPECT_EQ(lineAt(listCode(X64Disassembler(), code, {}), "0"),
+  EXPECT_EQ(lineAt(listCode(Disassembler(CodeIsa::X86_64), code, {}), "0"),
             "    0:  49 bb XX XX XX XX XX XX XX XX   movabs r11, <host function>");
 }
 
@@ -60,7 +60,7 @@ TEST(Listing, SixtyFourBitConstantsStay) {
                                      0x22, 0x11, 0x66, 0x4d, 0x0f, 0x6e, 0xfb};
   ListingNotes notes;
   notes.host_function = [](uint64_t) -> std::optional<std::string> { return "builtin"; };
-  const std::string listing = listCode(X64Disassembler(), code, notes);
+  const std::string listing = listCode(Disassembler(CodeIsa::X86_64), code, notes);
   EXPECT_EQ(lineAt(listing, "0"),
             "    0:  49 bb 88 77 66 55 44 33 22 11   movabs r11, 0x1122334455667788");
 }
@@ -74,7 +74,7 @@ TEST(Listing, DirectCallTargetsAreNamedAndCommentsAligned) {
     return std::nullopt;
   };
   notes.comments[5] = {"trap: unreachable", "@0x2a"};
-  const std::string listing = listCode(X64Disassembler(), code, notes);
+  const std::string listing = listCode(Disassembler(CodeIsa::X86_64), code, notes);
   EXPECT_EQ(lineAt(listing, "0"), "    0:  e8 fb ff ff ff                  call func[0] <self>");
   EXPECT_EQ(lineAt(listing, "5"),
             "    5:  0f 0b                           ud2                                     "
@@ -94,7 +94,7 @@ TEST(Listing, JumpTableIsListedAsData) {
       0xc3,                                      // 1c: ret
       0xc3,                                      // 1d: ret
   };
-  const std::string listing = listCode(X64Disassembler(), code, {});
+  const std::string listing = listCode(Disassembler(CodeIsa::X86_64), code, {});
   EXPECT_EQ(lineAt(listing, "11"), "   11:  00 00 00                        (padding)");
   EXPECT_EQ(lineAt(listing, "14"),
             "   14:  08 00 00 00                     .long 8                                 ; -> 0x1c");
@@ -120,7 +120,7 @@ TEST(Listing, EveryBuiltinIsNamedByItsAddress) {
 
 TEST(Listing, UndecodableBytesAreShownOneByOne) {
   const std::vector<uint8_t> code = {0x06};  // push es: invalid in 64-bit mode
-  EXPECT_EQ(listCode(X64Disassembler(), code, {}), "    0:  06                              (not an instruction)\n");
+  EXPECT_EQ(listCode(Disassembler(CodeIsa::X86_64), code, {}), "    0:  06                              (not an instruction)\n");
 }
 
 }  // namespace

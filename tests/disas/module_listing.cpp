@@ -53,7 +53,7 @@ std::string functionLabel(const wasm::Module& module, uint32_t index) {
 
 }  // namespace
 
-ModuleListing listModule(const X64Disassembler& disassembler, std::span<const uint8_t> wasm,
+ModuleListing listModule(const Disassembler& disassembler, std::span<const uint8_t> wasm,
                          const wasm::Features& features, const codegen::CompileOptions& options) {
   wasm::DecodeOptions decode_options;
   decode_options.features = features;

@@ -9,7 +9,7 @@
 
 #include "codegen/module_compiler.h"
 #include "wasm/features.h"
-#include "x64_disassembler.h"
+#include "disassembler.h"
 
 namespace wisp::disas {
 
@@ -20,7 +20,7 @@ struct ModuleListing {
 
 // Decodes `wasm` with `features` and compiles it (through the compiler directly, with
 // made-up canonical type ids: each type's index), then lists its code.
-ModuleListing listModule(const X64Disassembler& disassembler, std::span<const uint8_t> wasm,
+ModuleListing listModule(const Disassembler& disassembler, std::span<const uint8_t> wasm,
                          const wasm::Features& features, const codegen::CompileOptions& options);
 
 }  // namespace wisp::disas

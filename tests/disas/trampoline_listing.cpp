@@ -36,7 +36,7 @@ std::vector<wasm::FuncType> signatures() {
 
 }  // namespace
 
-std::string listTrampolines(const X64Disassembler& disassembler) {
+std::string listTrampolines(const Disassembler& disassembler) {
   trampoline::TrampolineCache cache;
   struct Kind {
     const char* name;

@@ -5,10 +5,10 @@
 
 #include <string>
 
-#include "x64_disassembler.h"
+#include "disassembler.h"
 
 namespace wisp::disas {
 
-std::string listTrampolines(const X64Disassembler& disassembler);
+std::string listTrampolines(const Disassembler& disassembler);
 
 }  // namespace wisp::disas

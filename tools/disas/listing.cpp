@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <map>
 
 #include "runtime/builtins.h"
 
@@ -94,7 +95,7 @@ std::string destinationOf(const Instruction& insn) {
 }
 
 // True for the `movabs reg, address` of `movabs reg, address; call reg`.
-bool callsThroughRegister(const X64Disassembler& disassembler, std::span<const uint8_t> code,
+bool callsThroughRegister(const Disassembler& disassembler, std::span<const uint8_t> code,
                           const Instruction& movabs) {
   std::optional<Instruction> next = disassembler.decodeAt(code, movabs.end());
   return next && next->is_call && !next->direct_target && next->operands == destinationOf(movabs);
@@ -111,7 +112,7 @@ std::optional<std::string> builtinName(uint64_t address) {
   return std::nullopt;
 }
 
-std::vector<ListingLine> listLines(const X64Disassembler& disassembler,
+std::vector<ListingLine> listLines(const Disassembler& disassembler,
                                    std::span<const uint8_t> code, const ListingNotes& notes) {
   std::vector<ListingLine> out;
   constexpr uint64_t kNoTable = UINT64_MAX;
@@ -119,8 +120,26 @@ std::vector<ListingLine> listLines(const X64Disassembler& disassembler,
   // The constant pool closes the code: it begins at the lowest address that an instruction
   // other than a jump table's lea reads (every such instruction comes before it).
   uint64_t data_start = code.size();
+  // AArch64's literals inside the code (`ldr reg, literal` reads them): offset -> size.
+  std::map<uint64_t, uint8_t> literals;
   uint64_t at = 0;
   while (at < code.size()) {
+    if (auto literal = literals.find(at); literal != literals.end() && at + literal->second <= code.size()) {
+      const uint8_t size = literal->second;
+      uint64_t value = 0;
+      std::memcpy(&value, code.data() + at, size);
+      // An address of this process (a builtin's), masked as movabs's immediate is on x86-64.
+      std::optional<std::string> name;
+      if (size == 8 && notes.host_function) name = notes.host_function(value).value_or("host function");
+      if (name) {
+        appendLine(out, at, size, byteText(code.subspan(at, size), 0, size), ".quad <" + *name + ">");
+      } else {
+        appendLine(out, at, size, byteText(code.subspan(at, size)),
+                   (size == 8 ? ".quad " : ".word ") + hex(value));
+      }
+      at += size;
+      continue;
+    }
     if (at >= data_start) {
       const size_t size = std::min<size_t>(8, code.size() - at);
       uint64_t value = 0;
@@ -170,6 +189,8 @@ std::vector<ListingLine> listLines(const X64Disassembler& disassembler,
         mask_size = 4;
       }
     }
+    if (insn->literal_target && *insn->literal_target < code.size())
+      literals[*insn->literal_target] = insn->literal_size;
     if (insn->rip_target && *insn->rip_target < code.size()) {
       if (insn->mnemonic == "lea") pending_table = *insn->rip_target;
       else data_start = std::min(data_start, *insn->rip_target);
@@ -189,7 +210,7 @@ std::vector<ListingLine> listLines(const X64Disassembler& disassembler,
   return out;
 }
 
-std::string listCode(const X64Disassembler& disassembler, std::span<const uint8_t> code,
+std::string listCode(const Disassembler& disassembler, std::span<const uint8_t> code,
                      const ListingNotes& notes) {
   std::string text;
   for (const ListingLine& line : listLines(disassembler, code, notes)) text += formatLine(line);

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "x64_disassembler.h"
+#include "disassembler.h"
 
 namespace wisp::disas {
 
@@ -49,12 +49,12 @@ struct ListingLine {
 // The code as lines. A jump table (the code `lea reg, [rip + table]` ... `jmp reg`, then the
 // table) is shown as padding and `.long` entries with their targets; the constant pool at the
 // end as `.quad` entries.
-std::vector<ListingLine> listLines(const X64Disassembler& disassembler,
+std::vector<ListingLine> listLines(const Disassembler& disassembler,
                                    std::span<const uint8_t> code, const ListingNotes& notes);
 
 // The lines as text: "   1a:  48 8b 45 f8     mov rax, qword ptr [rbp - 8]    ; comment", each
 // ending in '\n'.
-std::string listCode(const X64Disassembler& disassembler, std::span<const uint8_t> code,
+std::string listCode(const Disassembler& disassembler, std::span<const uint8_t> code,
                      const ListingNotes& notes);
 
 }  // namespace wisp::disas

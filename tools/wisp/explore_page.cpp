@@ -7,7 +7,7 @@
 #include "listing.h"
 #include "runtime/trap.h"
 #include "wasm/instruction_text.h"
-#include "x64_disassembler.h"
+#include "disassembler.h"
 
 namespace wisp::cli {
 namespace {
@@ -218,7 +218,7 @@ class PageWriter {
   const runtime::CodeInfo& info_;
   const uint8_t* base_;
   std::unordered_map<uint32_t, uint32_t> function_at_;  // code offset -> function index
-  disas::X64Disassembler disassembler_;
+  disas::Disassembler disassembler_;
 };
 
 }  // namespace

@@ -21,11 +21,7 @@
 
 namespace wisp::isa::x64 {
 
-struct Label {
-  static constexpr uint32_t kInvalid = UINT32_MAX;
-  uint32_t id = kInvalid;
-  bool isValid() const { return id != kInvalid; }
-};
+using isa::Label;
 
 struct Gp {
   uint8_t id;

@@ -710,8 +710,9 @@ void MacroAssembler::setCond(Cond cond, Reg dst) {
 
 void MacroAssembler::branchOnCond(Cond cond, Label target) { a_.j(condCode(cond), target); }
 
-void MacroAssembler::divRem(Opcode op, Reg dst, Reg rhs, Label div_by_zero, Label overflow,
-                            bool rhs_may_be_minus_one) {
+void MacroAssembler::divRem(Opcode op, Reg dst, Reg lhs, Reg rhs, Label div_by_zero,
+                            Label overflow, bool rhs_may_be_minus_one) {
+  assert(lhs == kDivQuotientReg);
   const bool is64 = isI64Op(op);
   const Opcode narrow = narrowIntOp(op);
   auto G = [&](Reg r) { return is64 ? gp64(r) : gp32(r); };

@@ -232,10 +232,10 @@ class MacroAssembler {
   Cond eqzToFlags(wasm::Opcode op, Reg value);
   void setCond(Cond cond, Reg dst);  // dst = cond ? 1 : 0, from the flags
   void branchOnCond(Cond cond, Label target);
-  // div and rem: lhs in rax, rdx free, rhs elsewhere; the result lands in `dst` (rax or rdx
-  // as the instruction leaves it, then moved). What is known of a constant divisor spares
-  // its checks: an invalid label means the case cannot happen.
-  void divRem(wasm::Opcode op, Reg dst, Reg rhs, Label div_by_zero, Label overflow,
+  // div and rem: lhs in rax (kDivQuotientReg), rdx free, rhs elsewhere; the result lands in
+  // `dst` (rax or rdx as the instruction leaves it, then moved). What is known of a constant
+  // divisor spares its checks: an invalid label means the case cannot happen.
+  void divRem(wasm::Opcode op, Reg dst, Reg lhs, Reg rhs, Label div_by_zero, Label overflow,
               bool rhs_may_be_minus_one);
 
   // ---- floats -------------------------------------------------------------------------

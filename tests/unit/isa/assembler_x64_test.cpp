@@ -12,7 +12,7 @@
 #include <gtest/gtest.h>
 
 #if WISP_ENCODER_DECODE_BACK
-#include "x64_disassembler.h"
+#include "disassembler.h"
 #endif
 
 #include <cstring>
@@ -68,7 +68,7 @@ bool sameBytes(const std::string& what, const std::function<void(Assembler&)>& o
 // The bytes decode as instructions to the last byte (nothing invalid, nothing left over).
 bool decodesBack(const std::string& what, const std::function<void(Assembler&)>& ours) {
 #if WISP_ENCODER_DECODE_BACK
-  static const disas::X64Disassembler disassembler;
+  static const disas::Disassembler disassembler;
   const std::vector<uint8_t> bytes = withWisp(ours);
   uint64_t at = 0;
   while (at < bytes.size()) {

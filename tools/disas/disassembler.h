@@ -1,5 +1,6 @@
-// x86-64 machine code to instructions, through capstone (Intel syntax), one instruction at a
-// time so that callers can step over data embedded in code (jump tables).
+// Machine code to instructions, through capstone (x86-64 in Intel syntax, or AArch64), one
+// instruction at a time so that callers can step over data embedded in code (jump tables,
+// literals).
 #pragma once
 
 #include <cstdint>
@@ -22,23 +23,39 @@ struct Instruction {
   std::optional<uint64_t> direct_target;  // call/jmp/jcc rel: the target offset
   std::optional<uint64_t> rip_target;     // a [rip + disp] operand: the address it names
   std::optional<uint64_t> imm64;          // the immediate of `movabs reg, imm64`
+  // AArch64's `ldr reg, literal`: where the literal is, and its size.
+  std::optional<uint64_t> literal_target;
+  uint8_t literal_size = 0;
   uint8_t imm_offset = 0;                 // where the immediate sits in `bytes`
   uint8_t imm_size = 0;
 
   uint64_t end() const { return offset + bytes.size(); }
 };
 
-class X64Disassembler {
+enum class CodeIsa { X86_64, AArch64 };
+
+// The ISA Wisp's build generates code for (WISP_TARGET_ISA).
+inline constexpr CodeIsa kTargetIsa =
+#if defined(WISP_TARGET_AARCH64) || (!defined(WISP_TARGET_X86_64) && defined(__aarch64__))
+    CodeIsa::AArch64;
+#else
+    CodeIsa::X86_64;
+#endif
+
+class Disassembler {
  public:
-  X64Disassembler();
-  ~X64Disassembler();
-  X64Disassembler(const X64Disassembler&) = delete;
-  X64Disassembler& operator=(const X64Disassembler&) = delete;
+  explicit Disassembler(CodeIsa isa = kTargetIsa);
+  CodeIsa isa() const { return isa_; }
+  ~Disassembler();
+  Disassembler(const Disassembler&) = delete;
+  Disassembler& operator=(const Disassembler&) = delete;
 
   // The instruction at `offset` in `code`, or nullopt where the bytes are no instruction.
   std::optional<Instruction> decodeAt(std::span<const uint8_t> code, uint64_t offset) const;
 
  private:
+  std::optional<Instruction> decodeAArch64(std::span<const uint8_t> code, uint64_t offset) const;
+  CodeIsa isa_;
   size_t handle_ = 0;  // csh
 };
 

@@ -531,7 +531,8 @@ void FunctionCompiler::emitReturn() {
   storeFuelToMemory();
   // The stack pointer is where the prologue left it: every call's outgoing area is freed
   // after it, and exception landing pads reset it.
-  frame_releases_.push_back(masm_.releaseFrameAndReturn(sig_.stackParamAreaBytes()));
+  const uint32_t patch_at = masm_.releaseFrameAndReturn(sig_.stackParamAreaBytes());
+  if (patch_at != isa::MacroAssembler::kNoPatch) frame_releases_.push_back(patch_at);
 }
 
 }  // namespace wisp::codegen

@@ -1,7 +1,7 @@
 // What the trap handler needs from the machine: the registers of an interrupted context, how to
 // resume it elsewhere, the thread pointer, and two small routines that no C++ can express (an
-// entry for any host body, and the jump to a landing pad). One implementation per ISA and OS;
-// trap_handler_x64.cpp is x86-64 Linux's.
+// entry for any host body, and the jump to a landing pad). One implementation per ISA and OS:
+// trap_handler_x64.cpp is x86-64 Linux's, trap_handler_a64.cpp AArch64 Linux's.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +28,12 @@ uintptr_t threadPointer();
 inline uintptr_t currentStackPointer() {
   uintptr_t sp;
   asm volatile("mov %%rsp, %0" : "=r"(sp));
+  return sp;
+}
+#elif defined(__aarch64__)
+inline uintptr_t currentStackPointer() {
+  uintptr_t sp;
+  asm volatile("mov %0, sp" : "=r"(sp));
   return sp;
 }
 #endif

@@ -31,9 +31,12 @@ uintptr_t threadPointer() { return reinterpret_cast<uintptr_t>(__builtin_thread_
 static_assert(wisp::runtime::EntryRecord::kSpOffset == 24);
 static_assert(wisp::runtime::EntryRecord::kLandingPcOffset == 8);  // wisp_enter_with_landing_pad
 static_assert(static_cast<int>(wisp::runtime::EntryStatus::Trapped) == 1);
-// wisp_resume_at_handler hands the exception over in rax, System V's return register.
+// wisp_resume_at_handler hands the exception over in rax, System V's return register (a
+// cross-target build's compiler has another ISA's roles: nothing to check then).
+#if defined(WISP_TARGET_X86_64)
 static_assert(wisp::isa::target::kCaughtExceptionGp ==
               wisp::isa::target::kHostConvention.gp_results[0]);
+#endif
 
 // The frame is the trampolines' (rbp, then rbx, r12-r15), with CFI so that debuggers and C++
 // exceptions thrown by the body unwind through it. The landing pad is entered with the stack

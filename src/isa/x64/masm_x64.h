@@ -91,7 +91,9 @@ class MacroAssembler {
   // through memory that a pop after a move to rsp costs, and the caller's next frame access
   // waits on it (fib: a third of its time).
   void freeFrameAndReturn(uint32_t frame_bytes, uint32_t popped_bytes);
-  // The same with the frame size patched later (patchFrameSize). Returns the patch position.
+  // The same with the frame size patched later (patchFrameSize). Returns the patch position,
+  // or kNoPatch for an ISA that frees the frame without knowing its size.
+  static constexpr uint32_t kNoPatch = UINT32_MAX;
   uint32_t releaseFrameAndReturn(uint32_t popped_bytes);
   void push(Reg reg);
   void pop(Reg reg);

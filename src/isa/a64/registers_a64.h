@@ -1,0 +1,117 @@
+// The AArch64 registers and their roles in Wisp's code. One place names every pinned, scratch
+// and allocatable register; the static_asserts keep the sets from overlapping.
+//
+// The compiler's Reg has 16 codes per class; on AArch64 each code stands for a hardware
+// register through hwGp/hwFp below. The choice keeps Wisp's code out of what the host's
+// convention (AAPCS64) asks a callee to preserve, except where a role wants exactly that:
+//  - general codes 0-7 are x0-x7 (the argument registers), 8-10 are x19-x21 (callee-saved:
+//    fuel and the entry's temporaries survive host calls), 11 is x16 (IP0, the scratch),
+//    12 the frame pointer x29, 13 the stack pointer, 14 and 15 x22 and x23 (vmctx and the
+//    memory base, callee-saved so that builtins leave them alone);
+//  - vector codes 0-7 are v0-v7 (arguments), 8-14 are v16-v22, 15 is v31 (the scratch): none
+//    of v8-v15, whose low halves AAPCS64 makes callee-saved.
+// x17 (IP1) is the MacroAssembler's second scratch, never a Reg; x18 (the platform register)
+// and x30 (the link register) are never used as values.
+#pragma once
+
+#include "isa/abi.h"
+#include "isa/reg.h"
+
+namespace wisp::isa::a64 {
+
+inline constexpr uint8_t kGpHardware[16] = {0, 1, 2, 3, 4, 5, 6, 7, 19, 20, 21, 16, 29, 31, 22, 23};
+inline constexpr uint8_t kFpHardware[16] = {0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 31};
+// The hardware number of a register (31: the stack pointer, for the stack pointer's code).
+inline constexpr uint8_t hw(Reg r) { return r.isGp() ? kGpHardware[r.hwCode()] : kFpHardware[r.hwCode()]; }
+
+inline constexpr Reg x0 = Reg::gp(0), x1 = Reg::gp(1), x2 = Reg::gp(2), x3 = Reg::gp(3),
+                     x4 = Reg::gp(4), x5 = Reg::gp(5), x6 = Reg::gp(6), x7 = Reg::gp(7),
+                     x19 = Reg::gp(8), x20 = Reg::gp(9), x21 = Reg::gp(10), x16 = Reg::gp(11),
+                     x29 = Reg::gp(12), sp = Reg::gp(13), x22 = Reg::gp(14), x23 = Reg::gp(15);
+inline constexpr Reg v0 = Reg::fp(0), v1 = Reg::fp(1), v2 = Reg::fp(2), v3 = Reg::fp(3),
+                     v4 = Reg::fp(4), v5 = Reg::fp(5), v6 = Reg::fp(6), v7 = Reg::fp(7),
+                     v31 = Reg::fp(15);
+// The MacroAssembler's own second scratch (IP1), by hardware number.
+inline constexpr uint8_t kScratch2Hw = 17;
+
+// Pinned for the whole function: the instance's VMContext and the base of memory 0.
+inline constexpr Reg kVmctxReg = x22;
+inline constexpr Reg kMemoryBaseReg = x23;
+inline constexpr Reg kFramePointer = x29;
+inline constexpr Reg kStackPointer = sp;
+// Never allocated: free for any single instruction sequence in the MacroAssembler.
+inline constexpr Reg kScratchGp = x16;
+inline constexpr Reg kScratchFp = v31;
+// Pinned only in code compiled with fuel metering: callee-saved in AAPCS64.
+inline constexpr Reg kFuelGp = x19;
+
+inline constexpr RegSet kPinned = RegSet::of(sp, x29, kVmctxReg, kMemoryBaseReg);
+inline constexpr RegSet kScratch = RegSet::of(kScratchGp, kScratchFp);
+inline constexpr RegSet kAllocatableGp = RegSet::of(x0, x1, x2, x3, x4, x5, x6, x7, x19, x20, x21);
+inline constexpr RegSet kAllocatableFp = RegSet(0x7FFF0000u);  // codes 0..14: v0-v7, v16-v22
+inline constexpr RegSet kAllocatable = kAllocatableGp | kAllocatableFp;
+
+static_assert((kPinned & kScratch).empty());
+static_assert((kAllocatable & (kPinned | kScratch)).empty());
+static_assert(!kAllocatableFp.has(kScratchFp));
+
+// AAPCS64: the callee-saved registers among those Wisp's code uses (x24-x28 and v8-v15 it
+// never touches), which a host-to-wasm entry saves, and with the frame pointer.
+inline constexpr Reg kHostCalleeSaved[] = {x19, x20, x21, x22, x23};
+inline constexpr Reg kSysVCalleeSaved[] = {x19, x20, x21, x22, x23, x29};
+
+// No instruction of AArch64 wants an operand in a particular register.
+inline constexpr Reg kShiftCountReg = Reg();
+inline constexpr Reg kDivQuotientReg = Reg(), kDivRemainderReg = Reg();
+inline constexpr Reg kFunctionEntryTempGp = x6;  // no wasm parameter arrives in x6
+
+// Roles in the trampolines (see registers_x64.h for what each one needs).
+inline constexpr Reg kEntryTemps[] = {x19, x20, x21};
+inline constexpr Reg kCallTargetGp = x6;
+inline constexpr Reg kTrampolineTempGp = x7;
+inline constexpr Reg kIndirectCalleeGp = x7;
+inline constexpr Reg kTailCallTemps[] = {x20, x21};
+static_assert(!kPinned.has(kCallTargetGp) && !kPinned.has(kTrampolineTempGp));
+static_assert(kTrampolineTempGp != kScratchGp);
+static_assert(kTailCallTemps[0] != kCallTargetGp && kTailCallTemps[1] != kCallTargetGp);
+
+inline constexpr Reg kCaughtExceptionGp = x0;
+
+// A host-to-wasm entry returns {result; uint64_t status}. AAPCS64 returns a 16-byte struct
+// that is not all floats in x0 and x1, so the status is in x1 after a result, in x0 alone.
+// (A float result then comes in x0 too, not in v0 as System V has it: the trampolines do not
+// build that case for AArch64 yet.)
+inline constexpr Reg entryStatusRegister(bool result_in_general_register) {
+  return result_in_general_register ? x1 : x0;
+}
+// AAPCS64 passes the address of a struct returned in memory in x8, not as an argument; Wisp
+// has no code for x8 yet, so the trampolines refuse such results (a v128 with its status).
+inline constexpr bool kIndirectResultIsFirstParam = false;
+inline constexpr Reg kIndirectResultReturn = Reg();
+
+// Wisp's wasm convention: vmctx in x22 (pinned), parameters in x0-x5 and v0-v7, the first
+// results in x0/x1 and v0/v1, the rest on the stack. Every allocatable register is
+// caller-saved.
+inline constexpr Reg kWasmGpParams[] = {x0, x1, x2, x3, x4, x5};
+inline constexpr Reg kWasmFpParams[] = {v0, v1, v2, v3, v4, v5, v6, v7};
+inline constexpr Reg kWasmGpResults[] = {x0, x1};
+inline constexpr Reg kWasmFpResults[] = {v0, v1};
+inline constexpr CallingConvention kWasmConvention{kWasmGpParams, kWasmFpParams, kWasmGpResults,
+                                                   kWasmFpResults};
+static_assert([] {
+  for (Reg param : kWasmGpParams)
+    if (param == kTailCallTemps[0] || param == kTailCallTemps[1] || param == kCallTargetGp ||
+        param == kIndirectCalleeGp)
+      return false;
+  return true;
+}());
+
+// AAPCS64, for calls to and from the host: one result register of each class.
+inline constexpr Reg kAapcsGpParams[] = {x0, x1, x2, x3, x4, x5, x6, x7};
+inline constexpr Reg kAapcsFpParams[] = {v0, v1, v2, v3, v4, v5, v6, v7};
+inline constexpr Reg kAapcsGpResults[] = {x0};
+inline constexpr Reg kAapcsFpResults[] = {v0};
+inline constexpr CallingConvention kHostConvention{kAapcsGpParams, kAapcsFpParams,
+                                                   kAapcsGpResults, kAapcsFpResults};
+
+}  // namespace wisp::isa::a64

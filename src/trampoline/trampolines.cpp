@@ -111,11 +111,7 @@ void emitActivation(isa::MacroAssembler& masm, Reg status, Reg result_address, b
       masm.loadPtr(result_address, at(target::kFramePointer, -kSlotBelowFp));
       masm.storePtr(at(result_address, kV128ResultStatusOffset), status);
     }
-    masm.adjustStack(-(sp_below_fp_after_call - kSavedBytes));
-    for (size_t i = std::size(target::kHostCalleeSaved); i-- > 0;)
-      masm.pop(target::kHostCalleeSaved[i]);
-    masm.pop(target::kFramePointer);
-    masm.ret();
+    masm.restoreRegistersAndReturn(target::kHostCalleeSaved, sp_below_fp_after_call);
   }
   // Reached from a trap with the stack pointer right below the record (see EntryRecord::sp):
   // the frame pointer is found from it, and the stack pointer moved to where the call's
@@ -143,10 +139,8 @@ void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing,
   const isa::Label check_stack_limit = masm.newLabel(), stack_limit_kept = masm.newLabel(),
                    stack_limit_restored_on_exit = masm.newLabel(), leave = masm.newLabel(),
                    not_ready = masm.newLabel();
-  masm.push(target::kFramePointer);
-  masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
-  for (Reg reg : target::kHostCalleeSaved) masm.push(reg);
-  masm.adjustStack(kSlotBelowFp - kSavedBytes + static_cast<int32_t>(outgoing));
+  masm.pushFrameRecord();
+  masm.saveRegisters(target::kHostCalleeSaved, kSlotBelowFp - kSavedBytes + static_cast<int32_t>(outgoing));
   const int32_t sp_below_fp_after_call =
       kSlotBelowFp + static_cast<int32_t>(outgoing) - static_cast<int32_t>(popped);
   // Before any way out: even an unready thread's status goes through it.
@@ -229,13 +223,27 @@ void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing,
 
 // ---- wasm-to-host exits ---------------------------------------------------------------------
 
-// Records the wasm caller in the innermost entry: its frame pointer (still in the register at
-// the trampoline's first instruction) and where its return address is (the stack pointer).
-void recordExit(isa::MacroAssembler& masm) {
+// Records the wasm caller in the innermost entry, its frame pointer and where its return
+// address is, and pushes the exit's frame record. Where the call pushed the return address,
+// both are the registers at the first instruction (the frame pointer, the stack pointer);
+// where it stays in a register, they are read from the frame record once it is pushed.
+void enterExitFrame(isa::MacroAssembler& masm) {
   const Reg record = target::kScratchGp;
-  masm.loadThreadLocal(record, threadField(ThreadEntryState::kInnermostOffset));
-  masm.storePtr(at(record, EntryRecord::kExitFpOffset), target::kFramePointer);
-  masm.storePtr(at(record, EntryRecord::kExitSpOffset), target::kStackPointer);
+  if constexpr (target::kReturnAddressOnStackAtEntry) {
+    masm.loadThreadLocal(record, threadField(ThreadEntryState::kInnermostOffset));
+    masm.storePtr(at(record, EntryRecord::kExitFpOffset), target::kFramePointer);
+    masm.storePtr(at(record, EntryRecord::kExitSpOffset), target::kStackPointer);
+    masm.pushFrameRecord();
+  } else {
+    // kTrampolineTempGp carries no wasm argument, and no host argument is in place yet.
+    const Reg temp = target::kTrampolineTempGp;
+    masm.pushFrameRecord();
+    masm.loadThreadLocal(record, threadField(ThreadEntryState::kInnermostOffset));
+    masm.loadPtr(temp, at(target::kFramePointer, 0));
+    masm.storePtr(at(record, EntryRecord::kExitFpOffset), temp);
+    masm.leaPtr(temp, at(target::kFramePointer, 8));
+    masm.storePtr(at(record, EntryRecord::kExitSpOffset), temp);
+  }
 }
 
 // The host function returned a non-zero status: it recorded a trap, or an exception it throws.
@@ -295,6 +303,9 @@ struct NativeSignature {
   isa::ABISig sig;
   size_t first_pointer = 0;  // sig.params index of the first leading pointer
   Reg result_address;
+  // A v128 result where the convention passes the result's address other than as the first
+  // argument (AAPCS64's x8): not built yet.
+  bool unsupported = false;
   bool indirectResult() const { return result_address.valid(); }
   const isa::ABIArg& pointer(size_t k) const { return sig.params[first_pointer + k]; }
 };
@@ -305,14 +316,23 @@ NativeSignature nativeSignature(const wasm::FuncType& type, uint32_t pointers) {
   NativeSignature out;
   out.sig = isa::computeSignature(withLeadingPointers(type, pointers + hidden), target::kHostConvention);
   out.first_pointer = hidden;
-  if (indirect) out.result_address = out.sig.params[0].reg;
+  if (indirect && target::kIndirectResultIsFirstParam) out.result_address = out.sig.params[0].reg;
+  out.unsupported = indirect && !target::kIndirectResultIsFirstParam;
   return out;
 }
 
 // The register of a native signature's status word (see target::entryStatusRegister).
 Reg statusRegisterOf(const isa::ABISig& native_sig) {
   return target::entryStatusRegister(!native_sig.results.empty() &&
-                                     native_sig.results[0].reg.isGp());
+                                     (native_sig.results[0].reg.isGp() ||
+                                      target::kStatusStructInGeneralRegisters));
+}
+
+// Where the convention returns {result; status} with a float result in the general result
+// register (AAPCS64), the result crosses between it and its float register.
+bool floatResultInGeneralRegister(const isa::ABISig& native_sig) {
+  return target::kStatusStructInGeneralRegisters && !native_sig.results.empty() &&
+         native_sig.results[0].reg.isFp();
 }
 
 // native-to-wasm: {R, uint64_t status}(VMContext* vmctx, void* code, Params...) in System V
@@ -320,6 +340,7 @@ Reg statusRegisterOf(const isa::ABISig& native_sig) {
 void emitNativeToWasm(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
   const NativeSignature native = nativeSignature(type, 2);
+  if (native.unsupported) return masm.unhandledOp("native-to-wasm with a v128 result on this ISA", wasm::Opcode::Nop);
   const isa::ABISig& native_sig = native.sig;
   const Reg code = native.pointer(1).reg;
   // The code pointer stays where it came unless a wasm argument goes to its register.
@@ -346,6 +367,8 @@ void emitNativeToWasm(isa::MacroAssembler& masm, const wasm::FuncType& type) {
       else masm.copySlot(at(target::kStackPointer, dst.stack_offset), src_stack, dst.type);
     }
     masm.callRegister(code_overwritten ? target::kCallTargetGp : code);
+    if (floatResultInGeneralRegister(native_sig))
+      masm.move(target::kHostConvention.gp_results[0], wasm_sig.results[0].reg, wasm_sig.results[0].type);
     if (native.indirectResult()) {
       masm.loadPtr(target::kTrampolineTempGp, at(target::kFramePointer, -kSlotBelowFp));
       masm.store(at(target::kTrampolineTempGp, 0), wasm_sig.results[0].reg, ValType::V128);
@@ -359,9 +382,7 @@ void emitWasmToArray(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
   const std::span<const Reg> host_args = target::kHostConvention.gp_params;
   const isa::Label unwind = masm.newLabel();
-  recordExit(masm);
-  masm.push(target::kFramePointer);
-  masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
+  enterExitFrame(masm);
   const size_t slots = std::max(type.params().size(), type.results().size());
   const uint32_t frame_bytes = align16(static_cast<uint32_t>(slots) * kValRawSize);
   masm.adjustStack(static_cast<int32_t>(frame_bytes));
@@ -393,11 +414,10 @@ void emitWasmToArray(isa::MacroAssembler& masm, const wasm::FuncType& type) {
 void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
   const NativeSignature native = nativeSignature(type, 1);
+  if (native.unsupported) return masm.unhandledOp("wasm-to-native with a v128 result on this ISA", wasm::Opcode::Nop);
   const isa::ABISig& native_sig = native.sig;
   const isa::Label unwind = masm.newLabel();
-  recordExit(masm);
-  masm.push(target::kFramePointer);
-  masm.move(target::kFramePointer, target::kStackPointer, ValType::I64);
+  enterExitFrame(masm);
   // The stack parameters, then room for a result that comes back through memory.
   const int32_t result_area = static_cast<int32_t>(align16(native_sig.stack_param_bytes));
   const uint32_t frame_bytes =
@@ -436,6 +456,8 @@ void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
   // garbage above its low half, which wasm code would see (as an address index, say).
   if (!native_sig.results.empty() && native_sig.results[0].type == ValType::I32)
     masm.zeroExtendI32(native_sig.results[0].reg);
+  if (floatResultInGeneralRegister(native_sig))
+    masm.move(wasm_sig.results[0].reg, target::kHostConvention.gp_results[0], wasm_sig.results[0].type);
   masm.freeFrameAndReturn(frame_bytes, wasm_sig.stackParamAreaBytes());
   masm.bind(unwind);
   emitUnwindToEntry(masm);
@@ -449,6 +471,8 @@ void emitWasmToNative(isa::MacroAssembler& masm, const wasm::FuncType& type) {
 // have registers too (the native ones are the same registers and one more), so there is no
 // parameter area for the callback's plain `ret` to pop.
 bool fitsDirect(const wasm::FuncType& type) {
+  // The exit it records needs the return address in memory (see enterExitFrame).
+  if (!target::kReturnAddressOnStackAtEntry) return false;
   const isa::ABISig native_sig =
       isa::computeSignature(withLeadingPointers(type, 1), target::kHostConvention);
   return native_sig.stack_param_bytes == 0 && type.results().size() <= 1;
@@ -458,7 +482,10 @@ void emitWasmToNativeDirect(isa::MacroAssembler& masm, const wasm::FuncType& typ
   const isa::ABISig wasm_sig = isa::computeSignature(type, target::kWasmConvention);
   const isa::ABISig native_sig =
       isa::computeSignature(withLeadingPointers(type, 1), target::kHostConvention);
-  recordExit(masm);
+  const Reg record = target::kScratchGp;
+  masm.loadThreadLocal(record, threadField(ThreadEntryState::kInnermostOffset));
+  masm.storePtr(at(record, EntryRecord::kExitFpOffset), target::kFramePointer);
+  masm.storePtr(at(record, EntryRecord::kExitSpOffset), target::kStackPointer);
   // From the last parameter back, as in emitWasmToNative; all in registers.
   for (size_t k = wasm_sig.params.size(); k-- > 0;)
     masm.move(native_sig.params[k + 1].reg, wasm_sig.params[k].reg, wasm_sig.params[k].type);

@@ -73,8 +73,14 @@ constexpr const char* kModuleLegend =
     ";; `; @0x2a i32.load`: the wasm instruction at byte 0x2a of the module (address map);\n"
     ";; `; trap: ...`: a trap site; `<memoryGrow>`: a builtin, its address masked (XX).\n";
 constexpr const char* kTrampolineLegend =
+#if defined(WISP_TARGET_AARCH64)
+    ";; Wasm side: vmctx in x22, arguments in x0-x5 and v0-v7, then the stack; results in x0,\n"
+    ";; x1, v0, v1, then the stack. Host side: AAPCS64. `<thread entry state>`: the thread's\n"
+    ";; TLS block (tpidr_el0 + offset, masked: it varies with the binary).\n"
+#else
     ";; Wasm side: vmctx in r14, arguments in rdi, rsi, rdx, rcx, r8, r9 and xmm0-xmm7, then\n"
     ";; the stack; results in rax, rdx, xmm0, xmm1, then the stack. Host side: System V.\n"
+#endif
     ";; ValRaw arrays have 16-byte slots.\n";
 
 // Runs wat2wasm (with the name section, for the headers) into a temporary file; the binary,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 
@@ -122,6 +123,7 @@ std::vector<ListingLine> listLines(const Disassembler& disassembler,
   uint64_t data_start = code.size();
   // AArch64's literals inside the code (`ldr reg, literal` reads them): offset -> size.
   std::map<uint64_t, uint8_t> literals;
+  bool after_thread_pointer = false;
   uint64_t at = 0;
   while (at < code.size()) {
     if (auto literal = literals.find(at); literal != literals.end() && at + literal->second <= code.size()) {
@@ -189,6 +191,21 @@ std::vector<ListingLine> listLines(const Disassembler& disassembler,
         mask_size = 4;
       }
     }
+    // AArch64: an access [x17, #imm] right after `mrs x17, tpidr_el0` is a field of the
+    // thread's entry state; its offset varies with the binary, so it is named and masked.
+    if (notes.thread_entry_state_offset && after_thread_pointer) {
+      const size_t open = operands.find("[x17, #");
+      const size_t close = operands.find(']', open);
+      if (open != std::string::npos && close != std::string::npos) {
+        const int64_t disp = std::strtoll(operands.c_str() + open + 7, nullptr, 0);
+        const int64_t field = disp - *notes.thread_entry_state_offset;
+        operands = operands.substr(0, open) + "[x17, <thread entry state> + " +
+                   hex(static_cast<uint64_t>(field)) + "]" + operands.substr(close + 1);
+        mask_from = 0;
+        mask_size = 4;
+      }
+    }
+    after_thread_pointer = insn->mnemonic == "mrs" && insn->operands.starts_with("x17, tpidr_el0");
     if (insn->literal_target && *insn->literal_target < code.size())
       literals[*insn->literal_target] = insn->literal_size;
     if (insn->rip_target && *insn->rip_target < code.size()) {

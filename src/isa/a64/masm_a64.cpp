@@ -249,10 +249,33 @@ void MacroAssembler::popFrameAndReturn(uint32_t popped_bytes) {
   a_.ret();
 }
 
-// A lone register cannot be pushed: the stack pointer must stay 16-byte aligned wherever it
-// addresses memory. The trampolines' saves come in pairs on AArch64 (not yet written).
-void MacroAssembler::push(Reg reg) { unhandledOp("push (AArch64 saves registers in pairs)", Opcode::Nop); }
-void MacroAssembler::pop(Reg reg) { unhandledOp("pop (AArch64 restores registers in pairs)", Opcode::Nop); }
+void MacroAssembler::pushFrameRecord() {
+  a_.pairX(false, Assembler::PairMode::Pre, kFp, kLr, kSp, -16);
+  a_.movSp(kFp, kSp);
+}
+
+// The stack pointer must stay 16-byte aligned wherever it addresses memory, so the registers
+// are not pushed: the whole area is reserved at once and they are stored from the frame
+// pointer, in pairs.
+void MacroAssembler::saveRegisters(std::span<const Reg> regs, int32_t then_reserve) {
+  adjustStack(8 * static_cast<int32_t>(regs.size()) + then_reserve);
+  size_t i = 0;
+  for (; i + 1 < regs.size(); i += 2)
+    a_.pairX(false, Assembler::PairMode::Offset, g(regs[i + 1]), g(regs[i]), kFp,
+             -8 * static_cast<int32_t>(i + 2));
+  if (i < regs.size()) a_.loadStoreUnscaled(LS::StrX, g(regs[i]), kFp, -8 * static_cast<int32_t>(i + 1));
+}
+
+void MacroAssembler::restoreRegistersAndReturn(std::span<const Reg> regs, int32_t sp_below_fp) {
+  size_t i = 0;
+  for (; i + 1 < regs.size(); i += 2)
+    a_.pairX(true, Assembler::PairMode::Offset, g(regs[i + 1]), g(regs[i]), kFp,
+             -8 * static_cast<int32_t>(i + 2));
+  if (i < regs.size()) a_.loadStoreUnscaled(LS::LdrX, g(regs[i]), kFp, -8 * static_cast<int32_t>(i + 1));
+  a_.movSp(kSp, kFp);
+  popFrameAndReturn(0);
+}
+
 void MacroAssembler::ret() { a_.ret(); }
 
 void MacroAssembler::checkStackLimit(Reg limits_reg, int32_t limit_offset, Label overflow) {

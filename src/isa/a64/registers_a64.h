@@ -77,10 +77,12 @@ static_assert(kTailCallTemps[0] != kCallTargetGp && kTailCallTemps[1] != kCallTa
 
 inline constexpr Reg kCaughtExceptionGp = x0;
 
+// bl leaves the return address in the link register, not in memory.
+inline constexpr bool kReturnAddressOnStackAtEntry = false;
 // A host-to-wasm entry returns {result; uint64_t status}. AAPCS64 returns a 16-byte struct
-// that is not all floats in x0 and x1, so the status is in x1 after a result, in x0 alone.
-// (A float result then comes in x0 too, not in v0 as System V has it: the trampolines do not
-// build that case for AArch64 yet.)
+// that is not all floats in x0 and x1, a float result's bits included: the status is in x1
+// after any result, in x0 alone.
+inline constexpr bool kStatusStructInGeneralRegisters = true;
 inline constexpr Reg entryStatusRegister(bool result_in_general_register) {
   return result_in_general_register ? x1 : x0;
 }

@@ -181,8 +181,23 @@ void MacroAssembler::popFrameAndReturn(uint32_t popped_bytes) {
   a_.ret(static_cast<uint16_t>(popped_bytes));
 }
 
-void MacroAssembler::push(Reg reg) { a_.push(gp64(reg)); }
-void MacroAssembler::pop(Reg reg) { a_.pop(gp64(reg)); }
+void MacroAssembler::pushFrameRecord() {
+  a_.push(gp64(rbp));
+  a_.mov(gp64(rbp), gp64(rsp));
+}
+
+void MacroAssembler::saveRegisters(std::span<const Reg> regs, int32_t then_reserve) {
+  for (Reg reg : regs) a_.push(gp64(reg));
+  adjustStack(then_reserve);
+}
+
+void MacroAssembler::restoreRegistersAndReturn(std::span<const Reg> regs, int32_t sp_below_fp) {
+  adjustStack(-(sp_below_fp - 8 * static_cast<int32_t>(regs.size())));
+  for (size_t i = regs.size(); i-- > 0;) a_.pop(gp64(regs[i]));
+  a_.pop(gp64(rbp));
+  a_.ret();
+}
+
 void MacroAssembler::ret() { a_.ret(); }
 
 void MacroAssembler::checkStackLimit(Reg limits_reg, int32_t limit_offset, Label overflow) {

@@ -95,8 +95,15 @@ class MacroAssembler {
   // or kNoPatch for an ISA that frees the frame without knowing its size.
   static constexpr uint32_t kNoPatch = UINT32_MAX;
   uint32_t releaseFrameAndReturn(uint32_t popped_bytes);
-  void push(Reg reg);
-  void pop(Reg reg);
+  // The trampolines' frames, in terms every ISA has: a frame record (the caller's frame
+  // pointer and the return address, at [fp] and [fp + 8]: push rbp; mov rbp, rsp after the
+  // call's push), then `regs` saved at [fp - 8], [fp - 16], ... and `then_reserve` bytes more
+  // of stack; and the way back from `sp_below_fp` below the frame pointer: the registers
+  // restored, the frame freed, a return. (x86-64 pushes and pops: the CPU hands a pop the
+  // value of its push without a load.)
+  void pushFrameRecord();
+  void saveRegisters(std::span<const Reg> regs, int32_t then_reserve);
+  void restoreRegistersAndReturn(std::span<const Reg> regs, int32_t sp_below_fp);
   void ret();
   // Branches to `overflow` when rsp is below the limit stored at [limits_reg + offset].
   void checkStackLimit(Reg limits_reg, int32_t limit_offset, Label overflow);

@@ -96,6 +96,11 @@ inline constexpr Reg entryStatusRegister(bool result_in_general_register) {
   return result_in_general_register ? rdx : rax;
 }
 
+// A call pushes the return address: at a callee's first instruction it is at [rsp].
+inline constexpr bool kReturnAddressOnStackAtEntry = true;
+// System V returns {result; status} with a float result in xmm0 (the status in rax).
+inline constexpr bool kStatusStructInGeneralRegisters = false;
+
 // System V returns a struct too big for two registers (a v128 result with its status word) in
 // memory the caller provides: the address comes as a hidden first argument and goes back in
 // rax.

@@ -33,7 +33,7 @@ StoreLimits fromRuntime(const runtime::StoreLimits& limits) {
 
 namespace detail {
 std::optional<std::string> cpuRefusal(const Config& config, const isa::CpuFeatures& host) {
-  if (config.features.simd && !host.sse41) {
+  if (isa::kSimdNeedsSse41 && config.features.simd && !host.sse41) {
     return std::string(
         "this CPU lacks SSE4.1, which WebAssembly SIMD needs (Config::features.simd, on by "
         "default); turn SIMD off to run modules without it on this CPU");

@@ -23,6 +23,15 @@ struct CpuFeatures {
   bool operator==(const CpuFeatures&) const = default;
 };
 
+// Whether WebAssembly SIMD needs SSE4.1 of the CPU: on an x86-64 target. (AArch64's Advanced
+// SIMD is in its base ISA; Wisp's SIMD code for it is not written yet, which the compiler
+// reports per instruction.)
+#if defined(WISP_TARGET_AARCH64) || (!defined(WISP_TARGET_X86_64) && defined(__aarch64__))
+inline constexpr bool kSimdNeedsSse41 = false;
+#else
+inline constexpr bool kSimdNeedsSse41 = true;
+#endif
+
 // What this machine's CPU has, asked once (cpuid) and remembered.
 const CpuFeatures& hostCpuFeatures();
 

@@ -8,20 +8,32 @@ namespace wisp::isa {
 
 enum class RegClass : uint8_t { Gp, Fp };
 
-// Codes 0..15 are general-purpose registers, 16..31 floating-point/vector registers.
+// The 32 codes are general-purpose registers below kFpCodeBase, floating-point/vector ones
+// from it. x86-64 has 16 of each; AArch64 needs more general ones (its roles must avoid eight
+// argument registers) and fewer vector ones do: 20 and 12.
+#if defined(WISP_TARGET_AARCH64) || (!defined(WISP_TARGET_X86_64) && defined(__aarch64__))
+inline constexpr uint8_t kFpCodeBase = 20;
+#else
+inline constexpr uint8_t kFpCodeBase = 16;
+#endif
+
 class Reg {
  public:
   constexpr Reg() = default;
-  static constexpr Reg gp(uint8_t hw) { return Reg(hw); }
-  static constexpr Reg fp(uint8_t hw) { return Reg(static_cast<uint8_t>(hw + 16)); }
+  static constexpr Reg gp(uint8_t index) { return Reg(index); }
+  static constexpr Reg fp(uint8_t index) { return Reg(static_cast<uint8_t>(index + kFpCodeBase)); }
   static constexpr Reg fromCode(uint8_t code) { return Reg(code); }
 
   constexpr bool valid() const { return code_ != kInvalid; }
-  constexpr bool isGp() const { return code_ < 16; }
-  constexpr bool isFp() const { return code_ >= 16 && code_ < 32; }
+  constexpr bool isGp() const { return code_ < kFpCodeBase; }
+  constexpr bool isFp() const { return code_ >= kFpCodeBase && code_ < 32; }
   constexpr RegClass regClass() const { return isGp() ? RegClass::Gp : RegClass::Fp; }
-  constexpr uint8_t code() const { return code_; }       // 0..31
-  constexpr uint8_t hwCode() const { return code_ & 15; }  // the encoding within its class
+  constexpr uint8_t code() const { return code_; }  // 0..31
+  // The index within its class (on x86-64, the encoding).
+  constexpr uint8_t hwCode() const {
+    if constexpr (kFpCodeBase == 16) return code_ & 15;  // no branch in x86-64's encoder
+    return isGp() ? code_ : static_cast<uint8_t>(code_ - kFpCodeBase);
+  }
   constexpr bool operator==(const Reg&) const = default;
 
  private:
@@ -50,7 +62,8 @@ class RegSet {
   constexpr Reg first() const { return Reg::fromCode(static_cast<uint8_t>(std::countr_zero(bits_))); }
   constexpr uint32_t bits() const { return bits_; }
   constexpr RegSet ofClass(RegClass c) const {
-    return RegSet(bits_ & (c == RegClass::Gp ? 0x0000FFFFu : 0xFFFF0000u));
+    constexpr uint32_t kGpBits = (1u << kFpCodeBase) - 1;
+    return RegSet(bits_ & (c == RegClass::Gp ? kGpBits : ~kGpBits));
   }
 
  private:

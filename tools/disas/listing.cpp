@@ -132,7 +132,10 @@ std::vector<ListingLine> listLines(const Disassembler& disassembler,
       std::memcpy(&value, code.data() + at, size);
       // An address of this process (a builtin's), masked as movabs's immediate is on x86-64.
       std::optional<std::string> name;
-      if (size == 8 && notes.host_function) name = notes.host_function(value).value_or("host function");
+      if (size == 8) {
+        if (notes.host_function) name = notes.host_function(value);
+        if (!name) name = "host function";
+      }
       if (name) {
         appendLine(out, at, size, byteText(code.subspan(at, size), 0, size), ".quad <" + *name + ">");
       } else {

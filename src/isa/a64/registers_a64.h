@@ -1,17 +1,18 @@
 // The AArch64 registers and their roles in Wisp's code. One place names every pinned, scratch
 // and allocatable register; the static_asserts keep the sets from overlapping.
 //
-// The compiler's Reg has 16 codes per class; on AArch64 each code stands for a hardware
-// register through hwGp/hwFp below. The choice keeps Wisp's code out of what the host's
-// convention (AAPCS64) asks a callee to preserve, except where a role wants exactly that:
-//  - general codes 0-7 are x0-x7 (the argument registers), 8-10 are x19-x21 (callee-saved:
-//    fuel and the entry's temporaries survive host calls), 11 is x16 (IP0, the scratch),
-//    12 the frame pointer x29, 13 the stack pointer, 14 and 15 x22 and x23 (vmctx and the
-//    memory base, callee-saved so that builtins leave them alone);
-//  - vector codes 0-7 are v0-v7 (arguments), 8-14 are v16-v22, 15 is v31 (the scratch): none
+// The compiler's Reg has 20 general codes and 12 vector codes on AArch64 (isa/reg.h); each
+// stands for a hardware register through hw() below. The choice keeps Wisp's code out of what
+// the host's convention (AAPCS64) asks a callee to preserve, except where a role wants that:
+//  - general codes 0-11 are x0-x11 (x0-x7 the argument registers; x9-x11 carry no argument
+//    of either convention, for the roles that must not), 12-14 are x19-x21 (callee-saved:
+//    fuel and the entry's temporaries survive host calls), 15 is x16 (IP0, the scratch), 16
+//    the frame pointer x29, 17 the stack pointer, 18 and 19 x22 and x23 (vmctx and the memory
+//    base, callee-saved so that builtins leave them alone);
+//  - vector codes 0-7 are v0-v7 (arguments), 8-10 are v16-v18, 11 is v31 (the scratch): none
 //    of v8-v15, whose low halves AAPCS64 makes callee-saved.
-// x17 (IP1) is the MacroAssembler's second scratch, never a Reg; x18 (the platform register)
-// and x30 (the link register) are never used as values.
+// x17 (IP1) is the MacroAssembler's second scratch, never a Reg; x8 (AAPCS64's indirect
+// result register), x18 (the platform register) and x30 (the link register) hold no values.
 #pragma once
 
 #include "isa/abi.h"
@@ -19,18 +20,22 @@
 
 namespace wisp::isa::a64 {
 
-inline constexpr uint8_t kGpHardware[16] = {0, 1, 2, 3, 4, 5, 6, 7, 19, 20, 21, 16, 29, 31, 22, 23};
-inline constexpr uint8_t kFpHardware[16] = {0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 31};
+// By register code: the general registers' hardware numbers, then the vector ones'.
+inline constexpr uint8_t kHardware[32] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10,
+                                          11, 19, 20, 21, 16, 29, 31, 22, 23,  // general
+                                          0,  1,  2,  3,  4,  5,  6,  7,  16, 17, 18, 31};
+static_assert(kFpCodeBase == 20, "AArch64's register codes");
 // The hardware number of a register (31: the stack pointer, for the stack pointer's code).
-inline constexpr uint8_t hw(Reg r) { return r.isGp() ? kGpHardware[r.hwCode()] : kFpHardware[r.hwCode()]; }
+inline constexpr uint8_t hw(Reg r) { return kHardware[r.code() & 31]; }
 
 inline constexpr Reg x0 = Reg::gp(0), x1 = Reg::gp(1), x2 = Reg::gp(2), x3 = Reg::gp(3),
                      x4 = Reg::gp(4), x5 = Reg::gp(5), x6 = Reg::gp(6), x7 = Reg::gp(7),
-                     x19 = Reg::gp(8), x20 = Reg::gp(9), x21 = Reg::gp(10), x16 = Reg::gp(11),
-                     x29 = Reg::gp(12), sp = Reg::gp(13), x22 = Reg::gp(14), x23 = Reg::gp(15);
+                     x8 = Reg::gp(8), x9 = Reg::gp(9), x10 = Reg::gp(10), x11 = Reg::gp(11),
+                     x19 = Reg::gp(12), x20 = Reg::gp(13), x21 = Reg::gp(14), x16 = Reg::gp(15),
+                     x29 = Reg::gp(16), sp = Reg::gp(17), x22 = Reg::gp(18), x23 = Reg::gp(19);
 inline constexpr Reg v0 = Reg::fp(0), v1 = Reg::fp(1), v2 = Reg::fp(2), v3 = Reg::fp(3),
                      v4 = Reg::fp(4), v5 = Reg::fp(5), v6 = Reg::fp(6), v7 = Reg::fp(7),
-                     v31 = Reg::fp(15);
+                     v31 = Reg::fp(11);
 // The MacroAssembler's own second scratch (IP1), by hardware number.
 inline constexpr uint8_t kScratch2Hw = 17;
 
@@ -47,8 +52,9 @@ inline constexpr Reg kFuelGp = x19;
 
 inline constexpr RegSet kPinned = RegSet::of(sp, x29, kVmctxReg, kMemoryBaseReg);
 inline constexpr RegSet kScratch = RegSet::of(kScratchGp, kScratchFp);
-inline constexpr RegSet kAllocatableGp = RegSet::of(x0, x1, x2, x3, x4, x5, x6, x7, x19, x20, x21);
-inline constexpr RegSet kAllocatableFp = RegSet(0x7FFF0000u);  // codes 0..14: v0-v7, v16-v22
+inline constexpr RegSet kAllocatableGp =
+    RegSet::of(x0, x1, x2, x3, x4, x5, x6, x7, x9, x10, x11, x19, x20, x21);
+inline constexpr RegSet kAllocatableFp = RegSet(0x7FF00000u);  // v0-v7, v16-v18
 inline constexpr RegSet kAllocatable = kAllocatableGp | kAllocatableFp;
 
 static_assert((kPinned & kScratch).empty());
@@ -63,17 +69,21 @@ inline constexpr Reg kSysVCalleeSaved[] = {x19, x20, x21, x22, x23, x29};
 // No instruction of AArch64 wants an operand in a particular register.
 inline constexpr Reg kShiftCountReg = Reg();
 inline constexpr Reg kDivQuotientReg = Reg(), kDivRemainderReg = Reg();
-inline constexpr Reg kFunctionEntryTempGp = x6;  // no wasm parameter arrives in x6
+inline constexpr Reg kFunctionEntryTempGp = x9;  // no wasm parameter arrives in x9
 
 // Roles in the trampolines (see registers_x64.h for what each one needs).
 inline constexpr Reg kEntryTemps[] = {x19, x20, x21};
-inline constexpr Reg kCallTargetGp = x6;
-inline constexpr Reg kTrampolineTempGp = x7;
-inline constexpr Reg kIndirectCalleeGp = x7;
+inline constexpr Reg kCallTargetGp = x9;
+inline constexpr Reg kTrampolineTempGp = x10;
+inline constexpr Reg kIndirectCalleeGp = x10;
 inline constexpr Reg kTailCallTemps[] = {x20, x21};
 static_assert(!kPinned.has(kCallTargetGp) && !kPinned.has(kTrampolineTempGp));
 static_assert(kTrampolineTempGp != kScratchGp);
 static_assert(kTailCallTemps[0] != kCallTargetGp && kTailCallTemps[1] != kCallTargetGp);
+// No argument register of either convention (x0-x7) takes a role that must survive the
+// arguments' moves.
+static_assert(kCallTargetGp.hwCode() > 7 && kTrampolineTempGp.hwCode() > 7 &&
+              kIndirectCalleeGp.hwCode() > 7);
 
 inline constexpr Reg kCaughtExceptionGp = x0;
 

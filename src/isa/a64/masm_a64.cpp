@@ -1,5 +1,7 @@
 #include "isa/a64/masm_a64.h"
 
+#include "isa/int_opcodes.h"
+
 #include <cassert>
 #include <cstring>
 
@@ -12,40 +14,6 @@ using LS = Assembler::LoadStore;
 namespace {
 
 constexpr uint8_t kIp1 = kScratch2Hw;
-
-bool isI64Op(Opcode op) {
-  switch (op) {
-    case Opcode::I64Add: case Opcode::I64Sub: case Opcode::I64Mul: case Opcode::I64And:
-    case Opcode::I64Or: case Opcode::I64Xor: case Opcode::I64Shl: case Opcode::I64ShrS:
-    case Opcode::I64ShrU: case Opcode::I64Rotl: case Opcode::I64Rotr: case Opcode::I64DivS:
-    case Opcode::I64DivU: case Opcode::I64RemS: case Opcode::I64RemU:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// Maps an i64 operation to its i32 twin, so one switch covers both widths.
-Opcode narrowIntOp(Opcode op) {
-  switch (op) {
-    case Opcode::I64Add: return Opcode::I32Add;
-    case Opcode::I64Sub: return Opcode::I32Sub;
-    case Opcode::I64Mul: return Opcode::I32Mul;
-    case Opcode::I64And: return Opcode::I32And;
-    case Opcode::I64Or: return Opcode::I32Or;
-    case Opcode::I64Xor: return Opcode::I32Xor;
-    case Opcode::I64Shl: return Opcode::I32Shl;
-    case Opcode::I64ShrS: return Opcode::I32ShrS;
-    case Opcode::I64ShrU: return Opcode::I32ShrU;
-    case Opcode::I64Rotl: return Opcode::I32Rotl;
-    case Opcode::I64Rotr: return Opcode::I32Rotr;
-    case Opcode::I64DivS: return Opcode::I32DivS;
-    case Opcode::I64DivU: return Opcode::I32DivU;
-    case Opcode::I64RemS: return Opcode::I32RemS;
-    case Opcode::I64RemU: return Opcode::I32RemU;
-    default: return op;
-  }
-}
 
 // The condition a wasm integer comparison tests, and whether it is on i64.
 Cond comparisonCond(Opcode op, bool* is64) {

@@ -29,7 +29,7 @@ Address at(Reg base, int64_t disp) { return {base, Reg(), static_cast<int32_t>(d
 // The frame of an entry, from its frame pointer down:
 //   [fp + 8]              return address into the host
 //   [fp]                  the host's frame pointer
-//   [fp - 8 * saved]      target::kHostCalleeSaved
+//   [fp - kSavedBytes]    the host's callee-saved registers (target::kHostCalleeSavedBytes)
 //   [fp - kRecordBelowFp] the EntryRecord
 //   [fp - kSlotBelowFp]   one word: array-to-wasm keeps the values pointer there, an entry
 //                         with a v128 result the address its result goes to
@@ -48,7 +48,7 @@ Address at(Reg base, int64_t disp) { return {base, Reg(), static_cast<int32_t>(d
 // pop whose stack pointer was computed from another register is a real load from the pushes'
 // stores, while after push, add and pop the CPU can see it as the same slot and hand the
 // value over without the round trip through memory (about 1.4 ns of a 5.5 ns typed call).
-constexpr int32_t kSavedBytes = 8 * static_cast<int32_t>(std::size(target::kHostCalleeSaved));
+constexpr int32_t kSavedBytes = target::kHostCalleeSavedBytes;
 constexpr int32_t kRecordBelowFp = kSavedBytes + static_cast<int32_t>(sizeof(EntryRecord));
 // rsp is 8 mod 16 at the entry, 0 after the frame pointer: the slot's end keeps it 16-aligned
 // for the 16-aligned outgoing area.
@@ -111,7 +111,7 @@ void emitActivation(isa::MacroAssembler& masm, Reg status, Reg result_address, b
       masm.loadPtr(result_address, at(target::kFramePointer, -kSlotBelowFp));
       masm.storePtr(at(result_address, kV128ResultStatusOffset), status);
     }
-    masm.restoreRegistersAndReturn(target::kHostCalleeSaved, sp_below_fp_after_call);
+    masm.restoreHostCalleeSavedAndReturn(sp_below_fp_after_call);
   }
   // Reached from a trap with the stack pointer right below the record (see EntryRecord::sp):
   // the frame pointer is found from it, and the stack pointer moved to where the call's
@@ -140,7 +140,7 @@ void emitHostToWasm(isa::MacroAssembler& masm, Reg vmctx_arg, uint32_t outgoing,
                    stack_limit_restored_on_exit = masm.newLabel(), leave = masm.newLabel(),
                    not_ready = masm.newLabel();
   masm.pushFrameRecord();
-  masm.saveRegisters(target::kHostCalleeSaved, kSlotBelowFp - kSavedBytes + static_cast<int32_t>(outgoing));
+  masm.saveHostCalleeSaved(kSlotBelowFp - kSavedBytes + static_cast<int32_t>(outgoing));
   const int32_t sp_below_fp_after_call =
       kSlotBelowFp + static_cast<int32_t>(outgoing) - static_cast<int32_t>(popped);
   // Before any way out: even an unready thread's status goes through it.

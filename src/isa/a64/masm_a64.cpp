@@ -222,24 +222,37 @@ void MacroAssembler::pushFrameRecord() {
   a_.movSp(kFp, kSp);
 }
 
-// The stack pointer must stay 16-byte aligned wherever it addresses memory, so the registers
-// are not pushed: the whole area is reserved at once and they are stored from the frame
-// pointer, in pairs.
-void MacroAssembler::saveRegisters(std::span<const Reg> regs, int32_t then_reserve) {
-  adjustStack(8 * static_cast<int32_t>(regs.size()) + then_reserve);
-  size_t i = 0;
-  for (; i + 1 < regs.size(); i += 2)
-    a_.pairX(false, Assembler::PairMode::Offset, g(regs[i + 1]), g(regs[i]), kFp,
-             -8 * static_cast<int32_t>(i + 2));
-  if (i < regs.size()) a_.loadStoreUnscaled(LS::StrX, g(regs[i]), kFp, -8 * static_cast<int32_t>(i + 1));
+// AAPCS64's callee-saved registers: x19-x28 and the low halves of v8-v15. An entry saves them
+// all, not only those Wisp's code allocates: an exception caught in wasm resumes past the
+// throwing builtin's host frames, whose epilogues never run to restore what they used.
+// The stack pointer must stay 16-byte aligned wherever it addresses memory, so they are not
+// pushed: the whole area is reserved at once and they are stored from the frame pointer, in
+// pairs.
+namespace {
+constexpr uint8_t kCalleeSavedX[] = {19, 20, 21, 22, 23, 24, 25, 26, 27, 28};
+constexpr uint8_t kCalleeSavedD[] = {8, 9, 10, 11, 12, 13, 14, 15};
+static_assert(8 * (std::size(kCalleeSavedX) + std::size(kCalleeSavedD)) <= kHostCalleeSavedBytes);
+
+void transferHostCalleeSaved(Assembler& a, bool load) {
+  int32_t below_fp = 0;
+  for (size_t i = 0; i < std::size(kCalleeSavedX); i += 2) {
+    below_fp += 16;
+    a.pairX(load, Assembler::PairMode::Offset, kCalleeSavedX[i + 1], kCalleeSavedX[i], kFp, -below_fp);
+  }
+  for (size_t i = 0; i < std::size(kCalleeSavedD); i += 2) {
+    below_fp += 16;
+    a.pairD(load, Assembler::PairMode::Offset, kCalleeSavedD[i + 1], kCalleeSavedD[i], kFp, -below_fp);
+  }
+}
+}  // namespace
+
+void MacroAssembler::saveHostCalleeSaved(int32_t then_reserve) {
+  adjustStack(kHostCalleeSavedBytes + then_reserve);
+  transferHostCalleeSaved(a_, false);
 }
 
-void MacroAssembler::restoreRegistersAndReturn(std::span<const Reg> regs, int32_t sp_below_fp) {
-  size_t i = 0;
-  for (; i + 1 < regs.size(); i += 2)
-    a_.pairX(true, Assembler::PairMode::Offset, g(regs[i + 1]), g(regs[i]), kFp,
-             -8 * static_cast<int32_t>(i + 2));
-  if (i < regs.size()) a_.loadStoreUnscaled(LS::LdrX, g(regs[i]), kFp, -8 * static_cast<int32_t>(i + 1));
+void MacroAssembler::restoreHostCalleeSavedAndReturn(int32_t /*sp_below_fp*/) {
+  transferHostCalleeSaved(a_, true);
   a_.movSp(kSp, kFp);
   popFrameAndReturn(0);
 }

@@ -64,8 +64,8 @@ class MacroAssembler {
   static constexpr uint32_t kNoPatch = UINT32_MAX;
   uint32_t releaseFrameAndReturn(uint32_t popped_bytes);
   void pushFrameRecord();
-  void saveRegisters(std::span<const Reg> regs, int32_t then_reserve);
-  void restoreRegistersAndReturn(std::span<const Reg> regs, int32_t sp_below_fp);
+  void saveHostCalleeSaved(int32_t then_reserve);
+  void restoreHostCalleeSavedAndReturn(int32_t sp_below_fp);
   void ret();
   void checkStackLimit(Reg limits_reg, int32_t limit_offset, Label overflow);
 

@@ -61,9 +61,11 @@ static_assert((kPinned & kScratch).empty());
 static_assert((kAllocatable & (kPinned | kScratch)).empty());
 static_assert(!kAllocatableFp.has(kScratchFp));
 
-// AAPCS64: the callee-saved registers among those Wisp's code uses (x24-x28 and v8-v15 it
-// never touches), which a host-to-wasm entry saves, and with the frame pointer.
-inline constexpr Reg kHostCalleeSaved[] = {x19, x20, x21, x22, x23};
+// AAPCS64's callee-saved registers, x19-x28 and d8-d15, take this much of an entry's frame
+// (MacroAssembler::saveHostCalleeSaved): 18 words and one of padding, so that the entry record
+// below keeps the 16-byte alignment x86-64 gives it.
+inline constexpr int32_t kHostCalleeSavedBytes = 8 * 19;
+// Those among them Wisp's code uses, and the frame pointer.
 inline constexpr Reg kSysVCalleeSaved[] = {x19, x20, x21, x22, x23, x29};
 
 // No instruction of AArch64 wants an operand in a particular register.

@@ -154,14 +154,14 @@ void MacroAssembler::pushFrameRecord() {
   a_.mov(gp64(rbp), gp64(rsp));
 }
 
-void MacroAssembler::saveRegisters(std::span<const Reg> regs, int32_t then_reserve) {
-  for (Reg reg : regs) a_.push(gp64(reg));
+void MacroAssembler::saveHostCalleeSaved(int32_t then_reserve) {
+  for (Reg reg : kHostCalleeSaved) a_.push(gp64(reg));
   adjustStack(then_reserve);
 }
 
-void MacroAssembler::restoreRegistersAndReturn(std::span<const Reg> regs, int32_t sp_below_fp) {
-  adjustStack(-(sp_below_fp - 8 * static_cast<int32_t>(regs.size())));
-  for (size_t i = regs.size(); i-- > 0;) a_.pop(gp64(regs[i]));
+void MacroAssembler::restoreHostCalleeSavedAndReturn(int32_t sp_below_fp) {
+  adjustStack(-(sp_below_fp - kHostCalleeSavedBytes));
+  for (size_t i = std::size(kHostCalleeSaved); i-- > 0;) a_.pop(gp64(kHostCalleeSaved[i]));
   a_.pop(gp64(rbp));
   a_.ret();
 }

@@ -97,13 +97,14 @@ class MacroAssembler {
   uint32_t releaseFrameAndReturn(uint32_t popped_bytes);
   // The trampolines' frames, in terms every ISA has: a frame record (the caller's frame
   // pointer and the return address, at [fp] and [fp + 8]: push rbp; mov rbp, rsp after the
-  // call's push), then `regs` saved at [fp - 8], [fp - 16], ... and `then_reserve` bytes more
-  // of stack; and the way back from `sp_below_fp` below the frame pointer: the registers
-  // restored, the frame freed, a return. (x86-64 pushes and pops: the CPU hands a pop the
-  // value of its push without a load.)
+  // call's push), then every register the host's convention makes a callee preserve, in the
+  // kHostCalleeSavedBytes below the frame pointer, and `then_reserve` bytes more of stack;
+  // and the way back from `sp_below_fp` below the frame pointer: the registers restored, the
+  // frame freed, a return. (x86-64 pushes and pops: the CPU hands a pop the value of its push
+  // without a load.)
   void pushFrameRecord();
-  void saveRegisters(std::span<const Reg> regs, int32_t then_reserve);
-  void restoreRegistersAndReturn(std::span<const Reg> regs, int32_t sp_below_fp);
+  void saveHostCalleeSaved(int32_t then_reserve);
+  void restoreHostCalleeSavedAndReturn(int32_t sp_below_fp);
   void ret();
   // Branches to `overflow` when rsp is below the limit stored at [limits_reg + offset].
   void checkStackLimit(Reg limits_reg, int32_t limit_offset, Label overflow);

@@ -66,6 +66,7 @@ inline constexpr Reg kFunctionEntryTempGp = rax;
 //  - kCallTargetGp: holds the callee's address; no argument register of either convention.
 //  - kTrampolineTempGp: a second temporary that is no argument or result register.
 inline constexpr Reg kHostCalleeSaved[] = {rbx, r12, r13, r14, r15};
+inline constexpr int32_t kHostCalleeSavedBytes = 8 * static_cast<int32_t>(std::size(kHostCalleeSaved));
 inline constexpr Reg kEntryTemps[] = {rbx, r12, r13};
 inline constexpr Reg kCallTargetGp = rax;
 inline constexpr Reg kTrampolineTempGp = r10;

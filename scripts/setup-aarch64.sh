@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   g++-aarch64-linux-gnu qemu-user          # the cross toolchain and the emulator
-  libasmjit-dev:arm64 libcapstone-dev:arm64
+  libasmjit-dev:arm64 libcapstone-dev:arm64 libstdc++6:arm64   # the emulated runs use these
   libgtest-dev:arm64 libgmock-dev:arm64
   libcli11-dev nlohmann-json3-dev libxxhash-dev   # header only
 )

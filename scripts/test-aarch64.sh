@@ -35,7 +35,7 @@ cmake -S . -B build-aarch64 -DCMAKE_BUILD_TYPE=Release \
 cmake --build build-aarch64 -j2 --target wisp_cli wasm_tests codegen_tests trampoline_tests
 stage "the AArch64 build"
 
-qemu=(qemu-aarch64 -L /usr/aarch64-linux-gnu)
+qemu=(qemu-aarch64 -L /)
 "${qemu[@]}" build-aarch64/tests/wasm_tests
 "${qemu[@]}" build-aarch64/tests/codegen_tests --gtest_filter='-ModuleCompilerTest.*'
 "${qemu[@]}" build-aarch64/tests/trampoline_tests \
@@ -47,7 +47,7 @@ wast2json=$(command -v wast2json)
 failed=0
 export wast2json
 summary=$(ls "$testsuite"/*.wast | grep -v '/simd_' |
-  xargs -P2 -I{} bash -c 'echo "$(basename {} .wast): $(qemu-aarch64 -L /usr/aarch64-linux-gnu build-aarch64/wisp wast --wast2json="$wast2json" {} 2>&1 | tail -1)"')
+  xargs -P2 -I{} bash -c 'echo "$(basename {} .wast): $(qemu-aarch64 -L / build-aarch64/wisp wast --wast2json="$wast2json" {} 2>&1 | tail -1)"')
 echo "$summary" | grep -v ' 0 failed' && failed=1
 echo "$summary" | awk -F'[:,]' '/passed/ {split($2,a," "); p+=a[1]; split($3,b," "); f+=b[1]; split($4,c," "); s+=c[1]; n++}
   END {printf "test-aarch64: spec suite, %d non-SIMD core files: %d passed, %d failed, %d skipped\n", n, p, f, s}'

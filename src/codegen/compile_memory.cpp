@@ -171,7 +171,7 @@ void FunctionCompiler::visitLoad(Opcode op, const wasm::MemArg& arg) {
   if (dead_) return;
   const ValType type = wasm::operandSig(wasm::opcodeInfo(op).sig).result;
   if (accessSize(op) == 0) return markUnsupported(op);
-  if (type == ValType::V128 && refuseSimdWithoutSse41()) return;
+  if (type == ValType::V128 && refuseSimdTheTargetLacks()) return;
   MemoryAccess access;
   memoryAccess(arg, accessSize(op), {}, access);
   const RegSet exclude = access.held();
@@ -204,7 +204,7 @@ void FunctionCompiler::visitStore(Opcode op, const wasm::MemArg& arg) {
 }
 
 void FunctionCompiler::visitLoadLane(Opcode op, const wasm::MemArg& arg, uint8_t lane) {
-  if (dead_ || refuseSimdWithoutSse41()) return;
+  if (dead_ || refuseSimdTheTargetLacks()) return;
   Reg vec;
   bool vec_owned;
   const Reg dst = popDestination({}, &vec, &vec_owned);
@@ -220,7 +220,7 @@ void FunctionCompiler::visitLoadLane(Opcode op, const wasm::MemArg& arg, uint8_t
 }
 
 void FunctionCompiler::visitStoreLane(Opcode op, const wasm::MemArg& arg, uint8_t lane) {
-  if (dead_ || refuseSimdWithoutSse41()) return;
+  if (dead_ || refuseSimdTheTargetLacks()) return;
   bool vec_owned;
   const Reg vec = popForRead({}, &vec_owned);
   MemoryAccess access;

@@ -14,16 +14,17 @@ using isa::RegSet;
 using wasm::Opcode;
 using wasm::ValType;
 
-// Wisp's SIMD code needs SSE4.1 (and the SSSE3 below it); a CPU without it, or an engine told to
-// use less, gets a compile error naming that instead of instructions it cannot run.
-bool FunctionCompiler::refuseSimdWithoutSse41() {
-  if (masm_.features().sse41) return false;
-  markUnsupported("SIMD without SSE4.1 (this CPU's, or the engine's chosen level)");
+// Where the target has no SIMD code (x86-64 below SSE4.1, or an engine told to use less; AArch64
+// for now), a compile error names that instead of instructions it cannot run.
+bool FunctionCompiler::refuseSimdTheTargetLacks() {
+  const char* reason = masm_.simdUnavailable();
+  if (reason == nullptr) return false;
+  markUnsupported(reason);
   return true;
 }
 
 void FunctionCompiler::visitV128Const(const uint8_t* bytes) {
-  if (dead_ || refuseSimdWithoutSse41()) return;
+  if (dead_ || refuseSimdTheTargetLacks()) return;
   V128Bits bits;
   std::memcpy(&bits.lo, bytes, 8);
   std::memcpy(&bits.hi, bytes + 8, 8);
@@ -85,7 +86,7 @@ bool FunctionCompiler::visitSimdBinopWithConstant(Opcode op) {
 
 bool FunctionCompiler::visitSimdNumeric(Opcode original) {
   using isa::MacroAssembler;
-  if (refuseSimdWithoutSse41()) return true;
+  if (refuseSimdTheTargetLacks()) return true;
   const Opcode op = strictCounterpart(original);
   const MacroAssembler::SimdNeeds needs = MacroAssembler::simdNeeds(op);
   auto takeTemp = [&](RegSet exclude) {
@@ -243,7 +244,7 @@ bool FunctionCompiler::visitShuffleWithConstant(const uint8_t* lanes) {
 }
 
 void FunctionCompiler::visitShuffle(const uint8_t* lanes) {
-  if (dead_ || refuseSimdWithoutSse41()) return;
+  if (dead_ || refuseSimdTheTargetLacks()) return;
   if (visitShuffleWithConstant(lanes)) return;
   bool rhs_owned;
   const Reg rhs = popForRead({}, &rhs_owned);
@@ -259,7 +260,7 @@ void FunctionCompiler::visitShuffle(const uint8_t* lanes) {
 }
 
 void FunctionCompiler::visitLane(Opcode op, uint8_t lane) {
-  if (dead_ || refuseSimdWithoutSse41()) return;
+  if (dead_ || refuseSimdTheTargetLacks()) return;
   const wasm::OperandSig sig = wasm::operandSig(wasm::opcodeInfo(op).sig);
   if (sig.result != ValType::V128) {  // extract_lane
     bool src_owned;

@@ -496,7 +496,7 @@ class FunctionCompiler {
   void emitFloatBinop(wasm::Opcode op, wasm::ValType type);
   // A SIMD instruction of no immediate (compile_simd.cpp); false if it is not compiled yet.
   bool visitSimdNumeric(wasm::Opcode op);
-  bool refuseSimdWithoutSse41();
+  bool refuseSimdTheTargetLacks();
   void emitFloatCompare(wasm::Opcode op);
   void emitConversion(wasm::Opcode op, wasm::ValType in, wasm::ValType out);
 

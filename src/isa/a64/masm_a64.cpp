@@ -821,15 +821,17 @@ void MacroAssembler::branchCompare(Cond cond, Reg lhs, Reg rhs, ValType type, La
   a_.bCond(condCode(cond), target);
 }
 
+// The memory word goes to x17, not the scratch register: `lhs` may be the scratch register (the
+// compiler's bounds checks compute the access's end in it and compare it with the length).
 void MacroAssembler::branchCompareMem32(Cond cond, Reg lhs, const Address& rhs, Label target) {
-  access(LS::LdrW, g(kScratchGp), rhs);
-  a_.addSubReg(Assembler::AddSubReg::Subs, false, kZr, g(lhs), g(kScratchGp));
+  access(LS::LdrW, kIp1, rhs);
+  a_.addSubReg(Assembler::AddSubReg::Subs, false, kZr, g(lhs), kIp1);
   a_.bCond(condCode(cond), target);
 }
 
 void MacroAssembler::branchCompareMem64(Cond cond, Reg lhs, const Address& rhs, Label target) {
-  access(LS::LdrX, g(kScratchGp), rhs);
-  a_.addSubReg(Assembler::AddSubReg::Subs, true, kZr, g(lhs), g(kScratchGp));
+  access(LS::LdrX, kIp1, rhs);
+  a_.addSubReg(Assembler::AddSubReg::Subs, true, kZr, g(lhs), kIp1);
   a_.bCond(condCode(cond), target);
 }
 

@@ -48,6 +48,7 @@ class MacroAssembler {
       : a_(code), features_(features) {}
 
   const CpuFeatures& features() const { return features_; }
+  const char* simdUnavailable() const { return "SIMD on AArch64"; }
   uint32_t offset() const { return static_cast<uint32_t>(a_.offset()); }
   const std::string& unhandled() const { return unhandled_; }
   bool hasError() const { return !unhandled_.empty(); }

@@ -59,6 +59,11 @@ class MacroAssembler {
       : a_(code), features_(features) {}
 
   const CpuFeatures& features() const { return features_; }
+  // Why this code may not use SIMD, for "Wisp does not compile ... yet"; nullptr when it may.
+  const char* simdUnavailable() const {
+    return features_.sse41 ? nullptr
+                           : "SIMD without SSE4.1 (this CPU's, or the engine's chosen level)";
+  }
   uint32_t offset() const { return static_cast<uint32_t>(a_.offset()); }
   // An operation asked of a method that does not implement it (a compiler bug): the first
   // one is kept, and the compiler reports it as an error instead of leaving the code out.

@@ -6,9 +6,24 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
+
+#include "../death_test_style.h"
 
 namespace wisp::runtime {
 namespace {
+
+// The machine code of a function returning `value` (below 256), for the host's ISA.
+std::vector<uint8_t> returnConstant(uint8_t value) {
+#if defined(__aarch64__)
+  const uint32_t mov_w0 = 0x52800000u | (uint32_t{value} << 5);  // mov w0, #value
+  return {static_cast<uint8_t>(mov_w0), static_cast<uint8_t>(mov_w0 >> 8),
+          static_cast<uint8_t>(mov_w0 >> 16), static_cast<uint8_t>(mov_w0 >> 24),
+          0xC0, 0x03, 0x5F, 0xD6};  // ret
+#else
+  return {0xB8, value, 0, 0, 0, 0xC3};  // mov eax, value; ret
+#endif
+}
 
 // The permissions ("r-xp") of the /proc/self/maps entry containing `address`.
 std::string permissionsAt(uintptr_t address) {
@@ -47,8 +62,7 @@ TEST(CodeMemory, IsWritableThenExecutableNeverBoth) {
   EXPECT_EQ(permissionsAt(memory->begin()), "rw-p");
   expectNeverWritableAndExecutable(memory->begin(), memory->end());
 
-  const uint8_t return_42[] = {0xB8, 42, 0, 0, 0, 0xC3};  // mov eax, 42; ret
-  ASSERT_TRUE(memory->write(0, return_42).ok());
+  ASSERT_TRUE(memory->write(0, returnConstant(42)).ok());
   ASSERT_TRUE(memory->publish().ok());
   EXPECT_EQ(permissionsAt(memory->begin()), "r-xp");
   expectNeverWritableAndExecutable(memory->begin(), memory->end());
@@ -107,8 +121,7 @@ TEST(CodeMemory, AReservationGrowsKeepingItsContentsAndTrimsWhatWasNotUsed) {
   memory->trim(4097);
   EXPECT_EQ(memory->size(), 2u * 4096);
   EXPECT_EQ(permissionsAt(tail), "unmapped");
-  const uint8_t return_7[] = {0xB8, 7, 0, 0, 0, 0xC3};  // mov eax, 7; ret
-  ASSERT_TRUE(memory->write(4096, return_7).ok());
+  ASSERT_TRUE(memory->write(4096, returnConstant(7)).ok());
   ASSERT_TRUE(memory->publish().ok());
   EXPECT_EQ(memory->entry<int()>(4096)(), 7);
   EXPECT_FALSE(memory->prepare(10).ok());  // never writable again
@@ -138,7 +151,7 @@ TEST(CodeMemory, LiesNearTheBinaryAndStaysNearAsItGrows) {
 }
 
 TEST(CodeMemoryDeathTest, PublishedCodeIsNotWritable) {
-  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  wisp::test::useThreadsafeDeathTests();
   EXPECT_DEATH(
       {
         Result<CodeMemory> memory = CodeMemory::allocate(4096);

@@ -28,7 +28,7 @@ class Prober {
     probe_ = builder.newLabel();
     builder.emitEntryTrampoline(entry);
     builder.beginFunction(probe_, 0, "probe");
-    builder.as().movzx(x86::eax, x86::byte_ptr(x86::rdi));
+    builder.loadByte(nullptr, 0);
     builder.endFunction();
     code_ = builder.load();
     entry_ = reinterpret_cast<test::EntryFn*>(code_->address(entry));

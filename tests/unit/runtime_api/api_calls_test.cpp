@@ -149,6 +149,7 @@ V128 i32Lanes(uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
 // v128 goes in vector registers, on the stack past the eighth, and comes back through memory
 // with its status; a trap still comes back as one.
 TEST_F(ApiCallTest, TypedCallCarriesV128) {
+  WISP_SKIP_WITHOUT_SIMD();
   Instance instance = instantiate(R"(
     (module
       (func (export "scale") (param v128 i32) (result v128)
@@ -193,6 +194,7 @@ TEST_F(ApiCallTest, TypedCallCarriesV128) {
 // A typed host function taking and returning v128, reached by a jump (all in registers) and
 // through the frame-making trampoline (parameters past the registers), and trapping.
 TEST_F(ApiCallTest, TypedHostFunctionsCarryV128) {
+  WISP_SKIP_WITHOUT_SIMD();
   Result<Func> swap = Func::wrap(store_, [](V128 v, int32_t k) {
     V128 out;
     for (int i = 0; i < 16; ++i) out.bytes[i] = static_cast<uint8_t>(v.bytes[15 - i] + k);

@@ -258,6 +258,7 @@ TEST_F(ApiTest, ValuesKeepTheirBits) {
 // v128 across the embedding API both ways: a dynamic call with v128 arguments and result, into
 // wasm that calls a host function taking and returning v128 (lane-wise work on both sides).
 TEST_F(ApiTest, V128CrossesCallsBothWays) {
+  WISP_SKIP_WITHOUT_SIMD();
   auto lanes = [](std::initializer_list<uint32_t> words) {
     V128 v;
     size_t at = 0;

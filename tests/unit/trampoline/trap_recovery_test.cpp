@@ -15,6 +15,7 @@
 
 #include "api_test_support.h"
 #include "wasm/module.h"
+#include "../death_test_style.h"
 
 namespace wisp::test {
 namespace {
@@ -333,7 +334,7 @@ int faultInHostFunctionsThenTrap() {
 }
 
 TEST(HostSignalDeathTest, FaultInHostFunctionGoesToTheHostsHandler) {
-  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  test::useThreadsafeDeathTests();
   EXPECT_EXIT(std::exit(faultInHostFunctionsThenTrap()), ::testing::ExitedWithCode(0), "");
 }
 

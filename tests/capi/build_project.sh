@@ -7,7 +7,9 @@ set -euo pipefail
 source_dir=$1 build_dir=$2 prefix=$3
 flags=${WISP_CONSUMER_FLAGS:-}
 rm -rf "$build_dir"
-cmake -S "$source_dir" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+# Word splitting of the extra arguments is intended.
+# shellcheck disable=SC2086
+cmake -S "$source_dir" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release ${WISP_CONSUMER_CMAKE_ARGS:-} \
   -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="$flags" >"$build_dir.configure.log" 2>&1 || {
   cat "$build_dir.configure.log"

@@ -40,17 +40,20 @@ case $mode in
       echo '}'
     } >"$program"
     # shellcheck disable=SC2086
-    cc -std=c11 -Wall -Wextra -Werror $flags -I"$prefix/include" "$program" -o "$build_dir/shared" \
+    "${WISP_CONSUMER_CC:-cc}" -std=c11 -Wall -Wextra -Werror $flags -I"$prefix/include" "$program" -o "$build_dir/shared" \
       -L"$prefix/lib" -lwisp -Wl,-rpath,"$prefix/lib"
     # shellcheck disable=SC2086
-    cc -std=c11 -Wall -Wextra -Werror $flags -I"$prefix/include" "$program" -o "$build_dir/static" \
+    "${WISP_CONSUMER_CC:-cc}" -std=c11 -Wall -Wextra -Werror $flags -I"$prefix/include" "$program" -o "$build_dir/static" \
       "$prefix/lib/libwisp.a" -lstdc++ -lm -lpthread
-    "$build_dir/shared"
-    "$build_dir/static"
+    # WISP_EMULATOR: the command that runs a cross-compiled program (word splitting intended).
+    # shellcheck disable=SC2086
+    ${WISP_EMULATOR:-} "$build_dir/shared"
+    # shellcheck disable=SC2086
+    ${WISP_EMULATOR:-} "$build_dir/static"
     ;;
   exports)
     library=$prefix/lib/libwisp.so
-    exported=$(nm -D --defined-only "$library" | awk '{print $3}' | sort -u)
+    exported=$("${WISP_NM:-nm}" -D --defined-only "$library" | awk '{print $3}' | sort -u)
     exported_c=$(grep -E '^wasm_' <<<"$exported" || true)
     missing=$(comm -23 <(echo "$library_functions") <(echo "$exported_c"))
     extra_c=$(comm -13 <(echo "$library_functions") <(echo "$exported_c"))

@@ -15,12 +15,14 @@ case $mode in
     rm -rf "$build_dir" && mkdir -p "$build_dir"
     # Word splitting of the flags is intended.
     # shellcheck disable=SC2046
-    cc -std=c11 -Wall -Wextra -Werror ${WISP_CONSUMER_FLAGS:-} "$source" -o "$build_dir/consumer" \
+    "${WISP_CONSUMER_CC:-cc}" -std=c11 -Wall -Wextra -Werror ${WISP_CONSUMER_FLAGS:-} "$source" -o "$build_dir/consumer" \
       $(pkg-config --cflags --libs wisp) -Wl,-rpath,"$(pkg-config --variable=libdir wisp)"
     ;;
   *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
-output=$("$build_dir/consumer")
+# WISP_EMULATOR: the command that runs a cross-compiled program (word splitting intended).
+# shellcheck disable=SC2086
+output=$(${WISP_EMULATOR:-} "$build_dir/consumer")
 echo "$output"
 if [[ "$output" != "$expected" ]]; then
   echo "expected: $expected" >&2

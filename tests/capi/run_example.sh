@@ -3,7 +3,9 @@
 #   run_example.sh PROGRAM MODULE EXPECTED_FILE
 set -euo pipefail
 program=$1 module=$2 expected=$3
-actual=$("$program" "$module")
+# WISP_EMULATOR: the command that runs a cross-compiled program (word splitting intended).
+# shellcheck disable=SC2086
+actual=$(${WISP_EMULATOR:-} "$program" "$module")
 if ! diff -u "$expected" <(printf '%s\n' "$actual"); then
   echo "$(basename "$program"): output differs from $expected" >&2
   exit 1

@@ -167,7 +167,7 @@ std::vector<ListingLine> listLines(const Disassembler& disassembler,
       ++at;
       continue;
     }
-    std::string operands = insn->operands;
+    std::string mnemonic = insn->mnemonic, operands = insn->operands;
     size_t mask_from = 0, mask_size = 0;
     // A direct jump out of the listed code is a tail call: its target is named as a call's.
     const bool leaves_code = insn->direct_target && *insn->direct_target >= code.size();
@@ -195,7 +195,9 @@ std::vector<ListingLine> listLines(const Disassembler& disassembler,
       }
     }
     // AArch64: an access [x17, #imm] right after `mrs x17, tpidr_el0` is a field of the
-    // thread's entry state; its offset varies with the binary, so it is named and masked.
+    // thread's entry state; its offset varies with the binary, so it is named and masked, and
+    // the scaled and unscaled forms (ldr, ldur) listed as one: which one the offset fits
+    // depends on where the binary's TLS lies (below the thread pointer on an x86-64 host).
     if (notes.thread_entry_state_offset && after_thread_pointer) {
       const size_t open = operands.find("[x17, #");
       const size_t close = operands.find(']', open);
@@ -206,6 +208,8 @@ std::vector<ListingLine> listLines(const Disassembler& disassembler,
                    hex(static_cast<uint64_t>(field)) + "]" + operands.substr(close + 1);
         mask_from = 0;
         mask_size = 4;
+        if (mnemonic == "ldur") mnemonic = "ldr";
+        if (mnemonic == "stur") mnemonic = "str";
       }
     }
     after_thread_pointer = insn->mnemonic == "mrs" && insn->operands.starts_with("x17, tpidr_el0");
@@ -219,7 +223,7 @@ std::vector<ListingLine> listLines(const Disassembler& disassembler,
     auto comments = notes.comments.find(at);
     appendLine(out, at, static_cast<uint32_t>(insn->bytes.size()),
                byteText(insn->bytes, mask_from, mask_size),
-               operands.empty() ? insn->mnemonic : insn->mnemonic + ' ' + operands,
+               operands.empty() ? mnemonic : mnemonic + ' ' + operands,
                comments == notes.comments.end() ? std::vector<std::string>{} : comments->second);
     at = insn->end();
     if (insn->is_indirect_jump && pending_table != kNoTable && pending_table >= at) {

@@ -31,9 +31,6 @@
   (func $load_m2 (param $p i64) (result i64)
     (i64.load $m2 offset=16 (local.get $p)))
 
-  (func $v128_m2 (param $from i64) (param $to i64)
-    (v128.store $m2 (local.get $to) (v128.load $m2 (local.get $from))))
-
   (func $size_grow_m2 (param $delta i64) (result i64)
     (i64.add (memory.size $m2) (memory.grow $m2 (local.get $delta))))
 

@@ -15,9 +15,6 @@
   (func $load_m1_const_address (result i32)
     (i32.load $m1 (i32.const 1024)))
 
-  (func $v128_m1 (param $from i32) (param $to i32)
-    (v128.store $m1 (local.get $to) (v128.load $m1 (local.get $from))))
-
   ;; memory 2 to memory 0: only the load needs a base register.
   (func $copy_byte_m2_to_m0 (param $p i32)
     (i32.store8 $m0 (local.get $p) (i32.load8_u $m2 (local.get $p))))

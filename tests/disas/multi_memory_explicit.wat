@@ -14,9 +14,6 @@
   (func $load_m1_const_address (result i64)
     (i64.load $m1 (i32.const 1024)))
 
-  (func $v128_m1 (param $from i32) (param $to i32)
-    (v128.store $m1 (local.get $to) (v128.load $m1 (local.get $from))))
-
   (func $grow_then_load_m1 (param $p i32) (result i32)
     (drop (memory.grow $m1 (i32.const 1)))
     (i32.load8_u $m1 (local.get $p)))

@@ -65,8 +65,6 @@ static_assert(!kAllocatableFp.has(kScratchFp));
 // (MacroAssembler::saveHostCalleeSaved): 18 words and one of padding, so that the entry record
 // below keeps the 16-byte alignment x86-64 gives it.
 inline constexpr int32_t kHostCalleeSavedBytes = 8 * 19;
-// Those among them Wisp's code uses, and the frame pointer.
-inline constexpr Reg kSysVCalleeSaved[] = {x19, x20, x21, x22, x23, x29};
 
 // No instruction of AArch64 wants an operand in a particular register.
 inline constexpr Reg kShiftCountReg = Reg();

@@ -39,10 +39,6 @@ static_assert((kPinned & kScratch).empty());
 static_assert((kAllocatable & (kPinned | kScratch)).empty());
 static_assert(!kAllocatableFp.has(kScratchFp));
 
-// System V: registers a callee must preserve (the host-to-wasm trampolines save them all,
-// since Wisp's wasm convention preserves only the pinned ones).
-inline constexpr Reg kSysVCalleeSaved[] = {rbx, rbp, r12, r13, r14, r15};
-
 // The stack pointer.
 inline constexpr Reg kStackPointer = rsp;
 

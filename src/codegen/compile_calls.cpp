@@ -28,7 +28,7 @@ void FunctionCompiler::passArguments(const wasm::FuncType& type, const isa::ABIS
     }
     storeTo(s, {target::kStackPointer, Reg(), static_cast<int32_t>(arg.stack_offset)});
   }
-  stack_.resize(first);
+  stack_.truncate(first);
 }
 
 // Spills what the call clobbers, passes the arguments, calls, and pushes the results.

@@ -227,7 +227,7 @@ bool FunctionCompiler::visitShuffleWithConstant(const uint8_t* lanes) {
   std::memcpy(&folded.lo, constant_bytes, 8);
   std::memcpy(&folded.hi, constant_bytes + 8, 8);
   if (rhs_constant && lhs_constant) {
-    stack_.resize(stack_.size() - 2);  // constants own nothing
+    stack_.truncate(stack_.size() - 2);  // constants own nothing
     v128_constants_.push_back(folded);
     pushConst(ValType::V128, v128_constants_.size() - 1);
     return true;

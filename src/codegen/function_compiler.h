@@ -35,6 +35,7 @@
 #include "runtime/relocation.h"
 #include "runtime/vmcontext.h"
 #include "wasm/function_decoder.h"
+#include "wasm/lent_stack.h"
 #include "wasm/module.h"
 
 namespace wisp::codegen {
@@ -320,7 +321,12 @@ class FunctionCompiler {
   void spillAll();
   void spillRegisters();
   void materializeFlags();
-  isa::Address slotAddress(int32_t slot) const { return isa::target::frameSlot(slot); }
+  // Every value reaches its slot's memory through this address, so the frame's extent is
+  // noted here rather than at each push (most entries never leave their registers).
+  isa::Address slotAddress(int32_t slot) {
+    max_slot_ = std::max(max_slot_, slot);
+    return isa::target::frameSlot(slot);
+  }
   isa::Address localAddress(uint32_t local) const {
     return {isa::target::kFramePointer, isa::Reg(), local_homes_[local]};
   }
@@ -516,7 +522,7 @@ class FunctionCompiler {
   uint32_t fuel_add_begin_ = 0;       // where its add begins, when no check follows it
   uint32_t fuel_add_end_ = kNoFuelRun;
 
-  std::vector<VarState>& stack_;
+  LentStack<VarState> stack_;
   std::vector<VarState>& saved_params_;
   std::vector<int32_t>& local_homes_;         // rbp-relative displacement of each local
   std::vector<wasm::ValType>& local_types_;
@@ -524,7 +530,7 @@ class FunctionCompiler {
   std::vector<isa::Reg>& target_regs_;         // per local: scratch of planMovesTo
   std::vector<LocalSnapshot>& merge_locals_;   // the pool of merge states' locals
   std::vector<MergeValue>& merge_values_;      // the pool of merge states' label values
-  std::vector<Control>& controls_;
+  LentStack<Control> controls_;
   std::vector<isa::Label>& jump_table_;
   ParallelMove& moves_;
   LoopScan& loop_scan_;
@@ -565,9 +571,7 @@ class FunctionCompiler {
 inline int32_t FunctionCompiler::nextSlot(wasm::ValType type) {
   int32_t below = stack_.empty() ? locals_end_ : stack_.back().slot;
   if (!controls_.empty()) below = std::max(below, controls_.back().slot_floor);
-  const int32_t slot = below + static_cast<int32_t>(isa::stackSlotSize(type));
-  max_slot_ = std::max(max_slot_, slot);
-  return slot;
+  return below + static_cast<int32_t>(isa::stackSlotSize(type));
 }
 
 inline void FunctionCompiler::push(VarState state) {

@@ -13,7 +13,7 @@ using wasm::ValType;
 
 void FunctionCompiler::popArgs(size_t n, VarState* out) {
   for (size_t i = 0; i < n; ++i) out[i] = stack_[stack_.size() - n + i];
-  stack_.resize(stack_.size() - n);
+  stack_.truncate(stack_.size() - n);
 }
 
 void FunctionCompiler::loadInto(const VarState& s, Reg reg) {

@@ -25,6 +25,7 @@ class BinaryReader {
   bool atEnd() const { return pos_ >= end_; }
   size_t remaining() const { return static_cast<size_t>(end_ - pos_); }
   size_t offset() const { return base_ + static_cast<size_t>(pos_ - begin_); }  // in module
+  size_t offsetOf(const uint8_t* p) const { return base_ + static_cast<size_t>(p - begin_); }
   const uint8_t* pos() const { return pos_; }
   const uint8_t* end() const { return end_; }
   const std::optional<Error>& error() const { return error_; }

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "wasm/binary_reader.h"
+#include "wasm/lent_stack.h"
 #include "wasm/module.h"
 #include "wasm/opcodes.h"
 
@@ -245,7 +246,9 @@ class FunctionDecoder {
     locals_.clear();
     operands_.clear();
     controls_.clear();
+    instruction_pos_ = reader_.pos();
     decodeLocals();
+    local_types_ = locals_;
     if (reader_.ok()) {
       visitor_.startFunction(locals_);
       ControlFrame frame;
@@ -264,7 +267,7 @@ class FunctionDecoder {
   }
 
   // Offset in the module of the instruction being decoded (for address maps and errors).
-  size_t instructionOffset() const { return instruction_offset_; }
+  size_t instructionOffset() const { return reader_.offsetOf(instruction_pos_); }
   // How many instructions so far cost fuel (Config::consume_fuel), the one being decoded
   // included: all but nop, block, loop, else and end, and the structure of exception handling
   // (try, catch, catch_all, delegate, try_table), which compile to no code of their own.
@@ -276,7 +279,6 @@ class FunctionDecoder {
   const uint8_t* cursor() const { return reader_.pos(); }
   const uint8_t* bodyEnd() const { return reader_.end(); }
   std::span<const ValType> operandTypes() const { return {operands_.data(), operands_.size()}; }
-  const std::vector<ControlFrame>& controls() const { return controls_; }
 
  private:
   // ---- errors --------------------------------------------------------------------------
@@ -287,9 +289,9 @@ class FunctionDecoder {
     va_start(args, format);
     std::vsnprintf(message, sizeof message, format, args);
     va_end(args);
-    reader_.invalidAt(instruction_offset_, message);
+    reader_.invalidAt(instructionOffset(), message);
   }
-  void malformed(const char* message) { reader_.malformedAt(instruction_offset_, message); }
+  void malformed(const char* message) { reader_.malformedAt(instructionOffset(), message); }
   bool ok() const { return reader_.ok(); }
 
   // ---- locals --------------------------------------------------------------------------
@@ -568,10 +570,10 @@ class FunctionDecoder {
       if constexpr (requires { visitor_.checkInvariants(); }) visitor_.checkInvariants();
 #endif
       if (reader_.atEnd()) {
-        instruction_offset_ = reader_.offset();
+        instruction_pos_ = reader_.pos();
         return malformed("unexpected end of function body: END opcode expected");
       }
-      instruction_offset_ = reader_.offset();
+      instruction_pos_ = reader_.pos();
       if constexpr (requires { visitor_.beforeInstruction(); }) visitor_.beforeInstruction();
       const uint8_t byte = reader_.u8();
       // Most instructions are one-byte numeric ones typed by the table alone: one lookup by
@@ -633,7 +635,7 @@ class FunctionDecoder {
     visitor_.visitEnd(frame, !frame.unreachable);
     controls_.pop_back();
     if (!reader_.atEnd()) {
-      instruction_offset_ = reader_.offset();
+      instruction_pos_ = reader_.pos();
       malformed("section size mismatch: bytes after the function's final END");
     }
   }
@@ -908,8 +910,8 @@ class FunctionDecoder {
       case Opcode::LocalTee: {
         const uint32_t index = reader_.u32();
         if (!ok()) return;
-        if (index >= locals_.size()) return invalid("unknown local %u", index);
-        const ValType t = locals_[index];
+        if (index >= local_types_.size()) return invalid("unknown local %u", index);
+        const ValType t = local_types_[index];
         if (op == Opcode::LocalGet) {
           push(t);
           if (reachable()) visitor_.visitLocalGet(index);
@@ -1243,13 +1245,14 @@ class FunctionDecoder {
   const FuncType& type_;
   BinaryReader reader_;
   std::vector<ValType>& locals_;
+  std::span<const ValType> local_types_;  // locals_ once declared: one load less per access
   OperandStack operands_;
-  std::vector<ControlFrame>& controls_;
+  LentStack<ControlFrame> controls_;
   std::vector<uint32_t>& br_table_depths_;
   std::vector<ValType>& popped_;
   std::vector<CatchClause>& catch_clauses_;
   Visitor& visitor_;
-  size_t instruction_offset_ = 0;
+  const uint8_t* instruction_pos_ = nullptr;  // the instruction being decoded
   uint64_t fuel_instructions_ = 0;
 };
 

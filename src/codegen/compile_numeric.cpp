@@ -167,7 +167,20 @@ void FunctionCompiler::emitIntBinop(Opcode op, ValType type) {
     }
   }
   if (peek().isImm32()) {
-    const auto imm = static_cast<int32_t>(pop().bits);
+    const auto imm = static_cast<int32_t>(peek().bits);
+    if (peek(1).isReg()) {
+      // The usual link of a chain, (x & 255) << 2: what popDestination does for a register of
+      // the operand's own, without its general cases (the hint scan sees no Reg entry).
+      const Reg lhs = peek(1).reg;
+      stack_.truncate(stack_.size() - 2);
+      const Reg hint = takeHintedResultReg(type, {});
+      const Reg dst = hint.valid() ? hint : lhs;
+      masm_.intBinopImm(op, dst, lhs, imm);
+      if (lhs != dst) freeReg(lhs);
+      pushReg(type, dst);
+      return;
+    }
+    pop();
     Reg lhs;
     bool lhs_owned;
     const Reg dst = popDestination({}, &lhs, &lhs_owned);

@@ -584,6 +584,19 @@ class FunctionDecoder {
         if (ok() && reachable()) visitor_.visitNumeric(coreOpcode(byte));
         continue;
       }
+      // Constants and locals, nearly half of a body, straight from their byte as well (the
+      // general path below would reach the same code, all of them costing fuel).
+      constexpr uint8_t kI32ConstByte = 0x41, kLocalGetByte = 0x20;  // local.set, tee follow
+      if (byte == kI32ConstByte) {
+        ++fuel_instructions_;
+        decodeI32Const();
+        continue;
+      }
+      if (static_cast<uint8_t>(byte - kLocalGetByte) <= 2) {
+        ++fuel_instructions_;
+        decodeLocalAccess(coreOpcode(byte));
+        continue;
+      }
       Opcode op;
       if (byte == kPrefixMisc || byte == kPrefixSimd) {
         const uint32_t code = reader_.u32();
@@ -673,6 +686,31 @@ class FunctionDecoder {
       popTypes(sig.paramSpan());
     }
     if (sig.has_result()) push(sig.result);
+  }
+
+  __attribute__((always_inline)) void decodeLocalAccess(Opcode op) {
+    const uint32_t index = reader_.u32();
+    if (!ok()) return;
+    if (index >= local_types_.size()) return invalid("unknown local %u", index);
+    const ValType t = local_types_[index];
+    if (op == Opcode::LocalGet) {
+      push(t);
+      if (reachable()) visitor_.visitLocalGet(index);
+    } else if (op == Opcode::LocalSet) {
+      pop(t);
+      if (ok() && reachable()) visitor_.visitLocalSet(index);
+    } else {
+      pop(t);
+      push(t);
+      if (ok() && reachable()) visitor_.visitLocalTee(index);
+    }
+  }
+
+  __attribute__((always_inline)) void decodeI32Const() {
+    const int32_t value = reader_.s32();
+    if (!ok()) return;
+    push(ValType::I32);
+    if (reachable()) visitor_.visitI32Const(value);
   }
 
   __attribute__((always_inline)) void decodeInstruction(Opcode op) {
@@ -907,24 +945,8 @@ class FunctionDecoder {
       }
       case Opcode::LocalGet:
       case Opcode::LocalSet:
-      case Opcode::LocalTee: {
-        const uint32_t index = reader_.u32();
-        if (!ok()) return;
-        if (index >= local_types_.size()) return invalid("unknown local %u", index);
-        const ValType t = local_types_[index];
-        if (op == Opcode::LocalGet) {
-          push(t);
-          if (reachable()) visitor_.visitLocalGet(index);
-        } else if (op == Opcode::LocalSet) {
-          pop(t);
-          if (ok() && reachable()) visitor_.visitLocalSet(index);
-        } else {
-          pop(t);
-          push(t);
-          if (ok() && reachable()) visitor_.visitLocalTee(index);
-        }
-        return;
-      }
+      case Opcode::LocalTee:
+        return decodeLocalAccess(op);
       case Opcode::GlobalGet:
       case Opcode::GlobalSet: {
         const uint32_t index = reader_.u32();
@@ -970,13 +992,8 @@ class FunctionDecoder {
         }
         return;
       }
-      case Opcode::I32Const: {
-        const int32_t value = reader_.s32();
-        if (!ok()) return;
-        push(ValType::I32);
-        if (reachable()) visitor_.visitI32Const(value);
-        return;
-      }
+      case Opcode::I32Const:
+        return decodeI32Const();
       case Opcode::I64Const: {
         const int64_t value = reader_.s64();
         if (!ok()) return;

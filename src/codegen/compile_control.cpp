@@ -164,18 +164,12 @@ bool FunctionCompiler::edgeNeedsMoves(Control& target) {
 }
 
 void FunctionCompiler::dropStackAbove(uint32_t height) {
-  while (stack_.size() > height) {
-    const VarState s = pop();
-    if (s.isReg()) freeReg(s.reg);
-  }
+  for (size_t i = height; i < stack_.size(); ++i)
+    if (stack_[i].isReg()) freeReg(stack_[i].reg);
+  stack_.truncate(std::min<size_t>(height, stack_.size()));
 }
 
-void FunctionCompiler::releaseAllLocals() {
-  locals_.forEach([&](uint32_t local, Reg reg, bool) {
-    locals_.release(local);
-    freeReg(reg);
-  });
-}
+void FunctionCompiler::releaseAllLocals() { used_ = used_ - locals_.releaseAll(); }
 
 void FunctionCompiler::setLocals(uint32_t snapshot) {
   const LocalSnapshot& want = merge_locals_[snapshot];

@@ -78,6 +78,17 @@ class LocalState {
     dirty_ = dirty_.without(reg);
     return reg;
   }
+  // Forgets every local's register; returns them (the caller frees them or hands them on).
+  isa::RegSet releaseAll() {
+    const isa::RegSet regs = regs_;
+    for (isa::RegSet left = regs; !left.empty(); left = left.without(left.first())) {
+      const int code = left.first().code();
+      reg_of_[static_cast<uint32_t>(local_of_[code])] = isa::Reg();
+      local_of_[code] = -1;
+    }
+    regs_ = dirty_ = isa::RegSet();
+    return regs;
+  }
   void setDirty(uint32_t local, bool is_dirty) {
     const isa::Reg reg = reg_of_[local];
     dirty_ = is_dirty ? dirty_.with(reg) : dirty_.without(reg);

@@ -433,7 +433,6 @@ void FunctionCompiler::emitConversion(Opcode op, ValType in, ValType out) {
 
 void FunctionCompiler::visitNumeric(Opcode op) {
   if (dead_) return;
-  const ValType out = resultTypeOf(op);
   switch (op) {
     case Opcode::I32Add: case Opcode::I32Sub: case Opcode::I32Mul: case Opcode::I32And:
     case Opcode::I32Or: case Opcode::I32Xor:
@@ -469,7 +468,7 @@ void FunctionCompiler::visitNumeric(Opcode op) {
     case Opcode::F32Trunc: case Opcode::F32Nearest: case Opcode::F32Sqrt:
     case Opcode::F64Abs: case Opcode::F64Neg: case Opcode::F64Ceil: case Opcode::F64Floor:
     case Opcode::F64Trunc: case Opcode::F64Nearest: case Opcode::F64Sqrt:
-      return emitUnop(op, paramTypeOf(op), out);
+      return emitUnop(op, paramTypeOf(op), resultTypeOf(op));
     case Opcode::F32Add: case Opcode::F32Sub: case Opcode::F32Mul: case Opcode::F32Div:
     case Opcode::F32Min: case Opcode::F32Max: case Opcode::F32Copysign:
       return emitFloatBinop(op, ValType::F32);
@@ -489,7 +488,7 @@ void FunctionCompiler::visitNumeric(Opcode op) {
     return;
   }
   // What remains are the conversions and reinterpretations.
-  return emitConversion(op, paramTypeOf(op), out);
+  return emitConversion(op, paramTypeOf(op), resultTypeOf(op));
 }
 
 }  // namespace wisp::codegen

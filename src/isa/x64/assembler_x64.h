@@ -321,6 +321,7 @@ class Assembler {
     *p++ = static_cast<uint8_t>(0xC0 | ((reg & 7) << 3) | (rm_reg & 7));
     buf_.commit(p);
   }
+  [[gnu::noinline]] void aluOtherForms(Alu op, Gp dst, int32_t imm);
   [[gnu::noinline]] void rrAfterGrowing(uint32_t op, uint8_t size, uint8_t reg, uint8_t rm_reg,
                                         bool force_rex) {
     buf_.makeRoom(16);
@@ -494,10 +495,32 @@ inline void Assembler::mov(Gp dst, int64_t imm) {
   buf_.commit(p + 4);
 }
 
+// The common forms (32- or 64-bit register, 83 /ext ib or 81 /ext id) write their bytes
+// straight away and call nothing; the others, and a full buffer, go out of line through a
+// tail call, so this path needs no frame.
 inline void Assembler::alu(Alu op, Gp dst, int32_t imm) {
+  const bool imm8 = imm >= -128 && imm <= 127;
+  if (dst.size < 4 || !buf_.hasRoom(16)) [[unlikely]] return aluOtherForms(op, dst, imm);
+  uint8_t* p = buf_.cursor();
+  const unsigned rex = (dst.size & 8u) | (dst.id >> 3);
+  *p = static_cast<uint8_t>(0x40 | rex);
+  p += rex != 0;
+  if (!imm8 && dst.id == 0) {  // the accumulator's short form (05, 0D, 25, 2D, 35, 3D id)
+    p[0] = static_cast<uint8_t>((static_cast<unsigned>(op) << 3) | 5);
+    std::memcpy(p + 1, &imm, 4);
+    return buf_.commit(p + 5);
+  }
+  p[0] = imm8 ? 0x83 : 0x81;
+  p[1] = static_cast<uint8_t>(0xC0 | (static_cast<unsigned>(op) << 3) | (dst.id & 7u));
+  std::memcpy(p + 2, &imm, 4);
+  buf_.commit(p + 2 + (imm8 ? 1 : 4));
+}
+
+// Narrower operands, and every form once the buffer has grown.
+inline void Assembler::aluOtherForms(Alu op, Gp dst, int32_t imm) {
   const auto ext = static_cast<uint8_t>(op);
   if (imm >= -128 && imm <= 127) return buf_.commit(putImm8(rrOpen(kOp(0x83), dst.size, ext, dst.id), imm));
-  if (dst.id == 0) {  // the accumulator's short form (05, 0D, 25, 2D, 35, 3D id)
+  if (dst.id == 0) {  // the accumulator's short form
     uint8_t* p = buf_.reserve(8);
     if (dst.size == 8) *p++ = 0x48;
     *p++ = static_cast<uint8_t>((ext << 3) | 5);

@@ -512,7 +512,7 @@ void MacroAssembler::intBinop(Opcode op, Reg dst, Reg lhs, Reg rhs) {
   flagsFrom(dst, is64);
 }
 
-void MacroAssembler::intBinopImm(Opcode op, Reg dst, Reg lhs, int32_t imm) {
+void MacroAssembler::intBinopImmOtherForms(Opcode op, Reg dst, Reg lhs, int32_t imm) {
   const bool is64 = isI64Op(op);
   const Opcode narrow = narrowIntOp(op);
   auto G = [&](Reg r) { return is64 ? gp64(r) : gp32(r); };

@@ -319,7 +319,16 @@ class Assembler {
   // its own); without, a slow path makes room and starts over.
   void rr(uint32_t op, uint8_t size, uint8_t reg, uint8_t rm_reg, bool force_rex = false) {
     if (!buf_.hasRoom(16)) [[unlikely]] return rrAfterGrowing(op, size, reg, rm_reg, force_rex);
-    uint8_t* p = head(buf_.cursor(), op, size, reg, 0, rm_reg, force_rex);
+    uint8_t* p = buf_.cursor();
+    if ((op >> 8) == 0 && size >= 4) {  // one opcode byte, no prefix: mov, the ALU, test
+      const unsigned rex = (size & 8u) | ((reg >> 3) << 2) | (rm_reg >> 3);
+      *p = static_cast<uint8_t>(0x40 | rex);
+      p += (rex | static_cast<unsigned>(force_rex)) != 0;
+      p[0] = static_cast<uint8_t>(op);
+      p[1] = static_cast<uint8_t>(0xC0 | ((reg & 7) << 3) | (rm_reg & 7));
+      return buf_.commit(p + 2);
+    }
+    p = head(p, op, size, reg, 0, rm_reg, force_rex);
     *p++ = static_cast<uint8_t>(0xC0 | ((reg & 7) << 3) | (rm_reg & 7));
     buf_.commit(p);
   }

@@ -16,6 +16,7 @@
 #include <cinttypes>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <span>
 #include <string>
 #include <vector>
@@ -80,8 +81,9 @@ struct FunctionDecoderContext {
 class OperandStack {
  public:
   explicit OperandStack(std::vector<ValType>& storage) : storage_(storage) {
-    begin_ = top_ = storage_.data();
-    end_ = begin_ + storage_.size();
+    if (storage_.size() < kGuard + 16) storage_.resize(64);
+    begin_ = top_ = storage_.data() + kGuard;
+    end_ = storage_.data() + storage_.size();
   }
 
   size_t size() const { return static_cast<size_t>(top_ - begin_); }
@@ -100,14 +102,13 @@ class OperandStack {
       if (values[i] != types[i]) return false;
     return true;
   }
-  // endsWith for the table's operand signatures (at most three params), unrolled.
+  // endsWith for the table's operand signatures (at most three params), as one compare.
   bool endsWith(const OperandSig& sig, size_t floor) const {
     static_assert(std::size(OperandSig{}.params) == 3);
     if (size() < floor + sig.param_count) return false;
-    const ValType* values = top_ - sig.param_count;
-    for (size_t i = 0; i < 3; ++i)
-      if (i < sig.param_count && values[i] != sig.params[i]) return false;
-    return true;
+    uint32_t top;  // the guard makes four bytes readable below any top
+    std::memcpy(&top, top_ - 4, 4);
+    return (top & sig.top_mask) == sig.top_word;
   }
   void drop(size_t count) { top_ -= count; }
   // Whether the top values, all above `floor`, can be `types`: equal, or unknown (Bottom).
@@ -131,11 +132,13 @@ class OperandStack {
   __attribute__((noinline)) void grow() {
     const size_t size = this->size();
     storage_.resize(std::max<size_t>(64, storage_.size() * 2));
-    begin_ = storage_.data();
+    begin_ = storage_.data() + kGuard;
     top_ = begin_ + size;
-    end_ = begin_ + storage_.size();
+    end_ = storage_.data() + storage_.size();
   }
 
+  // Entries below the bottom, never values: endsWith reads a word that may reach into them.
+  static constexpr size_t kGuard = 4;
   std::vector<ValType>& storage_;
   ValType* begin_;
   ValType* top_;
@@ -1194,6 +1197,7 @@ class FunctionDecoder {
   OperandSig addressedSig(Opcode op, const MemArg& arg) const {
     OperandSig sig = operandSig(opcodeInfo(op).sig);
     sig.params[0] = addressType(arg.memory_index);
+    sig.top_word = OperandSig::packTop(sig.params, sig.param_count);
     return sig;
   }
 

@@ -52,6 +52,18 @@ struct OperandSig {
   ValType params[3];
   uint8_t param_count;
   ValType result;  // Bottom when there is none
+  // The params as the top four entries of a type stack read as one little-endian word (the
+  // last param in the highest byte), and the bytes of that word they fill: the decoder checks
+  // an instruction's operands with one compare.
+  uint32_t top_word = packTop(params, param_count);
+  uint32_t top_mask = param_count == 0 ? 0u : ~0u << (8 * (4 - param_count));
+
+  static constexpr uint32_t packTop(const ValType* types, uint8_t count) {
+    uint32_t word = 0;
+    for (uint8_t i = 0; i < count; ++i)
+      word |= uint32_t{static_cast<uint8_t>(types[i])} << (8 * (4 - count + i));
+    return word;
+  }
   bool has_result() const { return result != ValType::Bottom; }
   std::span<const ValType> paramSpan() const { return {params, param_count}; }
 };

@@ -46,6 +46,8 @@ class BinaryReader {
     if (pos_ >= end_) return unexpectedEnd(), 0;
     return *pos_++;
   }
+  // u8 where atEnd() was just false.
+  uint8_t u8AfterAtEnd() { return *pos_++; }
   uint8_t peekU8() const { return pos_ < end_ ? *pos_ : 0; }
 
   uint32_t fixedU32() {

@@ -567,7 +567,9 @@ class FunctionDecoder {
 
   // ---- instructions --------------------------------------------------------------------
   void decodeInstructions() {
-    while (ok()) {
+    // No test of the reader's error at each step: an error moves the reader to the body's
+    // end, which the first test below sees (and reporting it again changes nothing).
+    for (;;) {
 #ifndef NDEBUG
       // Debug builds let the visitor check its own invariants at every instruction boundary.
       if constexpr (requires { visitor_.checkInvariants(); }) visitor_.checkInvariants();
@@ -578,7 +580,7 @@ class FunctionDecoder {
       }
       instruction_pos_ = reader_.pos();
       if constexpr (requires { visitor_.beforeInstruction(); }) visitor_.beforeInstruction();
-      const uint8_t byte = reader_.u8();
+      const uint8_t byte = reader_.u8AfterAtEnd();
       // Most instructions are one-byte numeric ones typed by the table alone: one lookup by
       // byte decides, before the general path below (which would end the same way).
       if (const Sig sig = simpleCoreSig(byte); sig != Sig::Special) {

@@ -138,10 +138,14 @@ class Assembler {
        src.size == 1 && byteNeedsRex(src.id));
   }
   void movzx(Gp dst, const Mem& src, uint8_t src_size) {
-    rm(kOp(src_size == 1 ? 0xB6 : 0xB7, 1), dst.size, dst.id, src);
+    const uint32_t op = kOp(src_size == 1 ? 0xB6 : 0xB7, 1);
+    if (dst.size >= 4 && isDirectMem(op, src)) return memDirect(op, dst.size, dst.id, src);
+    rm(op, dst.size, dst.id, src);
   }
   void movsx(Gp dst, const Mem& src, uint8_t src_size) {
-    rm(kOp(src_size == 1 ? 0xBE : 0xBF, 1), dst.size, dst.id, src);
+    const uint32_t op = kOp(src_size == 1 ? 0xBE : 0xBF, 1);
+    if (dst.size >= 4 && isDirectMem(op, src)) return memDirect(op, dst.size, dst.id, src);
+    rm(op, dst.size, dst.id, src);
   }
   void movsxd(Gp dst, Gp src) { rr(kOp(0x63), 8, dst.id, src.id); }
   void movsxd(Gp dst, const Mem& src) { rm(kOp(0x63), 8, dst.id, src); }
@@ -238,9 +242,13 @@ class Assembler {
   // Two-operand forms, xmm <- xmm or memory: packed opcode (see kOp) with mandatory prefix.
   void sse(uint32_t op, Xmm dst, Xmm src) { rr(op, 4, dst.id, src.id); }
   void sse(uint32_t op, Xmm dst, const Mem& src, uint8_t trailing_imm = 0) {
+    if (trailing_imm == 0 && isDirectMem(op, src)) return memDirect(op, 4, dst.id, src);
     rm(op, 4, dst.id, src, trailing_imm);
   }
-  void sse(uint32_t op, const Mem& dst, Xmm src) { rm(op, 4, src.id, dst); }
+  void sse(uint32_t op, const Mem& dst, Xmm src) {
+    if (isDirectMem(op, dst)) return memDirect(op, 4, src.id, dst);
+    rm(op, 4, src.id, dst);
+  }
   // movd/movq between general and xmm registers (66 [REX.W] 0F 6E / 7E).
   void movdq(Xmm dst, Gp src) { rr(kOp(0x6E, 1, 0x66), src.size, dst.id, src.id); }
   void movdq(Gp dst, Xmm src) { rr(kOp(0x7E, 1, 0x66), dst.size, src.id, dst.id); }
@@ -421,6 +429,33 @@ class Assembler {
   [[gnu::noinline]] void baseIndexDispAfterGrowing(uint8_t opcode, Gp reg, const Mem& m) {
     buf_.makeRoom(16);
     baseIndexDisp(opcode, reg, m);
+  }
+
+  // A memory form of map 0 or 1 (no escape, or 0F) with an optional mandatory prefix, a
+  // 32- or 64-bit operand and no label: SSE loads and stores, movzx and movsx. As rm's fast
+  // path, with the head's general cases (16-bit operands, two-byte escapes) left out.
+  static bool isDirectMem(uint32_t op, const Mem& m) {
+    return ((op >> 8) & 3) <= 1 && m.label == Label::kInvalid;
+  }
+  void memDirect(uint32_t op, uint8_t size, uint8_t reg, const Mem& m) {
+    if (!buf_.hasRoom(16)) [[unlikely]] return memDirectAfterGrowing(op, size, reg, m);
+    uint8_t* p = buf_.cursor();
+    const auto prefix = static_cast<uint8_t>(op >> 16);
+    *p = prefix;
+    p += prefix != 0;
+    const unsigned index = m.has_index ? m.index : 0;
+    const unsigned rex = (size & 8u) | ((reg >> 3) << 2) | ((index >> 3) << 1) | (m.base >> 3);
+    *p = static_cast<uint8_t>(0x40 | rex);
+    p += rex != 0;
+    *p = 0x0F;
+    p += (op >> 8) & 1;
+    *p++ = static_cast<uint8_t>(op);
+    buf_.commit(modrmMem(p, reg, m));
+  }
+  [[gnu::noinline]] void memDirectAfterGrowing(uint32_t op, uint8_t size, uint8_t reg,
+                                               const Mem& m) {
+    buf_.makeRoom(16);
+    memDirect(op, size, reg, m);
   }
 
   [[gnu::noinline]] void baseDispAfterGrowing(uint8_t opcode, Gp reg, const Mem& m) {

@@ -205,8 +205,7 @@ void FunctionCompiler::emitShift(Opcode op, ValType type) {
     // Only the count modulo the width matters; reduced, any constant is an imm8, even an
     // i64 one that does not fit in 32 bits.
     const uint64_t width_mask = type == ValType::I64 ? 63 : 31;
-    const uint64_t count = pop().bits & width_mask;
-    pushConst(type, count);
+    peek().bits &= width_mask;  // in place: the count's entry has the operation's type
     return emitIntBinop(op, type);
   }
   // An ISA without a count register reads the count where it is (a local's register too).

@@ -25,6 +25,7 @@ struct Cursor {
     return *pos++;
   }
   uint64_t leb() {
+    if (pos < end && *pos < 0x80) return *pos++;  // most immediates are one byte
     uint64_t value = 0;
     for (int shift = 0; shift < 70; shift += 7) {
       const uint8_t b = byte();

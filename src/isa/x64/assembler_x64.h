@@ -340,7 +340,19 @@ class Assembler {
     *p++ = static_cast<uint8_t>(0xC0 | ((reg & 7) << 3) | (rm_reg & 7));
     buf_.commit(p);
   }
-  [[gnu::noinline]] void aluOtherForms(Alu op, Gp dst, int32_t imm);
+  // alu's narrower operands, and every form once the buffer has grown.
+  [[gnu::noinline]] void aluOtherForms(Alu op, Gp dst, int32_t imm) {
+    const auto ext = static_cast<uint8_t>(op);
+    if (imm >= -128 && imm <= 127) return buf_.commit(putImm8(rrOpen(kOp(0x83), dst.size, ext, dst.id), imm));
+    if (dst.id == 0) {  // the accumulator's short form
+      uint8_t* p = buf_.reserve(8);
+      if (dst.size == 8) *p++ = 0x48;
+      *p++ = static_cast<uint8_t>((ext << 3) | 5);
+      std::memcpy(p, &imm, 4);
+      return buf_.commit(p + 4);
+    }
+    buf_.commit(putImm32(rrOpen(kOp(0x81), dst.size, ext, dst.id), imm));
+  }
   [[gnu::noinline]] void rrAfterGrowing(uint32_t op, uint8_t size, uint8_t reg, uint8_t rm_reg,
                                         bool force_rex) {
     buf_.makeRoom(16);
@@ -588,19 +600,6 @@ inline void Assembler::alu(Alu op, Gp dst, int32_t imm) {
   buf_.commit(p + 2 + (imm8 ? 1 : 4));
 }
 
-// Narrower operands, and every form once the buffer has grown.
-inline void Assembler::aluOtherForms(Alu op, Gp dst, int32_t imm) {
-  const auto ext = static_cast<uint8_t>(op);
-  if (imm >= -128 && imm <= 127) return buf_.commit(putImm8(rrOpen(kOp(0x83), dst.size, ext, dst.id), imm));
-  if (dst.id == 0) {  // the accumulator's short form
-    uint8_t* p = buf_.reserve(8);
-    if (dst.size == 8) *p++ = 0x48;
-    *p++ = static_cast<uint8_t>((ext << 3) | 5);
-    std::memcpy(p, &imm, 4);
-    return buf_.commit(p + 4);
-  }
-  buf_.commit(putImm32(rrOpen(kOp(0x81), dst.size, ext, dst.id), imm));
-}
 
 inline void Assembler::vex(uint32_t op, Xmm dst, Xmm lhs, Xmm rhs) {
   uint8_t* p = buf_.reserve(8);

@@ -100,13 +100,15 @@ class Assembler {
   }
   void mov(Gp dst, const Mem& src) {
     if (isBaseDisp(src) && dst.size >= 4) return baseDisp(0x8B, dst, src);
-    if (isBaseIndexDisp(src) && dst.size >= 4) return baseIndexDisp(0x8B, dst, src);
+    if (dst.size >= 4 && isDirectMem(kOp(0x8B), src))
+      return memDirect(kOp(0x8B), dst.size, dst.id, src);
     rm(kOp(dst.size == 1 ? 0x8A : 0x8B), dst.size, dst.id, src, 0,
        dst.size == 1 && byteNeedsRex(dst.id));
   }
   void mov(const Mem& dst, Gp src) {
     if (isBaseDisp(dst) && src.size >= 4) return baseDisp(0x89, src, dst);
-    if (isBaseIndexDisp(dst) && src.size >= 4) return baseIndexDisp(0x89, src, dst);
+    if (src.size >= 4 && isDirectMem(kOp(0x89), dst))
+      return memDirect(kOp(0x89), src.size, src.id, dst);
     rm(kOp(src.size == 1 ? 0x88 : 0x89), src.size, src.id, dst, 0,
        src.size == 1 && byteNeedsRex(src.id));
   }
@@ -417,34 +419,10 @@ class Assembler {
     buf_.commit(p + kDispBytes[mod]);
   }
 
-  // [base + index * scale + disp] with no label, by a 32- or 64-bit register: linear memory's
-  // accesses. As baseDisp: the bytes of rm, written directly.
-  static bool isBaseIndexDisp(const Mem& m) {
-    return m.has_index && m.index != 4 && m.label == Label::kInvalid;
-  }
-  void baseIndexDisp(uint8_t opcode, Gp reg, const Mem& m) {
-    if (!buf_.hasRoom(16)) [[unlikely]] return baseIndexDispAfterGrowing(opcode, reg, m);
-    uint8_t* p = buf_.cursor();
-    const unsigned rex =
-        (reg.size & 8u) | ((reg.id >> 3) << 2) | ((m.index >> 3) << 1) | (m.base >> 3);
-    *p = static_cast<uint8_t>(0x40 | rex);
-    p += rex != 0;
-    const unsigned base = m.base & 7u;
-    const unsigned mod = (m.disp == 0 && base != 5) ? 0 : (m.disp >= -128 && m.disp <= 127) ? 1 : 2;
-    p[0] = opcode;
-    p[1] = static_cast<uint8_t>((mod << 6) | ((reg.id & 7u) << 3) | 4);
-    p[2] = static_cast<uint8_t>((unsigned{m.shift} << 6) | ((m.index & 7u) << 3) | base);
-    std::memcpy(p + 3, &m.disp, 4);
-    static constexpr uint8_t kDispBytes[3] = {0, 1, 4};
-    buf_.commit(p + 3 + kDispBytes[mod]);
-  }
-  [[gnu::noinline]] void baseIndexDispAfterGrowing(uint8_t opcode, Gp reg, const Mem& m) {
-    buf_.makeRoom(16);
-    baseIndexDisp(opcode, reg, m);
-  }
 
   // A memory form of map 0 or 1 (no escape, or 0F) with an optional mandatory prefix, a
-  // 32- or 64-bit operand and no label: SSE loads and stores, movzx and movsx. As rm's fast
+  // 32- or 64-bit operand and no label: indexed movs (linear memory's accesses), SSE loads and
+  // stores, movzx and movsx. As rm's fast
   // path, with the head's general cases (16-bit operands, two-byte escapes) left out.
   static bool isDirectMem(uint32_t op, const Mem& m) {
     return ((op >> 8) & 3) <= 1 && m.label == Label::kInvalid;

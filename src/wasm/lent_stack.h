@@ -1,8 +1,10 @@
 // A stack over a vector that a reused context lends it (the decoder's, the compiler's scratch
 // state), held by value in its user: the pointers live in the decoder or compiler itself, so
-// a push, a pop or a look at the top is one load from `this`. A std::vector reached through a reference costs two loads
-// and a subtraction for its size, on paths that run for every wasm instruction, and the loads
-// are repeated after every call the optimizer cannot see through (the MacroAssembler's).
+// a push, a pop or a look at the top is one load from `this`. A std::vector reached through a
+// reference costs two loads and a subtraction for its size, on paths that run for every wasm
+// instruction, and the loads are repeated after every call the optimizer cannot see through
+// (the MacroAssembler's). The decoder's operand type stack (OperandStack) is the same idea
+// with guard bytes below its bottom, for its one-word type check.
 //
 // The storage vector's size is the capacity; entries past the top are stale. References into
 // the stack are invalidated by a push, as a vector's are.
